@@ -1,0 +1,206 @@
+package trace
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+)
+
+// JSONWriter is a Sink that writes each record as one JSON object per line
+// (JSON Lines). The field set per kind is documented in docs/trace-format.md;
+// keys always come in the same order, so equal runs give equal bytes.
+type JSONWriter struct {
+	w   *bufio.Writer
+	buf []byte
+	err error
+}
+
+// NewJSONWriter returns a JSONWriter on w. Call Flush when the run ends.
+func NewJSONWriter(w io.Writer) *JSONWriter {
+	return &JSONWriter{w: bufio.NewWriterSize(w, 64<<10), buf: make([]byte, 0, 512)}
+}
+
+// Flush writes any buffered output and returns the first write error seen.
+func (j *JSONWriter) Flush() error {
+	if err := j.w.Flush(); j.err == nil {
+		j.err = err
+	}
+	return j.err
+}
+
+// Record writes r as one line.
+func (j *JSONWriter) Record(r *Record) {
+	if j.err != nil {
+		return
+	}
+	j.buf = AppendJSON(j.buf[:0], r)
+	j.buf = append(j.buf, '\n')
+	if _, err := j.w.Write(j.buf); err != nil {
+		j.err = err
+	}
+}
+
+// AppendJSON appends the JSON object for r (without a newline) to b.
+func AppendJSON(b []byte, r *Record) []byte {
+	b = append(b, `{"t_ns":`...)
+	b = strconv.AppendInt(b, int64(r.T), 10)
+	b = appendStr(b, "event", r.Kind.String())
+	switch r.Kind {
+	case KindRun:
+		b = appendStr(b, "name", r.Name)
+		b = appendInt(b, "seed", r.Value)
+	case KindNode:
+		b = appendStr(b, "node", r.Node)
+		b = appendStr(b, "addr", r.Addr.String())
+	case KindSend, KindDrop, KindDeliver:
+		p := &r.Pkt
+		b = appendInt(b, "id", int64(p.ID))
+		b = appendStr(b, "src", r.Node)
+		b = appendStr(b, "dst", r.Peer)
+		b = appendInt(b, "conn", int64(r.Conn))
+		b = appendInt(b, "sport", int64(p.Seg.Src.Port()))
+		b = appendInt(b, "dport", int64(p.Seg.Dst.Port()))
+		b = appendInt(b, "seq", int64(p.Seg.Seq))
+		b = appendInt(b, "ack", int64(p.Seg.Ack))
+		b = appendStr(b, "flags", p.Seg.Flags.String())
+		b = appendInt(b, "len", int64(p.Seg.Len))
+		b = appendInt(b, "win", int64(p.Win))
+		b = appendInt(b, "wnd_field", int64(p.Seg.Window))
+		if o := &p.Seg.Opt; o.MSS != 0 || o.HasWScale || o.SACKPermitted || o.HasTimestamp || o.NumSACK > 0 {
+			b = append(b, `,"options":{`...)
+			first := true
+			sep := func() {
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+			}
+			if o.MSS != 0 {
+				sep()
+				b = append(b, `"mss":`...)
+				b = strconv.AppendInt(b, int64(o.MSS), 10)
+			}
+			if o.HasWScale {
+				sep()
+				b = append(b, `"wscale":`...)
+				b = strconv.AppendInt(b, int64(o.WScale), 10)
+			}
+			if o.SACKPermitted {
+				sep()
+				b = append(b, `"sack_permitted":true`...)
+			}
+			if o.HasTimestamp {
+				sep()
+				b = append(b, `"tsval":`...)
+				b = strconv.AppendUint(b, uint64(o.TSVal), 10)
+				b = append(b, `,"tsecr":`...)
+				b = strconv.AppendUint(b, uint64(o.TSEcr), 10)
+			}
+			if o.NumSACK > 0 {
+				sep()
+				b = append(b, `"sack":[`...)
+				for i, blk := range o.SACK[:o.NumSACK] {
+					if i > 0 {
+						b = append(b, ',')
+					}
+					b = append(b, '[')
+					b = strconv.AppendUint(b, uint64(blk.Left), 10)
+					b = append(b, ',')
+					b = strconv.AppendUint(b, uint64(blk.Right), 10)
+					b = append(b, ']')
+				}
+				b = append(b, ']')
+			}
+			b = append(b, '}')
+		}
+		b = append(b, `,"labels":[`...)
+		first := true
+		for i, n := range labelNames {
+			if p.Labels&(1<<i) != 0 {
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+				b = appendQuoted(b, n)
+			}
+		}
+		b = append(b, ']')
+		if p.N != 0 {
+			b = appendInt(b, "n", int64(p.N))
+		}
+		if r.Kind == KindDrop {
+			b = appendStr(b, "reason", r.Reason)
+		}
+	case KindState:
+		b = appendStr(b, "node", r.Node)
+		b = appendInt(b, "conn", int64(r.Conn))
+		b = appendStr(b, "from", r.From)
+		b = appendStr(b, "to", r.To)
+	case KindTimer:
+		b = appendStr(b, "node", r.Node)
+		b = appendInt(b, "conn", int64(r.Conn))
+		b = appendStr(b, "timer", r.Timer.String())
+		b = appendStr(b, "op", r.Op)
+		if r.Op == "set" {
+			b = appendInt(b, "at_ns", int64(r.At))
+		}
+		if r.Value != 0 {
+			b = appendInt(b, "n", r.Value)
+		}
+	case KindVar:
+		b = appendStr(b, "node", r.Node)
+		b = appendInt(b, "conn", int64(r.Conn))
+		b = appendStr(b, "name", r.Name)
+		b = appendInt(b, "value", r.Value)
+	case KindApp:
+		b = appendStr(b, "node", r.Node)
+		b = appendInt(b, "conn", int64(r.Conn))
+		b = appendStr(b, "op", r.Reason)
+		b = appendInt(b, "bytes", r.Value)
+	case KindAbort:
+		b = appendStr(b, "node", r.Node)
+		b = appendInt(b, "conn", int64(r.Conn))
+		b = appendStr(b, "reason", r.Reason)
+	case KindHost, KindLink:
+		b = appendStr(b, "node", r.Node)
+		b = appendStr(b, "op", r.Reason)
+	case KindEnd:
+		b = appendStr(b, "reason", r.Reason)
+	}
+	return append(b, '}')
+}
+
+func appendStr(b []byte, key, v string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return appendQuoted(b, v)
+}
+
+// appendQuoted appends s as a JSON string: quotes, backslashes and control
+// characters escaped, everything else (UTF-8 included) as it is.
+func appendQuoted(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+func appendInt(b []byte, key string, v int64) []byte {
+	b = append(b, ',', '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return strconv.AppendInt(b, v, 10)
+}

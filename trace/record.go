@@ -1,0 +1,161 @@
+package trace
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// Kind says what a record is about.
+type Kind uint8
+
+// The record kinds, with their JSON "event" names.
+const (
+	KindRun     Kind = iota + 1 // "run": the first record: scenario name, seed
+	KindNode                    // "node": a node's name and address
+	KindSend                    // "send": a node put a segment on its link
+	KindDrop                    // "drop": a link or host discarded a segment; Reason says why
+	KindDeliver                 // "deliver": a segment reached its destination node
+	KindState                   // "state": a connection changed state (From → To)
+	KindTimer                   // "timer": a TCP timer was set, fired or cancelled
+	KindVar                     // "var": a connection variable (cwnd, rto, …) changed
+	KindApp                     // "app": an application called the socket API
+	KindAbort                   // "abort": a connection was aborted; Reason says why
+	KindHost                    // "host": a host crashed or rebooted
+	KindLink                    // "link": a link went down or came up
+	KindEnd                     // "end": the run is over
+)
+
+var kindNames = [...]string{"", "run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "end"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// ParseKind returns the kind with the given JSON event name.
+func ParseKind(s string) (Kind, bool) {
+	for i, n := range kindNames {
+		if i > 0 && n == s {
+			return Kind(i), true
+		}
+	}
+	return 0, false
+}
+
+// Label marks what a sent segment means, as computed from the sender's own
+// state. A segment can carry several.
+type Label uint32
+
+// The labels, with their JSON names.
+const (
+	LabelRetransmission     Label = 1 << iota // "retransmission": the segment was sent before
+	LabelFastRetransmission                   // "fast-retransmission": resent on duplicate ACKs
+	LabelDupACK                               // "dup-ack": a duplicate ACK (N is its ordinal)
+	LabelZeroWindow                           // "zero-window": advertises a window of 0
+	LabelZeroWindowProbe                      // "zero-window-probe": persist-timer probe
+	LabelWindowUpdate                         // "window-update": sent to announce a larger window
+	LabelKeepalive                            // "keepalive": a keepalive probe (N is its ordinal)
+	LabelKeepaliveACK                         // "keepalive-ack": the answer to a keepalive probe
+	LabelOutOfOrder                           // "out-of-order": delivered beyond a gap (receiver view)
+	LabelDelayedACK                           // "delayed-ack": an ACK sent when the delayed-ACK timer fired
+)
+
+var labelNames = [...]string{"retransmission", "fast-retransmission", "dup-ack", "zero-window",
+	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "out-of-order", "delayed-ack"}
+
+// Has reports whether all of m are set.
+func (l Label) Has(m Label) bool { return l&m == m }
+
+// Names returns the labels' JSON names in a fixed order.
+func (l Label) Names() []string {
+	var out []string
+	for i, n := range labelNames {
+		if l&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (l Label) String() string { return strings.Join(l.Names(), ",") }
+
+// ParseLabel returns the label with the given JSON name.
+func ParseLabel(s string) (Label, bool) {
+	for i, n := range labelNames {
+		if n == s {
+			return 1 << i, true
+		}
+	}
+	return 0, false
+}
+
+// Timer names a TCP timer.
+type Timer uint8
+
+// The timers, with their JSON names.
+const (
+	TimerRetransmission Timer = iota + 1 // "retransmission": RFC 6298 RTO (also SYN and FIN)
+	TimerPersist                         // "persist": zero-window probing (RFC 9293 §3.8.6.1)
+	TimerKeepalive                       // "keepalive": RFC 1122 §4.2.3.6
+	TimerDelayedACK                      // "delayed-ack": RFC 9293 §3.8.6.3
+	TimerTimeWait                        // "time-wait": 2·MSL (RFC 9293 §3.6)
+)
+
+var timerNames = [...]string{"", "retransmission", "persist", "keepalive", "delayed-ack", "time-wait"}
+
+func (t Timer) String() string {
+	if int(t) < len(timerNames) {
+		return timerNames[t]
+	}
+	return "unknown"
+}
+
+// ParseTimer returns the timer with the given JSON name.
+func ParseTimer(s string) (Timer, bool) {
+	for i, n := range timerNames {
+		if i > 0 && n == s {
+			return Timer(i), true
+		}
+	}
+	return 0, false
+}
+
+// Packet is a segment in flight: what a node hands its link, with the
+// annotations the sender computed. ID pairs a send with its delivery or drop.
+type Packet struct {
+	ID     uint64
+	Seg    wire.Segment
+	Win    uint32 // the advertised receive window in bytes (Seg.Window after scaling)
+	Labels Label
+	N      int32 // the ordinal that goes with a label: dup-ACK #N, keepalive probe #N
+	Conn   uint32
+}
+
+// Record is one entry of the trace. Which fields are meaningful depends on
+// Kind; docs/trace-format.md lists them per kind.
+type Record struct {
+	T    sim.Time
+	Kind Kind
+	Node string // the node the record is about; for packets, the sender
+	Peer string // for packets, the receiver
+	Conn uint32 // the connection's number on Node (1, 2, … in order of creation)
+
+	Pkt Packet // send, drop, deliver
+
+	Reason string // drop, abort: why; app, host, link: the operation ("write", "crash", "down")
+	From   string // state: the old state (RFC 9293 name, e.g. "SYN-SENT")
+	To     string // state: the new state
+
+	Timer Timer    // timer
+	Op    string   // timer: "set", "fired" or "cancelled"
+	At    sim.Time // timer set: when it fires
+
+	Name  string // var: variable name; run: scenario name
+	Value int64  // var: value; app: bytes; run: seed; timer: ordinal (backoff count)
+	Addr  netip.Addr
+}
