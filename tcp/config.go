@@ -51,6 +51,11 @@ type Config struct {
 	// §3.4.2 says 2 minutes. (Linux instead holds TIME-WAIT a fixed 60 s.)
 	MSL time.Duration
 
+	// NoDelay turns Nagle's algorithm off (TCP_NODELAY). With it on, the
+	// default, a segment smaller than the MSS waits while earlier data is
+	// unacknowledged (RFC 896, RFC 1122 §4.2.3.4).
+	NoDelay bool
+
 	// InitialWindow is the initial congestion window in segments. RFC 5681
 	// §3.1: 4 for an SMSS ≤ 1095, 3 up to 2190, else 2; 0 picks that rule.
 	InitialWindow int

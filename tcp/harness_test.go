@@ -1,0 +1,242 @@
+package tcp
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// Packet-level test harness, in the manner of smoltcp's socket tests: the
+// test plays the peer, feeding segments at explicit times and asserting
+// exactly what the host sends and when.
+
+const (
+	localISS  wire.Seq = 100
+	remoteISS wire.Seq = 300
+)
+
+var (
+	localAddr  = netip.MustParseAddrPort("10.0.0.1:49152")
+	remoteAddr = netip.MustParseAddrPort("10.0.0.2:80")
+)
+
+func ms(n int64) sim.Time { return sim.Time(n * int64(time.Millisecond)) }
+
+// seg is an expected or injected segment. Fields left zero are not compared,
+// except seq, ack, flags and len, which always are.
+type seg struct {
+	seq, ack wire.Seq
+	flags    wire.Flags
+	len      uint32
+	win      uint32 // compared (as bytes, after scaling) when non-zero
+	zeroWin  bool   // the window must be 0
+	mss      uint16 // compared when non-zero
+	labels   trace.Label
+}
+
+func (s seg) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%v] seq=%d ack=%d len=%d", s.flags, s.seq, s.ack, s.len)
+	if s.win != 0 {
+		fmt.Fprintf(&b, " win=%d", s.win)
+	}
+	if s.labels != 0 {
+		fmt.Fprintf(&b, " labels=%v", s.labels)
+	}
+	return b.String()
+}
+
+type sent struct {
+	at  sim.Time
+	pkt trace.Packet
+}
+
+type harness struct {
+	t      *testing.T
+	host   *Host
+	conn   *Conn
+	now    sim.Time
+	out    []sent // segments sent and not yet expected
+	log    trace.Log
+	events []Event
+	// peerWscale is the shift the test peer applies to windows it sends.
+	peerWscale uint8
+	// autoRead makes the application read everything as soon as it arrives.
+	autoRead bool
+}
+
+func newHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	h := &harness{t: t, autoRead: true}
+	h.host = NewHost("local", localAddr.Addr(), cfg, sim.NewRand(1, "test"), &h.log)
+	h.host.Notify = func(now sim.Time, c *Conn, ev Event) {
+		h.events = append(h.events, ev)
+		if h.conn == nil {
+			h.conn = c
+		}
+		if ev == EventReadable && h.autoRead {
+			c.Read(now, c.Readable())
+		}
+	}
+	return h
+}
+
+func testConfig() Config {
+	cfg := DefaultConfig()
+	cfg.ISS, cfg.FixedISS = localISS, true
+	return cfg
+}
+
+// advance fires every timer due up to at, collecting what is sent.
+func (h *harness) advance(at sim.Time) {
+	h.t.Helper()
+	if at < h.now {
+		h.t.Fatalf("time goes backwards: %v after %v", at, h.now)
+	}
+	for {
+		d := h.host.Deadline()
+		if d > at {
+			break
+		}
+		h.now = d
+		h.poll()
+	}
+	h.now = at
+}
+
+func (h *harness) poll() {
+	h.host.Poll(h.now, func(p *trace.Packet) { h.out = append(h.out, sent{h.now, *p}) })
+}
+
+// send delivers s from the peer at time at.
+func (h *harness) send(at sim.Time, s seg) {
+	h.t.Helper()
+	h.advance(at)
+	p := trace.Packet{}
+	p.Seg = wire.Segment{Src: remoteAddr, Dst: localAddr, Seq: s.seq, Ack: s.ack, Flags: s.flags, Len: s.len}
+	w := s.win
+	if w == 0 && !s.zeroWin {
+		w = 65535
+	}
+	if s.flags&wire.SYN == 0 {
+		w >>= h.peerWscale
+	}
+	p.Seg.Window = uint16(min(w, 65535))
+	p.Seg.Opt.MSS = s.mss
+	h.host.Input(h.now, &p)
+	h.poll()
+}
+
+// sendOpt delivers a segment built by the caller.
+func (h *harness) sendRaw(at sim.Time, s wire.Segment) {
+	h.t.Helper()
+	h.advance(at)
+	p := trace.Packet{Seg: s}
+	h.host.Input(h.now, &p)
+	h.poll()
+}
+
+// expect asserts that exactly segs, in order, were sent at time at (and
+// nothing else unexpected before).
+func (h *harness) expect(at sim.Time, segs ...seg) {
+	h.t.Helper()
+	h.advance(at)
+	for i, want := range segs {
+		if len(h.out) == 0 {
+			h.t.Fatalf("at %v: expected %v (#%d), nothing was sent", at, want, i+1)
+		}
+		got := h.out[0]
+		h.out = h.out[1:]
+		if got.at != at {
+			h.t.Fatalf("expected %v at %v, but %v was sent at %v", want, at, got.pkt.Seg.String(), got.at)
+		}
+		h.compare(want, got.pkt)
+	}
+	h.expectNothing(at)
+}
+
+func (h *harness) compare(want seg, got trace.Packet) {
+	h.t.Helper()
+	g := got.Seg
+	ok := g.Seq == want.seq && g.Ack == want.ack && g.Flags == want.flags && g.Len == want.len
+	if want.win != 0 && got.Win != want.win || want.zeroWin && got.Win != 0 {
+		ok = false
+	}
+	if want.mss != 0 && g.Opt.MSS != want.mss {
+		ok = false
+	}
+	if want.labels != 0 && got.Labels != want.labels {
+		ok = false
+	}
+	if g.Src != localAddr || g.Dst != remoteAddr {
+		ok = false
+	}
+	if !ok {
+		h.t.Fatalf("at %v: want %v\n             got %v (win %d labels %v)", h.now, want, g.String(), got.Win, got.Labels)
+	}
+}
+
+// expectNothing asserts nothing was sent up to at beyond what was expected.
+func (h *harness) expectNothing(at sim.Time) {
+	h.t.Helper()
+	h.advance(at)
+	if len(h.out) > 0 {
+		h.t.Fatalf("at %v: unexpected %v sent at %v", at, h.out[0].pkt.Seg.String(), h.out[0].at)
+	}
+}
+
+func (h *harness) write(at sim.Time, n int) {
+	h.t.Helper()
+	h.advance(at)
+	if got := h.conn.Write(h.now, n); got != n {
+		h.t.Fatalf("Write(%d) took %d", n, got)
+	}
+	h.poll()
+}
+
+func (h *harness) close(at sim.Time) {
+	h.t.Helper()
+	h.advance(at)
+	h.conn.Close(h.now)
+	h.poll()
+}
+
+// newSynSent returns a client that has sent its SYN at 0.
+func newSynSent(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	h := newHarness(t, cfg)
+	h.conn = h.host.Connect(0, localAddr.Port(), remoteAddr)
+	h.poll()
+	h.expect(0, seg{seq: localISS, flags: wire.SYN, win: 65535, mss: 1460})
+	return h
+}
+
+// newEstablished returns a client whose handshake completed at 50 ms with an
+// RTT sample of 50 ms.
+func newEstablished(t *testing.T) *harness {
+	t.Helper()
+	h := newSynSent(t, testConfig())
+	h.send(ms(50), seg{seq: remoteISS, ack: localISS + 1, flags: wire.SYN | wire.ACK, mss: 1460})
+	h.expect(ms(50), seg{seq: localISS + 1, ack: remoteISS + 1, flags: wire.ACK})
+	if h.conn.State() != StateEstablished {
+		t.Fatalf("state %v, want ESTABLISHED", h.conn.State())
+	}
+	return h
+}
+
+// states returns the state transitions recorded, as "A→B" strings.
+func (h *harness) states() []string {
+	var out []string
+	for _, r := range h.log.Records {
+		if r.Kind == trace.KindState {
+			out = append(out, r.From+"→"+r.To)
+		}
+	}
+	return out
+}

@@ -1,0 +1,262 @@
+package tcp
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// Host is one node's TCP: its listening ports and connections. It is
+// sans-IO: feed it segments with Input, take what it sends with Poll, and
+// call Poll again no later than Deadline.
+type Host struct {
+	name string
+	addr netip.Addr
+	cfg  Config
+	rng  *rand.Rand
+	tr   trace.Sink
+
+	// Notify, when set, is told of connection events. It may call the
+	// connection's methods (Read, Write, Close) from inside.
+	Notify func(now sim.Time, c *Conn, ev Event)
+
+	listeners []uint16
+	conns     []*Conn
+	nextID    uint32
+	out       []trace.Packet // segments sent for no connection (RSTs), waiting for Poll
+	pending   bool           // something may have output to send
+	rec       trace.Record   // reused for every record written
+	pkt       trace.Packet   // reused for every segment sent
+}
+
+// NewHost returns a host with the given name (for the trace), address and
+// settings. rng draws its initial sequence numbers.
+func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.Sink) *Host {
+	if tr == nil {
+		tr = trace.Discard
+	}
+	return &Host{name: name, addr: addr, cfg: cfg, rng: rng, tr: tr}
+}
+
+// Name returns the host's name.
+func (h *Host) Name() string { return h.name }
+
+// Addr returns the host's address.
+func (h *Host) Addr() netip.Addr { return h.addr }
+
+// Conns returns the host's live connections, oldest first.
+func (h *Host) Conns() []*Conn { return h.conns }
+
+// Listen opens a passive port (RFC 9293 §3.10.1, passive OPEN).
+func (h *Host) Listen(now sim.Time, port uint16) {
+	if !slices.Contains(h.listeners, port) {
+		h.listeners = append(h.listeners, port)
+	}
+	r := h.record(now, trace.KindApp, 0)
+	r.Reason = "listen"
+	r.Value = int64(port)
+	h.tr.Record(r)
+}
+
+// Connect opens a connection from local port lport to remote (RFC 9293
+// §3.10.1, active OPEN): a SYN goes out at the next Poll.
+func (h *Host) Connect(now sim.Time, lport uint16, remote netip.AddrPort) *Conn {
+	c := h.newConn(netip.AddrPortFrom(h.addr, lport), remote)
+	h.appRecord(now, c, "connect", 0)
+	c.setState(now, StateSynSent)
+	h.pending = true
+	return c
+}
+
+func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
+	h.nextID++
+	iss := h.cfg.ISS
+	if !h.cfg.FixedISS {
+		iss = wire.Seq(h.rng.Uint32())
+	}
+	cfg := &h.cfg
+	c := &Conn{
+		h: h, id: h.nextID, local: local, peer: peer,
+		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
+		sndMSS: 536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
+		rtt:    newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax),
+		rtoAt:  sim.Never, timeWaitAt: sim.Never,
+		cc:       &reno{},
+		ssthresh: ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
+		recover:  iss,
+	}
+	if cfg.WindowScaling {
+		c.rcvWscale = windowShift(cfg.RecvBuffer)
+	}
+	h.conns = append(h.conns, c)
+	return c
+}
+
+// windowShift returns the smallest window scale that lets a buffer of n bytes
+// be advertised whole (RFC 7323 §2.3; at most 14).
+func windowShift(n int) uint8 {
+	var s uint8
+	for n>>s > 65535 && s < 14 {
+		s++
+	}
+	return s
+}
+
+func (h *Host) lookup(local, peer netip.AddrPort) *Conn {
+	for _, c := range h.conns {
+		if c.local == local && c.peer == peer && c.state != StateClosed {
+			return c
+		}
+	}
+	return nil
+}
+
+// remove forgets a closed connection.
+func (h *Host) remove(c *Conn) {
+	c.rtoAt, c.timeWaitAt = sim.Never, sim.Never
+	h.conns = slices.DeleteFunc(h.conns, func(x *Conn) bool { return x == c })
+}
+
+func (h *Host) markActive(*Conn) { h.pending = true }
+
+func (h *Host) notify(now sim.Time, c *Conn, ev Event) {
+	if h.Notify != nil {
+		h.Notify(now, c, ev)
+	}
+}
+
+// Input processes a segment that arrived at now.
+func (h *Host) Input(now sim.Time, p *trace.Packet) {
+	seg := &p.Seg
+	h.pending = true
+	if c := h.lookup(seg.Dst, seg.Src); c != nil {
+		c.input(now, seg)
+		return
+	}
+	if seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()) {
+		h.listenInput(now, seg)
+		return
+	}
+	h.closedInput(seg)
+}
+
+// closedInput answers a segment for no connection (RFC 9293 §3.10.7.1).
+func (h *Host) closedInput(seg *wire.Segment) {
+	switch {
+	case seg.Flags&wire.RST != 0:
+		// An incoming RST is discarded.
+	case seg.Flags&wire.ACK == 0:
+		h.sendRST(seg.Dst, seg.Src, 0, seg.Seq.Add(seg.SeqLen()), true, 0)
+	default:
+		h.sendRST(seg.Dst, seg.Src, seg.Ack, 0, false, 0)
+	}
+}
+
+// listenInput handles a segment for a listening port (RFC 9293 §3.10.7.2).
+func (h *Host) listenInput(now sim.Time, seg *wire.Segment) {
+	switch {
+	case seg.Flags&wire.RST != 0:
+		return
+	case seg.Flags&wire.ACK != 0:
+		h.sendRST(seg.Dst, seg.Src, seg.Ack, 0, false, 0)
+		return
+	case seg.Flags&wire.SYN == 0:
+		return
+	}
+	c := h.newConn(seg.Dst, seg.Src)
+	c.passive = true
+	c.state = StateListen
+	c.irs = seg.Seq
+	c.rcvNxt = seg.Seq.Add(1)
+	c.rcvAdv = c.rcvNxt
+	c.takeSYNOptions(seg)
+	c.sndWnd = uint32(seg.Window) // never scaled in a SYN (RFC 7323 §2.2)
+	c.maxSndWnd = c.sndWnd
+	c.sndWl1 = seg.Seq
+	c.sndWl2 = c.iss
+	c.setState(now, StateSynReceived)
+	// Data in a SYN is not kept: the peer sends it again (RFC 9293 §3.10.7.2 allows this).
+}
+
+// sendRST queues a reset for Poll.
+func (h *Host) sendRST(src, dst netip.AddrPort, seq, ack wire.Seq, withACK bool, conn uint32) {
+	p := trace.Packet{Conn: conn}
+	p.Seg.Src, p.Seg.Dst = src, dst
+	p.Seg.Seq = seq
+	p.Seg.Flags = wire.RST
+	if withACK {
+		p.Seg.Flags |= wire.ACK
+		p.Seg.Ack = ack
+	}
+	h.out = append(h.out, p)
+	h.pending = true
+}
+
+// Poll fires the timers due at now and hands every segment to send now to
+// emit, in order. emit must not keep the *Packet.
+func (h *Host) Poll(now sim.Time, emit func(p *trace.Packet)) {
+	for round := 0; h.pending || h.timerDue(now); round++ {
+		if round > 1000 {
+			panic("tcp: Poll did not settle") // a broken invariant, never input
+		}
+		h.pending = false
+		for i := range h.out {
+			emit(&h.out[i])
+		}
+		h.out = h.out[:0]
+		// Connections may close (and leave h.conns) while we walk it.
+		for i := 0; i < len(h.conns); i++ {
+			c := h.conns[i]
+			c.onTimers(now)
+			if i < len(h.conns) && h.conns[i] == c {
+				c.output(now, emit)
+			}
+		}
+	}
+}
+
+func (h *Host) timerDue(now sim.Time) bool {
+	return h.Deadline() <= now
+}
+
+// Deadline returns when Poll must next be called, or sim.Never.
+func (h *Host) Deadline() sim.Time {
+	d := sim.Never
+	for _, c := range h.conns {
+		d = min(d, c.rtoAt, c.timeWaitAt)
+	}
+	return d
+}
+
+// record returns the host's reusable record, reset for a new entry.
+func (h *Host) record(now sim.Time, k trace.Kind, conn uint32) *trace.Record {
+	h.rec = trace.Record{T: now, Kind: k, Node: h.name, Conn: conn}
+	return &h.rec
+}
+
+func (h *Host) appRecord(now sim.Time, c *Conn, op string, n int64) {
+	r := h.record(now, trace.KindApp, c.id)
+	r.Reason = op
+	r.Value = n
+	h.tr.Record(r)
+}
+
+func (h *Host) varRecord(now sim.Time, c *Conn, name string, v int64) {
+	r := h.record(now, trace.KindVar, c.id)
+	r.Name = name
+	r.Value = v
+	h.tr.Record(r)
+}
+
+func (h *Host) timerRecord(now sim.Time, c *Conn, t trace.Timer, op string, at sim.Time, n int) {
+	r := h.record(now, trace.KindTimer, c.id)
+	r.Timer = t
+	r.Op = op
+	r.At = at
+	r.Value = int64(n)
+	h.tr.Record(r)
+}

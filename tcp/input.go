@@ -1,0 +1,346 @@
+package tcp
+
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// dupThresh is the number of duplicate ACKs that signals a loss (RFC 5681 §3.2).
+const dupThresh = 3
+
+// takeSYNOptions applies the options of a received SYN: the peer's MSS
+// (RFC 9293 §3.7.1) and window scale (RFC 7323 §2.2).
+func (c *Conn) takeSYNOptions(seg *wire.Segment) {
+	peerMSS := uint32(536)
+	if seg.Opt.MSS != 0 {
+		peerMSS = uint32(seg.Opt.MSS)
+	}
+	c.sndMSS = min(peerMSS, uint32(c.h.cfg.MSS))
+	c.cwnd = initialWindow(c.h.cfg.InitialWindow, c.sndMSS)
+	if seg.Opt.HasWScale && c.h.cfg.WindowScaling {
+		c.wscaleOK = true
+		c.sndWscale = min(seg.Opt.WScale, 14) // RFC 7323 §2.3: larger shifts are taken as 14
+	} else {
+		c.rcvWscale = 0
+	}
+}
+
+// input processes a segment for this connection (RFC 9293 §3.10.7.3–4).
+func (c *Conn) input(now sim.Time, seg *wire.Segment) {
+	if c.state == StateSynSent {
+		c.inputSynSent(now, seg)
+		return
+	}
+	c.inputSynchronized(now, seg)
+}
+
+// inputSynSent is RFC 9293 §3.10.7.3.
+func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
+	f := seg.Flags
+	if f&wire.ACK != 0 {
+		// First: an ACK for something we never sent gets a reset.
+		if seg.Ack.LessThanEq(c.iss) || c.sndMax.LessThan(seg.Ack) {
+			if f&wire.RST == 0 {
+				c.h.sendRST(c.local, c.peer, seg.Ack, 0, false, c.id)
+			}
+			return
+		}
+	}
+	if f&wire.RST != 0 {
+		// Second: a RST is believed only with an acceptable ACK.
+		if f&wire.ACK != 0 {
+			c.abort(now, ErrRefused)
+		}
+		return
+	}
+	if f&wire.SYN == 0 {
+		return // Fifth: neither SYN nor RST: drop.
+	}
+	// Fourth: the peer's SYN.
+	c.irs = seg.Seq
+	c.rcvNxt = seg.Seq.Add(1)
+	c.rcvAdv = c.rcvNxt
+	c.takeSYNOptions(seg)
+	if f&wire.ACK == 0 {
+		// Simultaneous open: answer SYN,ACK from SYN-RECEIVED (RFC 9293 figure 7).
+		c.sndWnd = uint32(seg.Window)
+		c.sndWl1, c.sndWl2 = seg.Seq, c.iss
+		c.synSent = false // our SYN goes again, now with ACK
+		c.setState(now, StateSynReceived)
+		return
+	}
+	c.sndWnd = uint32(seg.Window) // a SYN's window is never scaled (RFC 7323 §2.2)
+	c.maxSndWnd = c.sndWnd
+	c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
+	c.ackSYN(now, seg.Ack)
+	c.setState(now, StateEstablished)
+	c.ackNow = true
+	c.traceVars(now)
+	c.h.notify(now, c, EventEstablished)
+}
+
+// ackSYN takes the acknowledgment of our SYN: SND.UNA passes ISS, the RTT of
+// the SYN is sampled unless it was retransmitted (Karn), and the timer stops.
+func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
+	c.sndUna = ack
+	if c.sndNxt.LessThan(ack) {
+		c.sndNxt = ack
+	}
+	c.sampleRTT(now, ack)
+	if c.synRetrans && c.rtt.samples == 0 {
+		// RFC 6298 (5.7): a SYN timed out, so start data with an RTO of 3 s.
+		c.rtt.rto = max(c.rtt.rto, rtoAfterSYNTimeout)
+	}
+	c.retries = 0
+	c.backoff = 0
+	c.stopRTO(now)
+}
+
+// acceptable is the segment acceptability test of RFC 9293 §3.10.7.4 (first):
+// four cases by segment length and receive window.
+func (c *Conn) acceptable(seq wire.Seq, segLen, rcvWnd uint32) bool {
+	switch {
+	case segLen == 0 && rcvWnd == 0:
+		return seq == c.rcvNxt
+	case segLen == 0:
+		return seq.InWindow(c.rcvNxt, rcvWnd)
+	case rcvWnd == 0:
+		// Not acceptable, but "special allowance should be made to accept
+		// valid ACKs, URGs, and RSTs": the caller trims the text away.
+		return seq == c.rcvNxt
+	default:
+		return seq.InWindow(c.rcvNxt, rcvWnd) || seq.Add(segLen-1).InWindow(c.rcvNxt, rcvWnd)
+	}
+}
+
+// inputSynchronized is RFC 9293 §3.10.7.4 for every state from SYN-RECEIVED on.
+func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
+	f := seg.Flags
+	rcvWnd := uint32(0)
+	if c.rcvNxt.LessThan(c.rcvAdv) {
+		rcvWnd = c.rcvNxt.Size(c.rcvAdv)
+	}
+
+	// A retransmitted SYN while our SYN,ACK is unanswered: the SYN,ACK was
+	// probably lost, so send it again now, as Linux does (tcp_check_req).
+	if c.state == StateSynReceived && f&wire.SYN != 0 && f&wire.ACK == 0 && seg.Seq == c.irs {
+		c.synSent = false
+		c.synRetrans = true
+		return
+	}
+
+	// First: sequence number check.
+	if !c.acceptable(seg.Seq, seg.SeqLen(), rcvWnd) {
+		if f&wire.RST == 0 {
+			c.ackNow = true // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+			if c.state == StateTimeWait && f&wire.FIN != 0 {
+				c.startTimeWait(now) // a retransmitted FIN restarts the 2·MSL wait
+			}
+		}
+		return
+	}
+	// Trim the segment to the window: what lies before RCV.NXT was received
+	// already; what lies past the window is not accepted.
+	seq, dataLen, syn, fin := seg.Seq, seg.Len, f&wire.SYN != 0, f&wire.FIN != 0
+	if syn && seq.LessThan(c.rcvNxt) {
+		syn = false
+		seq = seq.Add(1)
+	}
+	if seq.LessThan(c.rcvNxt) {
+		d := min(seq.Size(c.rcvNxt), dataLen)
+		dataLen -= d
+		seq = seq.Add(d)
+	}
+	if seq.LessThan(c.rcvNxt) { // a FIN already received
+		fin = false
+	}
+	if room := uint32(0); dataLen > 0 || fin {
+		if c.rcvNxt.LessThan(c.rcvAdv) && !c.rcvAdv.LessThan(seq) {
+			room = seq.Size(c.rcvAdv)
+		}
+		if dataLen > room {
+			dataLen, fin = room, false
+		} else if fin && dataLen == room {
+			// The FIN takes one sequence number; it fits only inside the window.
+			fin = room > dataLen
+		}
+	}
+
+	// Second: RST, with the stricter check of RFC 5961 §3.2.
+	if f&wire.RST != 0 {
+		if seg.Seq != c.rcvNxt {
+			c.ackNow = true // a challenge ACK: a real peer answers it with a good RST
+			return
+		}
+		switch c.state {
+		case StateSynReceived:
+			if c.passive {
+				c.setState(now, StateListen) // back to LISTEN: the listener stays
+				c.stopTimers(now)
+				c.h.remove(c)
+				return
+			}
+			c.abort(now, ErrRefused)
+		case StateEstablished, StateFinWait1, StateFinWait2, StateCloseWait:
+			c.abort(now, ErrReset)
+		default: // CLOSING, LAST-ACK, TIME-WAIT
+			c.close(now)
+		}
+		return
+	}
+
+	// Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 §4).
+	if syn {
+		c.ackNow = true
+		return
+	}
+
+	// Fifth: the ACK field.
+	if f&wire.ACK == 0 {
+		return
+	}
+	if c.state == StateSynReceived {
+		if !(c.sndUna.LessThan(seg.Ack) && seg.Ack.LessThanEq(c.sndMax)) {
+			c.h.sendRST(c.local, c.peer, seg.Ack, 0, false, c.id)
+			return
+		}
+		c.sndWnd = uint32(seg.Window) << c.sndWscale
+		c.maxSndWnd = max(c.maxSndWnd, c.sndWnd)
+		c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
+		c.ackSYN(now, c.iss.Add(1))
+		if c.finQueued {
+			c.setState(now, StateFinWait1)
+		} else {
+			c.setState(now, StateEstablished)
+		}
+		c.traceVars(now)
+		c.h.notify(now, c, EventEstablished)
+	}
+	if !c.processACK(now, seg) {
+		return
+	}
+	switch c.state {
+	case StateFinWait1:
+		if c.finAcked() {
+			c.setState(now, StateFinWait2)
+		}
+	case StateClosing:
+		if c.finAcked() {
+			c.startTimeWait(now)
+		}
+		return
+	case StateLastAck:
+		if c.finAcked() {
+			c.close(now)
+		}
+		return
+	case StateTimeWait:
+		// Only a retransmitted FIN can arrive here; handled below.
+	}
+
+	// Seventh: segment text.
+	if dataLen > 0 && c.state.canReceiveData() {
+		c.receive(now, seq, dataLen)
+	}
+
+	// Eighth: FIN.
+	if fin {
+		finSeq := seq.Add(dataLen)
+		if finSeq == c.rcvNxt {
+			c.receiveFIN(now)
+		} else if c.state.canReceiveData() {
+			c.ooo.hasFin, c.ooo.finAt = true, finSeq
+		}
+	}
+}
+
+// processACK is the fifth step for synchronized states: SND.UNA advances,
+// the send window is updated, duplicate ACKs are counted. It reports false
+// when the segment must be dropped.
+func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
+	ack := seg.Ack
+	if c.sndMax.LessThan(ack) {
+		c.ackNow = true // it acknowledges something not yet sent
+		return false
+	}
+	old := ack.LessThan(c.sndUna)
+	windowChanged := false
+	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
+		w := uint32(seg.Window) << c.sndWscale
+		windowChanged = w != c.sndWnd
+		c.sndWnd = w
+		c.maxSndWnd = max(c.maxSndWnd, w)
+		c.sndWl1, c.sndWl2 = seg.Seq, ack
+	}
+	switch {
+	case old:
+	case ack == c.sndUna:
+		// RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": data outstanding, no data
+		// or SYN/FIN in the segment, the same window.
+		if c.sndUna != c.sndMax && seg.Len == 0 && seg.Flags&(wire.SYN|wire.FIN) == 0 && !windowChanged {
+			c.onDupACK(now)
+		}
+	default:
+		c.onNewACK(now, ack)
+	}
+	c.traceVars(now)
+	return true
+}
+
+// receive takes in-window data [seq, seq+n).
+func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
+	c.ackNow = true // every segment is acknowledged at once (no delayed ACK)
+	if seq != c.rcvNxt {
+		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
+		c.ooo.add(seq, seq.Add(n))
+		return
+	}
+	c.rcvNxt = c.rcvNxt.Add(n)
+	c.rcvUnread += n
+	if !c.ooo.empty() {
+		var more uint32
+		c.rcvNxt, more = c.ooo.pull(c.rcvNxt)
+		c.rcvUnread += more
+		if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {
+			c.ooo.hasFin = false
+			c.receiveFIN(now)
+		}
+	}
+	c.h.notify(now, c, EventReadable)
+}
+
+// receiveFIN accepts the peer's FIN (eighth step).
+func (c *Conn) receiveFIN(now sim.Time) {
+	c.rcvNxt = c.rcvNxt.Add(1)
+	c.ackNow = true
+	c.finRcvd = true
+	switch c.state {
+	case StateSynReceived, StateEstablished:
+		c.setState(now, StateCloseWait)
+	case StateFinWait1:
+		if c.finAcked() {
+			c.startTimeWait(now)
+		} else {
+			c.setState(now, StateClosing)
+		}
+	case StateFinWait2:
+		c.startTimeWait(now)
+	case StateTimeWait:
+		c.startTimeWait(now)
+		return
+	}
+	c.h.notify(now, c, EventPeerClosed)
+}
+
+// finAcked reports whether our FIN has been sent and acknowledged.
+func (c *Conn) finAcked() bool {
+	return c.finQueued && c.sndUna == c.sndEnd.Add(1)
+}
+
+// close ends a connection normally: CLOSED, forgotten, the application told.
+func (c *Conn) close(now sim.Time) {
+	c.stopTimers(now)
+	c.setState(now, StateClosed)
+	c.h.remove(c)
+	c.h.notify(now, c, EventClosed)
+}

@@ -1,0 +1,202 @@
+package tcp
+
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// output sends what the connection should send at now: its SYN, a fast
+// retransmission, new data and FIN as the windows allow, and an ACK if one
+// is owed and nothing else carried it.
+func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
+	switch c.state {
+	case StateClosed, StateListen:
+		return
+	case StateSynSent, StateSynReceived:
+		if !c.synSent {
+			c.sendSYN(now, emit)
+		}
+		if c.state == StateSynSent {
+			return
+		}
+	}
+	if c.fastRetransmit {
+		c.fastRetransmit = false
+		if c.sndUna.LessThan(c.sndMax) {
+			c.retransmitFirst(now, emit)
+		}
+	}
+	if c.state.canSendData() {
+		for c.sendNext(now, emit) {
+		}
+	}
+	if c.ackNow {
+		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0)
+	}
+	c.traceVars(now)
+}
+
+// sendSYN sends our SYN (SYN-SENT) or SYN,ACK (SYN-RECEIVED) with our MSS
+// and, when configured, window scale options.
+func (c *Conn) sendSYN(now sim.Time, emit func(*trace.Packet)) {
+	flags := wire.SYN
+	if c.state == StateSynReceived {
+		flags |= wire.ACK
+	}
+	c.send(now, emit, c.iss, 0, flags, 0)
+	c.synSent = true
+}
+
+// retransmitFirst resends the segment at SND.UNA (fast retransmit, RFC 5681
+// §3.2 (3); NewReno partial ACK, RFC 6582 §3.2 (3)) without moving SND.NXT.
+func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
+	seq := c.sndUna
+	flags := wire.ACK
+	n := uint32(0)
+	if seq.LessThan(c.sndEnd) {
+		n = min(c.sndMSS, seq.Size(c.sndEnd), seq.Size(c.sndMax))
+	}
+	if c.finQueued && seq.Add(n) == c.sndEnd && c.sndEnd.LessThan(c.sndMax) {
+		flags |= wire.FIN
+	}
+	if n == 0 && flags&wire.FIN == 0 {
+		return
+	}
+	if n > 0 && seq.Add(n) == c.sndEnd {
+		flags |= wire.PSH // as when first sent: the segment emptied the queue
+	}
+	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission)
+}
+
+// sendNext sends the next segment at SND.NXT if the windows and the sender's
+// silly window syndrome avoidance with Nagle's algorithm allow it (RFC 9293
+// §3.8.6.2.1, RFC 1122 §4.2.3.4). It reports whether it sent one.
+func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
+	limit := c.sndWndLimit()
+	usable := uint32(0)
+	if c.sndNxt.LessThan(limit) {
+		usable = c.sndNxt.Size(limit)
+	}
+	avail := uint32(0)
+	if c.sndNxt.LessThan(c.sndEnd) {
+		avail = c.sndNxt.Size(c.sndEnd)
+	}
+	if avail == 0 {
+		// Only the FIN may be left: it takes one sequence number of window.
+		if c.finQueued && c.sndNxt == c.sndEnd && usable > 0 {
+			c.send(now, emit, c.sndNxt, 0, wire.FIN|wire.ACK, 0)
+			return true
+		}
+		return false
+	}
+	n := min(avail, c.sndMSS, usable)
+	if n == 0 {
+		return false
+	}
+	retransmission := c.sndNxt.LessThan(c.sndMax)
+	if n < c.sndMSS && !retransmission {
+		switch {
+		case n == avail:
+			// All queued data fits: send it unless Nagle holds a small
+			// segment while earlier data is unacknowledged.
+			if !c.h.cfg.NoDelay && c.sndUna != c.sndNxt {
+				return false
+			}
+		case n >= c.maxSndWnd/2 && c.maxSndWnd > 0:
+			// At least half the largest window the peer offered (Fs = 1/2).
+		default:
+			return false
+		}
+	}
+	flags := wire.ACK
+	if n == avail {
+		flags |= wire.PSH // the segment empties the send queue
+		if c.finQueued && usable > n {
+			flags |= wire.FIN
+		}
+	}
+	c.send(now, emit, c.sndNxt, n, flags, 0)
+	return true
+}
+
+// send builds one segment from the connection's state, labels it, updates
+// the send variables and timers, and hands it to emit.
+func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, flags wire.Flags, labels trace.Label) {
+	h := c.h
+	p := &h.pkt
+	*p = trace.Packet{Conn: c.id, Labels: labels}
+	s := &p.Seg
+	s.Src, s.Dst = c.local, c.peer
+	s.Seq = seq
+	s.Flags = flags
+	s.Len = n
+	if flags&wire.ACK != 0 {
+		s.Ack = c.rcvNxt
+	}
+
+	// The window: never scaled in a SYN (RFC 7323 §2.2).
+	wnd := c.rcvWindow()
+	if flags&wire.SYN != 0 {
+		s.Window = uint16(min(wnd, 65535))
+		p.Win = uint32(s.Window)
+		s.Opt.MSS = uint16(h.cfg.MSS)
+		if h.cfg.WindowScaling && (c.state == StateSynSent || c.wscaleOK) {
+			s.Opt.HasWScale = true
+			s.Opt.WScale = c.rcvWscale
+		}
+	} else {
+		field := min(wnd>>c.rcvWscale, 65535)
+		s.Window = uint16(field)
+		p.Win = field << c.rcvWscale
+	}
+	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
+		c.rcvAdv = edge
+	}
+
+	segLen := s.SeqLen()
+	end := seq.Add(segLen)
+	if segLen > 0 && seq.LessThan(c.sndMax) || flags&wire.SYN != 0 && c.synSent {
+		p.Labels |= trace.LabelRetransmission
+		c.retransmits++
+		c.rttTiming = false // Karn: never time a retransmitted segment
+	}
+
+	// Labels for the receiver side: duplicate ACKs, window updates, zero windows.
+	if flags&wire.ACK != 0 {
+		pure := segLen == 0 && flags&wire.RST == 0
+		switch {
+		case pure && s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
+			c.dupAckCount++
+			p.Labels |= trace.LabelDupACK
+			p.N = c.dupAckCount
+		case pure && s.Ack == c.lastAckSent && p.Win > c.lastWinSent:
+			p.Labels |= trace.LabelWindowUpdate
+			c.dupAckCount = 0
+		default:
+			c.dupAckCount = 0
+		}
+		c.lastAckSent, c.lastWinSent, c.ackSent = s.Ack, p.Win, true
+		c.ackNow = false
+	}
+	if p.Win == 0 && flags&wire.RST == 0 {
+		p.Labels |= trace.LabelZeroWindow
+	}
+
+	// Sequence variables and timers.
+	if segLen > 0 {
+		if !seq.LessThan(c.sndMax) && !c.rttTiming {
+			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
+		}
+		if c.sndMax.LessThan(end) {
+			c.sndMax = end
+		}
+		if labels&trace.LabelFastRetransmission == 0 && c.sndNxt.LessThan(end) {
+			c.sndNxt = end
+		}
+		if c.rtoAt == sim.Never { // RFC 6298 (5.1)
+			c.startRTO(now)
+		}
+	}
+	emit(p)
+}

@@ -1,0 +1,74 @@
+package tcp
+
+import "github.com/tcpsim/tcpsim/wire"
+
+// reassembly keeps out-of-order data: sequence ranges received beyond
+// RCV.NXT, sorted and disjoint, and the sequence number of an out-of-order
+// FIN. RFC 9293 §3.10.7.4 lets a receiver keep such segments "for later
+// processing"; RFC 5681 §4.2 asks for an immediate ACK when they arrive and
+// when they fill a gap.
+type reassembly struct {
+	blocks []wire.SACKBlock // [Left, Right) ranges beyond rcvNxt, sorted
+	finAt  wire.Seq
+	hasFin bool
+}
+
+// add records [seq, end) as received.
+func (r *reassembly) add(seq, end wire.Seq) {
+	if !seq.LessThan(end) {
+		return
+	}
+	// Find the first block that ends at or after seq.
+	i := 0
+	for i < len(r.blocks) && r.blocks[i].Right.LessThan(seq) {
+		i++
+	}
+	// Merge every block overlapping or touching [seq, end).
+	j := i
+	for j < len(r.blocks) && r.blocks[j].Left.LessThanEq(end) {
+		seq = wire.Min(seq, r.blocks[j].Left)
+		end = wire.Max(end, r.blocks[j].Right)
+		j++
+	}
+	nb := wire.SACKBlock{Left: seq, Right: end}
+	switch {
+	case i == j:
+		r.blocks = append(r.blocks, wire.SACKBlock{})
+		copy(r.blocks[i+1:], r.blocks[i:])
+		r.blocks[i] = nb
+	default:
+		r.blocks[i] = nb
+		r.blocks = append(r.blocks[:i+1], r.blocks[j:]...)
+	}
+}
+
+// pull removes the data contiguous with rcvNxt and returns the new RCV.NXT
+// and how many bytes became in order.
+func (r *reassembly) pull(rcvNxt wire.Seq) (wire.Seq, uint32) {
+	var n uint32
+	for len(r.blocks) > 0 && r.blocks[0].Left.LessThanEq(rcvNxt) {
+		b := r.blocks[0]
+		if rcvNxt.LessThan(b.Right) {
+			n += rcvNxt.Size(b.Right)
+			rcvNxt = b.Right
+		}
+		r.blocks = r.blocks[:copy(r.blocks, r.blocks[1:])]
+	}
+	return rcvNxt, n
+}
+
+// bytes returns how many out-of-order bytes are held.
+func (r *reassembly) bytes() uint32 {
+	var n uint32
+	for _, b := range r.blocks {
+		n += b.Left.Size(b.Right)
+	}
+	return n
+}
+
+func (r *reassembly) empty() bool { return len(r.blocks) == 0 }
+
+func (r *reassembly) reset() {
+	r.blocks = r.blocks[:0]
+	r.hasFin = false
+}

@@ -1,0 +1,170 @@
+package tcp
+
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// onNewACK handles an acknowledgment of new data up to ack (RFC 9293
+// §3.10.7.4 fifth step; RFC 6298 (5.2), (5.3); RFC 5681; RFC 6582).
+func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
+	acked := c.sndUna.Size(ack)
+	c.sndUna = ack
+	if c.sndNxt.LessThan(ack) {
+		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
+	}
+	c.sampleRTT(now, ack)
+	c.retries = 0
+	c.dupAcks = 0
+
+	if c.inRecovery {
+		if !ack.LessThan(c.recover) {
+			// RFC 6582 §3.2 (3): a full acknowledgment ends recovery; the
+			// window deflates to min(ssthresh, max(FlightSize, SMSS) + SMSS).
+			c.cwnd = min(c.ssthresh, max(c.flightSize(), c.sndMSS)+c.sndMSS)
+			c.inRecovery = false
+		} else {
+			// RFC 6582 §3.2 (3): a partial acknowledgment: the next hole is
+			// lost too; resend it, deflate by what was acknowledged, add back
+			// one SMSS.
+			c.fastRetransmit = true
+			if c.cwnd > acked {
+				c.cwnd -= acked
+			} else {
+				c.cwnd = 0
+			}
+			c.cwnd = max(c.cwnd+c.sndMSS, c.sndMSS)
+		}
+	} else if acked > 0 {
+		c.cwnd = c.cc.onAck(now, c.cwnd, c.ssthresh, acked, c.sndMSS)
+	}
+
+	// RFC 6298 (5.2): all acknowledged: timer off; (5.3): else restart it.
+	if c.sndUna == c.sndMax {
+		c.stopRTO(now)
+	} else {
+		c.startRTO(now)
+	}
+	c.h.notify(now, c, EventWritable)
+}
+
+// onDupACK counts a duplicate ACK; the third starts fast retransmit and
+// NewReno fast recovery (RFC 5681 §3.2, RFC 6582 §3.2).
+func (c *Conn) onDupACK(now sim.Time) {
+	c.dupAcks++
+	if c.inRecovery {
+		c.cwnd += c.sndMSS // (4): each further duplicate inflates the window
+		return
+	}
+	if c.dupAcks != dupThresh {
+		return
+	}
+	// RFC 6582 §3.2 (2): only when the ACK covers more than "recover", so a
+	// burst of duplicates after an RTO does not start a second recovery.
+	if !c.recover.LessThan(c.sndUna) && c.recover != c.iss {
+		return
+	}
+	c.recover = c.sndMax
+	c.ssthresh = c.cc.ssthreshAfterLoss(now, c.cwnd, c.flightSize(), c.sndMSS)
+	c.cwnd = c.ssthresh + dupThresh*c.sndMSS
+	c.inRecovery = true
+	c.fastRetransmit = true
+}
+
+// sampleRTT takes an RTT sample when the timed segment is acknowledged.
+func (c *Conn) sampleRTT(now sim.Time, ack wire.Seq) {
+	if c.rttTiming && c.rttSeq.LessThanEq(ack) {
+		c.rttTiming = false
+		c.rtt.sample(now.Sub(c.rttSentAt))
+		c.backoff = 0 // RFC 6298 §5: a new measurement collapses the backed-off RTO
+	}
+}
+
+// rto returns the current timeout with backoff applied.
+func (c *Conn) rto() sim.Duration { return c.rtt.backedOff(c.backoff) }
+
+// startRTO (re)starts the retransmission timer for one RTO from now.
+func (c *Conn) startRTO(now sim.Time) {
+	at := now.Add(c.rto())
+	if at != c.rtoAt {
+		c.rtoAt = at
+		c.h.timerRecord(now, c, trace.TimerRetransmission, "set", at, c.backoff)
+	}
+}
+
+// stopRTO turns the retransmission timer off.
+func (c *Conn) stopRTO(now sim.Time) {
+	if c.rtoAt != sim.Never {
+		c.rtoAt = sim.Never
+		c.h.timerRecord(now, c, trace.TimerRetransmission, "cancelled", 0, 0)
+	}
+}
+
+// stopTimers turns every timer off (the connection is closing).
+func (c *Conn) stopTimers(now sim.Time) {
+	c.stopRTO(now)
+	if c.timeWaitAt != sim.Never {
+		c.timeWaitAt = sim.Never
+		c.h.timerRecord(now, c, trace.TimerTimeWait, "cancelled", 0, 0)
+	}
+}
+
+// startTimeWait enters (or stays in) TIME-WAIT for 2·MSL (RFC 9293 §3.6).
+func (c *Conn) startTimeWait(now sim.Time) {
+	c.stopRTO(now)
+	c.setState(now, StateTimeWait)
+	c.timeWaitAt = now.Add(2 * c.h.cfg.MSL)
+	c.h.timerRecord(now, c, trace.TimerTimeWait, "set", c.timeWaitAt, 0)
+}
+
+// onTimers fires the connection's timers that are due.
+func (c *Conn) onTimers(now sim.Time) {
+	if c.timeWaitAt <= now {
+		c.timeWaitAt = sim.Never
+		c.h.timerRecord(now, c, trace.TimerTimeWait, "fired", 0, 0)
+		c.close(now)
+		return
+	}
+	if c.rtoAt <= now {
+		c.onRTO(now)
+	}
+}
+
+// onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)).
+func (c *Conn) onRTO(now sim.Time) {
+	c.rtoAt = sim.Never
+	c.h.timerRecord(now, c, trace.TimerRetransmission, "fired", 0, c.backoff)
+	limit := c.h.cfg.Retries
+	if c.state == StateSynSent || c.state == StateSynReceived {
+		limit = c.h.cfg.SynRetries
+	}
+	if c.retries >= limit {
+		c.abort(now, ErrTimedOut) // no RST: the peer is presumed unreachable
+		return
+	}
+	c.retries++
+	c.backoff++ // (5.5): double the RTO
+	c.rttTiming = false
+	if c.state == StateSynSent || c.state == StateSynReceived {
+		c.synSent = false // the SYN (or SYN,ACK) goes again
+		c.synRetrans = true
+		c.h.pending = true
+		return
+	}
+	// RFC 5681 §3.1 (4): on the first timeout of a segment, ssthresh falls to
+	// max(FlightSize/2, 2·SMSS); cwnd becomes the loss window, one SMSS.
+	if c.retries == 1 {
+		c.ssthresh = c.cc.ssthreshAfterLoss(now, c.cwnd, c.flightSize(), c.sndMSS)
+	}
+	c.cwnd = c.sndMSS
+	c.inRecovery = false
+	c.dupAcks = 0
+	c.recover = c.sndMax // RFC 6582 §3.2 (5)
+	c.fastRetransmit = false
+	// (5.4): retransmit the earliest unacknowledged segment; everything after
+	// it goes again as the window allows (SND.NXT rewinds to SND.UNA).
+	c.sndNxt = c.sndUna
+	c.h.pending = true
+	c.traceVars(now)
+}

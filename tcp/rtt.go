@@ -1,0 +1,67 @@
+package tcp
+
+import "time"
+
+// rtoClockGranularity is G of RFC 6298 §2: the simulator's clock is exact, so
+// G only keeps the variance term from vanishing; 1 ms is a fine-grained clock.
+const rtoClockGranularity = time.Millisecond
+
+// rtoAfterSYNTimeout is the RTO a connection starts data transfer with when
+// its SYN or SYN,ACK was retransmitted and no RTT was measured: RFC 6298 (5.7).
+const rtoAfterSYNTimeout = 3 * time.Second
+
+// rttEstimator computes the retransmission timeout of RFC 6298 §2.
+type rttEstimator struct {
+	srtt    time.Duration // smoothed round-trip time; 0 until the first sample
+	rttvar  time.Duration // round-trip time variation
+	rto     time.Duration // the current timeout, before backoff
+	min     time.Duration
+	max     time.Duration
+	samples int
+}
+
+func newRTTEstimator(initial, min, max time.Duration) rttEstimator {
+	return rttEstimator{rto: clampDuration(initial, 0, max), min: min, max: max}
+}
+
+// sample folds in one round-trip measurement r (RFC 6298 (2.2), (2.3)).
+func (e *rttEstimator) sample(r time.Duration) {
+	if e.samples == 0 {
+		e.srtt = r
+		e.rttvar = r / 2
+	} else {
+		delta := e.srtt - r
+		if delta < 0 {
+			delta = -delta
+		}
+		e.rttvar = (3*e.rttvar + delta) / 4 // β = 1/4
+		e.srtt = (7*e.srtt + r) / 8         // α = 1/8
+	}
+	e.samples++
+	k := 4 * e.rttvar
+	if k < rtoClockGranularity {
+		k = rtoClockGranularity
+	}
+	// RFC 6298 (2.4): round up to RTOMin; (2.5): a maximum may be placed.
+	e.rto = clampDuration(e.srtt+k, e.min, e.max)
+}
+
+// backedOff returns the timeout after n consecutive expiries: RTO·2ⁿ, at most
+// the maximum (RFC 6298 (5.5)).
+func (e *rttEstimator) backedOff(n int) time.Duration {
+	d := e.rto
+	for i := 0; i < n && d < e.max; i++ {
+		d *= 2
+	}
+	return clampDuration(d, 0, e.max)
+}
+
+func clampDuration(d, lo, hi time.Duration) time.Duration {
+	if d < lo {
+		d = lo
+	}
+	if hi > 0 && d > hi {
+		d = hi
+	}
+	return d
+}
