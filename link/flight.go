@@ -1,0 +1,150 @@
+package link
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+)
+
+// flight is a packet that will arrive: queued, on the wire or propagating.
+type flight struct {
+	at  sim.Time // arrival
+	seq uint64   // send order on this link; breaks ties between equal arrivals
+	pkt trace.Packet
+}
+
+// flights holds the packets that will arrive, earliest arrival first, by
+// value. Without reordering arrivals are never earlier than those of packets
+// sent before (Link.Send clamps them), so a FIFO ring suffices. With
+// reordering, the packets sit in a slab of reused slots and a binary
+// min-heap of small keys, ordered by (at, seq), says which comes first; the
+// heap moves 24-byte keys, not 200-byte packets. Both reuse their storage.
+type flights struct {
+	reorder bool
+	fifo    ring[flight]
+	heap    []flightKey
+	slab    []trace.Packet // the packets the heap keys point to
+	free    []int32        // unused slots of slab
+}
+
+// flightKey orders one packet of the slab in the heap.
+type flightKey struct {
+	at   sim.Time
+	seq  uint64
+	slot int32
+}
+
+func (f *flights) len() int {
+	if f.reorder {
+		return len(f.heap)
+	}
+	return f.fifo.len()
+}
+
+// nextAt returns the earliest arrival; f must not be empty.
+func (f *flights) nextAt() sim.Time {
+	if f.reorder {
+		return f.heap[0].at
+	}
+	return f.fifo.front().at
+}
+
+// push adds p arriving at at; seq must exceed every seq pushed before.
+func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet) {
+	if !f.reorder {
+		fl := f.fifo.pushSlot()
+		fl.at, fl.seq, fl.pkt = at, seq, *p
+		return
+	}
+	var slot int32
+	if n := len(f.free); n > 0 {
+		slot = f.free[n-1]
+		f.free = f.free[:n-1]
+		f.slab[slot] = *p
+	} else {
+		slot = int32(len(f.slab))
+		f.slab = append(f.slab, *p)
+	}
+	f.heap = append(f.heap, flightKey{at: at, seq: seq, slot: slot})
+	f.up(len(f.heap) - 1)
+}
+
+// pop removes the packet that arrives first, copying it to dst; f must not be
+// empty.
+func (f *flights) pop(dst *trace.Packet) {
+	if !f.reorder {
+		*dst = f.fifo.front().pkt
+		f.fifo.pop()
+		return
+	}
+	slot := f.heap[0].slot
+	*dst = f.slab[slot]
+	f.free = append(f.free, slot)
+	f.removeTop()
+}
+
+// removeTop removes the heap's root the bottom-up way (Floyd): the hole it
+// leaves sinks along the smaller children to a leaf, one comparison a level,
+// and the last key fills it and rises, usually not far since it came from
+// the bottom.
+func (f *flights) removeTop() {
+	h := f.heap
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	f.heap = h
+	if n == 0 {
+		return
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if r := c + 1; r < n && f.less(r, c) {
+			c = r
+		}
+		h[i] = h[c]
+		i = c
+	}
+	h[i] = last
+	f.up(i)
+}
+
+// removeAll empties f, calling fn for each packet in the order they were sent.
+func (f *flights) removeAll(fn func(p *trace.Packet)) {
+	if !f.reorder {
+		for i := 0; i < f.fifo.len(); i++ {
+			fn(&f.fifo.at(i).pkt)
+		}
+		f.fifo.clear()
+		return
+	}
+	slices.SortFunc(f.heap, func(a, b flightKey) int { return cmp.Compare(a.seq, b.seq) })
+	for _, k := range f.heap {
+		fn(&f.slab[k.slot])
+	}
+	f.heap, f.slab, f.free = f.heap[:0], f.slab[:0], f.free[:0]
+}
+
+func (f *flights) less(i, j int) bool {
+	a, b := &f.heap[i], &f.heap[j]
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.seq < b.seq
+}
+
+func (f *flights) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !f.less(j, i) {
+			break
+		}
+		f.heap[i], f.heap[j] = f.heap[j], f.heap[i]
+		j = i
+	}
+}

@@ -1,0 +1,289 @@
+package link
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+)
+
+// Drop reasons written in KindDrop records. A rule's drop reason is its
+// [Rule.Desc]; an MTU drop's is "exceeds MTU (N > M bytes)".
+const (
+	ReasonLinkDown   = "link down"
+	ReasonRandomLoss = "random loss"
+	ReasonQueueFull  = "queue full"
+)
+
+// Link is a one-way link from one node to another. It is driven by one
+// [sim.Engine] and must be used only from that engine's events.
+//
+// The model, for a packet offered by [Link.Send] at now:
+//
+//   - Its wire size is p.Seg.IPLen() bytes. Serializing it takes
+//     size·8/Bandwidth seconds, rounded up to a whole nanosecond.
+//   - Packets are serialized one at a time in the order offered. A packet
+//     offered while the serializer is busy waits in a drop-tail queue;
+//     QueuePackets and QueueBytes limit the packets waiting, not the one on
+//     the wire. Bandwidth 0 is an infinitely fast link with no queue.
+//   - Once serialized, a packet propagates for Delay plus a jitter drawn
+//     uniformly from [0, Jitter). Without Reorder, a packet's arrival is
+//     clamped to be no earlier than the arrival of the packet sent before it
+//     on the link, so the jitter never reorders (packets bunch up instead);
+//     with Reorder, arrivals may cross. Packets arriving at the same instant
+//     arrive in the order they were sent.
+//
+// Every decision is made in Send, so the trace shows a lost packet's send and
+// drop records next to each other. See [Link.Send] for the order of the
+// checks.
+type Link struct {
+	from, to, name string
+	cfg            Config   // Rules and Outages are the link's own copies
+	outages        []Outage // cfg.Outages, sorted and merged
+	ruleDrops      []int    // how many packets each rule has dropped
+	rng            *rand.Rand
+	tr             trace.Sink
+	deliver        func(now sim.Time, p *trace.Packet)
+
+	ser         serializer
+	flights     flights
+	seq         uint64   // packets accepted so far
+	lastArrival sim.Time // arrival of the last packet accepted, for the no-reorder clamp
+
+	down         bool // SetDown without SetUp
+	nextOutage   int  // index of the first outage not over by the last Send
+	nextBoundary int  // the next outage boundary the boundary timer writes (see boundary)
+
+	arrivalTimer sim.Timer // armed at the earliest arrival, if any
+	outageTimer  sim.Timer // armed at the next outage boundary, if any
+
+	mtuSize int    // the size mtuText was made for, or 0
+	mtuText string // the last MTU drop reason
+
+	stats Stats
+	rec   trace.Record // reused for every record written
+	out   trace.Packet // the packet being delivered
+}
+
+// New returns a link carrying packets from node from to node to, configured
+// by cfg, on engine e. rng is the link's own random stream (see [sim.NewRand])
+// and must not be shared. Records go to tr (nil means none). deliver is called
+// with each packet as it arrives; p is valid only during the call.
+//
+// New arms a timer that writes a KindLink record at each start ("down") and
+// end ("up") of the configured outages; overlapping outages count as one.
+// cfg should have passed [Config.Validate].
+func New(from, to string, cfg Config, e *sim.Engine, rng *rand.Rand, tr trace.Sink, deliver func(now sim.Time, p *trace.Packet)) *Link {
+	if e == nil || rng == nil || deliver == nil {
+		panic("link.New: nil engine, random stream or deliver function")
+	}
+	if tr == nil {
+		tr = trace.Discard
+	}
+	cfg.Rules = append([]Rule(nil), cfg.Rules...)
+	cfg.Outages = append([]Outage(nil), cfg.Outages...)
+	l := &Link{
+		from:      from,
+		to:        to,
+		name:      from + "→" + to,
+		cfg:       cfg,
+		outages:   mergeOutages(cfg.Outages),
+		ruleDrops: make([]int, len(cfg.Rules)),
+		rng:       rng,
+		tr:        tr,
+		deliver:   deliver,
+		flights:   flights{reorder: cfg.Reorder},
+	}
+	l.ser.free = e.Now()
+	l.arrivalTimer.Init(e, l.onArrival)
+	l.outageTimer.Init(e, l.onBoundary)
+	l.armOutage()
+	return l
+}
+
+// Name returns the link's name, "<from>→<to>" ("client→server").
+func (l *Link) Name() string { return l.name }
+
+// Stats returns the link's counters.
+func (l *Link) Stats() Stats {
+	s := l.stats
+	s.InFlight = l.flights.len()
+	return s
+}
+
+// Send offers p to the link at now, which must be the engine's time. It
+// writes a KindSend record (Node from, Peer to, Conn p.Conn, the packet),
+// then decides the packet's fate; a lost packet gets a KindDrop record, also
+// at now, with the reason. Send copies p; the caller may reuse it.
+//
+// The decisions, in order; the first that applies drops the packet:
+//
+//  1. Link down: the link is down (SetDown), or the packet would be on the
+//     link — from now until it arrives, both included — during a configured
+//     outage. Reason "link down".
+//  2. Rules: every rule's Match is called for every packet offered, in
+//     order, even when the packet is dropped for another reason, so
+//     stateful predicates count every packet. The packet is dropped by the
+//     first rule that matched and still has drops left (Times 0: no limit);
+//     the reason is the rule's Desc. A packet already lost to link down uses
+//     up no rule's drops.
+//  3. Random loss, with probability Loss. Reason "random loss". A randomly
+//     lost packet is lost on the wire, after it was transmitted: if the MTU
+//     and the queue admit it, it takes its turn in the queue and the
+//     serializer like any other, delaying the packets behind it.
+//  4. MTU: the packet is larger than MTU (when MTU > 0). Reason
+//     "exceeds MTU (N > M bytes)".
+//  5. Queue full: the packet would have to wait, and QueuePackets packets
+//     are waiting already or its bytes added to theirs would exceed
+//     QueueBytes. Reason "queue full".
+//
+// Each packet offered draws from the link's random stream exactly the same
+// way whatever happens to it — one Float64 for the loss decision, then one
+// jitter value when Jitter > 0 — so no decision shifts another's numbers.
+//
+// A packet that survives is delivered at its arrival: the link writes a
+// KindDeliver record (Node from, Peer to, Conn p.Conn, the packet) and then
+// calls deliver.
+func (l *Link) Send(now sim.Time, p *trace.Packet) {
+	size := p.Seg.IPLen()
+	l.stats.Sent.add(size)
+	l.emit(now, trace.KindSend, p, "")
+
+	lossDraw := l.rng.Float64()
+	var jitter time.Duration
+	if l.cfg.Jitter > 0 {
+		jitter = time.Duration(l.rng.Int64N(int64(l.cfg.Jitter)))
+	}
+
+	// Where the packet would go: its turn at the serializer and its arrival.
+	start, end := now, now
+	if l.cfg.Bandwidth > 0 {
+		l.ser.advance(now)
+		start = max(now, l.ser.free)
+		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
+	}
+	arrival := end.Add(l.cfg.Delay + jitter)
+	if !l.cfg.Reorder {
+		arrival = max(arrival, l.lastArrival)
+	}
+
+	rule := l.matchRules(now, p)
+	mtuOK := l.cfg.MTU <= 0 || size <= l.cfg.MTU
+	var reason string
+	switch {
+	case l.down || l.outageOverlaps(now, arrival):
+		l.stats.Dropped.LinkDown.add(size)
+		reason = ReasonLinkDown
+	case rule >= 0:
+		l.ruleDrops[rule]++
+		l.stats.Dropped.Rule.add(size)
+		reason = l.cfg.Rules[rule].Desc
+	case lossDraw < l.cfg.Loss:
+		l.stats.Dropped.RandomLoss.add(size)
+		reason = ReasonRandomLoss
+		if mtuOK && l.queueAdmits(now, start, size) {
+			l.transmit(now, start, end, size)
+		}
+	case !mtuOK:
+		l.stats.Dropped.MTU.add(size)
+		reason = l.mtuReason(size)
+	case !l.queueAdmits(now, start, size):
+		l.stats.Dropped.QueueFull.add(size)
+		reason = ReasonQueueFull
+	default:
+		l.transmit(now, start, end, size)
+		l.seq++
+		l.flights.push(arrival, l.seq, p)
+		l.lastArrival = arrival
+		l.armArrival()
+		return
+	}
+	l.emit(now, trace.KindDrop, p, reason)
+}
+
+// mtuReason returns the drop reason for a packet of size bytes over the MTU,
+// "exceeds MTU (1500 > 1400 bytes)". It keeps the last one made: a sender
+// whose MSS is too large sends many packets of the same size.
+func (l *Link) mtuReason(size int) string {
+	if size != l.mtuSize {
+		l.mtuSize = size
+		l.mtuText = "exceeds MTU (" + strconv.Itoa(size) + " > " + strconv.Itoa(l.cfg.MTU) + " bytes)"
+	}
+	return l.mtuText
+}
+
+// matchRules calls every rule's Match on p and returns the index of the
+// first rule that matched and has drops left, or -1.
+func (l *Link) matchRules(now sim.Time, p *trace.Packet) int {
+	picked := -1
+	for i := range l.cfg.Rules {
+		r := &l.cfg.Rules[i]
+		if r.Match(now, p) && picked < 0 && (r.Times <= 0 || l.ruleDrops[i] < r.Times) {
+			picked = i
+		}
+	}
+	return picked
+}
+
+// queueAdmits reports whether a packet of size bytes whose transmission
+// would start at start finds room: it goes straight onto the wire, or the
+// waiting packets leave room for it under both limits.
+func (l *Link) queueAdmits(now, start sim.Time, size int) bool {
+	if start <= now {
+		return true
+	}
+	packets, bytes := l.ser.waiting(now)
+	return (l.cfg.QueuePackets <= 0 || packets < l.cfg.QueuePackets) &&
+		(l.cfg.QueueBytes <= 0 || bytes+size <= l.cfg.QueueBytes)
+}
+
+// transmit gives a packet its turn at the serializer during [start, end).
+func (l *Link) transmit(now, start, end sim.Time, size int) {
+	if l.cfg.Bandwidth <= 0 {
+		return
+	}
+	if start > now {
+		packets, bytes := l.ser.waiting(now)
+		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
+		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
+	}
+	l.ser.add(start, end, size)
+}
+
+// armArrival arms the arrival timer at the earliest arrival, touching it only
+// when that changes so that its place among same-instant events stays put.
+func (l *Link) armArrival() {
+	if l.flights.len() == 0 {
+		l.arrivalTimer.Stop()
+		return
+	}
+	if at := l.flights.nextAt(); l.arrivalTimer.When() != at {
+		l.arrivalTimer.Reset(at)
+	}
+}
+
+// onArrival delivers every packet due by now, in (arrival, send) order.
+// deliver may send on this link or take it down; both are safe here.
+func (l *Link) onArrival(now sim.Time) {
+	for l.flights.len() > 0 && l.flights.nextAt() <= now {
+		l.flights.pop(&l.out)
+		l.stats.Delivered.add(l.out.Seg.IPLen())
+		l.emit(now, trace.KindDeliver, &l.out, "")
+		l.deliver(now, &l.out)
+	}
+	l.armArrival()
+}
+
+// emit writes a packet record.
+func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, reason string) {
+	l.rec = trace.Record{T: now, Kind: k, Node: l.from, Peer: l.to, Conn: p.Conn, Pkt: *p, Reason: reason}
+	l.tr.Record(&l.rec)
+}
+
+// emitLink writes a KindLink record with op "down" or "up".
+func (l *Link) emitLink(now sim.Time, op string) {
+	l.rec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Reason: op}
+	l.tr.Record(&l.rec)
+}

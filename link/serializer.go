@@ -1,0 +1,65 @@
+package link
+
+import (
+	"time"
+
+	"github.com/tcpsim/tcpsim/sim"
+)
+
+// serializationTime is how long a link of bandwidth bits per second takes to
+// put size bytes on the wire, in whole nanoseconds rounded up, so that a
+// packet is never on the wire for less than its true time.
+func serializationTime(size int, bandwidth int64) time.Duration {
+	bits := int64(size) * 8 * int64(time.Second) // exact up to 1 GB packets
+	return time.Duration((bits + bandwidth - 1) / bandwidth)
+}
+
+// transmission is one packet's turn at the serializer: it waits in the queue
+// until start and is on the wire during [start, end).
+type transmission struct {
+	start, end sim.Time
+	size       int // IP packet bytes
+}
+
+// serializer is the drop-tail queue and the transmitter behind it. It holds
+// the transmissions that have not finished, in order; transmissions follow one
+// another back to back, so at any instant at most the first is on the wire
+// and the rest are waiting.
+type serializer struct {
+	q     ring[transmission]
+	bytes int      // sum of the sizes in q
+	free  sim.Time // when the last transmission in q ends: the serializer's next free instant
+}
+
+// advance forgets the transmissions that have finished by now.
+func (s *serializer) advance(now sim.Time) {
+	for s.q.len() > 0 && s.q.front().end <= now {
+		s.bytes -= s.q.front().size
+		s.q.pop()
+	}
+}
+
+// waiting returns the packets and bytes queued behind the wire at now, which
+// must not be before the last advance.
+func (s *serializer) waiting(now sim.Time) (packets, bytes int) {
+	packets, bytes = s.q.len(), s.bytes
+	if packets > 0 && s.q.front().start <= now {
+		packets, bytes = packets-1, bytes-s.q.front().size // on the wire, not waiting
+	}
+	return packets, bytes
+}
+
+// add appends a transmission; start must be max(now, free).
+func (s *serializer) add(start, end sim.Time, size int) {
+	t := s.q.pushSlot()
+	*t = transmission{start: start, end: end, size: size}
+	s.bytes += size
+	s.free = end
+}
+
+// reset empties the queue and frees the wire at now.
+func (s *serializer) reset(now sim.Time) {
+	s.q.clear()
+	s.bytes = 0
+	s.free = now
+}
