@@ -104,6 +104,8 @@ type Conn struct {
 	lastWinSent uint32   // the last window advertised, bytes
 	dupAckCount int32    // how many duplicate ACKs in a row we have sent for lastAckSent
 	ackSent     bool     // an ACK has been sent (lastAckSent is meaningful)
+	// handshakeACK asks for the handshake's final ACK as a segment of its own.
+	handshakeACK bool
 
 	// Values last written to the trace as "var" records, to write changes only.
 	tracedCwnd, tracedSsthresh, tracedSndWnd uint32

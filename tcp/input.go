@@ -74,7 +74,11 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
 	c.ackSYN(now, seg.Ack)
 	c.setState(now, StateEstablished)
+	// The handshake's third segment goes out as a pure ACK at once, before
+	// any data the application writes on hearing of the connection, as a
+	// real stack sends it while processing the SYN,ACK (RFC 9293 §3.10.7.3).
 	c.ackNow = true
+	c.handshakeACK = true
 	c.traceVars(now)
 	c.h.notify(now, c, EventEstablished)
 }

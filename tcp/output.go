@@ -21,6 +21,10 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 			return
 		}
 	}
+	if c.handshakeACK {
+		c.handshakeACK = false
+		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0)
+	}
 	if c.fastRetransmit {
 		c.fastRetransmit = false
 		if c.sndUna.LessThan(c.sndMax) {
@@ -99,8 +103,10 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 		switch {
 		case n == avail:
 			// All queued data fits: send it unless Nagle holds a small
-			// segment while earlier data is unacknowledged.
-			if !c.h.cfg.NoDelay && c.sndUna != c.sndNxt {
+			// segment while earlier data is unacknowledged. Once the
+			// application has closed, nothing more will join it, so it goes
+			// (Linux pushes with Nagle off when it queues the FIN).
+			if !c.h.cfg.NoDelay && !c.finQueued && c.sndUna != c.sndNxt {
 				return false
 			}
 		case n >= c.maxSndWnd/2 && c.maxSndWnd > 0:

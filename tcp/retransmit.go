@@ -134,7 +134,7 @@ func (c *Conn) onTimers(now sim.Time) {
 // onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)).
 func (c *Conn) onRTO(now sim.Time) {
 	c.rtoAt = sim.Never
-	c.h.timerRecord(now, c, trace.TimerRetransmission, "fired", 0, c.backoff)
+	c.h.timerRecord(now, c, trace.TimerRetransmission, "fired", 0, c.retries+1) // the ordinal of this timeout
 	limit := c.h.cfg.Retries
 	if c.state == StateSynSent || c.state == StateSynReceived {
 		limit = c.h.cfg.SynRetries

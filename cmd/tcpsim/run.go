@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tcpsim/tcpsim/scenarios"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/viz"
+)
+
+// runOptions are the flags of 'tcpsim run'.
+type runOptions struct {
+	scenario string
+	seed     uint64
+	seedSet  bool
+	trace    string // JSON-lines trace file; "-" for stdout
+	noColor  bool
+	relative bool
+	ladder   string // auto, full or none
+	width    int
+}
+
+// autoLadderLines is how many ladder lines --ladder auto prints before it
+// only counts: enough for a handshake, slow start and a loss or two; a bulk
+// transfer's million segments are left to the summary and the trace.
+const autoLadderLines = 300
+
+func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "run FILE|NAME",
+		Short: "Run a scenario and draw it as a ladder diagram",
+		Long: "Run a scenario (a YAML file, or the name of a built-in one: see 'tcpsim list') and print\n" +
+			"a ladder diagram of every segment, then a summary.",
+		Example: "tcpsim run scenarios/lost-segment.yaml\ntcpsim run handshake --relative\ntcpsim run lost-segment --trace out.jsonl",
+		Args:    exactArgs(1, "a scenario file or built-in name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.scenario = args[0]
+			o.seedSet = cmd.Flags().Changed("seed")
+			return runRun(&o, stdout, stderr)
+		},
+	}
+	f := cmd.Flags()
+	f.Uint64Var(&o.seed, "seed", 0, "override the scenario's random seed")
+	f.StringVar(&o.trace, "trace", "", "write the trace as JSON Lines to `FILE` (\"-\" for stdout, then nothing else goes there)")
+	f.BoolVar(&o.noColor, "no-color", false, "no colours, even on a terminal (NO_COLOR is honoured too)")
+	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does")
+	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
+	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
+	return cmd
+}
+
+func runRun(o *runOptions, stdout, stderr io.Writer) error {
+	switch o.ladder {
+	case "auto", "full", "none":
+	default:
+		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
+	}
+	s, err := scenarios.Load(o.scenario)
+	if err != nil {
+		return err
+	}
+	if o.seedSet {
+		s.Seed = o.seed
+	}
+
+	var sinks []trace.Sink
+	// Human output goes to stdout, unless the trace does; then to stderr.
+	human := stdout
+	var jw *trace.JSONWriter
+	if o.trace != "" {
+		var w io.Writer = stdout
+		if o.trace == "-" {
+			human = stderr
+		} else {
+			f, err := os.Create(o.trace)
+			if err != nil {
+				return usageError{fmt.Errorf("--trace: %w", err)}
+			}
+			defer f.Close()
+			w = f
+		}
+		jw = trace.NewJSONWriter(w)
+		sinks = append(sinks, jw)
+	}
+	out := bufio.NewWriterSize(human, 64<<10)
+	if o.trace != "-" {
+		fmt.Fprintf(out, "%s — %s\n\n", s.Name, s.Description)
+	}
+	var ladder *viz.Ladder
+	if o.ladder != "none" && !(o.trace == "-") {
+		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: o.relative, Width: o.width}
+		if o.ladder == "auto" {
+			opt.MaxLines = autoLadderLines
+		}
+		ladder = viz.NewLadder(out, opt)
+		sinks = append(sinks, ladder)
+	}
+	summary := viz.NewSummary()
+	sinks = append(sinks, summary)
+
+	_, runErr := scenarios.Run(s, trace.Tee(sinks...))
+	if ladder != nil {
+		if err := ladder.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
+	}
+	if err := summary.Write(out); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	if jw != nil {
+		if err := jw.Flush(); err != nil {
+			return fmt.Errorf("writing the trace: %w", err)
+		}
+	}
+	return runErr
+}
+
+// useColor reports whether w is a terminal that should get colours.
+func useColor(w io.Writer, noColor bool) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

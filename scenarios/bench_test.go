@@ -1,0 +1,78 @@
+package scenarios
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/tcpsim/tcpsim/link"
+	"github.com/tcpsim/tcpsim/tcp"
+	"github.com/tcpsim/tcpsim/trace"
+)
+
+// bulkScenario has the shapes of the ns-3 reference runs: a NewReno bulk
+// transfer with MSS 1448, large buffers and a 100-packet drop-tail queue.
+func bulkScenario(bytes int64, rate int64, delay time.Duration, loss float64) *Scenario {
+	lc := link.Config{Delay: delay, Bandwidth: rate, QueuePackets: 100, MTU: 1500}
+	data := lc
+	data.Loss = loss
+	cfg := tcp.DefaultConfig()
+	cfg.MSS = 1448
+	cfg.SendBuffer, cfg.RecvBuffer, cfg.WindowScaling = 16<<20, 16<<20, true
+	cfg.MSL = time.Millisecond // the benchmark measures the transfer, not TIME-WAIT
+	return &Scenario{
+		Name: "bulk", Seed: 1, Duration: time.Hour, EventBudget: 1 << 40,
+		ClientToServer: data, ServerToClient: lc,
+		Client: Endpoint{Name: "client", Addr: netip.MustParseAddr("10.0.0.1"), Port: 49152, TCP: cfg, App: App{Send: bytes}},
+		Server: Endpoint{Name: "server", Addr: netip.MustParseAddr("10.0.0.2"), Port: 80, TCP: cfg},
+	}
+}
+
+// packetCounter counts packets sent and the bytes the server read.
+type packetCounter struct {
+	packets, read int64
+}
+
+func (c *packetCounter) Record(r *trace.Record) {
+	switch r.Kind {
+	case trace.KindSend:
+		c.packets++
+	case trace.KindApp:
+		if r.Node == "server" && r.Reason == "read" {
+			c.read += r.Value
+		}
+	}
+}
+
+func benchBulk(b *testing.B, s *Scenario) {
+	b.ReportAllocs()
+	var c packetCounter
+	var events uint64
+	for i := 0; i < b.N; i++ {
+		c = packetCounter{}
+		res, err := Run(s, &c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if c.read != s.Client.App.Send {
+			b.Fatalf("server read %d of %d bytes", c.read, s.Client.App.Send)
+		}
+		events = res.Events
+	}
+	sec := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(c.packets)/sec, "packets/s")
+	b.ReportMetric(float64(events)/sec, "events/s")
+	b.ReportMetric(float64(c.packets), "packets/op")
+}
+
+func BenchmarkBulk_1GB_1Gbps_1ms(b *testing.B) {
+	benchBulk(b, bulkScenario(1e9, 1e9, time.Millisecond, 0))
+}
+
+func BenchmarkBulk_100MB_100Mbps_10ms(b *testing.B) {
+	benchBulk(b, bulkScenario(100e6, 100e6, 10*time.Millisecond, 0))
+}
+
+func BenchmarkBulk_100MB_100Mbps_10ms_Loss1pct(b *testing.B) {
+	benchBulk(b, bulkScenario(100e6, 100e6, 10*time.Millisecond, 0.01))
+}

@@ -1,0 +1,248 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/tcpsim/tcpsim/link"
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/tcp"
+	"github.com/tcpsim/tcpsim/trace"
+)
+
+// Result tells how a run ended.
+type Result struct {
+	End    sim.Time // the simulated time when the run stopped
+	Events uint64   // events the engine fired
+	Reason string   // why it stopped: "finished", "time limit reached"
+}
+
+// Run simulates the scenario, writing every record to tr. It is the
+// composition root: the one place that connects TCP hosts, links and the
+// scripted applications. An error means the run was cut short (its event
+// budget ran out); everything recorded until then is in the trace.
+func Run(s *Scenario, tr trace.Sink) (*Result, error) {
+	if tr == nil {
+		tr = trace.Discard
+	}
+	r := &runner{s: s, tr: tr, e: sim.NewEngine(s.EventBudget)}
+	r.start()
+	end := sim.At(s.Duration)
+	err := r.e.Run(end)
+	res := &Result{End: r.e.Now(), Events: r.e.Fired(), Reason: "finished"}
+	if err == nil && r.e.Pending() > 0 {
+		r.e.AdvanceTo(end)
+		res.End, res.Reason = end, "time limit reached"
+	}
+	if errors.Is(err, sim.ErrBudget) {
+		res.Reason = "event budget exhausted"
+		err = fmt.Errorf("%s: the run fired its whole event budget (%d events) by %v; raise event_budget or shorten duration: %w",
+			s.Name, s.EventBudget, r.e.Now(), err)
+	}
+	rec := trace.Record{T: res.End, Kind: trace.KindEnd, Reason: res.Reason}
+	tr.Record(&rec)
+	return res, err
+}
+
+// runner wires one run together.
+type runner struct {
+	s      *Scenario
+	tr     trace.Sink
+	e      *sim.Engine
+	nextID uint64
+	client node
+	server node
+}
+
+// node is one host with its link out, its poll timer and its application.
+type node struct {
+	r     *runner
+	ep    *Endpoint
+	host  *tcp.Host
+	out   *link.Link
+	timer sim.Timer
+	emit  func(p *trace.Packet)
+	app   app
+}
+
+func (r *runner) start() {
+	s := r.s
+	rec := trace.Record{Kind: trace.KindRun, Name: s.Name, Value: int64(s.Seed)}
+	r.tr.Record(&rec)
+	for _, ep := range []*Endpoint{&s.Client, &s.Server} {
+		rec = trace.Record{Kind: trace.KindNode, Node: ep.Name, Addr: ep.Addr}
+		r.tr.Record(&rec)
+	}
+	r.client.init(r, &s.Client)
+	r.server.init(r, &s.Server)
+	r.client.out = link.New("client", "server", s.ClientToServer, r.e, sim.NewRand(s.Seed, "link/client→server"), r.tr, r.server.deliver)
+	r.server.out = link.New("server", "client", s.ServerToClient, r.e, sim.NewRand(s.Seed, "link/server→client"), r.tr, r.client.deliver)
+
+	r.server.host.Listen(0, s.Server.Port)
+	r.server.app = app{n: &r.server, expect: s.Client.App.total()}
+	r.client.app = app{n: &r.client, expect: s.Server.App.Reply + s.Server.App.total()}
+	r.server.app.schedule()
+	r.client.app.schedule()
+	connect := r.e.NewTimer(func(now sim.Time) {
+		r.client.app.conn = r.client.host.Connect(now, s.Client.Port, netip.AddrPortFrom(s.Server.Addr, s.Server.Port))
+		r.client.poll(now)
+	})
+	connect.Reset(sim.At(s.Client.App.ConnectAt))
+}
+
+func (n *node) init(r *runner, ep *Endpoint) {
+	n.r, n.ep = r, ep
+	n.host = tcp.NewHost(ep.Name, ep.Addr, ep.TCP, sim.NewRand(r.s.Seed, "tcp/"+ep.Name), r.tr)
+	n.host.Notify = n.notify
+	n.timer.Init(r.e, n.poll)
+	n.emit = func(p *trace.Packet) {
+		r.nextID++
+		p.ID = r.nextID
+		n.out.Send(r.e.Now(), p)
+	}
+}
+
+// deliver hands an arriving packet to the host.
+func (n *node) deliver(now sim.Time, p *trace.Packet) {
+	n.host.Input(now, p)
+	n.poll(now)
+}
+
+// poll lets the host send what it has, then lets the application act on
+// what it was told (as a process runs after the kernel has answered the
+// segment that woke it), and re-arms the host's timer.
+func (n *node) poll(now sim.Time) {
+	n.host.Poll(now, n.emit)
+	if n.app.flush(now) {
+		n.host.Poll(now, n.emit)
+	}
+	n.timer.Reset(n.host.Deadline())
+}
+
+func (n *node) notify(now sim.Time, c *tcp.Conn, ev tcp.Event) {
+	n.app.on(now, c, ev)
+}
+
+// total is how many bytes an application writes, not counting a reply.
+func (a *App) total() int64 {
+	t := a.Send
+	for _, w := range a.Writes {
+		t += w.Bytes
+	}
+	return t
+}
+
+// app is the scripted application of one endpoint (see App).
+type app struct {
+	n       *node
+	conn    *tcp.Conn
+	expect  int64 // bytes the peer will send us; reading them all is the cue to reply or close
+	pending int64 // bytes written by the script and not yet taken by the socket
+	read    int64
+	replied bool
+	timed   int  // timed writes whose time has come
+	closed  bool // Close was called
+	started bool // the connection was established and the initial write is due
+}
+
+// flush does what the application deferred until the host had polled, and
+// reports whether it did anything.
+func (a *app) flush(now sim.Time) bool {
+	if !a.started {
+		return false
+	}
+	a.started = false
+	a.write(now, a.cfg().Send)
+	a.maybeClose(now)
+	return true
+}
+
+func (a *app) cfg() *App { return &a.n.ep.App }
+
+// schedule arms the timers of the timed writes and a timed close.
+func (a *app) schedule() {
+	e := a.n.r.e
+	for _, w := range a.cfg().Writes {
+		e.After(w.At, func(now sim.Time) {
+			a.timed++
+			a.write(now, w.Bytes)
+			a.n.poll(now)
+		})
+	}
+	if a.cfg().Close == CloseAt {
+		e.After(a.cfg().CloseAt, func(now sim.Time) {
+			a.close(now)
+			a.n.poll(now)
+		})
+	}
+}
+
+func (a *app) on(now sim.Time, c *tcp.Conn, ev tcp.Event) {
+	if a.conn == nil || a.conn != c && ev == tcp.EventEstablished {
+		a.conn = c
+	}
+	switch ev {
+	case tcp.EventEstablished:
+		a.started = true // the writes wait for flush, after the stack's own ACK
+		return
+	case tcp.EventReadable:
+		a.read += int64(c.Read(now, c.Readable()))
+		if a.read >= a.expect && a.cfg().Reply > 0 && !a.replied {
+			a.replied = true
+			a.write(now, a.cfg().Reply)
+		}
+	case tcp.EventWritable:
+		a.write(now, 0)
+	}
+	a.maybeClose(now)
+}
+
+// write adds n bytes to what the script wants written and gives the socket
+// as much as it takes.
+func (a *app) write(now sim.Time, n int64) {
+	a.pending += n
+	if a.conn == nil || a.pending == 0 {
+		return
+	}
+	s := a.conn.State()
+	if s != tcp.StateEstablished && s != tcp.StateCloseWait {
+		return
+	}
+	for a.pending > 0 {
+		k := a.conn.Write(now, int(min(a.pending, 1<<30)))
+		if k == 0 {
+			break
+		}
+		a.pending -= int64(k)
+	}
+}
+
+// maybeClose closes the connection when the script is done (CloseAuto).
+func (a *app) maybeClose(now sim.Time) {
+	if a.closed || a.conn == nil || a.cfg().Close != CloseAuto || a.pending > 0 || a.timed < len(a.cfg().Writes) {
+		return
+	}
+	if a.cfg().Reply > 0 && !a.replied {
+		return
+	}
+	done := a.read >= a.expect
+	if a.n.ep.Name == "server" {
+		done = a.conn.PeerClosed() // the server closes after the client
+	}
+	if done {
+		a.close(now)
+	}
+}
+
+func (a *app) close(now sim.Time) {
+	if a.closed || a.conn == nil {
+		return
+	}
+	switch a.conn.State() {
+	case tcp.StateClosed, tcp.StateTimeWait:
+		return
+	}
+	a.closed = true
+	a.conn.Close(now)
+}
