@@ -15,13 +15,38 @@ type Engine struct {
 	seq    uint64
 	fired  uint64
 	budget uint64
-	queue  []*Timer // binary min-heap ordered by (at, seq)
+	// queue is a 4-ary min-heap ordered by (at, seq). Each slot holds its
+	// sort key beside the timer, so sifting compares without dereferencing
+	// timers; a 4-ary heap is half as deep as a binary one.
+	queue []slot
+}
+
+// slot is one armed timer in the queue, with its sort key.
+type slot struct {
+	at  Time
+	seq uint64
+	t   *Timer
+}
+
+// before reports whether a fires before b. It is written without branches
+// (the compiler emits SETcc and CMOV): which child of a heap node is earliest
+// is a coin toss the branch predictor would lose half the time.
+func (a *slot) before(b *slot) bool {
+	return b2u(a.at < b.at)|(b2u(a.at == b.at)&b2u(a.seq < b.seq)) != 0
+}
+
+func b2u(b bool) uint8 {
+	var u uint8
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // NewEngine returns an engine at time 0 that fires at most budget events per
 // [Engine.Run] call (0 means no limit; callers should always set one).
 func NewEngine(budget uint64) *Engine {
-	return &Engine{budget: budget, queue: make([]*Timer, 0, 64)}
+	return &Engine{budget: budget, queue: make([]slot, 0, 64)}
 }
 
 // Now returns the current virtual time.
@@ -35,31 +60,36 @@ func (e *Engine) Pending() int { return len(e.queue) }
 
 // Timer is a reusable event: a callback that fires at most once per arming.
 // Arm it with [Timer.Reset]; disarm it with [Timer.Stop]. A Timer belongs to
-// one engine; its methods allocate nothing.
+// one engine; its methods allocate nothing. A zero or nil Timer is unarmed:
+// Pending, When and Stop are safe on it, but it must be made with
+// [Engine.NewTimer] or [Timer.Init] before Reset.
 type Timer struct {
 	e   *Engine
 	f   func(now Time)
 	at  Time
-	seq uint64
-	idx int // position in e.queue, or -1 when not scheduled
+	pos int // 1 + position in e.queue, or 0 when not scheduled
 }
 
 // NewTimer returns an unarmed timer that calls f when it fires.
 func (e *Engine) NewTimer(f func(now Time)) *Timer {
-	return &Timer{e: e, f: f, idx: -1}
+	return &Timer{e: e, f: f}
 }
 
 // Init prepares a Timer embedded in a caller's struct, avoiding an allocation.
+// The timer must not be armed.
 func (t *Timer) Init(e *Engine, f func(now Time)) {
-	*t = Timer{e: e, f: f, idx: -1}
+	if t.pos != 0 {
+		panic("sim: Init of an armed timer")
+	}
+	*t = Timer{e: e, f: f}
 }
 
 // Pending reports whether the timer is armed.
-func (t *Timer) Pending() bool { return t.idx >= 0 }
+func (t *Timer) Pending() bool { return t != nil && t.pos != 0 }
 
 // When returns the instant the timer fires, or Never when it is not armed.
 func (t *Timer) When() Time {
-	if t.idx < 0 {
+	if !t.Pending() {
 		return Never
 	}
 	return t.at
@@ -67,35 +97,45 @@ func (t *Timer) When() Time {
 
 // Reset arms the timer to fire at the given instant, replacing any earlier
 // arming. An instant in the past fires at the current time, after the events
-// already due then. Reset(Never) is the same as Stop.
+// already due then. Every Reset counts as a new insertion: among timers due
+// at the same instant, the one reset last fires last. Reset(Never) is the
+// same as Stop.
 func (t *Timer) Reset(at Time) {
 	if at == Never {
 		t.Stop()
 		return
 	}
 	e := t.e
+	if e == nil {
+		panic("sim: Reset of a Timer made without NewTimer or Init")
+	}
 	if at < e.now {
 		at = e.now
 	}
 	t.at = at
 	e.seq++
-	t.seq = e.seq
-	if t.idx >= 0 {
-		e.fix(t.idx)
+	s := slot{at: at, seq: e.seq, t: t}
+	if t.pos == 0 {
+		e.queue = append(e.queue, s)
+		e.up(len(e.queue)-1, s)
 		return
 	}
-	t.idx = len(e.queue)
-	e.queue = append(e.queue, t)
-	e.up(t.idx)
+	// Already armed: move it from where it is.
+	i := t.pos - 1
+	if s.before(&e.queue[i]) {
+		e.up(i, s)
+	} else {
+		e.down(i, s)
+	}
 }
 
 // Stop disarms the timer and reports whether it was armed. Stopping an
 // unarmed timer is safe and returns false, like [time.Timer.Stop].
 func (t *Timer) Stop() bool {
-	if t.idx < 0 {
+	if !t.Pending() {
 		return false
 	}
-	t.e.remove(t.idx)
+	t.e.remove(t.pos - 1)
 	return true
 }
 
@@ -110,14 +150,11 @@ func (e *Engine) After(d Duration, f func(now Time)) *Timer {
 // Step fires the earliest event, if any is due at or before limit, and
 // reports whether it fired one.
 func (e *Engine) Step(limit Time) bool {
-	if len(e.queue) == 0 {
+	if len(e.queue) == 0 || e.queue[0].at > limit {
 		return false
 	}
-	t := e.queue[0]
-	if t.at > limit {
-		return false
-	}
-	e.remove(0)
+	t := e.queue[0].t
+	e.pop()
 	e.now = t.at
 	e.fired++
 	t.f(e.now)
@@ -126,7 +163,9 @@ func (e *Engine) Step(limit Time) bool {
 
 // Run fires events in order until none is left or the next is later than
 // end; the clock then stands at the last event fired. It returns an error
-// wrapping [ErrBudget] when more than the budget fire in this call.
+// wrapping [ErrBudget] when the budget is spent and more events are due by
+// end; a run that ends exactly at the budget is not an error. The budget
+// counts the events of this call only.
 func (e *Engine) Run(end Time) error {
 	var n uint64
 	for e.Step(end) {
@@ -148,70 +187,110 @@ func (e *Engine) AdvanceTo(t Time) {
 
 func (e *Engine) hasDue(limit Time) bool { return len(e.queue) > 0 && e.queue[0].at <= limit }
 
-func (e *Engine) less(i, j int) bool {
-	a, b := e.queue[i], e.queue[j]
-	if a.at != b.at {
-		return a.at < b.at
-	}
-	return a.seq < b.seq
+// put stores s at position i and tells its timer where it is.
+func (e *Engine) put(i int, s slot) {
+	e.queue[i] = s
+	s.t.pos = i + 1
 }
 
-func (e *Engine) swap(i, j int) {
+// up places s at position i or above it, moving parents down into the hole.
+func (e *Engine) up(i int, s slot) {
 	q := e.queue
-	q[i], q[j] = q[j], q[i]
-	q[i].idx = i
-	q[j].idx = j
-}
-
-func (e *Engine) up(j int) {
-	for j > 0 {
-		i := (j - 1) / 2
-		if !e.less(j, i) {
+	for i > 0 {
+		p := (i - 1) / 4
+		if !s.before(&q[p]) {
 			break
 		}
-		e.swap(i, j)
-		j = i
+		e.put(i, q[p])
+		i = p
 	}
+	e.put(i, s)
 }
 
-func (e *Engine) down(i int) bool {
-	i0 := i
-	n := len(e.queue)
+// down places s at position i or below it, moving children up into the hole.
+func (e *Engine) down(i int, s slot) {
 	for {
-		l := 2*i + 1
-		if l >= n {
+		m := e.earliestChild(i)
+		if m < 0 || !e.queue[m].before(&s) {
 			break
 		}
-		j := l
-		if r := l + 1; r < n && e.less(r, l) {
-			j = r
-		}
-		if !e.less(j, i) {
+		e.put(i, e.queue[m])
+		i = m
+	}
+	e.put(i, s)
+}
+
+// pop removes the earliest slot. It moves the hole at the root down to a
+// leaf along the earliest children, then sifts the last slot up from there
+// (Floyd's variant): the last slot is late, so it rarely climbs, and the
+// descent saves a comparison per level.
+func (e *Engine) pop() {
+	q := e.queue
+	n := len(q) - 1
+	q[0].t.pos = 0
+	last := q[n]
+	q[n] = slot{}
+	e.queue = q[:n]
+	if n == 0 {
+		return
+	}
+	i := 0
+	for {
+		m := e.earliestChild(i)
+		if m < 0 {
 			break
 		}
-		e.swap(i, j)
-		i = j
+		e.put(i, e.queue[m])
+		i = m
 	}
-	return i > i0
+	e.up(i, last)
 }
 
-func (e *Engine) fix(i int) {
-	if !e.down(i) {
-		e.up(i)
+// earliestChild returns the position of the earliest child of position i,
+// or -1 when i is a leaf.
+func (e *Engine) earliestChild(i int) int {
+	q := e.queue
+	n := len(q)
+	c := 4*i + 1
+	if c+3 < n {
+		// All four children exist: a tournament without branches (see before).
+		ch := q[c : c+4 : c+4]
+		m0 := choose(ch[1].before(&ch[0]), 1, 0)
+		m1 := choose(ch[3].before(&ch[2]), 3, 2)
+		return c + choose(ch[m1&3].before(&ch[m0&3]), m1, m0)
 	}
+	if c >= n {
+		return -1
+	}
+	m := c
+	for j := c + 1; j < n; j++ {
+		if q[j].before(&q[m]) {
+			m = j
+		}
+	}
+	return m
 }
 
+// choose returns a if c, else b, without a branch.
+func choose(c bool, a, b int) int {
+	mask := -int(b2u(c))
+	return b ^ ((a ^ b) & mask)
+}
+
+// remove takes the slot at position i out of the queue.
 func (e *Engine) remove(i int) {
 	q := e.queue
 	n := len(q) - 1
-	t := q[i]
-	if i != n {
-		e.swap(i, n)
-	}
-	q[n] = nil
+	q[i].t.pos = 0
+	last := q[n]
+	q[n] = slot{}
 	e.queue = q[:n]
-	if i != n {
-		e.fix(i)
+	if i == n {
+		return
 	}
-	t.idx = -1
+	if i > 0 && last.before(&q[(i-1)/4]) {
+		e.up(i, last)
+	} else {
+		e.down(i, last)
+	}
 }

@@ -3,7 +3,9 @@ package trace
 import (
 	"bufio"
 	"io"
+	"net/netip"
 	"strconv"
+	"unicode/utf8"
 )
 
 // JSONWriter is a Sink that writes each record as one JSON object per line
@@ -48,10 +50,11 @@ func AppendJSON(b []byte, r *Record) []byte {
 	switch r.Kind {
 	case KindRun:
 		b = appendStr(b, "name", r.Name)
-		b = appendInt(b, "seed", r.Value)
+		b = append(b, `,"seed":`...)
+		b = strconv.AppendUint(b, uint64(r.Value), 10) // a uint64 seed kept in Value
 	case KindNode:
 		b = appendStr(b, "node", r.Node)
-		b = appendStr(b, "addr", r.Addr.String())
+		b = appendStr(b, "addr", addrString(r.Addr))
 	case KindSend, KindDrop, KindDeliver:
 		p := &r.Pkt
 		b = appendInt(b, "id", int64(p.ID))
@@ -178,11 +181,12 @@ func appendStr(b []byte, key, v string) []byte {
 }
 
 // appendQuoted appends s as a JSON string: quotes, backslashes and control
-// characters escaped, everything else (UTF-8 included) as it is.
+// characters escaped, everything else (UTF-8 included) as it is. Bytes that
+// are not UTF-8 become U+FFFD, so the output is always valid JSON.
 func appendQuoted(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
@@ -191,11 +195,29 @@ func appendQuoted(b []byte, s string) []byte {
 			b = append(b, '\\', 'n')
 		case c < 0x20:
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				b = append(b, "\ufffd"...)
+			} else {
+				b = append(b, s[i:i+n]...)
+			}
+			i += n
+			continue
 		default:
 			b = append(b, c)
 		}
+		i++
 	}
 	return append(b, '"')
+}
+
+// addrString is a's text form, or "" for the zero Addr.
+func addrString(a netip.Addr) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
 }
 
 func appendInt(b []byte, key string, v int64) []byte {

@@ -156,6 +156,6 @@ type Record struct {
 	At    sim.Time // timer set: when it fires
 
 	Name  string // var: variable name; run: scenario name
-	Value int64  // var: value; app: bytes; run: seed; timer: ordinal (backoff count)
+	Value int64  // var: value; app: bytes; run: the uint64 seed, converted; timer: ordinal (backoff count)
 	Addr  netip.Addr
 }

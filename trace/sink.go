@@ -12,9 +12,16 @@ type SinkFunc func(r *Record)
 func (f SinkFunc) Record(r *Record) { f(r) }
 
 // Discard is a Sink that ignores every record.
-var Discard Sink = SinkFunc(func(*Record) {})
+var Discard Sink = discard{}
 
-// Tee returns a Sink that hands each record to every sink in order.
+// discard is comparable, so Tee can recognise Discard without comparing
+// uncomparable sinks (a SinkFunc) to it.
+type discard struct{}
+
+func (discard) Record(*Record) {}
+
+// Tee returns a Sink that hands each record to every sink in order. It
+// leaves out nil sinks and Discard.
 func Tee(sinks ...Sink) Sink {
 	var live []Sink
 	for _, s := range sinks {

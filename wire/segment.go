@@ -74,8 +74,8 @@ func bitIndex(g Flags) int {
 	return 0
 }
 
-// ParseFlags parses names such as "SYN,ACK" (case-insensitive; ',', '|' or
-// spaces between them). It reports false for an unknown name.
+// ParseFlags parses names such as "SYN,ACK" (case-insensitive; ',', '|', '+'
+// or spaces between them; "" is no flags). It reports false for an unknown name.
 func ParseFlags(s string) (Flags, bool) {
 	var f Flags
 	for _, name := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '|' || r == ' ' || r == '+' }) {

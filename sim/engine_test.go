@@ -1,0 +1,515 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+func ms(n int64) Time { return At(time.Duration(n) * time.Millisecond) }
+
+// recorder collects the names of fired timers with the time they fired at.
+type recorder struct{ got []string }
+
+func (r *recorder) timer(e *Engine, name string) *Timer {
+	return e.NewTimer(func(now Time) { r.got = append(r.got, fmt.Sprintf("%s@%v", name, now)) })
+}
+
+func (r *recorder) expect(t *testing.T, want ...string) {
+	t.Helper()
+	if !slices.Equal(r.got, want) {
+		t.Fatalf("fired %q, want %q", r.got, want)
+	}
+	r.got = r.got[:0]
+}
+
+func TestEngine_FiresInTimeThenInsertionOrder(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	r.timer(e, "c").Reset(ms(20))
+	r.timer(e, "a").Reset(ms(10))
+	r.timer(e, "d").Reset(ms(20))
+	r.timer(e, "b").Reset(ms(10))
+	r.timer(e, "e").Reset(ms(20))
+	r.timer(e, "z").Reset(0)
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "z@0.000s", "a@0.010s", "b@0.010s", "c@0.020s", "d@0.020s", "e@0.020s")
+	if e.Now() != ms(20) || e.Fired() != 6 || e.Pending() != 0 {
+		t.Errorf("Now, Fired, Pending = %v, %d, %d; want 0.020s, 6, 0", e.Now(), e.Fired(), e.Pending())
+	}
+}
+
+func TestEngine_EventsScheduledDuringAnEventAtTheSameTimeFireAfterIt(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	late := r.timer(e, "late")
+	b := r.timer(e, "b")
+	e.NewTimer(func(now Time) {
+		r.got = append(r.got, "a@"+now.String())
+		late.Reset(now) // due now, but inserted after b
+	}).Reset(ms(5))
+	b.Reset(ms(5))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "a@0.005s", "b@0.005s", "late@0.005s")
+}
+
+func TestTimer_ResetOfPendingTimerReorders(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	a := r.timer(e, "a")
+	b := r.timer(e, "b")
+	c := r.timer(e, "c")
+	a.Reset(ms(10))
+	b.Reset(ms(10))
+	c.Reset(ms(30))
+	a.Reset(ms(10)) // same instant, but now inserted after b
+	c.Reset(ms(5))  // earlier
+	if a.When() != ms(10) || c.When() != ms(5) || e.Pending() != 3 {
+		t.Fatalf("When a, c = %v, %v; Pending %d", a.When(), c.When(), e.Pending())
+	}
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "c@0.005s", "b@0.010s", "a@0.010s")
+}
+
+func TestTimer_ResetLaterMovesBehind(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	a := r.timer(e, "a")
+	r.timer(e, "b").Reset(ms(20))
+	a.Reset(ms(10))
+	a.Reset(ms(30))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "b@0.020s", "a@0.030s")
+}
+
+func TestTimer_Stop(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	a := r.timer(e, "a")
+	if a.Stop() {
+		t.Error("Stop of a new timer = true, want false")
+	}
+	a.Reset(ms(10))
+	if !a.Pending() {
+		t.Error("Pending() = false after Reset")
+	}
+	if !a.Stop() {
+		t.Error("Stop of an armed timer = false, want true")
+	}
+	if a.Stop() {
+		t.Error("second Stop = true, want false")
+	}
+	if a.Pending() || a.When() != Never || e.Pending() != 0 {
+		t.Errorf("after Stop: Pending %v, When %v, engine Pending %d", a.Pending(), a.When(), e.Pending())
+	}
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t)
+	if e.Now() != 0 {
+		t.Errorf("Now() = %v after a run with nothing to fire, want 0", e.Now())
+	}
+}
+
+func TestTimer_StopAfterFiringReturnsFalse(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	a := r.timer(e, "a")
+	a.Reset(ms(1))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "a@0.001s")
+	if a.Pending() || a.Stop() {
+		t.Error("a fired timer is still pending")
+	}
+}
+
+func TestTimer_StopFromCallbacks(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	var self, other *Timer
+	var stoppedSelf, stoppedOther bool
+	self = e.NewTimer(func(now Time) {
+		r.got = append(r.got, "self@"+now.String())
+		stoppedSelf = self.Stop()
+		stoppedOther = other.Stop()
+	})
+	other = r.timer(e, "other")
+	self.Reset(ms(1))
+	other.Reset(ms(1))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "self@0.001s")
+	if stoppedSelf || !stoppedOther {
+		t.Errorf("Stop in callback: self %v (want false), other %v (want true)", stoppedSelf, stoppedOther)
+	}
+}
+
+func TestTimer_ZeroAndNilAreSafeToStop(t *testing.T) {
+	var z Timer
+	if z.Pending() || z.When() != Never || z.Stop() {
+		t.Errorf("zero Timer: Pending %v, When %v; want false, never", z.Pending(), z.When())
+	}
+	var n *Timer
+	if n.Pending() || n.When() != Never || n.Stop() {
+		t.Error("nil *Timer reports itself armed")
+	}
+}
+
+func TestTimer_InitEmbedded(t *testing.T) {
+	type conn struct {
+		rto   Timer
+		fires int
+	}
+	e := NewEngine(100)
+	c := &conn{}
+	c.rto.Init(e, func(Time) { c.fires++ })
+	c.rto.Reset(ms(3))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	if c.fires != 1 || e.Now() != ms(3) {
+		t.Errorf("fires %d at %v, want 1 at 0.003s", c.fires, e.Now())
+	}
+}
+
+func TestTimer_ResetToThePastFiresNowAfterDueEvents(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	past := r.timer(e, "past")
+	e.NewTimer(func(now Time) {
+		r.got = append(r.got, "a@"+now.String())
+		past.Reset(ms(1))
+		if past.When() != now {
+			t.Errorf("When() = %v after Reset to the past, want now (%v)", past.When(), now)
+		}
+	}).Reset(ms(10))
+	r.timer(e, "b").Reset(ms(10))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "a@0.010s", "b@0.010s", "past@0.010s")
+}
+
+func TestTimer_ResetNeverStops(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	a := r.timer(e, "a")
+	a.Reset(ms(10))
+	a.Reset(Never)
+	if a.Pending() || e.Pending() != 0 {
+		t.Fatal("Reset(Never) left the timer armed")
+	}
+	a.Reset(Never) // unarmed: still fine
+	// A saturated deadline is no deadline.
+	a.Reset(ms(1).Add(time.Duration(Never)))
+	if a.Pending() {
+		t.Fatal("Reset(saturated Add) armed the timer")
+	}
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t)
+}
+
+func TestEngine_After(t *testing.T) {
+	e := NewEngine(100)
+	var got []Time
+	e.After(5*time.Millisecond, func(now Time) {
+		got = append(got, now)
+		e.After(-time.Second, func(now Time) { got = append(got, now) }) // the past: fires now
+		e.After(0, func(now Time) { got = append(got, now) })
+	})
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []Time{ms(5), ms(5), ms(5)}) {
+		t.Errorf("fired at %v", got)
+	}
+}
+
+func TestEngine_StepHonoursLimit(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	if e.Step(Never) {
+		t.Fatal("Step on an empty engine fired something")
+	}
+	r.timer(e, "a").Reset(ms(10))
+	if e.Step(ms(9)) {
+		t.Fatal("Step(9ms) fired an event due at 10ms")
+	}
+	if !e.Step(ms(10)) {
+		t.Fatal("Step(10ms) did not fire an event due at 10ms")
+	}
+	r.expect(t, "a@0.010s")
+}
+
+func TestEngine_RunStopsAtEnd(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	for i, at := range []int64{30, 10, 20, 21} {
+		r.timer(e, fmt.Sprint(i)).Reset(ms(at))
+	}
+	if err := e.Run(ms(20)); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "1@0.010s", "2@0.020s") // an event exactly at end fires
+	if e.Now() != ms(20) || e.Pending() != 2 {
+		t.Fatalf("Now %v, Pending %d; want 0.020s, 2", e.Now(), e.Pending())
+	}
+	if err := e.Run(ms(25)); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "3@0.021s")
+	if e.Now() != ms(21) {
+		t.Errorf("Now() = %v, want the last event fired (0.021s)", e.Now())
+	}
+	e.AdvanceTo(ms(25))
+	if e.Now() != ms(25) {
+		t.Errorf("AdvanceTo(25ms): Now() = %v", e.Now())
+	}
+	e.AdvanceTo(ms(24)) // backwards: no effect
+	if e.Now() != ms(25) {
+		t.Errorf("AdvanceTo(24ms) moved the clock back to %v", e.Now())
+	}
+	e.AdvanceTo(ms(31)) // would skip the event at 30ms: no effect
+	if e.Now() != ms(25) {
+		t.Errorf("AdvanceTo(31ms) skipped a pending event: Now() = %v", e.Now())
+	}
+	e.AdvanceTo(ms(30)) // the event is not before 30ms
+	if e.Now() != ms(30) {
+		t.Errorf("AdvanceTo(30ms): Now() = %v", e.Now())
+	}
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "0@0.030s")
+}
+
+func TestEngine_RunBeforeNowFiresNothing(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	e.AdvanceTo(ms(10))
+	r.timer(e, "a").Reset(ms(10))
+	if err := e.Run(ms(5)); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t)
+	if e.Now() != ms(10) || e.Pending() != 1 {
+		t.Errorf("Now %v, Pending %d", e.Now(), e.Pending())
+	}
+}
+
+func TestEngine_Budget(t *testing.T) {
+	schedule := func(e *Engine, n int) {
+		for i := range n {
+			e.After(time.Duration(i)*time.Millisecond, func(Time) {})
+		}
+	}
+	t.Run("exactly the budget", func(t *testing.T) {
+		e := NewEngine(3)
+		schedule(e, 3)
+		if err := e.Run(Never); err != nil {
+			t.Fatalf("Run = %v, want nil: the run ended exactly at the budget", err)
+		}
+		if e.Fired() != 3 {
+			t.Errorf("Fired() = %d, want 3", e.Fired())
+		}
+	})
+	t.Run("one more due", func(t *testing.T) {
+		e := NewEngine(3)
+		schedule(e, 4)
+		err := e.Run(Never)
+		if !errors.Is(err, ErrBudget) {
+			t.Fatalf("Run = %v, want ErrBudget", err)
+		}
+		if e.Fired() != 3 || e.Pending() != 1 || e.Now() != ms(2) {
+			t.Errorf("Fired %d, Pending %d, Now %v; want 3, 1, 0.002s", e.Fired(), e.Pending(), e.Now())
+		}
+		// The budget is per call: a second Run fires the rest.
+		if err := e.Run(Never); err != nil {
+			t.Errorf("second Run = %v", err)
+		}
+		if e.Fired() != 4 {
+			t.Errorf("Fired() = %d, want 4", e.Fired())
+		}
+	})
+	t.Run("more pending but after end", func(t *testing.T) {
+		e := NewEngine(3)
+		schedule(e, 4)
+		if err := e.Run(ms(2)); err != nil {
+			t.Fatalf("Run = %v, want nil: the fourth event is after end", err)
+		}
+	})
+	t.Run("zero means no limit", func(t *testing.T) {
+		e := NewEngine(0)
+		schedule(e, 1000)
+		if err := e.Run(Never); err != nil || e.Fired() != 1000 {
+			t.Fatalf("Run = %v after %d events", err, e.Fired())
+		}
+	})
+}
+
+func TestEngine_BudgetStopsSelfReschedulingLoops(t *testing.T) {
+	for _, d := range []time.Duration{0, time.Nanosecond, -time.Second} {
+		t.Run(d.String(), func(t *testing.T) {
+			e := NewEngine(10_000)
+			var tm *Timer
+			tm = e.NewTimer(func(now Time) { tm.Reset(now.Add(d)) })
+			tm.Reset(0)
+			err := e.Run(Never)
+			if !errors.Is(err, ErrBudget) {
+				t.Fatalf("Run = %v, want ErrBudget", err)
+			}
+			if e.Fired() != 10_000 || !tm.Pending() {
+				t.Errorf("Fired %d, Pending %v; want 10000, true", e.Fired(), tm.Pending())
+			}
+		})
+	}
+}
+
+// TestEngine_MatchesReferenceModel drives the engine with random arms, stops
+// and steps, callbacks that arm and stop other timers included, and checks
+// every firing against a simple model: a list of (at, seq) sorted on demand.
+func TestEngine_MatchesReferenceModel(t *testing.T) {
+	for seed := range uint64(50) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { checkAgainstModel(t, seed) })
+	}
+}
+
+func checkAgainstModel(t *testing.T, seed uint64) {
+	const numTimers = 64
+	r := NewRand(seed, "model")
+	e := NewEngine(0)
+
+	type entry struct {
+		at  Time
+		seq uint64
+	}
+	model := map[int]entry{} // armed timers
+	var modelSeq uint64
+	var modelNow Time
+	arm := func(id int, at Time) {
+		if at == Never {
+			delete(model, id)
+			return
+		}
+		modelSeq++
+		model[id] = entry{max(at, modelNow), modelSeq}
+	}
+	modelNext := func() (int, bool) {
+		best, ok := -1, false
+		for id, en := range model {
+			if !ok || en.at < model[best].at || en.at == model[best].at && en.seq < model[best].seq {
+				best, ok = id, true
+			}
+		}
+		return best, ok
+	}
+	randomAt := func() Time {
+		switch r.IntN(8) {
+		case 0:
+			return Never
+		case 1:
+			return modelNow - Time(r.IntN(5)) // the past
+		case 2:
+			return modelNow
+		}
+		return modelNow + Time(r.IntN(20)) // many ties
+	}
+
+	timers := make([]*Timer, numTimers)
+	var fired []int
+	for i := range timers {
+		timers[i] = e.NewTimer(func(now Time) {
+			fired = append(fired, i)
+			// Some callbacks change other timers, as TCP does.
+			switch r.IntN(4) {
+			case 0:
+				j, at := r.IntN(numTimers), randomAt()
+				timers[j].Reset(at)
+				arm(j, at)
+			case 1:
+				j := r.IntN(numTimers)
+				_, armed := model[j]
+				if got := timers[j].Stop(); got != armed {
+					t.Fatalf("Stop() of timer %d in a callback = %v, want %v", j, got, armed)
+				}
+				delete(model, j)
+			}
+		})
+	}
+
+	for step := range 3000 {
+		switch op := r.IntN(10); {
+		case op < 5:
+			id, at := r.IntN(numTimers), randomAt()
+			timers[id].Reset(at)
+			arm(id, at)
+		case op < 7:
+			id := r.IntN(numTimers)
+			_, armed := model[id]
+			if got := timers[id].Stop(); got != armed {
+				t.Fatalf("step %d: Stop() of timer %d = %v, want %v", step, id, got, armed)
+			}
+			delete(model, id)
+		default:
+			limit := modelNow + Time(r.IntN(10))
+			want, ok := modelNext()
+			if ok && model[want].at > limit {
+				ok = false
+			}
+			fired = fired[:0]
+			if ok {
+				modelNow = model[want].at
+				delete(model, want)
+			}
+			if got := e.Step(limit); got != ok {
+				t.Fatalf("step %d: Step(%v) = %v, want %v", step, limit, got, ok)
+			}
+			if ok && (len(fired) != 1 || fired[0] != want) {
+				t.Fatalf("step %d: fired %v, want [%d]", step, fired, want)
+			}
+		}
+		checkHeap(t, e)
+		if e.Now() != modelNow || e.Pending() != len(model) {
+			t.Fatalf("step %d: Now %v, Pending %d; want %v, %d", step, e.Now(), e.Pending(), modelNow, len(model))
+		}
+		for id, tm := range timers {
+			en, armed := model[id]
+			if tm.Pending() != armed || armed && tm.When() != en.at {
+				t.Fatalf("step %d: timer %d Pending %v When %v; want %v %v", step, id, tm.Pending(), tm.When(), armed, en.at)
+			}
+		}
+	}
+}
+
+// checkHeap asserts the queue's invariants: every slot is no earlier than its
+// parent, matches its timer's deadline, and its timer knows where it is.
+func checkHeap(t *testing.T, e *Engine) {
+	t.Helper()
+	for i := range e.queue {
+		s := &e.queue[i]
+		if s.t.pos != i+1 || s.t.at != s.at {
+			t.Fatalf("slot %d: timer pos %d at %v, slot at %v", i, s.t.pos, s.t.at, s.at)
+		}
+		if i > 0 && s.before(&e.queue[(i-1)/4]) {
+			t.Fatalf("slot %d (%v, %d) is before its parent", i, s.at, s.seq)
+		}
+		if s.at < e.now {
+			t.Fatalf("slot %d is in the past (%v < %v)", i, s.at, e.now)
+		}
+	}
+}
