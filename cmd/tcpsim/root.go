@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -70,7 +71,8 @@ func execute(args []string, stdout, stderr io.Writer) int {
 // wrong number of arguments), which it does not type.
 func isCobraUsage(err error) bool {
 	var ae argsError
-	return errors.As(err, &ae)
+	// cobra reports an unknown command with an untyped error.
+	return errors.As(err, &ae) || strings.HasPrefix(err.Error(), "unknown command")
 }
 
 // argsError is returned by our Args validators.
