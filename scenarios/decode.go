@@ -94,6 +94,22 @@ const (
 	helpWriteBytes    = `bytes is a size from 1 byte to 1GiB such as "1KiB"`
 	helpClose         = `close is auto, never, or the time to close at, a duration such as "30s"`
 
+	helpProfile    = `a profile is rfc (the textbook values) or linux (what a Linux host sends)`
+	helpDelayedACK = `delayed_ack is a duration from 0 to 500ms such as "200ms" (RFC 1122 §4.2.3.2: under 0.5 s), or off`
+	helpQuickACKs  = `quick_acks is a number of ACKs 0..100`
+	helpKeepalive  = `keepalive is true, false, or a mapping {idle: 2h, interval: 75s, probes: 9}`
+	helpKeepTime   = `a keepalive time is a duration from 1ms to 168h such as "75s"`
+	helpKeepProbes = `probes is the number of unanswered probes before the connection is dropped, 1..100`
+	helpUserTO     = `user_timeout is a duration from 1ms to 168h such as "30s", or off`
+	helpReader     = `reader is a mapping such as {bytes: 1KiB, every: 100ms}, {rate: 10KB/s} or {pauses: [{from: 1s, to: 5s}]}`
+	helpReadBytes  = `bytes is how much the reader takes each time, a size from 1 byte to 1GiB such as "1KiB"`
+	helpReadEvery  = `every is how often the reader reads, a duration from 1ms to 1h such as "100ms"`
+	helpReadRate   = `rate is how fast the reader reads, a size per second such as "10KB/s" or "2KiB/s"`
+	helpPauses     = `pauses is a list such as [{from: 1s, to: 5s}]`
+	helpPause      = `a pause is a mapping {from: <time>, to: <time>} with from < to, such as {from: 1s, to: 5s}`
+	helpEvents     = `events is a list such as [{at: 30s, crash: server}, {at: 60s, reboot: server}]`
+	helpEvent      = `an event is a mapping {at: <time>, crash: client|server} or {at: <time>, reboot: client|server}`
+
 	helpDrop      = `drop is a list of rules such as [{from: client, data_segment: 3}]`
 	helpRule      = `a drop rule is a mapping such as {from: client, data_segment: 3}`
 	helpFrom      = `from is client or server: whose packets the rule drops`
@@ -117,11 +133,12 @@ func keys(names ...string) []key {
 }
 
 var (
-	topKeys      = keys("name", "description", "seed", "duration", "event_budget", "link", "links", "client", "server", "drop", "outages")
+	topKeys      = keys("name", "description", "seed", "duration", "event_budget", "profile", "link", "links", "client", "server", "drop", "outages", "events")
 	linkKeys     = keys("delay", "jitter", "reorder", "bandwidth", "queue", "queue_bytes", "mtu", "loss")
 	linksKeys    = keys("client_to_server", "server_to_client")
 	endpointKeys = keys("addr", "port", "isn", "mss", "send_buffer", "recv_buffer", "window_scaling",
-		"rto_initial", "rto_min", "rto_max", "syn_retries", "retries", "msl", "nodelay", "initial_window", "send", "writes", "close")
+		"rto_initial", "rto_min", "rto_max", "syn_retries", "retries", "msl", "nodelay", "initial_window", "send", "writes", "close",
+		"profile", "delayed_ack", "quick_acks", "keepalive", "user_timeout", "reader")
 	clientKeys = append(keys("connect_at"), append(slices.Clone(endpointKeys),
 		key{name: "reply", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send"})...)
 	serverKeys = append(slices.Clone(endpointKeys), key{name: "reply"},
@@ -129,6 +146,10 @@ var (
 	writeKeys  = keys("at", "bytes")
 	dropKeys   = keys("from", "segment", "data_segment", "seq", "flags", "nth", "between", "times")
 	outageKeys = keys("from", "to", "direction")
+	keepKeys   = keys("idle", "interval", "probes")
+	readerKeys = keys("bytes", "every", "rate", "pauses")
+	pauseKeys  = keys("from", "to")
+	eventKeys  = keys("at", "crash", "reboot")
 )
 
 // keyHome says where a key that is not allowed here belongs, by its
@@ -240,6 +261,16 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		}
 	}
 
+	profile := "rfc"
+	if v := f["profile"]; v.present() {
+		if p, ok := d.profileName(v); ok {
+			profile = p
+		}
+	}
+	if d.profileOverride != "" {
+		profile = d.profileOverride
+	}
+
 	base := d.linkSpec(f["link"])
 	lf := d.fields(f["links"], helpLinks, linksKeys)
 	sc.ClientToServer = d.linkConfig(base.with(d.linkSpec(lf["client_to_server"])))
@@ -247,8 +278,8 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 
 	var addrs [2]value
 	var addrsOK [2]bool
-	sc.Client, addrs[0], addrsOK[0] = d.endpoint(f["client"], "client", end)
-	sc.Server, addrs[1], addrsOK[1] = d.endpoint(f["server"], "server", end)
+	sc.Client, addrs[0], addrsOK[0] = d.endpoint(f["client"], "client", end, profile)
+	sc.Server, addrs[1], addrsOK[1] = d.endpoint(f["server"], "server", end, profile)
 	if addrsOK[0] && addrsOK[1] && sc.Client.Addr == sc.Server.Addr {
 		v := addrs[1]
 		if !v.present() {
@@ -268,6 +299,12 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 			sc.ServerToClient.Rules = append(sc.ServerToClient.Rules, rule)
 		}
 	}
+	for _, item := range d.list(f["events"], helpEvents) {
+		if ev, ok := d.event(item, end); ok {
+			sc.Events = append(sc.Events, ev)
+		}
+	}
+	slices.SortStableFunc(sc.Events, func(x, y HostEvent) int { return cmp.Compare(x.At, y.At) })
 	for _, item := range d.list(f["outages"], helpOutages) {
 		o, dir, ok := d.outage(item, end)
 		if !ok {
@@ -404,14 +441,22 @@ func (d *decoder) linkConfig(s linkSpec) link.Config {
 
 // endpoint decodes client or server; it returns the addr value, and
 // whether it is good, for the check that the two differ.
-func (d *decoder) endpoint(v value, name string, end runEnd) (Endpoint, value, bool) {
+func (d *decoder) endpoint(v value, name string, end runEnd, profile string) (Endpoint, value, bool) {
 	allowed := clientKeys
-	ep := Endpoint{Name: name, Addr: defaultClientAddr, Port: defaultClientPort, TCP: tcp.DefaultConfig()}
 	if name == "server" {
 		allowed = serverKeys
-		ep.Addr, ep.Port = defaultServerAddr, defaultServerPort
 	}
 	f := d.fields(v, helpEndpoint, allowed)
+	if x := f["profile"]; x.present() && d.profileOverride == "" {
+		if p, ok := d.profileName(x); ok {
+			profile = p
+		}
+	}
+	cfg, _ := tcp.Profile(profile) // profileName accepted only known names
+	ep := Endpoint{Name: name, Addr: defaultClientAddr, Port: defaultClientPort, Profile: profile, TCP: cfg}
+	if name == "server" {
+		ep.Addr, ep.Port = defaultServerAddr, defaultServerPort
+	}
 	c := &ep.TCP
 
 	addrOK := true
@@ -456,8 +501,9 @@ func (d *decoder) endpoint(v value, name string, end runEnd) (Endpoint, value, b
 			c.RecvBuffer = int(n)
 		}
 	}
-	// RFC 7323 §2: scaling is needed only for windows over 65,535 bytes.
-	c.WindowScaling = c.RecvBuffer > 65535
+	// RFC 7323 §2: scaling is needed only for windows over 65,535 bytes
+	// (Linux offers it always).
+	c.WindowScaling = c.WindowScaling || c.RecvBuffer > 65535
 	if x := f["window_scaling"]; x.present() {
 		if b, ok := d.boolean(x, helpWindowScaling); ok {
 			c.WindowScaling = b
@@ -489,8 +535,183 @@ func (d *decoder) endpoint(v value, name string, end runEnd) (Endpoint, value, b
 			c.InitialWindow = int(n)
 		}
 	}
+	if x := f["delayed_ack"]; x.present() {
+		if t, ok := d.durationOrOff(x, 0, 500*time.Millisecond, helpDelayedACK); ok {
+			c.DelayedACK = t
+		}
+	}
+	if x := f["quick_acks"]; x.present() {
+		if n, ok := d.integer(x, 0, 100, helpQuickACKs); ok {
+			c.QuickACKs = int(n)
+		}
+	}
+	if x := f["user_timeout"]; x.present() {
+		if t, ok := d.durationOrOff(x, time.Millisecond, maxDuration, helpUserTO); ok {
+			c.UserTimeout = t
+		}
+	}
+	d.keepalive(f["keepalive"], c)
 	ep.App = d.app(f, name, end)
+	ep.App.Reader = d.reader(f["reader"], end)
 	return ep, f["addr"], addrOK
+}
+
+// profileName reads a profile's name.
+func (d *decoder) profileName(v value) (string, bool) {
+	s, ok := d.text(v, helpProfile)
+	if !ok {
+		return "", false
+	}
+	s = strings.ToLower(strings.TrimSpace(s))
+	if !slices.Contains(tcp.Profiles, s) {
+		d.errorf(v, "%s is not a profile; %s", describe(v.n), helpProfile)
+		return "", false
+	}
+	return s, true
+}
+
+// durationOrOff reads a duration, or "off" (or 0) for none.
+func (d *decoder) durationOrOff(v value, lo, hi time.Duration, help string) (time.Duration, bool) {
+	if s, isString, _ := scalarText(v.n); isString && strings.EqualFold(strings.TrimSpace(s), "off") {
+		return 0, true
+	}
+	if s, _, _ := scalarText(v.n); strings.TrimSpace(s) == "0" {
+		return 0, true
+	}
+	return d.duration(v, lo, hi, help)
+}
+
+// keepalive reads keepalive: true | false | {idle, interval, probes}.
+func (d *decoder) keepalive(v value, c *tcp.Config) {
+	if !v.present() || isNull(v.n) {
+		return
+	}
+	if _, isMap := v.n.(*ast.MappingNode); !isMap {
+		if b, ok := d.boolean(v, helpKeepalive); ok {
+			c.Keepalive = b
+		}
+		return
+	}
+	c.Keepalive = true
+	f := d.fields(v, helpKeepalive, keepKeys)
+	if x := f["idle"]; x.present() {
+		if t, ok := d.duration(x, time.Millisecond, maxDuration, helpKeepTime); ok {
+			c.KeepaliveIdle = t
+		}
+	}
+	if x := f["interval"]; x.present() {
+		if t, ok := d.duration(x, time.Millisecond, maxDuration, helpKeepTime); ok {
+			c.KeepaliveInterval = t
+		}
+	}
+	if x := f["probes"]; x.present() {
+		if n, ok := d.integer(x, 1, 100, helpKeepProbes); ok {
+			c.KeepaliveProbes = int(n)
+		}
+	}
+}
+
+// readerTick is how often a reader given only a rate reads.
+const readerTick = 100 * time.Millisecond
+
+// reader reads the application's reading model.
+func (d *decoder) reader(v value, end runEnd) Reader {
+	var r Reader
+	if !v.present() || isNull(v.n) {
+		return r
+	}
+	f := d.fields(v, helpReader, readerKeys)
+	if x := f["rate"]; x.present() {
+		if f["bytes"].present() || f["every"].present() {
+			d.errorf(x, "rate goes alone, or bytes with every, not both; %s", helpReader)
+		} else if s, isString, _ := scalarText(x.n); !isString || !strings.HasSuffix(strings.ToLower(strings.TrimSpace(s)), "/s") {
+			d.errorf(x, "%s is not a rate; %s", describe(x.n), helpReadRate)
+		} else if n, err := ParseSize(strings.TrimSpace(strings.TrimSpace(s)[:len(strings.TrimSpace(s))-2])); err != nil || n <= 0 || n > maxBytes {
+			d.errorf(x, "%s is not a rate; %s", describe(x.n), helpReadRate)
+		} else {
+			r.Every = readerTick
+			r.Bytes = max(1, n*int64(readerTick)/int64(time.Second))
+		}
+	}
+	if x := f["bytes"]; x.present() {
+		if n, ok := d.size(x, 1, maxBytes, helpReadBytes); ok {
+			r.Bytes = n
+		}
+		if !f["every"].present() {
+			d.errorf(x, "bytes needs every too; %s", helpReader)
+		}
+	}
+	if x := f["every"]; x.present() {
+		if t, ok := d.duration(x, time.Millisecond, maxTimerValue, helpReadEvery); ok {
+			r.Every = t
+		}
+		if !f["bytes"].present() {
+			d.errorf(x, "every needs bytes too; %s", helpReader)
+		}
+	}
+	for _, item := range d.list(f["pauses"], helpPauses) {
+		pf := d.fields(item, helpPause, pauseKeys)
+		var p Pause
+		okF, okT := false, false
+		if x := pf["from"]; x.present() {
+			p.From, okF = d.duration(x, 0, maxDuration, helpPause)
+		} else {
+			d.errorf(item, "from is missing; %s", helpPause)
+		}
+		if x := pf["to"]; x.present() {
+			p.To, okT = d.duration(x, 0, maxDuration, helpPause)
+		} else {
+			d.errorf(item, "to is missing; %s", helpPause)
+		}
+		if okF && okT {
+			if p.To <= p.From {
+				d.errorf(pf["to"], "the pause ends (%s) before it begins (%s); %s", fmtDuration(p.To), fmtDuration(p.From), helpPause)
+				continue
+			}
+			r.Pauses = append(r.Pauses, p)
+		}
+	}
+	slices.SortStableFunc(r.Pauses, func(x, y Pause) int { return cmp.Compare(x.From, y.From) })
+	return r
+}
+
+// event reads one host event.
+func (d *decoder) event(v value, end runEnd) (HostEvent, bool) {
+	f := d.fields(v, helpEvent, eventKeys)
+	var ev HostEvent
+	ok := true
+	if x := f["at"]; !x.present() {
+		d.errorf(v, "at is missing; %s", helpEvent)
+		ok = false
+	} else if t, good := d.duration(x, 0, maxDuration, helpEvent); !good {
+		ok = false
+	} else if p := end.after(t); p != "" {
+		d.errorf(x, "%s %s; the event would never happen", describe(x.n), p)
+		ok = false
+	} else {
+		ev.At = t
+	}
+	crash, reboot := f["crash"], f["reboot"]
+	switch {
+	case crash.present() && reboot.present():
+		d.errorf(reboot, "an event is a crash or a reboot, not both; write two events; %s", helpEvent)
+		return ev, false
+	case crash.present():
+		ev.Op = "crash"
+	case reboot.present():
+		ev.Op, crash = "reboot", reboot
+	default:
+		d.errorf(v, "say what happens: crash: <host> or reboot: <host>; %s", helpEvent)
+		return ev, false
+	}
+	node, good := d.text(crash, helpEvent)
+	node = strings.ToLower(strings.TrimSpace(node))
+	if good && node != "client" && node != "server" {
+		d.errorf(crash, "%s is not a host; the hosts are client and server", describe(crash.n))
+		good = false
+	}
+	ev.Node = node
+	return ev, ok && good
 }
 
 // rto reads rto_initial, rto_min and rto_max and checks

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/tcpsim/tcpsim/tcp"
 )
 
 // builtin holds the built-in scenarios, one file per scenario, named after it.
@@ -27,10 +29,25 @@ type Info struct {
 // or .yml extension is a path; any other is a built-in's name, or failing
 // that a file's. For bad input the error is an ErrorList.
 func Load(nameOrPath string) (*Scenario, error) {
+	return LoadWith(nameOrPath, Options{})
+}
+
+// Options change how a scenario is read.
+type Options struct {
+	// Profile, when set, is the behaviour profile of both endpoints,
+	// whatever the file says ("rfc" or "linux").
+	Profile string
+}
+
+// LoadWith is Load with options.
+func LoadWith(nameOrPath string, o Options) (*Scenario, error) {
+	if o.Profile != "" && !slices.Contains(tcp.Profiles, o.Profile) {
+		return nil, ErrorList{{File: nameOrPath, Msg: fmt.Sprintf("unknown profile %q; a profile is rfc or linux", o.Profile)}}
+	}
 	isPath := strings.ContainsAny(nameOrPath, `/\`) || hasYAMLExt(nameOrPath)
 	if !isPath {
 		if src, err := builtin.ReadFile(nameOrPath + ".yaml"); err == nil {
-			return Parse(nameOrPath+".yaml", src)
+			return ParseWith(nameOrPath+".yaml", src, o)
 		}
 	}
 	info, err := os.Stat(nameOrPath)
@@ -44,7 +61,7 @@ func Load(nameOrPath string) (*Scenario, error) {
 		if err != nil {
 			return nil, ErrorList{{File: nameOrPath, Msg: "cannot read the file: " + unwrapPathError(err)}}
 		}
-		return Parse(nameOrPath, src)
+		return ParseWith(nameOrPath, src, o)
 	case errors.Is(err, fs.ErrNotExist) && !isPath:
 		return nil, ErrorList{{File: nameOrPath, Msg: "no built-in scenario has this name" + didYouMean(nameOrPath) + ", and there is no file of this name; the built-ins are " + strings.Join(names(), ", ")}}
 	case errors.Is(err, fs.ErrNotExist):
@@ -73,10 +90,16 @@ func unwrapPathError(err error) string {
 // scenario's name when the file gives none. For bad input the error is an
 // ErrorList of every problem found (up to 20).
 func Parse(file string, src []byte) (*Scenario, error) {
+	return ParseWith(file, src, Options{})
+}
+
+// ParseWith is Parse with options.
+func ParseWith(file string, src []byte, o Options) (*Scenario, error) {
 	if file == "" {
 		file = "<input>"
 	}
 	d := newDecoder(file, src)
+	d.profileOverride = o.Profile
 	if len(src) > maxFileSize {
 		d.errorAtPos(0, 0, "", fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", len(src), maxFileSize))
 		return nil, d.result()

@@ -72,11 +72,11 @@ drop:
 		}(),
 		ServerToClient: wantLink,
 		Client: Endpoint{
-			Name: "client", Addr: netip.MustParseAddr("10.0.0.1"), Port: 49152, TCP: client,
+			Name: "client", Addr: netip.MustParseAddr("10.0.0.1"), Port: 49152, Profile: "rfc", TCP: client,
 			App: App{Send: 8192, Close: CloseAuto},
 		},
 		Server: Endpoint{
-			Name: "server", Addr: netip.MustParseAddr("10.0.0.2"), Port: 80, TCP: server,
+			Name: "server", Addr: netip.MustParseAddr("10.0.0.2"), Port: 80, Profile: "rfc", TCP: server,
 			App: App{Close: CloseAuto},
 		},
 	}
@@ -125,13 +125,20 @@ client:
   msl: 30s
   nodelay: true
   initial_window: 10
+  delayed_ack: 100ms
+  quick_acks: 2
+  keepalive: {idle: 10s, interval: 2s, probes: 4}
+  user_timeout: 30s
+  reader: {bytes: 1KiB, every: 50ms, pauses: [{from: 4s, to: 6s}, {from: 1s, to: 2s}]}
   connect_at: 1s
   send: 1MB
   writes: [{at: 5s, bytes: 100}, {at: 2s, bytes: 1KiB}]
   close: 90s
 server:
+  profile: linux
   port: 8080
   recv_buffer: 65536
+  reader: {rate: 10KB/s}
   window_scaling: false
   reply: 2KiB
   send: 0
@@ -145,6 +152,9 @@ outages:
   - {from: 2s, to: 5s}
   - {from: 10s, to: 11s, direction: server_to_client}
   - {from: 20s, to: 21s, direction: client_to_server}
+events:
+  - {at: 50s, reboot: server}
+  - {at: 40s, crash: server}
 `
 	sc, err := Parse("everything.yaml", []byte(src))
 	require.NoError(t, err)
@@ -178,18 +188,26 @@ outages:
 		ISS: 4294967295, FixedISS: true, MSS: 536, SendBuffer: 1 << 20, RecvBuffer: 256 << 10,
 		WindowScaling: true, RTOInitial: 3 * time.Second, RTOMin: 200 * time.Millisecond, RTOMax: 120 * time.Second,
 		SynRetries: 0, Retries: 3, MSL: 30 * time.Second, NoDelay: true, InitialWindow: 10,
+		DelayedACK: 100 * time.Millisecond, QuickACKs: 2, Keepalive: true, KeepaliveIdle: 10 * time.Second,
+		KeepaliveInterval: 2 * time.Second, KeepaliveProbes: 4, UserTimeout: 30 * time.Second,
 	}, c.TCP)
 	assert.Equal(t, App{
 		ConnectAt: time.Second, Send: 1_000_000,
 		Writes: []Write{{At: 2 * time.Second, Bytes: 1024}, {At: 5 * time.Second, Bytes: 100}},
 		Close:  CloseAt, CloseAt: 90 * time.Second,
+		Reader: Reader{Bytes: 1024, Every: 50 * time.Millisecond, Pauses: []Pause{{From: time.Second, To: 2 * time.Second}, {From: 4 * time.Second, To: 6 * time.Second}}},
 	}, c.App)
+	assert.Equal(t, "rfc", c.Profile)
+	assert.Equal(t, []HostEvent{{At: 40 * time.Second, Node: "server", Op: "crash"}, {At: 50 * time.Second, Node: "server", Op: "reboot"}}, sc.Events)
 
 	s := sc.Server
 	assert.Equal(t, uint16(8080), s.Port)
 	assert.False(t, s.TCP.WindowScaling, "window_scaling: false wins over recv_buffer > 65535")
 	assert.False(t, s.TCP.FixedISS)
-	assert.Equal(t, App{Reply: 2048, Close: CloseNever}, s.App)
+	assert.Equal(t, App{Reply: 2048, Close: CloseNever, Reader: Reader{Bytes: 1000, Every: 100 * time.Millisecond}}, s.App)
+	assert.Equal(t, "linux", s.Profile)
+	assert.Equal(t, 40*time.Millisecond, s.TCP.DelayedACK, "the linux profile's delayed ACK")
+	assert.True(t, s.TCP.ProbeOldSeq)
 }
 
 func TestParse_WindowScalingDefaultsFromRecvBuffer(t *testing.T) {

@@ -23,6 +23,18 @@ type Scenario struct {
 
 	Client Endpoint
 	Server Endpoint
+
+	// Events are things that happen to hosts during the run, in time order.
+	Events []HostEvent
+}
+
+// HostEvent is a host crashing (it goes silent: it drops everything that
+// arrives and sends nothing) or rebooting (it comes back with no connection
+// state, so it answers segments of old connections with RST).
+type HostEvent struct {
+	At   time.Duration
+	Node string // "client" or "server"
+	Op   string // "crash" or "reboot"
 }
 
 // Endpoint is one host: its address, TCP settings and application.
@@ -30,8 +42,10 @@ type Endpoint struct {
 	Name string // "client" or "server"
 	Addr netip.Addr
 	Port uint16 // the client's local port, the server's listening port
-	TCP  tcp.Config
-	App  App
+	// Profile is the behaviour profile the TCP settings started from ("rfc", "linux").
+	Profile string
+	TCP     tcp.Config
+	App     App
 }
 
 // CloseMode says when an application closes its connection.
@@ -62,6 +76,23 @@ type App struct {
 	Reply   int64
 	Close   CloseMode
 	CloseAt time.Duration
+	// Reader is how the application reads what arrives.
+	Reader Reader
+}
+
+// Reader models a receiving application. The zero Reader reads everything
+// the moment it arrives. Otherwise it reads up to Bytes every Every, and
+// not at all during its pauses: a slow reader fills the receive buffer and
+// closes the window.
+type Reader struct {
+	Bytes  int64
+	Every  time.Duration
+	Pauses []Pause
+}
+
+// Pause is an interval [From, To) during which the reader reads nothing.
+type Pause struct {
+	From, To time.Duration
 }
 
 // Write is one timed application write.

@@ -37,11 +37,14 @@ const maxAliasChain = 16
 
 // decoder collects the problems of one file.
 type decoder struct {
-	file    string
-	lines   []string
-	anchors map[string]ast.Node
-	errs    ErrorList
-	more    int // problems found beyond maxCollected
+	// profileOverride, when set, replaces every profile the file names
+	// (tcpsim run --profile).
+	profileOverride string
+	file            string
+	lines           []string
+	anchors         map[string]ast.Node
+	errs            ErrorList
+	more            int // problems found beyond maxCollected
 }
 
 func newDecoder(file string, src []byte) *decoder {

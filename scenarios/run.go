@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 
 	"github.com/tcpsim/tcpsim/link"
 	"github.com/tcpsim/tcpsim/sim"
@@ -57,13 +58,16 @@ type runner struct {
 
 // node is one host with its link out, its poll timer and its application.
 type node struct {
-	r     *runner
-	ep    *Endpoint
-	host  *tcp.Host
-	out   *link.Link
-	timer sim.Timer
-	emit  func(p *trace.Packet)
-	app   app
+	r       *runner
+	ep      *Endpoint
+	host    *tcp.Host
+	out     *link.Link
+	timer   sim.Timer
+	emit    func(p *trace.Packet)
+	app     app
+	down    bool // crashed: drops what arrives, sends nothing
+	boots   int  // how many times the host has rebooted
+	dropRec trace.Record
 }
 
 func (r *runner) start() {
@@ -82,8 +86,23 @@ func (r *runner) start() {
 	r.server.host.Listen(0, s.Server.Port)
 	r.server.app = app{n: &r.server, expect: s.Client.App.total()}
 	r.client.app = app{n: &r.client, expect: s.Server.App.Reply + s.Server.App.total()}
+	r.server.app.reading.Init(r.e, r.server.app.onReadTick)
+	r.client.app.reading.Init(r.e, r.client.app.onReadTick)
 	r.server.app.schedule()
 	r.client.app.schedule()
+	for _, ev := range s.Events {
+		nd := &r.client
+		if ev.Node == "server" {
+			nd = &r.server
+		}
+		r.e.After(ev.At, func(now sim.Time) {
+			if ev.Op == "crash" {
+				nd.crash(now)
+			} else {
+				nd.reboot(now)
+			}
+		})
+	}
 	connect := r.e.NewTimer(func(now sim.Time) {
 		r.client.app.conn = r.client.host.Connect(now, s.Client.Port, netip.AddrPortFrom(s.Server.Addr, s.Server.Port))
 		r.client.poll(now)
@@ -93,8 +112,7 @@ func (r *runner) start() {
 
 func (n *node) init(r *runner, ep *Endpoint) {
 	n.r, n.ep = r, ep
-	n.host = tcp.NewHost(ep.Name, ep.Addr, ep.TCP, sim.NewRand(r.s.Seed, "tcp/"+ep.Name), r.tr)
-	n.host.Notify = n.notify
+	n.newHost()
 	n.timer.Init(r.e, n.poll)
 	n.emit = func(p *trace.Packet) {
 		r.nextID++
@@ -103,16 +121,71 @@ func (n *node) init(r *runner, ep *Endpoint) {
 	}
 }
 
-// deliver hands an arriving packet to the host.
+// newHost gives the node a fresh TCP with no connections: at the start, and
+// after a reboot (with a random stream of its own for each boot).
+func (n *node) newHost() {
+	stream := "tcp/" + n.ep.Name
+	if n.boots > 0 {
+		stream += "/boot" + strconv.Itoa(n.boots)
+	}
+	n.host = tcp.NewHost(n.ep.Name, n.ep.Addr, n.ep.TCP, sim.NewRand(n.r.s.Seed, stream), n.r.tr)
+	n.host.Notify = n.notify
+}
+
+// deliver hands an arriving packet to the host; a crashed host drops it.
 func (n *node) deliver(now sim.Time, p *trace.Packet) {
+	if n.down {
+		n.dropRec = trace.Record{T: now, Kind: trace.KindDrop, Node: n.peerName(), Peer: n.ep.Name, Conn: p.Conn, Pkt: *p,
+			Reason: n.ep.Name + " crashed"}
+		n.r.tr.Record(&n.dropRec)
+		return
+	}
 	n.host.Input(now, p)
 	n.poll(now)
+}
+
+func (n *node) peerName() string {
+	if n.ep.Name == "client" {
+		return "server"
+	}
+	return "client"
+}
+
+// crash silences the host: its connections are frozen and it answers nothing.
+func (n *node) crash(now sim.Time) {
+	if n.down {
+		return
+	}
+	n.down = true
+	n.timer.Stop()
+	n.app.reset()
+	rec := trace.Record{T: now, Kind: trace.KindHost, Node: n.ep.Name, Reason: "crash"}
+	n.r.tr.Record(&rec)
+}
+
+// reboot brings the host back with no connection state; a server starts
+// listening again, as its service would on boot.
+func (n *node) reboot(now sim.Time) {
+	n.down = true // what was in flight for the old host dies with it
+	n.timer.Stop()
+	n.app.reset()
+	n.boots++
+	rec := trace.Record{T: now, Kind: trace.KindHost, Node: n.ep.Name, Reason: "reboot"}
+	n.r.tr.Record(&rec)
+	n.newHost()
+	n.down = false
+	if n.ep.Name == "server" {
+		n.host.Listen(now, n.ep.Port)
+	}
 }
 
 // poll lets the host send what it has, then lets the application act on
 // what it was told (as a process runs after the kernel has answered the
 // segment that woke it), and re-arms the host's timer.
 func (n *node) poll(now sim.Time) {
+	if n.down {
+		return
+	}
 	n.host.Poll(now, n.emit)
 	if n.app.flush(now) {
 		n.host.Poll(now, n.emit)
@@ -144,6 +217,7 @@ type app struct {
 	timed   int  // timed writes whose time has come
 	closed  bool // Close was called
 	started bool // the connection was established and the initial write is due
+	reading sim.Timer
 }
 
 // flush does what the application deferred until the host had polled, and
@@ -153,9 +227,51 @@ func (a *app) flush(now sim.Time) bool {
 		return false
 	}
 	a.started = false
+	if rd := a.cfg().Reader; rd.Every > 0 && !a.reading.Pending() {
+		a.reading.Reset(now.Add(rd.Every))
+	}
 	a.write(now, a.cfg().Send)
 	a.maybeClose(now)
 	return true
+}
+
+// consume reads up to n bytes and reacts to what has been read.
+func (a *app) consume(now sim.Time, n int) {
+	if a.conn == nil || n <= 0 {
+		return
+	}
+	a.read += int64(a.conn.Read(now, n))
+	if a.read >= a.expect && a.cfg().Reply > 0 && !a.replied {
+		a.replied = true
+		a.write(now, a.cfg().Reply)
+	}
+}
+
+// onReadTick is the slow reader's clock: it reads Bytes every Every,
+// except during a pause.
+func (a *app) onReadTick(now sim.Time) {
+	rd := &a.cfg().Reader
+	if a.conn == nil || a.conn.State() == tcp.StateClosed {
+		return
+	}
+	paused := false
+	for _, p := range rd.Pauses {
+		if now >= sim.At(p.From) && now < sim.At(p.To) {
+			paused = true
+		}
+	}
+	if !paused {
+		a.consume(now, int(min(rd.Bytes, int64(a.conn.Readable()))))
+		a.maybeClose(now)
+	}
+	a.reading.Reset(now.Add(rd.Every))
+	a.n.poll(now)
+}
+
+// reset forgets the connection: the host crashed or rebooted.
+func (a *app) reset() {
+	a.conn = nil
+	a.reading.Stop()
 }
 
 func (a *app) cfg() *App { return &a.n.ep.App }
@@ -187,10 +303,8 @@ func (a *app) on(now sim.Time, c *tcp.Conn, ev tcp.Event) {
 		a.started = true // the writes wait for flush, after the stack's own ACK
 		return
 	case tcp.EventReadable:
-		a.read += int64(c.Read(now, c.Readable()))
-		if a.read >= a.expect && a.cfg().Reply > 0 && !a.replied {
-			a.replied = true
-			a.write(now, a.cfg().Reply)
+		if a.cfg().Reader.Every == 0 {
+			a.consume(now, c.Readable()) // an application that reads at once
 		}
 	case tcp.EventWritable:
 		a.write(now, 0)
@@ -228,7 +342,8 @@ func (a *app) maybeClose(now sim.Time) {
 	}
 	done := a.read >= a.expect
 	if a.n.ep.Name == "server" {
-		done = a.conn.PeerClosed() // the server closes after the client
+		// The server closes after the client, once it has read to the end.
+		done = a.conn.PeerClosed() && a.conn.Readable() == 0
 	}
 	if done {
 		a.close(now)

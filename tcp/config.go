@@ -59,19 +59,56 @@ type Config struct {
 	// InitialWindow is the initial congestion window in segments. RFC 5681
 	// §3.1: 4 for an SMSS ≤ 1095, 3 up to 2190, else 2; 0 picks that rule.
 	InitialWindow int
+
+	// DelayedACK is how long an ACK for in-order data may wait for more data
+	// to ride with (RFC 1122 §4.2.3.2: less than 0.5 s; RFC 5681 §4.2: at
+	// least every second full-sized segment is ACKed at once); 0 turns
+	// delayed ACKs off, so every segment is ACKed at once.
+	DelayedACK time.Duration
+	// QuickACKs is how many ACKs at the start of a connection go out at once
+	// before delaying begins (Linux's quick-ack mode, TCP_MAX_QUICKACKS 16).
+	QuickACKs int
+
+	// ProbeOldSeq makes zero-window and keepalive probes zero-length
+	// segments with SEQ = SND.UNA−1, as Linux sends them (tcp_xmit_probe_skb).
+	// Otherwise a zero-window probe carries the next byte of new data (RFC
+	// 9293 §3.8.6.1) and a keepalive probe one garbage byte at SND.NXT−1
+	// (RFC 1122 §4.2.3.6, as BSD does).
+	ProbeOldSeq bool
+
+	// Keepalive turns TCP keepalive on (RFC 1122 §4.2.3.6; off by default,
+	// as in real stacks). After KeepaliveIdle without a segment from the
+	// peer a probe goes out, then one every KeepaliveInterval while
+	// unanswered; after KeepaliveProbes unanswered probes the connection is
+	// aborted. Defaults: 2 h (RFC 1122's minimum, Linux's tcp_keepalive_time
+	// 7200 s), 75 s and 9 (Linux's tcp_keepalive_intvl and tcp_keepalive_probes).
+	Keepalive         bool
+	KeepaliveIdle     time.Duration
+	KeepaliveInterval time.Duration
+	KeepaliveProbes   int
+	// ResetOnAbort sends a RST when the connection gives up on keepalive or
+	// zero-window probes (Linux's tcp_keepalive_timer and tcp_probe_timer
+	// call tcp_send_active_reset).
+	ResetOnAbort bool
+
+	// UserTimeout aborts a connection whose data has stayed unacknowledged
+	// this long (RFC 5482, Linux's TCP_USER_TIMEOUT); 0 is off.
+	UserTimeout time.Duration
+
+	// SynLinearTimeouts is how many SYN retransmissions go out one initial
+	// RTO apart before doubling starts; they come on top of SynRetries
+	// (Linux ≥ 6.5's tcp_syn_linear_timeouts, 4). 0 is RFC 6298's doubling.
+	SynLinearTimeouts int
+	// RetriesByTime counts Retries as Linux does (tcp_retries2 via
+	// retransmits_timed_out): the connection is aborted once the time since
+	// the first retransmission exceeds what Retries doublings of a 200 ms RTO,
+	// capped at 120 s, would take (924.6 s for 15). Otherwise Retries counts
+	// timeouts.
+	RetriesByTime bool
 }
 
-// DefaultConfig returns the textbook settings (the rfc profile).
+// DefaultConfig returns the textbook settings: the rfc profile.
 func DefaultConfig() Config {
-	return Config{
-		MSS:        1460,
-		SendBuffer: 64 << 10,
-		RecvBuffer: 65535,
-		RTOInitial: time.Second,
-		RTOMin:     time.Second,
-		RTOMax:     60 * time.Second,
-		SynRetries: 6,
-		Retries:    15,
-		MSL:        2 * time.Minute,
-	}
+	c, _ := Profile("rfc")
+	return c
 }

@@ -16,6 +16,10 @@ var (
 	ErrReset    = errors.New("connection reset by peer (ECONNRESET)")
 	ErrRefused  = errors.New("connection refused (ECONNREFUSED)")
 	ErrAborted  = errors.New("connection aborted by the application")
+	// ErrKeepaliveTimeout: keepalive probes went unanswered (ETIMEDOUT).
+	ErrKeepaliveTimeout = errors.New("keepalive timeout: probes unanswered (ETIMEDOUT)")
+	// ErrUserTimeout: data stayed unacknowledged longer than the user timeout (ETIMEDOUT).
+	ErrUserTimeout = errors.New("user timeout: data unacknowledged too long (ETIMEDOUT)")
 )
 
 // Event tells the application something happened on a connection.
@@ -87,6 +91,29 @@ type Conn struct {
 	rttSentAt   sim.Time
 	timeWaitAt  sim.Time // when TIME-WAIT ends; sim.Never otherwise
 	retransmits uint64
+
+	// stallSince is when the oldest unacknowledged data was (re)sent before
+	// the current run of timeouts began; the time-based limits count from it.
+	stallSince sim.Time
+
+	// Persist timer and probes (persist.go).
+	persistAt      sim.Time // when the next zero-window probe goes; sim.Never when off
+	persistBackoff int      // doublings of the probe interval
+	probesOut      int      // zero-window probes sent since the last ACK
+	probing        bool     // the segment being sent is a probe
+	probeN         int32    // its ordinal, for the trace
+
+	// Keepalive (keepalive.go).
+	keepaliveAt sim.Time // when the keepalive timer fires; sim.Never when off
+	kaProbesOut int      // keepalive probes sent since the peer was last heard
+
+	// Delayed ACK (delack.go).
+	delackAt    sim.Time // when a delayed ACK goes; sim.Never when none is pending
+	rcvUnacked  uint32   // in-order bytes received since the last ACK we sent
+	rcvMSS      uint32   // the largest segment received: what "full-sized" means
+	quickACKs   int      // ACKs still to send at once (quick-ack mode)
+	ackLabel    trace.Label
+	ackForProbe bool // the ACK owed answers a probe: not a duplicate ACK
 
 	// Congestion control and loss recovery (RFC 5681, RFC 6582).
 	cc         congestionControl
@@ -172,8 +199,31 @@ func (c *Conn) Read(now sim.Time, n int) int {
 	}
 	c.rcvUnread -= uint32(n)
 	c.h.appRecord(now, c, "read", int64(n))
+	if c.windowUpdateDue() {
+		c.ackNow = true
+	}
 	c.h.markActive(c)
 	return n
+}
+
+// windowUpdateDue reports whether reading has opened the window enough to
+// tell the peer at once: the right edge would move by at least two segments
+// or half the buffer (BSD's tcp_output rule, which RFC 9293 §3.8.6.2.2's
+// receiver-side SWS avoidance allows).
+func (c *Conn) windowUpdateDue() bool {
+	if !c.state.canReceiveData() || c.finRcvd {
+		return false
+	}
+	offered := uint32(0)
+	if c.rcvNxt.LessThan(c.rcvAdv) {
+		offered = c.rcvNxt.Size(c.rcvAdv)
+	}
+	w := c.rcvWindow()
+	if w <= offered {
+		return false
+	}
+	inc := w - offered
+	return inc >= 2*uint32(c.h.cfg.MSS) || 2*inc >= uint32(c.h.cfg.RecvBuffer) || offered == 0
 }
 
 // Close asks for an orderly close (RFC 9293 §3.10.4): a FIN follows the data

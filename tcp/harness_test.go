@@ -3,6 +3,7 @@ package tcp
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,10 @@ var (
 	remoteAddr = netip.MustParseAddrPort("10.0.0.2:80")
 )
 
+// runBugs runs the tests marked t.Skip("BUG: …"), which document behaviour
+// that disagrees with the RFCs, so that they show how: TCPSIM_BUGS=1 go test.
+var runBugs = os.Getenv("TCPSIM_BUGS") != ""
+
 func ms(n int64) sim.Time { return sim.Time(n * int64(time.Millisecond)) }
 
 // seg is an expected or injected segment. Fields left zero are not compared,
@@ -36,8 +41,17 @@ type seg struct {
 	len      uint32
 	win      uint32 // compared (as bytes, after scaling) when non-zero
 	zeroWin  bool   // the window must be 0
+	field    uint16 // the window field as sent (before scaling), compared when non-zero
 	mss      uint16 // compared when non-zero
-	labels   trace.Label
+	// hasWScale puts a window scale option of wscale in an injected segment
+	// and requires exactly that option in an expected one; noWScale requires
+	// that an expected segment carries none (RFC 7323 §2.2).
+	wscale    uint8
+	hasWScale bool
+	noWScale  bool
+	labels    trace.Label // compared when non-zero
+	noLabels  bool        // the segment must carry no labels at all
+	n         int32       // the labels' ordinal (dup-ACK #n), compared when non-zero
 }
 
 func (s seg) String() string {
@@ -48,6 +62,9 @@ func (s seg) String() string {
 	}
 	if s.labels != 0 {
 		fmt.Fprintf(&b, " labels=%v", s.labels)
+	}
+	if s.n != 0 {
+		fmt.Fprintf(&b, " n=%d", s.n)
 	}
 	return b.String()
 }
@@ -69,6 +86,9 @@ type harness struct {
 	peerWscale uint8
 	// autoRead makes the application read everything as soon as it arrives.
 	autoRead bool
+	// onReadable, when set, replaces autoRead: it is called as data arrives,
+	// before the ACK for it is built.
+	onReadable func(now sim.Time, c *Conn)
 }
 
 func newHarness(t *testing.T, cfg Config) *harness {
@@ -80,16 +100,23 @@ func newHarness(t *testing.T, cfg Config) *harness {
 		if h.conn == nil {
 			h.conn = c
 		}
-		if ev == EventReadable && h.autoRead {
+		switch {
+		case ev != EventReadable:
+		case h.onReadable != nil:
+			h.onReadable(now, c)
+		case h.autoRead:
 			c.Read(now, c.Readable())
 		}
 	}
 	return h
 }
 
+// testConfig is the rfc profile with a fixed ISS and every segment ACKed at
+// once; delayed-ACK tests turn DelayedACK back on.
 func testConfig() Config {
 	cfg := DefaultConfig()
 	cfg.ISS, cfg.FixedISS = localISS, true
+	cfg.DelayedACK = 0
 	return cfg
 }
 
@@ -129,6 +156,7 @@ func (h *harness) send(at sim.Time, s seg) {
 	}
 	p.Seg.Window = uint16(min(w, 65535))
 	p.Seg.Opt.MSS = s.mss
+	p.Seg.Opt.HasWScale, p.Seg.Opt.WScale = s.hasWScale, s.wscale
 	h.host.Input(h.now, &p)
 	h.poll()
 }
@@ -168,17 +196,26 @@ func (h *harness) compare(want seg, got trace.Packet) {
 	if want.win != 0 && got.Win != want.win || want.zeroWin && got.Win != 0 {
 		ok = false
 	}
+	if want.field != 0 && g.Window != want.field {
+		ok = false
+	}
 	if want.mss != 0 && g.Opt.MSS != want.mss {
 		ok = false
 	}
-	if want.labels != 0 && got.Labels != want.labels {
+	if want.hasWScale && (!g.Opt.HasWScale || g.Opt.WScale != want.wscale) || want.noWScale && g.Opt.HasWScale {
+		ok = false
+	}
+	if want.labels != 0 && got.Labels != want.labels || want.noLabels && got.Labels != 0 {
+		ok = false
+	}
+	if want.n != 0 && got.N != want.n {
 		ok = false
 	}
 	if g.Src != localAddr || g.Dst != remoteAddr {
 		ok = false
 	}
 	if !ok {
-		h.t.Fatalf("at %v: want %v\n             got %v (win %d labels %v)", h.now, want, g.String(), got.Win, got.Labels)
+		h.t.Fatalf("at %v: want %v\n             got %v (win %d labels %v n=%d)", h.now, want, g.String(), got.Win, got.Labels, got.N)
 	}
 }
 
@@ -200,6 +237,16 @@ func (h *harness) write(at sim.Time, n int) {
 	h.poll()
 }
 
+// read has the application take n bytes; all n must be readable.
+func (h *harness) read(at sim.Time, n int) {
+	h.t.Helper()
+	h.advance(at)
+	if got := h.conn.Read(h.now, n); got != n {
+		h.t.Fatalf("Read(%d) took %d", n, got)
+	}
+	h.poll()
+}
+
 func (h *harness) close(at sim.Time) {
 	h.t.Helper()
 	h.advance(at)
@@ -207,13 +254,23 @@ func (h *harness) close(at sim.Time) {
 	h.poll()
 }
 
-// newSynSent returns a client that has sent its SYN at 0.
+// abort has the application reset the connection (RFC 9293 §3.10.5).
+func (h *harness) abort(at sim.Time) {
+	h.t.Helper()
+	h.advance(at)
+	h.conn.Abort(h.now)
+	h.poll()
+}
+
+// newSynSent returns a client that has sent its SYN at 0. The SYN's window
+// is the receive buffer, at most 65,535: a SYN's window is never scaled
+// (RFC 7323 §2.2).
 func newSynSent(t *testing.T, cfg Config) *harness {
 	t.Helper()
 	h := newHarness(t, cfg)
 	h.conn = h.host.Connect(0, localAddr.Port(), remoteAddr)
 	h.poll()
-	h.expect(0, seg{seq: localISS, flags: wire.SYN, win: 65535, mss: 1460})
+	h.expect(0, seg{seq: cfg.ISS, flags: wire.SYN, win: uint32(min(cfg.RecvBuffer, 65535)), mss: uint16(cfg.MSS), noLabels: true})
 	return h
 }
 
@@ -221,13 +278,43 @@ func newSynSent(t *testing.T, cfg Config) *harness {
 // RTT sample of 50 ms.
 func newEstablished(t *testing.T) *harness {
 	t.Helper()
-	h := newSynSent(t, testConfig())
+	return newEstablishedCfg(t, testConfig())
+}
+
+// newEstablishedCfg is newEstablished with the given settings (cfg.ISS must
+// be localISS); the peer announces an MSS of 1460 and no window scaling.
+func newEstablishedCfg(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	h := newSynSent(t, cfg)
 	h.send(ms(50), seg{seq: remoteISS, ack: localISS + 1, flags: wire.SYN | wire.ACK, mss: 1460})
 	h.expect(ms(50), seg{seq: localISS + 1, ack: remoteISS + 1, flags: wire.ACK})
 	if h.conn.State() != StateEstablished {
 		t.Fatalf("state %v, want ESTABLISHED", h.conn.State())
 	}
 	return h
+}
+
+// appBytes sums the application's operations of kind op ("read", "write").
+func (h *harness) appBytes(op string) int64 {
+	var n int64
+	for _, r := range h.log.Records {
+		if r.Kind == trace.KindApp && r.Reason == op {
+			n += r.Value
+		}
+	}
+	return n
+}
+
+// lifecycle returns the events reported other than EventReadable and
+// EventWritable, which come with every data segment and ACK.
+func (h *harness) lifecycle() []Event {
+	var out []Event
+	for _, ev := range h.events {
+		if ev != EventReadable && ev != EventWritable {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 // states returns the state transitions recorded, as "A→B" strings.

@@ -85,9 +85,11 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 		sndMSS: 536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:    newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax),
 		rtoAt:  sim.Never, timeWaitAt: sim.Never,
-		cc:       &reno{},
-		ssthresh: ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
-		recover:  iss,
+		persistAt: sim.Never, keepaliveAt: sim.Never, delackAt: sim.Never,
+		quickACKs: cfg.QuickACKs,
+		cc:        &reno{},
+		ssthresh:  ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
+		recover:   iss,
 	}
 	if cfg.WindowScaling {
 		c.rcvWscale = windowShift(cfg.RecvBuffer)
@@ -117,7 +119,7 @@ func (h *Host) lookup(local, peer netip.AddrPort) *Conn {
 
 // remove forgets a closed connection.
 func (h *Host) remove(c *Conn) {
-	c.rtoAt, c.timeWaitAt = sim.Never, sim.Never
+	c.rtoAt, c.timeWaitAt, c.persistAt, c.keepaliveAt, c.delackAt = sim.Never, sim.Never, sim.Never, sim.Never, sim.Never
 	h.conns = slices.DeleteFunc(h.conns, func(x *Conn) bool { return x == c })
 }
 
@@ -211,7 +213,7 @@ func (h *Host) Poll(now sim.Time, emit func(p *trace.Packet)) {
 		// Connections may close (and leave h.conns) while we walk it.
 		for i := 0; i < len(h.conns); i++ {
 			c := h.conns[i]
-			c.onTimers(now)
+			c.onTimers(now, emit)
 			if i < len(h.conns) && h.conns[i] == c {
 				c.output(now, emit)
 			}
@@ -227,7 +229,7 @@ func (h *Host) timerDue(now sim.Time) bool {
 func (h *Host) Deadline() sim.Time {
 	d := sim.Never
 	for _, c := range h.conns {
-		d = min(d, c.rtoAt, c.timeWaitAt)
+		d = min(d, c.rtoAt, c.timeWaitAt, c.persistAt, c.keepaliveAt, c.delackAt)
 	}
 	return d
 }

@@ -2,6 +2,7 @@ package tcp
 
 import (
 	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
 )
 
@@ -29,9 +30,12 @@ func (c *Conn) takeSYNOptions(seg *wire.Segment) {
 func (c *Conn) input(now sim.Time, seg *wire.Segment) {
 	if c.state == StateSynSent {
 		c.inputSynSent(now, seg)
-		return
+	} else {
+		c.inputSynchronized(now, seg)
 	}
-	c.inputSynchronized(now, seg)
+	if c.state != StateClosed && c.state != StateSynSent {
+		c.touchKeepalive(now) // any segment from the peer restarts the idle clock
+	}
 }
 
 // inputSynSent is RFC 9293 §3.10.7.3.
@@ -137,6 +141,15 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	if !c.acceptable(seg.Seq, seg.SeqLen(), rcvWnd) {
 		if f&wire.RST == 0 {
 			c.ackNow = true // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+			if seg.Seq == c.rcvNxt.Add(^uint32(0)) && seg.Len <= 1 && f&(wire.SYN|wire.FIN) == 0 {
+				// SEQ = RCV.NXT−1 with at most one byte: a keepalive probe
+				// (or, into a closed window, a zero-window probe).
+				c.ackForProbe = true
+				if rcvWnd > 0 {
+					c.ackLabel |= trace.LabelKeepaliveACK
+				}
+			}
+
 			if c.state == StateTimeWait && f&wire.FIN != 0 {
 				c.startTimeWait(now) // a retransmitted FIN restarts the 2·MSL wait
 			}
@@ -163,7 +176,11 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 			room = seq.Size(c.rcvAdv)
 		}
 		if dataLen > room {
+			// Data beyond the window is dropped; the ACK tells the peer
+			// where the window stands (and answers a zero-window probe).
 			dataLen, fin = room, false
+			c.ackNow = true
+			c.ackForProbe = room == 0
 		} else if fin && dataLen == room {
 			// The FIN takes one sequence number; it fits only inside the window.
 			fin = room > dataLen
@@ -269,9 +286,13 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	}
 	old := ack.LessThan(c.sndUna)
 	windowChanged := false
+	c.probesOut = 0 // any acceptable ACK answers the window probes (Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale
 		windowChanged = w != c.sndWnd
+		if c.sndWnd == 0 && w > 0 {
+			c.persistBackoff = 0 // the window opened (Linux's tcp_ack_probe)
+		}
 		c.sndWnd = w
 		c.maxSndWnd = max(c.maxSndWnd, w)
 		c.sndWl1, c.sndWl2 = seg.Seq, ack
@@ -281,7 +302,9 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	case ack == c.sndUna:
 		// RFC 5681 §2 "DUPLICATE ACKNOWLEDGMENT": data outstanding, no data
 		// or SYN/FIN in the segment, the same window.
-		if c.sndUna != c.sndMax && seg.Len == 0 && seg.Flags&(wire.SYN|wire.FIN) == 0 && !windowChanged {
+		// Answers to window probes while the window is closed are not
+		// duplicates of anything.
+		if c.sndUna != c.sndMax && seg.Len == 0 && seg.Flags&(wire.SYN|wire.FIN) == 0 && !windowChanged && c.sndWnd > 0 {
 			c.onDupACK(now)
 		}
 	default:
@@ -293,23 +316,29 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 
 // receive takes in-window data [seq, seq+n).
 func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
-	c.ackNow = true // every segment is acknowledged at once (no delayed ACK)
+	c.rcvMSS = max(c.rcvMSS, n)
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
 		c.ooo.add(seq, seq.Add(n))
+		c.ackNow = true
 		return
 	}
 	c.rcvNxt = c.rcvNxt.Add(n)
 	c.rcvUnread += n
+	c.rcvUnacked += n
+	filledGap := false
 	if !c.ooo.empty() {
 		var more uint32
 		c.rcvNxt, more = c.ooo.pull(c.rcvNxt)
 		c.rcvUnread += more
+		c.rcvUnacked += more
+		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
 		if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {
 			c.ooo.hasFin = false
 			c.receiveFIN(now)
 		}
 	}
+	c.scheduleACK(now, filledGap)
 	c.h.notify(now, c, EventReadable)
 }
 

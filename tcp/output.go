@@ -38,6 +38,7 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	if c.ackNow {
 		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0)
 	}
+	c.updatePersist(now)
 	c.traceVars(now)
 }
 
@@ -162,7 +163,7 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 
 	segLen := s.SeqLen()
 	end := seq.Add(segLen)
-	if segLen > 0 && seq.LessThan(c.sndMax) || flags&wire.SYN != 0 && c.synSent {
+	if segLen > 0 && seq.LessThan(c.sndMax) && !c.probing || flags&wire.SYN != 0 && c.synSent {
 		p.Labels |= trace.LabelRetransmission
 		c.retransmits++
 		c.rttTiming = false // Karn: never time a retransmitted segment
@@ -170,8 +171,13 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 
 	// Labels for the receiver side: duplicate ACKs, window updates, zero windows.
 	if flags&wire.ACK != 0 {
-		pure := segLen == 0 && flags&wire.RST == 0
+		pure := segLen == 0 && flags&wire.RST == 0 && !c.probing
+		if pure {
+			p.Labels |= c.ackLabel
+		}
 		switch {
+		case pure && c.ackForProbe:
+			// The answer to a probe repeats the last ACK but duplicates nothing.
 		case pure && s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
 			c.dupAckCount++
 			p.Labels |= trace.LabelDupACK
@@ -182,15 +188,23 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 		default:
 			c.dupAckCount = 0
 		}
+		c.ackSentNow(now, !c.ackSent || c.lastAckSent != s.Ack)
 		c.lastAckSent, c.lastWinSent, c.ackSent = s.Ack, p.Win, true
-		c.ackNow = false
+		c.ackLabel, c.ackForProbe = 0, false
+	}
+	if c.probing {
+		p.N = c.probeN
 	}
 	if p.Win == 0 && flags&wire.RST == 0 {
 		p.Labels |= trace.LabelZeroWindow
 	}
 
 	// Sequence variables and timers.
-	if segLen > 0 {
+	if segLen > 0 && c.probing {
+		if c.sndMax.LessThan(end) {
+			c.sndMax = end // a zero-window probe's new byte (BSD); SND.NXT stays
+		}
+	} else if segLen > 0 {
 		if !seq.LessThan(c.sndMax) && !c.rttTiming {
 			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
 		}

@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -72,6 +74,48 @@ func (c *Conn) onDupACK(now sim.Time) {
 	c.fastRetransmit = true
 }
 
+// retryLimit says whether the timeout at now is one too many, and why.
+func (c *Conn) retryLimit(now sim.Time) error {
+	cfg := &c.h.cfg
+	if c.state == StateSynSent || c.state == StateSynReceived {
+		limit := cfg.SynRetries
+		if c.state == StateSynSent {
+			limit += cfg.SynLinearTimeouts // Linux counts the linear ones on top
+		}
+		if c.retries >= limit {
+			return ErrTimedOut
+		}
+		return nil
+	}
+	if cfg.UserTimeout > 0 && now.Sub(c.stallSince) >= cfg.UserTimeout {
+		return ErrUserTimeout
+	}
+	if cfg.RetriesByTime {
+		if now.Sub(c.stallSince) >= linuxRetriesTimeout(cfg.Retries) {
+			return ErrTimedOut
+		}
+		return nil
+	}
+	if c.retries >= cfg.Retries {
+		return ErrTimedOut
+	}
+	return nil
+}
+
+// linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
+// retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at
+// TCP_RTO_MAX (120 s): 924.6 s for tcp_retries2 = 15.
+func linuxRetriesTimeout(n int) sim.Duration {
+	const rtoMin, rtoMax = 200 * time.Millisecond, 120 * time.Second
+	var total sim.Duration
+	rto := rtoMin
+	for i := 0; i <= n; i++ {
+		total += rto
+		rto = min(2*rto, rtoMax)
+	}
+	return total
+}
+
 // sampleRTT takes an RTT sample when the timed segment is acknowledged.
 func (c *Conn) sampleRTT(now sim.Time, ack wire.Seq) {
 	if c.rttTiming && c.rttSeq.LessThanEq(ack) {
@@ -119,7 +163,7 @@ func (c *Conn) startTimeWait(now sim.Time) {
 }
 
 // onTimers fires the connection's timers that are due.
-func (c *Conn) onTimers(now sim.Time) {
+func (c *Conn) onTimers(now sim.Time, emit func(*trace.Packet)) {
 	if c.timeWaitAt <= now {
 		c.timeWaitAt = sim.Never
 		c.h.timerRecord(now, c, trace.TimerTimeWait, "fired", 0, 0)
@@ -127,24 +171,42 @@ func (c *Conn) onTimers(now sim.Time) {
 		return
 	}
 	if c.rtoAt <= now {
-		c.onRTO(now)
+		if c.onRTO(now, emit); c.state == StateClosed {
+			return
+		}
+	}
+	if c.persistAt <= now {
+		if c.onPersist(now, emit); c.state == StateClosed {
+			return
+		}
+	}
+	if c.keepaliveAt <= now {
+		if c.onKeepalive(now, emit); c.state == StateClosed {
+			return
+		}
+	}
+	if c.delackAt <= now {
+		c.onDelayedACK(now)
 	}
 }
 
 // onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)).
-func (c *Conn) onRTO(now sim.Time) {
+func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
 	c.rtoAt = sim.Never
 	c.h.timerRecord(now, c, trace.TimerRetransmission, "fired", 0, c.retries+1) // the ordinal of this timeout
-	limit := c.h.cfg.Retries
-	if c.state == StateSynSent || c.state == StateSynReceived {
-		limit = c.h.cfg.SynRetries
+	if c.retries == 0 {
+		c.stallSince = now.Add(-c.rto())
 	}
-	if c.retries >= limit {
-		c.abort(now, ErrTimedOut) // no RST: the peer is presumed unreachable
+	if err := c.retryLimit(now); err != nil {
+		c.abort(now, err) // no RST: the peer is presumed unreachable
 		return
 	}
 	c.retries++
-	c.backoff++ // (5.5): double the RTO
+	// (5.5): double the RTO; Linux holds a SYN's first timeouts at the
+	// initial RTO (tcp_syn_linear_timeouts).
+	if c.state != StateSynSent || c.retries > c.h.cfg.SynLinearTimeouts {
+		c.backoff++
+	}
 	c.rttTiming = false
 	if c.state == StateSynSent || c.state == StateSynReceived {
 		c.synSent = false // the SYN (or SYN,ACK) goes again

@@ -23,6 +23,7 @@ type runOptions struct {
 	relative bool
 	ladder   string // auto, full or none
 	width    int
+	profile  string // overrides the scenario's behaviour profile
 }
 
 // autoLadderLines is how many ladder lines --ladder auto prints before it
@@ -52,6 +53,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
 	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
+	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
 	return cmd
 }
 
@@ -61,7 +63,7 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	default:
 		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
 	}
-	s, err := scenarios.Load(o.scenario)
+	s, err := scenarios.LoadWith(o.scenario, scenarios.Options{Profile: o.profile})
 	if err != nil {
 		return err
 	}

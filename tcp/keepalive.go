@@ -1,0 +1,72 @@
+package tcp
+
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+)
+
+// TCP keepalive (RFC 1122 §4.2.3.6). After KeepaliveIdle with no segment
+// from the peer, an idle connection sends a probe that the peer must answer
+// with an ACK (its sequence number is one the peer has already received).
+// Unanswered probes repeat every KeepaliveInterval; after KeepaliveProbes of
+// them the connection is aborted. Any segment from the peer resets the idle
+// clock. While data is outstanding or waiting, keepalive does not probe:
+// the retransmission and persist timers watch the connection then (Linux's
+// tcp_keepalive_timer does the same).
+
+// keepaliveActive reports whether keepalive watches the connection now.
+func (c *Conn) keepaliveActive() bool {
+	return c.h.cfg.Keepalive && (c.state == StateEstablished || c.state == StateCloseWait ||
+		c.state == StateFinWait2)
+}
+
+// touchKeepalive restarts the idle clock: a segment arrived from the peer.
+func (c *Conn) touchKeepalive(now sim.Time) {
+	c.kaProbesOut = 0
+	if !c.keepaliveActive() {
+		c.stopKeepalive(now)
+		return
+	}
+	c.setKeepalive(now, now.Add(c.h.cfg.KeepaliveIdle), 0)
+}
+
+func (c *Conn) setKeepalive(now, at sim.Time, n int) {
+	if at != c.keepaliveAt {
+		c.keepaliveAt = at
+		c.h.timerRecord(now, c, trace.TimerKeepalive, "set", at, n)
+	}
+}
+
+func (c *Conn) stopKeepalive(now sim.Time) {
+	if c.keepaliveAt != sim.Never {
+		c.keepaliveAt = sim.Never
+		c.h.timerRecord(now, c, trace.TimerKeepalive, "cancelled", 0, 0)
+	}
+}
+
+// onKeepalive is the keepalive timer's expiry.
+func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
+	c.keepaliveAt = sim.Never
+	cfg := &c.h.cfg
+	c.h.timerRecord(now, c, trace.TimerKeepalive, "fired", 0, c.kaProbesOut)
+	if !c.keepaliveActive() {
+		return
+	}
+	if c.sndUna != c.sndMax || c.sndNxt.LessThan(c.sndEnd) {
+		// Data in flight or queued: not idle. Look again after a full idle time.
+		c.setKeepalive(now, now.Add(cfg.KeepaliveIdle), 0)
+		return
+	}
+	if c.kaProbesOut >= cfg.KeepaliveProbes {
+		c.giveUp(now, emit, ErrKeepaliveTimeout)
+		return
+	}
+	c.kaProbesOut++
+	c.probeN = int32(c.kaProbesOut)
+	if cfg.ProbeOldSeq {
+		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelKeepalive)
+	} else {
+		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 1, trace.LabelKeepalive) // one garbage byte
+	}
+	c.setKeepalive(now, now.Add(cfg.KeepaliveInterval), c.kaProbesOut)
+}

@@ -1,0 +1,86 @@
+package tcp
+
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// The persist timer (RFC 9293 §3.8.6.1, RFC 1122 §4.2.2.17): when the peer
+// advertises a zero window while we have data to send and nothing in
+// flight, probe the window after one RTO, then at exponentially growing
+// intervals (capped at RTOMax), for as long as the peer answers. A probe is
+// the next byte of new data, or, with ProbeOldSeq, a zero-length segment
+// with SEQ = SND.UNA−1 as Linux sends it. Unanswered probes count against
+// Retries, as Linux's tcp_probe_timer counts them against tcp_retries2.
+
+// needPersist reports whether the connection is stalled on a zero window:
+// something to send, the peer's window closed, nothing in flight to bring an
+// ACK that would reopen it.
+func (c *Conn) needPersist() bool {
+	if !c.state.canSendData() || c.sndWnd != 0 || c.sndNxt != c.sndUna {
+		return false
+	}
+	return c.sndNxt.LessThan(c.sndEnd) || c.finQueued && c.sndNxt == c.sndEnd
+}
+
+// updatePersist starts or stops the persist timer after output.
+func (c *Conn) updatePersist(now sim.Time) {
+	switch {
+	case c.needPersist() && c.persistAt == sim.Never && c.rtoAt == sim.Never:
+		c.persistAt = now.Add(c.rtt.backedOff(c.persistBackoff))
+		c.h.timerRecord(now, c, trace.TimerPersist, "set", c.persistAt, c.persistBackoff)
+	case !c.needPersist() && c.persistAt != sim.Never:
+		c.stopPersist(now)
+	}
+}
+
+func (c *Conn) stopPersist(now sim.Time) {
+	if c.persistAt != sim.Never {
+		c.persistAt = sim.Never
+		c.h.timerRecord(now, c, trace.TimerPersist, "cancelled", 0, 0)
+	}
+}
+
+// onPersist sends a zero-window probe.
+func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
+	c.persistAt = sim.Never
+	c.h.timerRecord(now, c, trace.TimerPersist, "fired", 0, c.probesOut+1)
+	if !c.needPersist() {
+		return
+	}
+	if c.probesOut >= c.h.cfg.Retries {
+		c.giveUp(now, emit, ErrTimedOut)
+		return
+	}
+	c.probesOut++
+	c.probeN = int32(c.probesOut)
+	c.persistBackoff++
+	if c.h.cfg.ProbeOldSeq {
+		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelZeroWindowProbe)
+	} else if c.sndNxt.LessThan(c.sndEnd) {
+		// One byte beyond the window; SND.NXT stays, SND.MAX covers it (as BSD).
+		c.sendProbe(now, emit, c.sndNxt, 1, trace.LabelZeroWindowProbe)
+	} else {
+		c.sendProbe(now, emit, c.sndNxt, 0, trace.LabelZeroWindowProbe) // only the FIN is left: a bare ACK asks
+	}
+	c.persistAt = now.Add(c.rtt.backedOff(c.persistBackoff))
+	c.h.timerRecord(now, c, trace.TimerPersist, "set", c.persistAt, c.persistBackoff)
+}
+
+// sendProbe sends a zero-window or keepalive probe: seq and n bytes, ACK
+// set, without moving SND.NXT or starting the retransmission timer.
+func (c *Conn) sendProbe(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, label trace.Label) {
+	c.probing = true
+	c.send(now, emit, seq, n, wire.ACK, label)
+	c.probing, c.probeN = false, 0
+}
+
+// giveUp aborts a connection whose probes went unanswered, sending a RST
+// first when the profile does.
+func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), err error) {
+	if c.h.cfg.ResetOnAbort {
+		c.send(now, emit, c.sndNxt, 0, wire.RST|wire.ACK, 0)
+	}
+	c.abort(now, err)
+}
