@@ -107,6 +107,8 @@ const (
 	helpReadRate   = `rate is how fast the reader reads, a size per second such as "10KB/s" or "2KiB/s"`
 	helpPauses     = `pauses is a list such as [{from: 1s, to: 5s}]`
 	helpPause      = `a pause is a mapping {from: <time>, to: <time>} with from < to, such as {from: 1s, to: 5s}`
+	helpReconnect  = `reconnect is true, false, or the delay before reconnecting, a duration such as "1s"`
+	helpBackup     = `backup_link is link settings for a second path, such as {delay: 80ms, bandwidth: 5Mbps}; a client with reconnect uses it after an abort`
 	helpEvents     = `events is a list such as [{at: 30s, crash: server}, {at: 60s, reboot: server}]`
 	helpEvent      = `an event is a mapping {at: <time>, crash: client|server} or {at: <time>, reboot: client|server}`
 
@@ -133,16 +135,17 @@ func keys(names ...string) []key {
 }
 
 var (
-	topKeys      = keys("name", "description", "seed", "duration", "event_budget", "profile", "link", "links", "client", "server", "drop", "outages", "events")
+	topKeys      = keys("name", "description", "seed", "duration", "event_budget", "profile", "link", "links", "backup_link", "client", "server", "drop", "outages", "events")
 	linkKeys     = keys("delay", "jitter", "reorder", "bandwidth", "queue", "queue_bytes", "mtu", "loss")
 	linksKeys    = keys("client_to_server", "server_to_client")
 	endpointKeys = keys("addr", "port", "isn", "mss", "send_buffer", "recv_buffer", "window_scaling",
 		"rto_initial", "rto_min", "rto_max", "syn_retries", "retries", "msl", "nodelay", "initial_window", "send", "writes", "close",
 		"profile", "delayed_ack", "quick_acks", "keepalive", "user_timeout", "reader")
-	clientKeys = append(keys("connect_at"), append(slices.Clone(endpointKeys),
+	clientKeys = append(keys("connect_at", "reconnect"), append(slices.Clone(endpointKeys),
 		key{name: "reply", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send"})...)
 	serverKeys = append(slices.Clone(endpointKeys), key{name: "reply"},
-		key{name: "connect_at", misplaced: "connect_at is for the client: only the client connects (the server listens from the start)"})
+		key{name: "connect_at", misplaced: "connect_at is for the client: only the client connects (the server listens from the start)"},
+		key{name: "reconnect", misplaced: "reconnect is for the client: only the client connects"})
 	writeKeys  = keys("at", "bytes")
 	dropKeys   = keys("from", "segment", "data_segment", "seq", "flags", "nth", "between", "times")
 	outageKeys = keys("from", "to", "direction")
@@ -275,6 +278,11 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 	lf := d.fields(f["links"], helpLinks, linksKeys)
 	sc.ClientToServer = d.linkConfig(base.with(d.linkSpec(lf["client_to_server"])))
 	sc.ServerToClient = d.linkConfig(base.with(d.linkSpec(lf["server_to_client"])))
+
+	if v := f["backup_link"]; v.present() && !isNull(v.n) {
+		spec := d.linkSpec(v)
+		sc.Backup = &Path{ClientToServer: d.linkConfig(spec), ServerToClient: d.linkConfig(spec)}
+	}
 
 	var addrs [2]value
 	var addrsOK [2]bool
@@ -553,6 +561,15 @@ func (d *decoder) endpoint(v value, name string, end runEnd, profile string) (En
 	d.keepalive(f["keepalive"], c)
 	ep.App = d.app(f, name, end)
 	ep.App.Reader = d.reader(f["reader"], end)
+	if x := f["reconnect"]; x.present() && !isNull(x.n) {
+		if s, _, _ := scalarText(x.n); strings.EqualFold(s, "true") || strings.EqualFold(s, "false") {
+			if b, ok := d.boolean(x, helpReconnect); ok {
+				ep.App.Reconnect, ep.App.ReconnectDelay = b, time.Second
+			}
+		} else if t, ok := d.duration(x, 0, maxDuration, helpReconnect); ok {
+			ep.App.Reconnect, ep.App.ReconnectDelay = true, t
+		}
+	}
 	return ep, f["addr"], addrOK
 }
 

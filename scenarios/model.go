@@ -20,6 +20,9 @@ type Scenario struct {
 
 	ClientToServer link.Config
 	ServerToClient link.Config
+	// Backup, when set, is a second path: a client that reconnects after
+	// its connection was aborted uses it (the primary path was declared dead).
+	Backup *Path
 
 	Client Endpoint
 	Server Endpoint
@@ -35,6 +38,12 @@ type HostEvent struct {
 	At   time.Duration
 	Node string // "client" or "server"
 	Op   string // "crash" or "reboot"
+}
+
+// Path is a pair of links, one per direction.
+type Path struct {
+	ClientToServer link.Config
+	ServerToClient link.Config
 }
 
 // Endpoint is one host: its address, TCP settings and application.
@@ -78,6 +87,10 @@ type App struct {
 	CloseAt time.Duration
 	// Reader is how the application reads what arrives.
 	Reader Reader
+	// Reconnect makes the client open a new connection ReconnectDelay after
+	// its connection was aborted, and run its script again (client only).
+	Reconnect      bool
+	ReconnectDelay time.Duration
 }
 
 // Reader models a receiving application. The zero Reader reads everything

@@ -54,6 +54,20 @@ type runner struct {
 	nextID uint64
 	client node
 	server node
+	// The backup path, and whether traffic has moved to it.
+	backupC2S, backupS2C *link.Link
+	onBackup             bool
+}
+
+// reroute moves both hosts' traffic to the backup path.
+func (r *runner) reroute(now sim.Time) {
+	if r.backupC2S == nil || r.onBackup {
+		return
+	}
+	r.onBackup = true
+	r.client.out, r.server.out = r.backupC2S, r.backupS2C
+	rec := trace.Record{T: now, Kind: trace.KindLink, Node: "client↔server", Reason: "reroute"}
+	r.tr.Record(&rec)
 }
 
 // node is one host with its link out, its poll timer and its application.
@@ -83,6 +97,11 @@ func (r *runner) start() {
 	r.client.out = link.New("client", "server", s.ClientToServer, r.e, sim.NewRand(s.Seed, "link/client→server"), r.tr, r.server.deliver)
 	r.server.out = link.New("server", "client", s.ServerToClient, r.e, sim.NewRand(s.Seed, "link/server→client"), r.tr, r.client.deliver)
 
+	if s.Backup != nil {
+		r.backupC2S = link.New("client", "server", s.Backup.ClientToServer, r.e, sim.NewRand(s.Seed, "link/backup/client→server"), r.tr, r.server.deliver)
+		r.backupS2C = link.New("server", "client", s.Backup.ServerToClient, r.e, sim.NewRand(s.Seed, "link/backup/server→client"), r.tr, r.client.deliver)
+	}
+
 	r.server.host.Listen(0, s.Server.Port)
 	r.server.app = app{n: &r.server, expect: s.Client.App.total()}
 	r.client.app = app{n: &r.client, expect: s.Server.App.Reply + s.Server.App.total()}
@@ -103,11 +122,21 @@ func (r *runner) start() {
 			}
 		})
 	}
-	connect := r.e.NewTimer(func(now sim.Time) {
-		r.client.app.conn = r.client.host.Connect(now, s.Client.Port, netip.AddrPortFrom(s.Server.Addr, s.Server.Port))
+	r.client.app.connect = r.e.NewTimer(func(now sim.Time) {
+		if r.client.down {
+			return
+		}
+		a := &r.client.app
+		port := s.Client.Port
+		if a.attempt > 0 {
+			port += uint16(a.attempt) // a new connection from the next local port
+			r.reroute(now)
+		}
+		a.attempt++
+		a.conn = r.client.host.Connect(now, port, netip.AddrPortFrom(s.Server.Addr, s.Server.Port))
 		r.client.poll(now)
 	})
-	connect.Reset(sim.At(s.Client.App.ConnectAt))
+	r.client.app.connect.Reset(sim.At(s.Client.App.ConnectAt))
 }
 
 func (n *node) init(r *runner, ep *Endpoint) {
@@ -218,6 +247,8 @@ type app struct {
 	closed  bool // Close was called
 	started bool // the connection was established and the initial write is due
 	reading sim.Timer
+	connect *sim.Timer // the client's connect, armed again to reconnect
+	attempt int        // connections opened so far
 }
 
 // flush does what the application deferred until the host had polled, and
@@ -295,8 +326,14 @@ func (a *app) schedule() {
 }
 
 func (a *app) on(now sim.Time, c *tcp.Conn, ev tcp.Event) {
-	if a.conn == nil || a.conn != c && ev == tcp.EventEstablished {
+	if ev == tcp.EventEstablished && a.conn != c {
+		if a.conn != nil && a.n.ep.Name == "server" {
+			a.read, a.replied, a.closed = 0, false, false // a new client connection: serve it afresh
+		}
 		a.conn = c
+	}
+	if c != a.conn {
+		return // an old connection's news
 	}
 	switch ev {
 	case tcp.EventEstablished:
@@ -308,6 +345,13 @@ func (a *app) on(now sim.Time, c *tcp.Conn, ev tcp.Event) {
 		}
 	case tcp.EventWritable:
 		a.write(now, 0)
+	case tcp.EventAborted:
+		if a.cfg().Reconnect && a.connect != nil {
+			// Start over on a new connection: the script runs again.
+			a.conn, a.pending, a.read, a.replied, a.closed = nil, 0, 0, false, false
+			a.connect.Reset(now.Add(a.cfg().ReconnectDelay))
+		}
+		return
 	}
 	a.maybeClose(now)
 }
