@@ -99,6 +99,16 @@ type Config struct {
 	// RTO apart before doubling starts; they come on top of SynRetries
 	// (Linux ≥ 6.5's tcp_syn_linear_timeouts, 4). 0 is RFC 6298's doubling.
 	SynLinearTimeouts int
+	// Timestamps offers the timestamps option (RFC 7323 §3): every segment
+	// then carries TSval/TSecr, and 12 bytes of each segment go to it (a
+	// 1460-byte MSS carries 1448 bytes of data). RTT is still measured one
+	// segment at a time (Karn), not from the timestamps.
+	Timestamps bool
+	// SACK offers SACK-permitted (RFC 2018 §2) and, when the peer agrees,
+	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4).
+	// The sender does not yet use the peer's SACK blocks in loss recovery.
+	SACK bool
+
 	// RetriesByTime counts Retries as Linux does (tcp_retries2 via
 	// retransmits_timed_out): the connection is aborted once the time since
 	// the first retransmission exceeds what Retries doublings of a 200 ms RTO,

@@ -80,6 +80,13 @@ type Conn struct {
 	sndWscale, rcvWscale uint8
 	wscaleOK             bool
 
+	// Timestamps (RFC 7323 §3) and SACK (RFC 2018), when both sides agreed.
+	tsOK     bool
+	tsOffset uint32 // added to the millisecond clock, per connection (as Linux since 4.10)
+	tsRecent uint32 // TS.Recent: the timestamp to echo
+	sackOK   bool
+	lastOOO  wire.Seq // where the most recent out-of-order segment began, for SACK's first block
+
 	// Retransmission (RFC 6298).
 	rtt         rttEstimator
 	rtoAt       sim.Time // when the retransmission timer fires; sim.Never when off

@@ -94,6 +94,9 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	if cfg.WindowScaling {
 		c.rcvWscale = windowShift(cfg.RecvBuffer)
 	}
+	if cfg.Timestamps {
+		c.tsOffset = h.rng.Uint32()
+	}
 	h.conns = append(h.conns, c)
 	return c
 }

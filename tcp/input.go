@@ -17,6 +17,12 @@ func (c *Conn) takeSYNOptions(seg *wire.Segment) {
 		peerMSS = uint32(seg.Opt.MSS)
 	}
 	c.sndMSS = min(peerMSS, uint32(c.h.cfg.MSS))
+	c.tsOK = c.h.cfg.Timestamps && seg.Opt.HasTimestamp
+	if c.tsOK {
+		c.tsRecent = seg.Opt.TSVal
+		c.sndMSS -= tsOptionLen // RFC 7323 §3.2 / Linux's mss_cache: the option takes 12 bytes of each segment
+	}
+	c.sackOK = c.h.cfg.SACK && seg.Opt.SACKPermitted
 	c.cwnd = initialWindow(c.h.cfg.InitialWindow, c.sndMSS)
 	if seg.Opt.HasWScale && c.h.cfg.WindowScaling {
 		c.wscaleOK = true
@@ -135,6 +141,12 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 		c.synSent = false
 		c.synRetrans = true
 		return
+	}
+
+	// RFC 7323 §4.3: remember the peer's timestamp from a segment that
+	// starts at or before the edge we acknowledged.
+	if c.tsOK && seg.Opt.HasTimestamp && seg.Seq.LessThanEq(c.rcvNxt) && int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
+		c.tsRecent = seg.Opt.TSVal
 	}
 
 	// First: sequence number check.
@@ -320,6 +332,7 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
 		c.ooo.add(seq, seq.Add(n))
+		c.lastOOO = seq
 		c.ackNow = true
 		return
 	}

@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -152,6 +154,12 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 			s.Opt.HasWScale = true
 			s.Opt.WScale = c.rcvWscale
 		}
+		// A SYN,ACK carries SACK-permitted and timestamps only if the SYN
+		// did (RFC 2018 §2, RFC 7323 §3.2).
+		s.Opt.SACKPermitted = h.cfg.SACK && (c.state == StateSynSent || c.sackOK)
+		if h.cfg.Timestamps && (c.state == StateSynSent || c.tsOK) {
+			c.setTimestamp(now, &s.Opt, c.state != StateSynSent)
+		}
 	} else {
 		field := min(wnd>>c.rcvWscale, 65535)
 		s.Window = uint16(field)
@@ -159,6 +167,15 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 	}
 	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
 		c.rcvAdv = edge
+	}
+
+	if flags&(wire.SYN|wire.RST) == 0 {
+		if c.tsOK {
+			c.setTimestamp(now, &s.Opt, true)
+		}
+		if c.sackOK && flags&wire.ACK != 0 && !c.ooo.empty() {
+			c.setSACKBlocks(&s.Opt)
+		}
 	}
 
 	segLen := s.SeqLen()
@@ -219,4 +236,44 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 		}
 	}
 	emit(p)
+}
+
+// tsOptionLen is what the timestamps option takes in every segment, padded
+// (RFC 7323 §3.2: 10 bytes, laid out with two NOPs).
+const tsOptionLen = 12
+
+// setTimestamp fills the timestamps option: TSval from a 1 ms clock plus the
+// connection's offset (Linux's granularity), TSecr echoing TS.Recent.
+func (c *Conn) setTimestamp(now sim.Time, o *wire.Options, echo bool) {
+	o.HasTimestamp = true
+	o.TSVal = uint32(int64(now)/int64(time.Millisecond)) + c.tsOffset
+	if echo {
+		o.TSEcr = c.tsRecent
+	}
+}
+
+// setSACKBlocks reports the out-of-order data held: the block holding the
+// most recent arrival first, then the others (RFC 2018 §4), as many as fit
+// beside the other options (3 with timestamps, 4 without).
+func (c *Conn) setSACKBlocks(o *wire.Options) {
+	room := wire.MaxSACKBlocks
+	if o.HasTimestamp {
+		room = 3
+	}
+	blocks := c.ooo.blocks
+	first := -1
+	for i, b := range blocks {
+		if c.lastOOO.InRange(b.Left, b.Right) {
+			first = i
+			o.SACK[0] = b
+			o.NumSACK = 1
+			break
+		}
+	}
+	for i := len(blocks) - 1; i >= 0 && int(o.NumSACK) < room; i-- {
+		if i != first {
+			o.SACK[o.NumSACK] = blocks[i]
+			o.NumSACK++
+		}
+	}
 }

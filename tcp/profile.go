@@ -43,6 +43,8 @@ func Profile(name string) (Config, error) {
 		c.SendBuffer = 16 << 10              // tcp_wmem default 16384 (it grows by auto-tuning, not modelled)
 		c.RecvBuffer = 128 << 10             // tcp_rmem default 131072 (auto-tuning not modelled)
 		c.WindowScaling = true               // tcp_window_scaling = 1
+		c.Timestamps = true                  // tcp_timestamps = 1
+		c.SACK = true                        // tcp_sack = 1
 		c.ProbeOldSeq = true                 // tcp_xmit_probe_skb: SEQ = SND.UNA − 1, no data
 		c.ResetOnAbort = true                // tcp_send_active_reset on keepalive/probe timeout
 		c.SynLinearTimeouts = 4              // tcp_syn_linear_timeouts (Linux ≥ 6.5)

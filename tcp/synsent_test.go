@@ -1,6 +1,6 @@
 package tcp
 
-// RFC 9293 §3.10.7.3 (SEGMENT ARRIVES in SYN-SENT), §3.5 figure 8
+// RFC 9293 §3.10.7.3 (SEGMENT ARRIVES in SYN-SENT), §3.5 figure 7
 // (simultaneous open), §3.7.1 (MSS); RFC 6298 (5.7) and RFC 5681 §3.1 (a
 // connection whose SYN was lost).
 
@@ -102,7 +102,7 @@ func TestSynSent_CloseDeletesTheTCB(t *testing.T) {
 }
 
 // newSimultaneousOpen returns a client whose SYN crossed the peer's SYN
-// (RFC 9293 figure 8, lines 2–5): it is in SYN-RECEIVED and has sent its
+// (RFC 9293 figure 7, lines 2–5): it is in SYN-RECEIVED and has sent its
 // SYN,ACK at 20 ms.
 func newSimultaneousOpen(t *testing.T) *harness {
 	t.Helper()
@@ -123,10 +123,10 @@ func TestSynSent_SimultaneousOpenSanity(t *testing.T) {
 
 func TestSynSent_SimultaneousOpenCompletesOnPeerSYNACK(t *testing.T) {
 	if !runBugs {
-		t.Skip("BUG: in SYN-RECEIVED the peer's SYN,ACK of a simultaneous open (SEG.SEQ = RCV.NXT−1) fails the acceptability test and is dropped; RFC 9293 figure 8 (and Linux) go to ESTABLISHED")
+		t.Skip("BUG: in SYN-RECEIVED the peer's SYN,ACK of a simultaneous open (SEG.SEQ = RCV.NXT−1) fails the acceptability test and is dropped; RFC 9293 figure 7 (and Linux) go to ESTABLISHED")
 	}
 	h := newSimultaneousOpen(t)
-	// Figure 8 line 6: the peer's SYN,ACK <SEQ=300><ACK=101> takes us to
+	// Figure 7 line 6: the peer's SYN,ACK <SEQ=300><ACK=101> takes us to
 	// ESTABLISHED. Its SYN (300) is a duplicate, so as Linux does we
 	// acknowledge it (<SEQ=101><ACK=301>) while its ACK completes the open.
 	h.send(ms(40), seg{seq: remoteISS, ack: localISS + 1, flags: synAck, mss: 1460})
