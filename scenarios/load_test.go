@@ -189,7 +189,7 @@ events:
 		WindowScaling: true, RTOInitial: 3 * time.Second, RTOMin: 200 * time.Millisecond, RTOMax: 120 * time.Second,
 		SynRetries: 0, Retries: 3, MSL: 30 * time.Second, NoDelay: true, InitialWindow: 10,
 		DelayedACK: 100 * time.Millisecond, QuickACKs: 2, Keepalive: true, KeepaliveIdle: 10 * time.Second,
-		KeepaliveInterval: 2 * time.Second, KeepaliveProbes: 4, UserTimeout: 30 * time.Second,
+		KeepaliveInterval: 2 * time.Second, KeepaliveProbes: 4, UserTimeout: 30 * time.Second, IW1AfterSYNRetransmits: 1,
 	}, c.TCP)
 	assert.Equal(t, App{
 		ConnectAt: time.Second, Send: 1_000_000,

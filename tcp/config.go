@@ -72,9 +72,17 @@ type Config struct {
 	// ProbeOldSeq makes zero-window and keepalive probes zero-length
 	// segments with SEQ = SND.UNA−1, as Linux sends them (tcp_xmit_probe_skb).
 	// Otherwise a zero-window probe carries the next byte of new data (RFC
-	// 9293 §3.8.6.1) and a keepalive probe one garbage byte at SND.NXT−1
-	// (RFC 1122 §4.2.3.6, as BSD does).
-	ProbeOldSeq bool
+	// 9293 §3.8.6.1) and a keepalive probe is SEQ = SND.NXT−1 with no data
+	// (RFC 1122 §4.2.3.6: it SHOULD carry none), or with one garbage byte
+	// when KeepaliveGarbageByte is set (the MAY of the same section, as BSD).
+	ProbeOldSeq          bool
+	KeepaliveGarbageByte bool
+
+	// IW1AfterSYNRetransmits: once the SYN (or SYN,ACK) has been resent this
+	// many times, data starts with a congestion window of one segment (RFC
+	// 5681 §3.1 after one; Linux's tcp_init_transfer after more than one); 0
+	// never.
+	IW1AfterSYNRetransmits int
 
 	// Keepalive turns TCP keepalive on (RFC 1122 §4.2.3.6; off by default,
 	// as in real stacks). After KeepaliveIdle without a segment from the

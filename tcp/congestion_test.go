@@ -191,9 +191,6 @@ func TestCongestion_NewRenoPartialAndFullACK(t *testing.T) {
 }
 
 func TestCongestion_NewRenoSmallPartialACKAddsNoSMSS(t *testing.T) {
-	if !runBugs {
-		t.Skip("BUG: a NewReno partial ACK always adds back one SMSS; RFC 6582 §3.2 (3) adds it only when the partial ACK acknowledges at least one SMSS")
-	}
 	h := newFastRecovery(t)
 	// A partial ACK of 500 bytes: deflate by 500, add nothing back: 7530.
 	// The retransmission starts at the new SND.UNA; 3521 + 7530 − 10321 = 730

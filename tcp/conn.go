@@ -88,16 +88,17 @@ type Conn struct {
 	lastOOO  wire.Seq // where the most recent out-of-order segment began, for SACK's first block
 
 	// Retransmission (RFC 6298).
-	rtt         rttEstimator
-	rtoAt       sim.Time // when the retransmission timer fires; sim.Never when off
-	backoff     int      // RTO doublings in force (RFC 6298 (5.5)); 0 after a valid RTT sample
-	retries     int      // consecutive expiries without progress, against the retry limits
-	synRetrans  bool     // the SYN or SYN,ACK was retransmitted (RFC 6298 (5.7))
-	rttTiming   bool     // a segment is being timed (Karn's algorithm)
-	rttSeq      wire.Seq // the timed segment is acknowledged when SND.UNA passes this
-	rttSentAt   sim.Time
-	timeWaitAt  sim.Time // when TIME-WAIT ends; sim.Never otherwise
-	retransmits uint64
+	rtt            rttEstimator
+	rtoAt          sim.Time // when the retransmission timer fires; sim.Never when off
+	backoff        int      // RTO doublings in force (RFC 6298 (5.5)); 0 after a valid RTT sample
+	retries        int      // consecutive expiries without progress, against the retry limits
+	synRetrans     bool     // the SYN or SYN,ACK was retransmitted (RFC 6298 (5.7))
+	synRetransmits int      // how many times the RTO resent it
+	rttTiming      bool     // a segment is being timed (Karn's algorithm)
+	rttSeq         wire.Seq // the timed segment is acknowledged when SND.UNA passes this
+	rttSentAt      sim.Time
+	timeWaitAt     sim.Time // when TIME-WAIT ends; sim.Never otherwise
+	retransmits    uint64
 
 	// stallSince is when the oldest unacknowledged data was (re)sent before
 	// the current run of timeouts began; the time-based limits count from it.
@@ -128,7 +129,9 @@ type Conn struct {
 	ssthresh   uint32
 	dupAcks    int
 	inRecovery bool
-	recover    wire.Seq // RFC 6582's "recover": highest sequence sent when recovery began
+	// partialACKSeen: the retransmission timer was reset on this recovery's first partial ACK.
+	partialACKSeen bool
+	recover        wire.Seq // RFC 6582's "recover": highest sequence sent when recovery began
 	// fastRetransmit asks output to resend the segment at SND.UNA now.
 	fastRetransmit bool
 
@@ -174,6 +177,9 @@ func (c *Conn) WriteSpace() int {
 	space := c.h.cfg.SendBuffer - int(used)
 	return max(space, 0)
 }
+
+// synUnacked reports whether our SYN (or SYN,ACK) awaits its acknowledgment.
+func (c *Conn) synUnacked() bool { return c.sndUna == c.iss && c.state != StateClosed }
 
 // dataUna is the first unacknowledged data byte: SND.UNA, past the SYN.
 func (c *Conn) dataUna() wire.Seq {
@@ -230,7 +236,7 @@ func (c *Conn) windowUpdateDue() bool {
 		return false
 	}
 	inc := w - offered
-	return inc >= 2*uint32(c.h.cfg.MSS) || 2*inc >= uint32(c.h.cfg.RecvBuffer) || offered == 0
+	return inc >= 2*c.sndMSS || 2*inc >= uint32(c.h.cfg.RecvBuffer) || offered == 0
 }
 
 // Close asks for an orderly close (RFC 9293 §3.10.4): a FIN follows the data
@@ -242,6 +248,8 @@ func (c *Conn) Close(now sim.Time) {
 		c.setState(now, StateClosed)
 		c.h.remove(c)
 	case StateSynReceived, StateEstablished:
+		// RFC 9293 §3.10.4: from SYN-RECEIVED too a FIN goes now; the
+		// SYN,ACK goes on being retransmitted until it is acknowledged.
 		c.finQueued = true
 		c.setState(now, StateFinWait1)
 	case StateCloseWait:
@@ -255,7 +263,11 @@ func (c *Conn) Close(now sim.Time) {
 // RST goes to the peer; everything queued is discarded.
 func (c *Conn) Abort(now sim.Time) {
 	c.h.appRecord(now, c, "abort", 0)
-	if c.state == StateSynReceived || c.state.synchronized() && c.state != StateTimeWait {
+	// RFC 9293 §3.10.5: a RST goes from SYN-RECEIVED, ESTABLISHED,
+	// FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT; CLOSING, LAST-ACK and
+	// TIME-WAIT just delete the connection.
+	switch c.state {
+	case StateSynReceived, StateEstablished, StateFinWait1, StateFinWait2, StateCloseWait:
 		c.h.sendRST(c.local, c.peer, c.sndNxt, 0, false, c.id)
 	}
 	c.abort(now, ErrAborted)
@@ -302,7 +314,8 @@ func (c *Conn) rcvWindow() uint32 {
 	if free <= offered {
 		return offered
 	}
-	step := min(bufSize/2, uint32(c.h.cfg.MSS))
+	// RFC 9293 §3.8.6.2.2: the step is min(RCV.BUFF/2, Eff.snd.MSS).
+	step := min(bufSize/2, c.sndMSS)
 	if free-offered >= step || free == min(bufSize, maxWnd) {
 		return free
 	}

@@ -3,7 +3,6 @@ package tcp
 import (
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -26,10 +25,6 @@ var (
 	localAddr  = netip.MustParseAddrPort("10.0.0.1:49152")
 	remoteAddr = netip.MustParseAddrPort("10.0.0.2:80")
 )
-
-// runBugs runs the tests marked t.Skip("BUG: …"), which document behaviour
-// that disagrees with the RFCs, so that they show how: TCPSIM_BUGS=1 go test.
-var runBugs = os.Getenv("TCPSIM_BUGS") != ""
 
 func ms(n int64) sim.Time { return sim.Time(n * int64(time.Millisecond)) }
 

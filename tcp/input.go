@@ -108,6 +108,11 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	c.retries = 0
 	c.backoff = 0
 	c.stopRTO(now)
+	// RFC 5681 §3.1: after a lost SYN or SYN,ACK "the initial window used
+	// by a sender after a correctly transmitted SYN MUST be one segment".
+	if n := c.h.cfg.IW1AfterSYNRetransmits; n > 0 && c.synRetransmits >= n {
+		c.cwnd = c.sndMSS
+	}
 }
 
 // acceptable is the segment acceptability test of RFC 9293 §3.10.7.4 (first):
@@ -149,8 +154,14 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 		c.tsRecent = seg.Opt.TSVal
 	}
 
+	// Simultaneous open (RFC 9293 figure 7): in SYN-RECEIVED the peer's
+	// SYN,ACK repeats its SYN (SEQ = RCV.NXT−1) and acknowledges ours; it
+	// completes the handshake, as Linux lets it (tcp_validate_incoming).
+	simOpenSYNACK := c.state == StateSynReceived && !c.passive && f&(wire.SYN|wire.ACK) == wire.SYN|wire.ACK &&
+		seg.Seq == c.irs && seg.Ack == c.iss.Add(1) && c.synSent
+
 	// First: sequence number check.
-	if !c.acceptable(seg.Seq, seg.SeqLen(), rcvWnd) {
+	if !simOpenSYNACK && !c.acceptable(seg.Seq, seg.SeqLen(), rcvWnd) {
 		if f&wire.RST == 0 {
 			c.ackNow = true // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 			if seg.Seq == c.rcvNxt.Add(^uint32(0)) && seg.Len <= 1 && f&(wire.SYN|wire.FIN) == 0 {
@@ -171,9 +182,10 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	// Trim the segment to the window: what lies before RCV.NXT was received
 	// already; what lies past the window is not accepted.
 	seq, dataLen, syn, fin := seg.Seq, seg.Len, f&wire.SYN != 0, f&wire.FIN != 0
-	if syn && seq.LessThan(c.rcvNxt) {
+	if simOpenSYNACK {
 		syn = false
 		seq = seq.Add(1)
+		c.ackNow = true // the repeated SYN is acknowledged, as Linux does
 	}
 	if seq.LessThan(c.rcvNxt) {
 		d := min(seq.Size(c.rcvNxt), dataLen)
@@ -232,7 +244,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	if f&wire.ACK == 0 {
 		return
 	}
-	if c.state == StateSynReceived {
+	if c.synUnacked() {
+		// SYN-RECEIVED (or FIN-WAIT-1 after a CLOSE there): the ACK must
+		// cover our SYN, else <SEQ=SEG.ACK><CTL=RST>.
 		if !(c.sndUna.LessThan(seg.Ack) && seg.Ack.LessThanEq(c.sndMax)) {
 			c.h.sendRST(c.local, c.peer, seg.Ack, 0, false, c.id)
 			return
@@ -241,9 +255,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 		c.maxSndWnd = max(c.maxSndWnd, c.sndWnd)
 		c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
 		c.ackSYN(now, c.iss.Add(1))
-		if c.finQueued {
-			c.setState(now, StateFinWait1)
-		} else {
+		if c.state == StateSynReceived {
 			c.setState(now, StateEstablished)
 		}
 		c.traceVars(now)
@@ -283,6 +295,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 			c.receiveFIN(now)
 		} else if c.state.canReceiveData() {
 			c.ooo.hasFin, c.ooo.finAt = true, finSeq
+			c.ackNow = true // out of order: a duplicate ACK (RFC 5681 §4.2)
 		}
 	}
 }
@@ -346,10 +359,11 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
 		c.rcvUnread += more
 		c.rcvUnacked += more
 		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
-		if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {
-			c.ooo.hasFin = false
-			c.receiveFIN(now)
-		}
+	}
+	if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {
+		c.ooo.hasFin = false
+		filledGap = true
+		c.receiveFIN(now)
 	}
 	c.scheduleACK(now, filledGap)
 	c.h.notify(now, c, EventReadable)

@@ -63,10 +63,13 @@ func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
 	}
 	c.kaProbesOut++
 	c.probeN = int32(c.kaProbesOut)
-	if cfg.ProbeOldSeq {
+	switch {
+	case cfg.ProbeOldSeq:
 		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelKeepalive)
-	} else {
-		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 1, trace.LabelKeepalive) // one garbage byte
+	case cfg.KeepaliveGarbageByte:
+		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 1, trace.LabelKeepalive)
+	default:
+		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 0, trace.LabelKeepalive)
 	}
 	c.setKeepalive(now, now.Add(cfg.KeepaliveInterval), c.kaProbesOut)
 }

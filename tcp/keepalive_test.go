@@ -100,9 +100,6 @@ func TestKeepalive_PeerProbeIsAnswered(t *testing.T) {
 }
 
 func TestKeepalive_RFCProfileProbeCarriesNoData(t *testing.T) {
-	if !runBugs {
-		t.Skip("BUG: the rfc profile's keepalive probe carries one garbage octet; RFC 1122 §4.2.3.6 says it SHOULD carry no data (the octet is only a MAY-configurable compatibility option)")
-	}
 	cfg := testConfig()
 	cfg.Keepalive = true
 	h := newEstablishedCfg(t, cfg)

@@ -15,13 +15,12 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	switch c.state {
 	case StateClosed, StateListen:
 		return
-	case StateSynSent, StateSynReceived:
-		if !c.synSent {
-			c.sendSYN(now, emit)
-		}
-		if c.state == StateSynSent {
-			return
-		}
+	}
+	if c.synUnacked() && !c.synSent {
+		c.sendSYN(now, emit)
+	}
+	if c.state == StateSynSent {
+		return
 	}
 	if c.handshakeACK {
 		c.handshakeACK = false
@@ -48,8 +47,8 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 // and, when configured, window scale options.
 func (c *Conn) sendSYN(now sim.Time, emit func(*trace.Packet)) {
 	flags := wire.SYN
-	if c.state == StateSynReceived {
-		flags |= wire.ACK
+	if c.state != StateSynSent {
+		flags |= wire.ACK // SYN-RECEIVED, or FIN-WAIT-1 after a CLOSE there
 	}
 	c.send(now, emit, c.iss, 0, flags, 0)
 	c.synSent = true

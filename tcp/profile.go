@@ -33,6 +33,7 @@ func Profile(name string) (Config, error) {
 		c.RTOMax = 60 * time.Second           // RFC 6298 (2.5): "at least 60 seconds"
 		c.MSL = 2 * time.Minute               // RFC 9293 §3.4.2
 		c.DelayedACK = 200 * time.Millisecond // RFC 1122 §4.2.3.2: < 0.5 s; 200 ms is the classic BSD value
+		c.IW1AfterSYNRetransmits = 1          // RFC 5681 §3.1
 	case "linux":
 		c.RTOMin = 200 * time.Millisecond    // TCP_RTO_MIN
 		c.RTOMax = 120 * time.Second         // TCP_RTO_MAX
@@ -48,6 +49,7 @@ func Profile(name string) (Config, error) {
 		c.ProbeOldSeq = true                 // tcp_xmit_probe_skb: SEQ = SND.UNA − 1, no data
 		c.ResetOnAbort = true                // tcp_send_active_reset on keepalive/probe timeout
 		c.SynLinearTimeouts = 4              // tcp_syn_linear_timeouts (Linux ≥ 6.5)
+		c.IW1AfterSYNRetransmits = 2         // tcp_init_transfer: total_retrans > 1
 		c.RetriesByTime = true               // retransmits_timed_out
 	default:
 		return Config{}, fmt.Errorf("unknown profile %q (known: rfc, linux)", name)

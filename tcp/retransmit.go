@@ -12,6 +12,8 @@ import (
 // §3.10.7.4 fifth step; RFC 6298 (5.2), (5.3); RFC 5681; RFC 6582).
 func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	acked := c.sndUna.Size(ack)
+	// Did the ACK free send-buffer space (not just cover our SYN or FIN)?
+	dataAcked := c.dataUna().LessThan(wire.Min(ack, c.sndEnd))
 	c.sndUna = ack
 	if c.sndNxt.LessThan(ack) {
 		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
@@ -36,19 +38,29 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 			} else {
 				c.cwnd = 0
 			}
-			c.cwnd = max(c.cwnd+c.sndMSS, c.sndMSS)
+			if acked >= c.sndMSS {
+				c.cwnd += c.sndMSS // "if the partial ACK acknowledges at least one SMSS"
+			}
+			c.cwnd = max(c.cwnd, c.sndMSS)
 		}
 	} else if acked > 0 {
 		c.cwnd = c.cc.onAck(now, c.cwnd, c.ssthresh, acked, c.sndMSS)
 	}
 
-	// RFC 6298 (5.2): all acknowledged: timer off; (5.3): else restart it.
-	if c.sndUna == c.sndMax {
+	// RFC 6298 (5.2): all acknowledged: timer off; (5.3): else restart it —
+	// in NewReno recovery only on the first partial ACK (RFC 6582 §3.2 (3),
+	// the "Impatient" variant).
+	switch {
+	case c.sndUna == c.sndMax:
 		c.stopRTO(now)
-	} else {
+	case c.inRecovery && c.partialACKSeen:
+	default:
 		c.startRTO(now)
+		c.partialACKSeen = c.inRecovery
 	}
-	c.h.notify(now, c, EventWritable)
+	if dataAcked {
+		c.h.notify(now, c, EventWritable)
+	}
 }
 
 // onDupACK counts a duplicate ACK; the third starts fast retransmit and
@@ -71,13 +83,14 @@ func (c *Conn) onDupACK(now sim.Time) {
 	c.ssthresh = c.cc.ssthreshAfterLoss(now, c.cwnd, c.flightSize(), c.sndMSS)
 	c.cwnd = c.ssthresh + dupThresh*c.sndMSS
 	c.inRecovery = true
+	c.partialACKSeen = false
 	c.fastRetransmit = true
 }
 
 // retryLimit says whether the timeout at now is one too many, and why.
 func (c *Conn) retryLimit(now sim.Time) error {
 	cfg := &c.h.cfg
-	if c.state == StateSynSent || c.state == StateSynReceived {
+	if c.synUnacked() {
 		limit := cfg.SynRetries
 		if c.state == StateSynSent {
 			limit += cfg.SynLinearTimeouts // Linux counts the linear ones on top
@@ -208,9 +221,10 @@ func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
 		c.backoff++
 	}
 	c.rttTiming = false
-	if c.state == StateSynSent || c.state == StateSynReceived {
-		c.synSent = false // the SYN (or SYN,ACK) goes again
+	if c.synUnacked() {
+		c.synSent = false // the SYN (or SYN,ACK) goes again, and only it
 		c.synRetrans = true
+		c.synRetransmits++
 		c.h.pending = true
 		return
 	}

@@ -122,9 +122,6 @@ func TestSynSent_SimultaneousOpenSanity(t *testing.T) {
 }
 
 func TestSynSent_SimultaneousOpenCompletesOnPeerSYNACK(t *testing.T) {
-	if !runBugs {
-		t.Skip("BUG: in SYN-RECEIVED the peer's SYN,ACK of a simultaneous open (SEG.SEQ = RCV.NXT−1) fails the acceptability test and is dropped; RFC 9293 figure 7 (and Linux) go to ESTABLISHED")
-	}
 	h := newSimultaneousOpen(t)
 	// Figure 7 line 6: the peer's SYN,ACK <SEQ=300><ACK=101> takes us to
 	// ESTABLISHED. Its SYN (300) is a duplicate, so as Linux does we
@@ -133,7 +130,7 @@ func TestSynSent_SimultaneousOpenCompletesOnPeerSYNACK(t *testing.T) {
 	h.expect(ms(40), seg{seq: localISS + 1, ack: remoteISS + 1, flags: ack})
 	assert.Equal(t, StateEstablished, h.conn.State())
 	assert.Equal(t, []string{"CLOSED→SYN-SENT", "SYN-SENT→SYN-RECEIVED", "SYN-RECEIVED→ESTABLISHED"}, h.states())
-	assert.Equal(t, []Event{EventEstablished}, h.events)
+	assert.Equal(t, []Event{EventEstablished}, h.lifecycle())
 	// The peer then gets our SYN,ACK and answers it with an ACK; nothing more.
 	h.send(ms(45), seg{seq: remoteISS + 1, ack: localISS + 1, flags: ack})
 	h.expectNothing(ms(10_000))
@@ -147,7 +144,7 @@ func TestSynSent_SimultaneousOpenCompletesOnPeerACK(t *testing.T) {
 	h.expectNothing(ms(40))
 	assert.Equal(t, StateEstablished, h.conn.State())
 	assert.Equal(t, []string{"CLOSED→SYN-SENT", "SYN-SENT→SYN-RECEIVED", "SYN-RECEIVED→ESTABLISHED"}, h.states())
-	assert.Equal(t, []Event{EventEstablished}, h.events)
+	assert.Equal(t, []Event{EventEstablished}, h.lifecycle())
 	// Data flows: the peer's window of 65535 from its SYN, our sequence numbers.
 	h.write(ms(50), 100)
 	data := seg{seq: localISS + 1, ack: remoteISS + 1, flags: psh, len: 100}
@@ -222,9 +219,6 @@ func TestSynSent_SYNTimeoutStartsDataWithRTOOf3s(t *testing.T) {
 }
 
 func TestSynSent_SYNLossLeavesInitialWindowOfOneSegment(t *testing.T) {
-	if !runBugs {
-		t.Skip("BUG: after a lost SYN the initial window is still 3 segments; RFC 5681 §3.1 requires one SMSS")
-	}
 	h := newAfterSYNLoss(t)
 	h.write(ms(1100), 3*1460)
 	// RFC 5681 §3.1: "if the SYN or SYN/ACK is lost, the initial window used

@@ -131,9 +131,6 @@ func TestWindow_UpdateWhenApplicationFreesEnough(t *testing.T) {
 	// min(32767, 1460) = 1460. 1000 bytes read: not yet.
 	h.read(ms(200), 1000)
 	h.expectNothing(ms(200))
-	if !runBugs {
-		t.Skip("BUG: no window update is sent when the application's reads reopen the window; after a zero window only the peer's persist probe (not modelled) would learn of it")
-	}
 	// 460 more: 1460 free, the window reopens and the peer must hear of it.
 	h.read(ms(300), 460)
 	h.expect(ms(300), seg{seq: 101, ack: 65836, flags: ack, win: 1460, labels: trace.LabelWindowUpdate})
@@ -174,9 +171,6 @@ func TestWindow_ReceiverSWSOneMSS(t *testing.T) {
 }
 
 func TestWindow_ReceiverSWSUsesEffectiveSendMSS(t *testing.T) {
-	if !runBugs {
-		t.Skip("BUG: receiver SWS avoidance steps by the configured MSS (1460), not the connection's Eff.snd.MSS (536 here) as RFC 9293 §3.8.6.2.2 says")
-	}
 	h := newSynSent(t, testConfig())
 	h.send(ms(50), seg{seq: remoteISS, ack: localISS + 1, flags: synAck}) // no MSS option: 536
 	h.expect(ms(50), seg{seq: 101, ack: 301, flags: ack})
@@ -200,9 +194,6 @@ func TestWindow_PeerZeroWindowStopsAndUpdateResumes(t *testing.T) {
 }
 
 func TestWindow_ZeroWindowProbing(t *testing.T) {
-	if !runBugs {
-		t.Skip("BUG: no persist timer: with data queued and a zero send window nothing is ever sent, so a lost window update deadlocks the connection (RFC 9293 §3.8.6.1 MUST-36)")
-	}
 	h := newEstablished(t)
 	h.send(ms(60), seg{seq: 301, ack: 101, flags: ack, zeroWin: true})
 	h.write(ms(100), 100)
@@ -217,4 +208,21 @@ func TestWindow_ZeroWindowProbing(t *testing.T) {
 	h.send(ms(1150), seg{seq: 301, ack: 101, flags: ack, zeroWin: true}) // still closed
 	h.expectNothing(ms(3099))
 	h.expect(ms(3100), probe)
+	// The window opens (the probe's byte was not taken): the data goes, and
+	// the probes stop.
+	h.send(ms(3150), seg{seq: 301, ack: 101, flags: ack, win: 1000})
+	h.expect(ms(3150), seg{seq: 101, ack: 301, flags: psh, len: 100})
+	h.send(ms(3200), seg{seq: 301, ack: 201, flags: ack})
+	h.expectNothing(ms(100_000))
+}
+
+func TestWindow_ZeroWindowProbeByteTaken(t *testing.T) {
+	h := newEstablished(t)
+	h.send(ms(60), seg{seq: 301, ack: 101, flags: ack, zeroWin: true})
+	h.write(ms(100), 100)
+	h.expect(ms(1100), seg{seq: 101, ack: 301, flags: ack, len: 1, labels: trace.LabelZeroWindowProbe})
+	// The peer's application read meanwhile: it takes the byte and opens
+	// the window; the other 99 follow.
+	h.send(ms(1150), seg{seq: 301, ack: 102, flags: ack, win: 1000})
+	h.expect(ms(1150), seg{seq: 102, ack: 301, flags: psh, len: 99})
 }
