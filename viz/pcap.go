@@ -1,0 +1,316 @@
+package viz
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"github.com/google/gopacket"
+	"github.com/google/gopacket/layers"
+	"github.com/google/gopacket/pcapgo"
+
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// pcapEpoch is the wall-clock instant a run's time 0 is written as in a pcap
+// file. It is fixed, so that the same run always gives the same bytes.
+var pcapEpoch = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// The capture points of PCAPOptions.Capture.
+const (
+	CaptureClient = "client" // the client's interface: what it sends and what reaches it
+	CaptureServer = "server" // the server's interface: what it sends and what reaches it
+	CaptureLink   = "link"   // every segment, at the moment its sender sends it
+)
+
+// Fixed header fields of the frames written.
+const (
+	pcapSnapLen = 262144 // tcpdump's default snapshot length; no frame is cut short
+	pcapTTL     = 64     // Linux's default IPv4 TTL (net.ipv4.ip_default_ttl)
+	// pcapMaxInFlight bounds the IP IDs kept for segments on their way to
+	// the capturing node: the ID space has only 2^16 values anyway.
+	pcapMaxInFlight = 1 << 16
+)
+
+// PCAPOptions say what a PCAP writes.
+type PCAPOptions struct {
+	// Capture is where the capture is taken: "client" (the default, for
+	// ""), "server" or "link". At a node, the node's own segments appear
+	// when it sends them (a segment the link then drops included) and the
+	// segments to it when they are delivered. "link" shows every segment
+	// when its sender sends it.
+	Capture string
+}
+
+// PCAP writes the segments of a trace as a pcap file that Wireshark and
+// tcpdump read: one Ethernet/IPv4/TCP frame per captured segment, stamped
+// at nanosecond resolution with the simulated time counted from a fixed
+// epoch, 2026-01-01T00:00:00Z: a run's time 0 s is that instant.
+//
+// It is a streaming trace.Sink: its memory does not grow with the run. It
+// keeps the IP ID of each segment still on its way to the capturing node (at
+// most the packets in flight, and never more than 2^16).
+//
+// Frames are built as Linux would send them: TTL 64, DF set, an IP ID
+// counting the sender's segments (1, 2, …; dropped ones included), TCP
+// options in Linux's layout (see [wire.Options.OptionsLen]), correct
+// checksums, and the window field as sent, before scaling. The payload is
+// zero bytes; only its length is the simulated one. A frame shorter than
+// Ethernet's minimum of 60 bytes (without the FCS) is padded to it, as on
+// the wire; the IP header's length stays exact. Each IPv4 address gets
+// a fixed locally administered MAC address: 02:00 and then the address's
+// four bytes.
+type PCAP struct {
+	out     *bufio.Writer
+	w       *pcapgo.Writer
+	capture string
+	err     error // the first error; nothing is written after it
+
+	ipID     map[netip.Addr]uint16 // the IP ID each sender used last
+	inFlight map[uint64]uint16     // packet ID → IP ID, for segments not yet delivered to the capturing node
+
+	buf     gopacket.SerializeBuffer
+	eth     layers.Ethernet
+	ip      layers.IPv4
+	tcp     layers.TCP
+	payload gopacket.Payload
+	srcIP   [4]byte
+	dstIP   [4]byte
+	srcMAC  [6]byte
+	dstMAC  [6]byte
+	opts    []layers.TCPOption
+	optData [40]byte // the options' data, which opts point into
+	zeros   []byte   // payload bytes, grown to the largest payload seen
+}
+
+// NewPCAP returns a PCAP writing to w, with the pcap file header already
+// written. Call Flush after the last record.
+func NewPCAP(w io.Writer, opt PCAPOptions) (*PCAP, error) {
+	capture := opt.Capture
+	switch capture {
+	case "":
+		capture = CaptureClient
+	case CaptureClient, CaptureServer, CaptureLink:
+	default:
+		return nil, fmt.Errorf("pcap: unknown capture point %q; use %q, %q or %q", opt.Capture, CaptureClient, CaptureServer, CaptureLink)
+	}
+	out := bufio.NewWriter(w)
+	p := &PCAP{
+		out:      out,
+		w:        pcapgo.NewWriterNanos(out),
+		capture:  capture,
+		ipID:     make(map[netip.Addr]uint16),
+		inFlight: make(map[uint64]uint16),
+		buf:      gopacket.NewSerializeBuffer(),
+		opts:     make([]layers.TCPOption, 0, 12),
+	}
+	if err := p.w.WriteFileHeader(pcapSnapLen, layers.LinkTypeEthernet); err != nil {
+		return nil, fmt.Errorf("pcap: writing the file header: %w", err)
+	}
+	return p, nil
+}
+
+// Record captures r if it is a segment seen at the capture point.
+func (p *PCAP) Record(r *trace.Record) {
+	if p.err != nil {
+		return
+	}
+	switch r.Kind {
+	case trace.KindSend:
+		id := p.nextIPID(r.Pkt.Seg.Src.Addr())
+		switch {
+		case p.capture == CaptureLink || r.Node == p.capture:
+			p.write(r, id)
+		case r.Peer == p.capture && len(p.inFlight) < pcapMaxInFlight:
+			p.inFlight[r.Pkt.ID] = id
+		}
+	case trace.KindDeliver:
+		if p.capture == CaptureLink || r.Peer != p.capture {
+			return
+		}
+		id, ok := p.inFlight[r.Pkt.ID]
+		if !ok {
+			// Its send came before the trace began, or did not fit in
+			// inFlight: number it as if sent now.
+			id = p.nextIPID(r.Pkt.Seg.Src.Addr())
+		}
+		delete(p.inFlight, r.Pkt.ID)
+		p.write(r, id)
+	case trace.KindDrop:
+		delete(p.inFlight, r.Pkt.ID)
+	}
+}
+
+// Flush writes out what is buffered and returns the first error met while
+// writing, if any.
+func (p *PCAP) Flush() error {
+	if p.err != nil {
+		return p.err
+	}
+	if err := p.out.Flush(); err != nil {
+		p.err = fmt.Errorf("pcap: %w", err)
+	}
+	return p.err
+}
+
+// nextIPID returns the IP ID of the next packet from addr.
+func (p *PCAP) nextIPID(addr netip.Addr) uint16 {
+	id := p.ipID[addr] + 1
+	p.ipID[addr] = id
+	return id
+}
+
+// write writes r's segment as a frame stamped r.T, with IP ID id.
+func (p *PCAP) write(r *trace.Record, id uint16) {
+	if err := p.frame(&r.Pkt.Seg, id); err != nil {
+		p.err = fmt.Errorf("pcap: packet %d at %v: %w", r.Pkt.ID, r.T, err)
+		return
+	}
+	data := p.buf.Bytes()
+	ci := gopacket.CaptureInfo{
+		// Never the zero time, which pcapgo would replace with the wall clock.
+		Timestamp:     pcapEpoch.Add(time.Duration(r.T)),
+		CaptureLength: len(data),
+		Length:        len(data),
+	}
+	if err := p.w.WritePacket(ci, data); err != nil {
+		p.err = fmt.Errorf("pcap: %w", err)
+	}
+}
+
+// frame serializes s into p.buf as an Ethernet/IPv4/TCP frame.
+func (p *PCAP) frame(s *wire.Segment, id uint16) error {
+	src, dst := s.Src.Addr(), s.Dst.Addr()
+	if !src.Is4() || !dst.Is4() {
+		return fmt.Errorf("segment %v → %v: only IPv4 is written", s.Src, s.Dst)
+	}
+	if n := s.IPLen(); n > 0xffff {
+		return fmt.Errorf("the IPv4 packet would be %d bytes; at most 65535 fit", n)
+	}
+	if err := p.options(&s.Opt); err != nil {
+		return err
+	}
+	p.srcIP, p.dstIP = src.As4(), dst.As4()
+	p.srcMAC, p.dstMAC = macOf(p.srcIP), macOf(p.dstIP)
+
+	p.eth = layers.Ethernet{
+		SrcMAC:       p.srcMAC[:],
+		DstMAC:       p.dstMAC[:],
+		EthernetType: layers.EthernetTypeIPv4,
+	}
+	p.ip = layers.IPv4{
+		Version:  4,
+		Id:       id,
+		Flags:    layers.IPv4DontFragment,
+		TTL:      pcapTTL,
+		Protocol: layers.IPProtocolTCP,
+		SrcIP:    p.srcIP[:],
+		DstIP:    p.dstIP[:],
+	}
+	f := s.Flags
+	p.tcp = layers.TCP{
+		SrcPort: layers.TCPPort(s.Src.Port()),
+		DstPort: layers.TCPPort(s.Dst.Port()),
+		Seq:     uint32(s.Seq),
+		Ack:     uint32(s.Ack),
+		FIN:     f.Has(wire.FIN),
+		SYN:     f.Has(wire.SYN),
+		RST:     f.Has(wire.RST),
+		PSH:     f.Has(wire.PSH),
+		ACK:     f.Has(wire.ACK),
+		URG:     f.Has(wire.URG),
+		ECE:     f.Has(wire.ECE),
+		CWR:     f.Has(wire.CWR),
+		Window:  s.Window,
+		Options: p.opts,
+	}
+	if err := p.tcp.SetNetworkLayerForChecksum(&p.ip); err != nil {
+		return err
+	}
+	if int(s.Len) > len(p.zeros) {
+		p.zeros = make([]byte, s.Len)
+	}
+	p.payload = p.zeros[:s.Len]
+	return gopacket.SerializeLayers(p.buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+		&p.eth, &p.ip, &p.tcp, &p.payload)
+}
+
+// macOf returns the MAC address of the host with IPv4 address a: 02:00
+// followed by a's bytes. 0x02 sets the first octet's U/L bit (a locally
+// administered address) and clears its I/G bit (unicast), so the address
+// cannot be any real interface's.
+func macOf(a [4]byte) [6]byte {
+	return [6]byte{0x02, 0x00, a[0], a[1], a[2], a[3]}
+}
+
+// TCP option kinds (RFC 9293 §3.2, RFC 7323, RFC 2018).
+const (
+	optNOP       = 1
+	optMSS       = 2
+	optWScale    = 3
+	optSACKPerm  = 4
+	optSACK      = 5
+	optTimestamp = 8
+)
+
+// options lays o out in p.opts as Linux does (tcp_options_write): MSS;
+// SACK-permitted and timestamps together, or NOP,NOP before either alone;
+// NOP and window scale; NOP,NOP and the SACK blocks. Every option group
+// fills whole 32-bit words, so no padding follows, and the length is
+// o.OptionsLen().
+func (p *PCAP) options(o *wire.Options) error {
+	if int(o.NumSACK) > wire.MaxSACKBlocks {
+		return fmt.Errorf("%d SACK blocks; a segment carries at most %d", o.NumSACK, wire.MaxSACKBlocks)
+	}
+	if n := o.OptionsLen(); n > 40 {
+		return fmt.Errorf("the TCP options take %d bytes; a TCP header holds at most 40", n)
+	}
+	p.opts = p.opts[:0]
+	data := p.optData[:0]
+	// add appends an option with n bytes of data, taken from data.
+	add := func(kind layers.TCPOptionKind, n int) []byte {
+		start := len(data)
+		data = data[:start+n]
+		p.opts = append(p.opts, layers.TCPOption{OptionType: kind, OptionLength: uint8(2 + n), OptionData: data[start : start+n : start+n]})
+		return data[start:]
+	}
+	nop := func() { p.opts = append(p.opts, layers.TCPOption{OptionType: optNOP, OptionLength: 1}) }
+
+	if o.MSS != 0 {
+		binary.BigEndian.PutUint16(add(optMSS, 2), o.MSS)
+	}
+	switch {
+	case o.HasTimestamp:
+		if o.SACKPermitted {
+			add(optSACKPerm, 0)
+		} else {
+			nop()
+			nop()
+		}
+		b := add(optTimestamp, 8)
+		binary.BigEndian.PutUint32(b, o.TSVal)
+		binary.BigEndian.PutUint32(b[4:], o.TSEcr)
+	case o.SACKPermitted:
+		nop()
+		nop()
+		add(optSACKPerm, 0)
+	}
+	if o.HasWScale {
+		nop()
+		add(optWScale, 1)[0] = o.WScale
+	}
+	if o.NumSACK > 0 {
+		nop()
+		nop()
+		b := add(optSACK, 8*int(o.NumSACK))
+		for i, blk := range o.SACK[:o.NumSACK] {
+			binary.BigEndian.PutUint32(b[8*i:], uint32(blk.Left))
+			binary.BigEndian.PutUint32(b[8*i+4:], uint32(blk.Right))
+		}
+	}
+	return nil
+}
