@@ -24,6 +24,8 @@ type runOptions struct {
 	ladder   string // auto, full or none
 	width    int
 	profile  string // overrides the scenario's behaviour profile
+	pcap     string // pcap file to write
+	capture  string // where the pcap is captured: client, server or link
 }
 
 // autoLadderLines is how many ladder lines --ladder auto prints before it
@@ -53,6 +55,8 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
 	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
+	f.StringVar(&o.pcap, "pcap", "", "write a capture that Wireshark and tshark read to `FILE` (.pcap)")
+	f.StringVar(&o.capture, "capture", "client", "where --pcap captures: client (its interface), server, or link (every segment as sent)")
 	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
 	return cmd
 }
@@ -90,6 +94,18 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 		jw = trace.NewJSONWriter(w)
 		sinks = append(sinks, jw)
 	}
+	var pcap *viz.PCAP
+	if o.pcap != "" {
+		f, err := os.Create(o.pcap)
+		if err != nil {
+			return usageError{fmt.Errorf("--pcap: %w", err)}
+		}
+		defer f.Close()
+		if pcap, err = viz.NewPCAP(f, viz.PCAPOptions{Capture: o.capture}); err != nil {
+			return usageError{fmt.Errorf("--capture: %w", err)}
+		}
+		sinks = append(sinks, pcap)
+	}
 	out := bufio.NewWriterSize(human, 64<<10)
 	if o.trace != "-" {
 		fmt.Fprintf(out, "%s — %s\n\n", s.Name, s.Description)
@@ -122,6 +138,11 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	if jw != nil {
 		if err := jw.Flush(); err != nil {
 			return fmt.Errorf("writing the trace: %w", err)
+		}
+	}
+	if pcap != nil {
+		if err := pcap.Flush(); err != nil {
+			return fmt.Errorf("writing the pcap: %w", err)
 		}
 	}
 	return runErr
