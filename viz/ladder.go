@@ -37,6 +37,9 @@ type LadderOptions struct {
 	// ShowReads writes a note for every application read; they are
 	// frequent, so they are left out by default.
 	ShowReads bool
+	// Lang is the language of the phrases; "" (or one viz does not know)
+	// means English.
+	Lang Lang
 }
 
 // Ladder widths, in columns.
@@ -145,7 +148,7 @@ func NewLadder(w io.Writer, opt LadderOptions) *Ladder {
 	l := &Ladder{
 		w:     bufio.NewWriterSize(w, 64<<10),
 		opt:   opt,
-		msg:   &english,
+		msg:   opt.Lang.catalog(),
 		notes: notes,
 		inner: opt.Width - prefixWidth - 2 - notes,
 		isn:   make(map[endpoint]wire.Seq),
@@ -209,7 +212,7 @@ func (l *Ladder) Record(r *trace.Record) {
 		}
 		l.sideLine(r, "", l.msg.sprintf(msgState, from, r.To), colorCyan)
 	case trace.KindAbort:
-		l.sideLine(r, abortMark, l.msg.sprintf(msgAborted, r.Reason), colorBoldRed)
+		l.sideLine(r, abortMark, l.msg.sprintf(msgAborted, l.msg.reason(r.Reason)), colorBoldRed)
 	case trace.KindApp:
 		if l.visible(r) {
 			l.sideLine(r, "", l.appNote(r), "")
@@ -325,7 +328,7 @@ func (l *Ladder) sendLine(s, drop *trace.Record) {
 		color = colorMagenta
 	}
 	if drop != nil {
-		l.note = append(l.note, l.msg.sprintf(msgDropped, drop.Reason))
+		l.note = append(l.note, l.msg.sprintf(msgDropped, l.msg.reason(drop.Reason)))
 	}
 	l.begin(s.T)
 	l.line = append(l.line, bar...)
@@ -413,7 +416,7 @@ func (l *Ladder) inFlightDropLine(r *trace.Record) {
 	}
 	l.unpaint(colorRed)
 	l.line = append(l.line, bar...)
-	l.note = append(l.note[:0], l.msg.sprintf(msgDroppedInFlight, r.Reason))
+	l.note = append(l.note[:0], l.msg.sprintf(msgDroppedInFlight, l.msg.reason(r.Reason)))
 	l.end(colorRed)
 }
 

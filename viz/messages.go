@@ -1,6 +1,97 @@
 package viz
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
+
+// Lang is a language of the outputs, named by its ISO 639-1 code. The zero
+// value means English.
+type Lang string
+
+// The languages, each with a complete catalogue in messages_LANG.go.
+const (
+	English    Lang = "en"
+	Vietnamese Lang = "vi"
+)
+
+// catalogues lists every language with its catalogue, English first. A new
+// language is one more file holding a complete catalogue, and one line here.
+var catalogues = []struct {
+	lang Lang
+	c    *catalog
+}{
+	{English, &english},
+	{Vietnamese, &vietnamese},
+}
+
+// Languages returns the languages viz speaks, English first.
+func Languages() []Lang {
+	ls := make([]Lang, len(catalogues))
+	for i, c := range catalogues {
+		ls[i] = c.lang
+	}
+	return ls
+}
+
+// ParseLang returns the language with code s ("en", "vi"; any case).
+func ParseLang(s string) (Lang, error) {
+	if c := Lang(s).lookup(); c != nil && s != "" {
+		for _, l := range catalogues {
+			if l.c == c {
+				return l.lang, nil
+			}
+		}
+	}
+	var names []string
+	for _, c := range catalogues {
+		names = append(names, string(c.lang)+" ("+c.c.str(msgLangName)+")")
+	}
+	return "", fmt.Errorf("unknown language %q; the languages are %s", s, strings.Join(names, ", "))
+}
+
+// Name returns the language's name in itself ("English", "Tiếng Việt"), or
+// its code when viz does not know it.
+func (l Lang) Name() string {
+	if c := l.lookup(); c != nil {
+		return c.str(msgLangName)
+	}
+	return string(l)
+}
+
+// lookup returns the language's catalogue (its code in any case, with
+// spaces around), English for "", or nil when viz does not know the
+// language.
+func (l Lang) lookup() *catalog {
+	code := Lang(strings.ToLower(strings.TrimSpace(string(l))))
+	if code == "" {
+		return &english
+	}
+	for _, c := range catalogues {
+		if c.lang == code {
+			return c.c
+		}
+	}
+	return nil
+}
+
+// catalog returns the language's catalogue; English when viz does not know
+// the language (ParseLang checks what a user typed).
+func (l Lang) catalog() *catalog {
+	if c := l.lookup(); c != nil {
+		return c
+	}
+	return &english
+}
+
+// check returns an error for a language viz does not know.
+func (l Lang) check() error {
+	if l.lookup() == nil {
+		_, err := ParseLang(string(l))
+		return err
+	}
+	return nil
+}
 
 // msg names one phrase a reader sees. Every word viz prints comes from a
 // catalogue indexed by msg, so that a translation is one more catalogue.
@@ -11,7 +102,8 @@ type msg int
 // The messages. The comment after each says what its fmt verbs receive, in
 // order; a translation may reorder them with explicit indexes (%[2]s).
 const (
-	msgTime msg = iota // ladder header over the time column
+	msgLangName msg = iota // the language's name, in that language ("English")
+	msgTime                // ladder header over the time column
 
 	msgRetransmission     // a segment sent before
 	msgFastRetransmission // resent after three dup ACKs
@@ -48,6 +140,8 @@ const (
 	msgLinkOther       // %s: the link, %s: operation
 	msgMoreEvent       // %d: 1, events the ladder left out
 	msgMoreEvents      // %d: events the ladder left out (more than one)
+	msgInFlightAtEnd   // a segment neither delivered nor dropped when the run ended
+	msgLater           // %s: a stretch of time ("1.000 s") in which nothing was drawn
 
 	msgSumTitle          // %s: simulated end time ("2.345 s")
 	msgSumSegments       // row: segments sent
@@ -64,6 +158,57 @@ const (
 	msgSumAborts         // section heading: aborted connections
 	msgSumAbort          // %d: connection number, %s: why
 
+	// The drawings (WriteDiagram) and plots. Until they take these from
+	// here, diagram_messages.go holds the same phrases (dmsgX is msgX).
+	msgIdle                // %s: the idle time cut out of a diagram ("7180 s")
+	msgMoreSegments        // %d: segments left out of a diagram past its limit
+	msgFired               // legend: a timer that fired
+	msgCancelled           // legend: a timer that was cancelled
+	msgTimer               // legend: a timer bracket
+	msgTimerRetransmission // short name of the retransmission timer (RFC 6298)
+	msgTimerPersist        // short name of the persist timer
+	msgTimerKeepalive      // short name of the keepalive timer
+	msgTimerDelayedACK     // short name of the delayed-ACK timer
+	msgTimerTimeWait       // short name of the TIME-WAIT (2·MSL) timer
+	msgLegendData          // legend: a segment with payload
+	msgLegendControl       // legend: a segment without payload (ACK, SYN, FIN)
+	msgLegendRetrans       // legend: a retransmitted segment
+	msgLegendDupACK        // legend: a duplicate ACK
+	msgLegendWindow        // legend: zero window, window probe
+	msgLegendUpdate        // legend: a window update
+	msgLegendKeep          // legend: keepalive probe or reply
+	msgLegendRST           // legend: a reset
+	msgLegendDropped       // legend: a dropped segment
+	msgPlotTime            // plot x axis
+	msgPlotSeq             // sequence plot y axis
+	msgPlotSeqTitle        // %s: the data sender, %s: its peer
+	msgPlotData            // sequence plot: data segments
+	msgPlotRetrans         // sequence plot: retransmitted data segments
+	msgPlotACK             // sequence plot: highest ACK received
+	msgPlotRcvWindow       // sequence plot: ACK + advertised window
+	msgPlotBytes           // window plot y axis
+	msgPlotWindowTitle     // %s: the data sender
+	msgPlotCwnd            // cwnd line
+	msgPlotSsthresh        // ssthresh line
+	msgPlotInFlight        // bytes sent and not yet acknowledged
+	msgPlotPeerWindow      // the receive window the peer advertises
+	msgPlotRcvBuffer       // %s: the peer; bytes waiting in its receive buffer
+
+	// The reasons the simulator gives for drops and aborts, in English in
+	// the trace (link.Reason*, tcp.Err*; docs/trace-format.md). A reason
+	// equal to one of these, once formatted, is translated; any other (a
+	// scenario's drop rule, say) is printed as it is.
+	msgReasonLinkDown         // the link was down
+	msgReasonRandomLoss       // random loss on the link
+	msgReasonQueueFull        // the link's queue was full
+	msgReasonMTU              // %d: packet bytes, %d: the MTU
+	msgReasonTimedOut         // ETIMEDOUT after retransmissions
+	msgReasonReset            // ECONNRESET
+	msgReasonRefused          // ECONNREFUSED
+	msgReasonAbortedByApp     // the application aborted the connection
+	msgReasonKeepaliveTimeout // keepalive probes unanswered
+	msgReasonUserTimeout      // data unacknowledged longer than the user timeout
+
 	numMsgs
 )
 
@@ -73,7 +218,8 @@ type catalog [numMsgs]string
 // english is the default catalogue. Phrases stay short: the ladder's note
 // column is about 20 characters wide.
 var english = catalog{
-	msgTime: "time",
+	msgLangName: "English",
+	msgTime:     "time",
 
 	msgRetransmission:     "retransmission",
 	msgFastRetransmission: "fast retransmission",
@@ -110,6 +256,8 @@ var english = catalog{
 	msgLinkOther:       "link %s: %s",
 	msgMoreEvent:       "… %d more event not shown (use --ladder full)",
 	msgMoreEvents:      "… %d more events not shown (use --ladder full)",
+	msgInFlightAtEnd:   "still in flight when the run ended",
+	msgLater:           "%s later",
 
 	msgSumTitle:          "summary (simulated time %s)",
 	msgSumSegments:       "segments sent",
@@ -125,6 +273,51 @@ var english = catalog{
 	msgSumDropReasons:    "dropped segments, by reason",
 	msgSumAborts:         "aborted connections",
 	msgSumAbort:          "conn %d: %s",
+
+	msgIdle:                "… %s idle …",
+	msgMoreSegments:        "… %d more segments not drawn: choose a time window (From, To)",
+	msgFired:               "fired",
+	msgCancelled:           "cancelled",
+	msgTimer:               "timer",
+	msgTimerRetransmission: "RTO",
+	msgTimerPersist:        "persist",
+	msgTimerKeepalive:      "keepalive",
+	msgTimerDelayedACK:     "delayed ACK",
+	msgTimerTimeWait:       "TIME-WAIT",
+	msgLegendData:          "data",
+	msgLegendControl:       "no data",
+	msgLegendRetrans:       "retransmission",
+	msgLegendDupACK:        "dup ACK",
+	msgLegendWindow:        "zero window",
+	msgLegendUpdate:        "window update",
+	msgLegendKeep:          "keepalive",
+	msgLegendRST:           "reset",
+	msgLegendDropped:       "dropped",
+	msgPlotTime:            "time (s)",
+	msgPlotSeq:             "sequence number (relative to the ISN)",
+	msgPlotSeqTitle:        "Time–sequence graph: data from %s to %s",
+	msgPlotData:            "data sent",
+	msgPlotRetrans:         "retransmitted",
+	msgPlotACK:             "ACK received",
+	msgPlotRcvWindow:       "ACK + receive window",
+	msgPlotBytes:           "bytes",
+	msgPlotWindowTitle:     "Windows of %s",
+	msgPlotCwnd:            "cwnd",
+	msgPlotSsthresh:        "ssthresh",
+	msgPlotInFlight:        "bytes in flight",
+	msgPlotPeerWindow:      "peer's receive window",
+	msgPlotRcvBuffer:       "%s receive buffer",
+
+	msgReasonLinkDown:         "link down",
+	msgReasonRandomLoss:       "random loss",
+	msgReasonQueueFull:        "queue full",
+	msgReasonMTU:              "exceeds MTU (%d > %d bytes)",
+	msgReasonTimedOut:         "connection timed out (ETIMEDOUT)",
+	msgReasonReset:            "connection reset by peer (ECONNRESET)",
+	msgReasonRefused:          "connection refused (ECONNREFUSED)",
+	msgReasonAbortedByApp:     "connection aborted by the application",
+	msgReasonKeepaliveTimeout: "keepalive timeout: probes unanswered (ETIMEDOUT)",
+	msgReasonUserTimeout:      "user timeout: data unacknowledged too long (ETIMEDOUT)",
 }
 
 // str returns message m as it is (for messages without verbs).
@@ -138,4 +331,25 @@ func (c *catalog) appendf(b []byte, m msg, args ...any) []byte {
 // sprintf returns message m formatted with args.
 func (c *catalog) sprintf(m msg, args ...any) string {
 	return fmt.Sprintf(c[m], args...)
+}
+
+// reason returns a drop or abort reason from the trace in c's language:
+// the translation of a reason the simulator gives (they are English in the
+// trace), or reason as it is.
+func (c *catalog) reason(reason string) string {
+	if c == &english {
+		return reason
+	}
+	for m := msgReasonLinkDown; m <= msgReasonUserTimeout; m++ {
+		if english[m] == reason {
+			return c[m]
+		}
+	}
+	// "exceeds MTU (1500 > 1400 bytes)": the one reason with numbers.
+	var size, mtu int
+	if n, _ := fmt.Sscanf(reason, english[msgReasonMTU], &size, &mtu); n == 2 &&
+		english.sprintf(msgReasonMTU, size, mtu) == reason {
+		return c.sprintf(msgReasonMTU, size, mtu)
+	}
+	return reason
 }

@@ -1,8 +1,13 @@
 package viz
 
 import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // sampleArgs are arguments of the types each message's verbs expect.
@@ -26,32 +31,219 @@ var sampleArgs = map[msg][]any{
 	msgLinkOther:         {"client→server", "flap"},
 	msgMoreEvent:         {int64(1)},
 	msgMoreEvents:        {int64(2)},
+	msgLater:             {"1.000 s"},
 	msgSumTitle:          {"1.000 s"},
 	msgSumFinalStateConn: {uint32(2)},
 	msgSumAbort:          {uint32(2), "reset"},
+	msgReasonMTU:         {1500, 1400},
+	msgIdle:              {"7180 s"},
+	msgMoreSegments:      {12},
+	msgPlotSeqTitle:      {"client", "server"},
+	msgPlotWindowTitle:   {"client"},
+	msgPlotRcvBuffer:     {"server"},
 }
 
-// Every message exists and takes exactly the arguments viz passes it; a
-// translated catalogue must pass this test too.
+// Every message of every language exists and takes exactly the arguments
+// viz passes it.
 func TestCatalogues(t *testing.T) {
-	for name, c := range map[string]*catalog{"english": &english} {
+	for _, l := range catalogues {
 		for m := msg(0); m < numMsgs; m++ {
-			if c[m] == "" {
-				t.Errorf("%s: message %d is empty", name, m)
+			if l.c[m] == "" {
+				t.Errorf("%s: message %d (English %q) has no translation", l.lang, m, english[m])
 				continue
 			}
-			if got := c.sprintf(m, sampleArgs[m]...); strings.Contains(got, "%!") {
-				t.Errorf("%s: message %d %q with %v gives %q", name, m, c[m], sampleArgs[m], got)
+			if got := l.c.sprintf(m, sampleArgs[m]...); strings.Contains(got, "%!") {
+				t.Errorf("%s: message %d %q with %v gives %q", l.lang, m, l.c[m], sampleArgs[m], got)
 			}
 		}
 	}
 }
 
-// The phrase with an ordinal follows its plain form in the catalogue.
-func TestCatalogueOrdinalPairs(t *testing.T) {
-	for _, m := range []msg{msgDupACK, msgKeepalive} {
-		if !strings.HasPrefix(english[m+1], english[m]) || !strings.Contains(english[m+1], "%d") {
-			t.Errorf("message %d %q is not followed by its ordinal form (got %q)", m, english[m], english[m+1])
+// verbRE matches a fmt verb: %%, or flags, an optional argument index,
+// width, precision and the verb letter.
+var verbRE = regexp.MustCompile(`%(%|[-+# 0]*(\[\d+\])?\d*(\.\d+)?[a-zA-Z])`)
+
+// verbs returns the verbs of format f by the argument they format, in
+// argument order ("%[2]s %[1]d" gives "d s"), resolving explicit indexes
+// as fmt does.
+func verbs(f string) string {
+	byArg := map[int]string{}
+	next := 1
+	for _, v := range verbRE.FindAllStringSubmatch(f, -1) {
+		if v[1] == "%" {
+			continue
 		}
+		if v[2] != "" {
+			next, _ = strconv.Atoi(v[2][1 : len(v[2])-1])
+		}
+		byArg[next] += v[0][len(v[0])-1:]
+		next++
+	}
+	var out []string
+	for i := 1; i <= len(byArg); i++ {
+		out = append(out, byArg[i])
+	}
+	return strings.Join(out, " ")
+}
+
+func TestVerbs(t *testing.T) {
+	for f, want := range map[string]string{
+		"no verbs":             "",
+		"%d%%":                 "d",
+		"%s → %s":              "s s",
+		"[conn %d] %s":         "d s",
+		"%[2]s, kết nối %[1]d": "d s",
+		"%-8q %5.2f":           "q f",
+	} {
+		if got := verbs(f); got != want {
+			t.Errorf("verbs(%q) = %q, want %q", f, got, want)
+		}
+	}
+}
+
+// A translation formats the same arguments with the same verbs as English
+// (it may reorder them with explicit indexes).
+func TestCatalogueVerbs(t *testing.T) {
+	for _, l := range catalogues {
+		for m := msg(0); m < numMsgs; m++ {
+			if got, want := verbs(l.c[m]), verbs(english[m]); got != want {
+				t.Errorf("%s: message %d %q has verbs %q; English %q has %q", l.lang, m, l.c[m], got, english[m], want)
+			}
+		}
+	}
+}
+
+// The phrase with an ordinal follows its plain form in every catalogue.
+func TestCatalogueOrdinalPairs(t *testing.T) {
+	for _, l := range catalogues {
+		for _, m := range []msg{msgDupACK, msgKeepalive} {
+			if !strings.HasPrefix(l.c[m+1], l.c[m]) || !strings.Contains(l.c[m+1], "%d") {
+				t.Errorf("%s: message %d %q is not followed by its ordinal form (got %q)", l.lang, m, l.c[m], l.c[m+1])
+			}
+		}
+	}
+}
+
+// Every letter is precomposed (NFC), so that one code point is one column:
+// a combining mark (U+0300 …) would make width count a column the terminal
+// does not draw. Nor does any message hold a wide (East Asian) or
+// zero-width character.
+func TestCatalogueNFC(t *testing.T) {
+	for _, l := range catalogues {
+		for m := msg(0); m < numMsgs; m++ {
+			for i, r := range l.c[m] {
+				if unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf) || r < ' ' || r >= 0x1100 && !oneColumn(r) {
+					t.Errorf("%s: message %d %q: %U at byte %d is not one column wide", l.lang, m, l.c[m], r, i)
+				}
+			}
+		}
+	}
+}
+
+// oneColumn reports whether r, at or above U+1100, is a character viz
+// knows to take one column: Vietnamese letters (Latin Extended Additional),
+// punctuation, arrows and the ladder's drawing characters.
+func oneColumn(r rune) bool {
+	return 0x1E00 <= r && r <= 0x1EFF || // Latin Extended Additional: ạ ả ấ … ỹ
+		0x2000 <= r && r <= 0x206F || // General Punctuation: … —
+		0x2190 <= r && r <= 0x21FF || // Arrows: →
+		0x2500 <= r && r <= 0x25FF || // Box Drawing, Geometric Shapes: │ ─ ▶ ◀
+		r == '✗'
+}
+
+// The Vietnamese catalogue uses the words of Vietnamese networking courses.
+func TestVietnameseTerms(t *testing.T) {
+	for m, want := range map[msg]string{
+		msgRetransmission:  "truyền lại",
+		msgDupACK:          "ACK trùng lặp",
+		msgWindowUpdate:    "cửa sổ",
+		msgDropped:         "bị loại bỏ",
+		msgDroppedInFlight: "bị mất",
+		msgRTOFired:        "hết thời gian chờ",
+		msgAborted:         "kết nối bị hủy",
+		msgSumSegments:     "phân đoạn",
+	} {
+		if !strings.Contains(vietnamese[m], want) {
+			t.Errorf("message %d %q does not say %q", m, vietnamese[m], want)
+		}
+	}
+	// Protocol words stay as they are.
+	for _, m := range []msg{msgDupACK, msgDelayedACK, msgRTOFired, msgReasonMTU} {
+		for _, w := range []string{"ACK", "RTO", "MTU"} {
+			if strings.Contains(english[m], w) && !strings.Contains(vietnamese[m], w) {
+				t.Errorf("message %d %q lost %q", m, vietnamese[m], w)
+			}
+		}
+	}
+}
+
+func TestLanguages(t *testing.T) {
+	if got, want := Languages(), []Lang{English, Vietnamese}; !slices.Equal(got, want) {
+		t.Errorf("Languages() = %v, want %v", got, want)
+	}
+	for _, s := range []string{"en", "vi", "VI", " vi "} {
+		l, err := ParseLang(s)
+		if err != nil || string(l) != strings.ToLower(strings.TrimSpace(s)) {
+			t.Errorf("ParseLang(%q) = %q, %v", s, l, err)
+		}
+	}
+	for _, s := range []string{"", "fr", "vietnamese", "vi-VN"} {
+		_, err := ParseLang(s)
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", s)) ||
+			!strings.Contains(err.Error(), "en (English), vi (Tiếng Việt)") {
+			t.Errorf("ParseLang(%q) error = %v, want one naming it and listing en and vi", s, err)
+		}
+	}
+	if English.Name() != "English" || Vietnamese.Name() != "Tiếng Việt" || Lang("fr").Name() != "fr" {
+		t.Error("Name() is wrong")
+	}
+	if Lang("").catalog() != &english || Lang("fr").catalog() != &english || Vietnamese.catalog() != &vietnamese ||
+		Lang("VI").catalog() != &vietnamese || Lang("VI").check() != nil || Lang("fr").check() == nil {
+		t.Error("catalog() does not fall back to English")
+	}
+}
+
+func TestReasonTranslation(t *testing.T) {
+	for _, tc := range []struct {
+		lang     Lang
+		in, want string
+	}{
+		{English, "random loss", "random loss"},
+		{English, "exceeds MTU (1500 > 1400 bytes)", "exceeds MTU (1500 > 1400 bytes)"},
+		{Vietnamese, "random loss", "mất gói ngẫu nhiên"},
+		{Vietnamese, "queue full", "hàng đợi đầy"},
+		{Vietnamese, "link down", "đường truyền bị ngắt"},
+		{Vietnamese, "exceeds MTU (1500 > 1400 bytes)", "vượt quá MTU (1500 > 1400 byte)"},
+		{Vietnamese, "connection timed out (ETIMEDOUT)", "hết thời gian chờ kết nối (ETIMEDOUT)"},
+		{Vietnamese, "exceeds MTU (1500 > 1400 bytes) or not", "exceeds MTU (1500 > 1400 bytes) or not"},
+		{Vietnamese, "client data_segment 3", "client data_segment 3"}, // a scenario's rule
+	} {
+		if got := tc.lang.catalog().reason(tc.in); got != tc.want {
+			t.Errorf("%s: reason(%q) = %q, want %q", tc.lang, tc.in, got, tc.want)
+		}
+	}
+}
+
+// A Vietnamese ladder keeps its timelines in place and its lines within
+// the width, and says nothing in English but protocol words.
+func TestLadderVietnamese(t *testing.T) {
+	for _, w := range []int{MinLadderWidth, DefaultLadderWidth, 140} {
+		got := render(t, synthetic(), LadderOptions{Width: w, Lang: Vietnamese, ShowReads: true})
+		checkWidth(t, got, w)
+		checkTimelines(t, got, w)
+		for _, english := range []string{"dropped", "dup ACK", "retransmission", "app:", "time ", "connection aborted"} {
+			if strings.Contains(got, english) {
+				t.Errorf("width %d: the Vietnamese ladder says %q:\n%s", w, english, got)
+			}
+		}
+		words := strings.Join(strings.Fields(strings.ReplaceAll(got, "│", " ")), " ")
+		for _, vi := range []string{"thời gian", "ACK trùng lặp #1", "truyền lại", "bị loại bỏ: mất gói ngẫu nhiên", "kết nối bị"} {
+			if !strings.Contains(words, vi) {
+				t.Errorf("width %d: the Vietnamese ladder lacks %q:\n%s", w, vi, got)
+			}
+		}
+	}
+	if render(t, synthetic(), LadderOptions{Lang: "fr"}) != render(t, synthetic(), LadderOptions{}) {
+		t.Error("an unknown language does not fall back to English")
 	}
 }

@@ -56,7 +56,6 @@ type ConnStats struct {
 // nodes, connections and distinct drop reasons, never with records. Read
 // the counts with Stats or print them with Write.
 type Summary struct {
-	msg   *catalog
 	nodes []*nodeCount
 	index map[string]int
 	end   sim.Time
@@ -71,7 +70,7 @@ type nodeCount struct {
 
 // NewSummary returns an empty Summary.
 func NewSummary() *Summary {
-	return &Summary{msg: &english, index: make(map[string]int)}
+	return &Summary{index: make(map[string]int)}
 }
 
 func (s *Summary) node(name string) *nodeCount {
@@ -166,9 +165,13 @@ func (s *Summary) Stats() Stats {
 //	  segments sent             12        9
 //	    with data                8        0
 //	…
-func (s *Summary) Write(w io.Writer) error {
+func (s *Summary) Write(w io.Writer) error { return s.WriteLang(w, English) }
+
+// WriteLang is Write in language lang; a language viz does not know means
+// English.
+func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 	st := s.Stats()
-	m := s.msg
+	m := lang.catalog()
 	b := m.appendf(nil, msgSumTitle, string(appendSeconds(nil, st.End, false)))
 	b = append(b, '\n')
 	if len(st.Nodes) == 0 {
@@ -289,7 +292,7 @@ func (s *Summary) Write(w io.Writer) error {
 				b = appendRepeat(b, " ", nameW-width(n.Name)+countW-len(c)+len(gap))
 				b = append(b, c...)
 				b = append(b, gap...)
-				b = append(b, d.Reason...)
+				b = append(b, m.reason(d.Reason)...)
 				b = append(b, '\n')
 			}
 		}
@@ -306,7 +309,7 @@ func (s *Summary) Write(w io.Writer) error {
 				b = append(b, indent+indent...)
 				b = append(b, n.Name...)
 				b = appendRepeat(b, " ", nameW-width(n.Name)+len(gap))
-				b = m.appendf(b, msgSumAbort, c.Conn, c.Abort)
+				b = m.appendf(b, msgSumAbort, c.Conn, m.reason(c.Abort))
 				b = append(b, '\n')
 			}
 		}
