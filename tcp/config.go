@@ -94,14 +94,29 @@ type Config struct {
 	KeepaliveIdle     time.Duration
 	KeepaliveInterval time.Duration
 	KeepaliveProbes   int
-	// ResetOnAbort sends a RST when the connection gives up on keepalive or
-	// zero-window probes (Linux's tcp_keepalive_timer and tcp_probe_timer
-	// call tcp_send_active_reset).
-	ResetOnAbort bool
+	// KeepaliveRST sends a RST when keepalive gives up on the peer (Linux's
+	// tcp_keepalive_timer calls tcp_send_active_reset). ProbeAbortRST does
+	// the same when zero-window probing gives up; Linux's tcp_probe_timer
+	// does not (it only reports ETIMEDOUT), and neither profile sets it.
+	KeepaliveRST  bool
+	ProbeAbortRST bool
 
 	// UserTimeout aborts a connection whose data has stayed unacknowledged
-	// this long (RFC 5482, Linux's TCP_USER_TIMEOUT); 0 is off.
-	UserTimeout time.Duration
+	// this long (RFC 5482, RFC 9293 §3.10.8); 0 is off. When set it replaces
+	// the retry limits (RFC 1122 §4.2.3.5 lets the application set R2), and
+	// the retransmission timer is shortened so the abort comes on time (as
+	// Linux's tcp_clamp_rto_to_user_timeout). UserTimeoutLinux gives it
+	// Linux's TCP_USER_TIMEOUT scope: only synchronized states (tcp(7)), and
+	// it also ends zero-window probing that has gone on that long, answered
+	// or not (tcp_probe_timer). Otherwise it applies in every state (RFC 9293
+	// §3.10.8) and never to answered probes (RFC 1122 §4.2.2.17).
+	UserTimeout      time.Duration
+	UserTimeoutLinux bool
+
+	// RTOMinOnVariance applies RTOMin to the variance term instead of the
+	// whole timeout: RTO = SRTT + max(4·RTTVAR, RTOMin), as Linux's
+	// tcp_set_rto does (a 50 ms path gets 250 ms, not 200 ms).
+	RTOMinOnVariance bool
 
 	// SynLinearTimeouts is how many SYN retransmissions go out one initial
 	// RTO apart before doubling starts; they come on top of SynRetries

@@ -100,8 +100,10 @@ type Conn struct {
 	timeWaitAt     sim.Time // when TIME-WAIT ends; sim.Never otherwise
 	retransmits    uint64
 
-	// stallSince is when the oldest unacknowledged data was (re)sent before
-	// the current run of timeouts began; the time-based limits count from it.
+	// stallSince is when the oldest unacknowledged data was sent (or, once
+	// data is acknowledged with more outstanding, when that ACK came: the
+	// next segment's own send time is not kept); the time-based limits
+	// count from it.
 	stallSince sim.Time
 
 	// Persist timer and probes (persist.go).
@@ -110,6 +112,7 @@ type Conn struct {
 	probesOut      int      // zero-window probes sent since the last ACK
 	probing        bool     // the segment being sent is a probe
 	probeN         int32    // its ordinal, for the trace
+	persistSince   sim.Time // when the first probe of this zero-window spell went; sim.Never otherwise
 
 	// Keepalive (keepalive.go).
 	keepaliveAt sim.Time // when the keepalive timer fires; sim.Never when off

@@ -39,10 +39,12 @@ func (c *Conn) onDelayedACK(now sim.Time) {
 // ackSentNow clears what an ACK, piggybacked or not, settles.
 func (c *Conn) ackSentNow(now sim.Time, acksNewData bool) {
 	c.ackNow = false
-	c.rcvUnacked = 0
-	if acksNewData && c.quickACKs > 0 {
+	// Quick-ack mode counts ACKs of data (Linux enters it on the first
+	// data segment, tcp_event_data_recv): the handshake's ACK is not one.
+	if acksNewData && c.rcvUnacked > 0 && c.quickACKs > 0 {
 		c.quickACKs--
 	}
+	c.rcvUnacked = 0
 	if c.delackAt != sim.Never {
 		c.delackAt = sim.Never
 		c.h.timerRecord(now, c, trace.TimerDelayedACK, "cancelled", 0, 0)

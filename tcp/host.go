@@ -83,9 +83,9 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 		h: h, id: h.nextID, local: local, peer: peer,
 		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
 		sndMSS: 536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
-		rtt:    newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax),
+		rtt:    newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, cfg.RTOMinOnVariance),
 		rtoAt:  sim.Never, timeWaitAt: sim.Never,
-		persistAt: sim.Never, keepaliveAt: sim.Never, delackAt: sim.Never,
+		persistAt: sim.Never, keepaliveAt: sim.Never, delackAt: sim.Never, persistSince: sim.Never,
 		quickACKs: cfg.QuickACKs,
 		cc:        &reno{},
 		ssthresh:  ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"

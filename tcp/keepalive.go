@@ -58,7 +58,7 @@ func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
 		return
 	}
 	if c.kaProbesOut >= cfg.KeepaliveProbes {
-		c.giveUp(now, emit, ErrKeepaliveTimeout)
+		c.giveUp(now, emit, ErrKeepaliveTimeout, cfg.KeepaliveRST)
 		return
 	}
 	c.kaProbesOut++

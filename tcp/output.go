@@ -216,6 +216,7 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 	}
 
 	// Sequence variables and timers.
+	idleBefore := c.sndUna == c.sndMax // nothing was outstanding before this segment
 	if segLen > 0 && c.probing {
 		if c.sndMax.LessThan(end) {
 			c.sndMax = end // a zero-window probe's new byte (BSD); SND.NXT stays
@@ -231,6 +232,9 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 			c.sndNxt = end
 		}
 		if c.rtoAt == sim.Never { // RFC 6298 (5.1)
+			if idleBefore {
+				c.stallSince = now // the limits count from this first transmission
+			}
 			c.startRTO(now)
 		}
 	}

@@ -33,6 +33,9 @@ func (c *Conn) updatePersist(now sim.Time) {
 	case !c.needPersist() && c.persistAt != sim.Never:
 		c.stopPersist(now)
 	}
+	if !c.needPersist() {
+		c.persistSince = sim.Never
+	}
 }
 
 func (c *Conn) stopPersist(now sim.Time) {
@@ -50,8 +53,16 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 		return
 	}
 	if c.probesOut >= c.h.cfg.Retries {
-		c.giveUp(now, emit, ErrTimedOut)
+		c.giveUp(now, emit, ErrTimedOut, c.h.cfg.ProbeAbortRST)
 		return
+	}
+	cfg := &c.h.cfg
+	if cfg.UserTimeout > 0 && cfg.UserTimeoutLinux && c.persistSince != sim.Never && now.Sub(c.persistSince) >= cfg.UserTimeout {
+		c.giveUp(now, emit, ErrUserTimeout, cfg.ProbeAbortRST) // Linux: probing may last the user timeout, answered or not
+		return
+	}
+	if c.persistSince == sim.Never {
+		c.persistSince = now
 	}
 	c.probesOut++
 	c.probeN = int32(c.probesOut)
@@ -77,9 +88,9 @@ func (c *Conn) sendProbe(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n
 }
 
 // giveUp aborts a connection whose probes went unanswered, sending a RST
-// first when the profile does.
-func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), err error) {
-	if c.h.cfg.ResetOnAbort {
+// first when asked to.
+func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), err error, rst bool) {
+	if rst {
 		c.send(now, emit, c.sndNxt, 0, wire.RST|wire.ACK, 0)
 	}
 	c.abort(now, err)

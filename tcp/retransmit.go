@@ -21,6 +21,7 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	c.sampleRTT(now, ack)
 	c.retries = 0
 	c.dupAcks = 0
+	c.stallSince = now // progress: the clock of the limits starts again
 
 	if c.inRecovery {
 		if !ack.LessThan(c.recover) {
@@ -90,6 +91,13 @@ func (c *Conn) onDupACK(now sim.Time) {
 // retryLimit says whether the timeout at now is one too many, and why.
 func (c *Conn) retryLimit(now sim.Time) error {
 	cfg := &c.h.cfg
+	if cfg.UserTimeout > 0 && (!cfg.UserTimeoutLinux || c.state.synchronized()) {
+		// The user timeout replaces the retry limits (RFC 5482, RFC 9293 §3.10.8).
+		if now.Sub(c.stallSince) >= cfg.UserTimeout {
+			return ErrUserTimeout
+		}
+		return nil
+	}
 	if c.synUnacked() {
 		limit := cfg.SynRetries
 		if c.state == StateSynSent {
@@ -99,9 +107,6 @@ func (c *Conn) retryLimit(now sim.Time) error {
 			return ErrTimedOut
 		}
 		return nil
-	}
-	if cfg.UserTimeout > 0 && now.Sub(c.stallSince) >= cfg.UserTimeout {
-		return ErrUserTimeout
 	}
 	if cfg.RetriesByTime {
 		if now.Sub(c.stallSince) >= linuxRetriesTimeout(cfg.Retries) {
@@ -141,9 +146,13 @@ func (c *Conn) sampleRTT(now sim.Time, ack wire.Seq) {
 // rto returns the current timeout with backoff applied.
 func (c *Conn) rto() sim.Duration { return c.rtt.backedOff(c.backoff) }
 
-// startRTO (re)starts the retransmission timer for one RTO from now.
+// startRTO (re)starts the retransmission timer for one RTO from now, or
+// for when the user timeout runs out if that is sooner.
 func (c *Conn) startRTO(now sim.Time) {
 	at := now.Add(c.rto())
+	if ut := c.h.cfg.UserTimeout; ut > 0 && (!c.h.cfg.UserTimeoutLinux || c.state.synchronized()) {
+		at = min(at, max(now, c.stallSince.Add(ut)))
+	}
 	if at != c.rtoAt {
 		c.rtoAt = at
 		c.h.timerRecord(now, c, trace.TimerRetransmission, "set", at, c.backoff)
@@ -207,9 +216,7 @@ func (c *Conn) onTimers(now sim.Time, emit func(*trace.Packet)) {
 func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
 	c.rtoAt = sim.Never
 	c.h.timerRecord(now, c, trace.TimerRetransmission, "fired", 0, c.retries+1) // the ordinal of this timeout
-	if c.retries == 0 {
-		c.stallSince = now.Add(-c.rto())
-	}
+
 	if err := c.retryLimit(now); err != nil {
 		c.abort(now, err) // no RST: the peer is presumed unreachable
 		return

@@ -18,10 +18,12 @@ type rttEstimator struct {
 	min     time.Duration
 	max     time.Duration
 	samples int
+	// minOnVariance: RTO = SRTT + max(4·RTTVAR, min), as Linux computes it.
+	minOnVariance bool
 }
 
-func newRTTEstimator(initial, min, max time.Duration) rttEstimator {
-	return rttEstimator{rto: clampDuration(initial, 0, max), min: min, max: max}
+func newRTTEstimator(initial, min, max time.Duration, minOnVariance bool) rttEstimator {
+	return rttEstimator{rto: clampDuration(initial, 0, max), min: min, max: max, minOnVariance: minOnVariance}
 }
 
 // sample folds in one round-trip measurement r (RFC 6298 (2.2), (2.3)).
@@ -41,6 +43,10 @@ func (e *rttEstimator) sample(r time.Duration) {
 	k := 4 * e.rttvar
 	if k < rtoClockGranularity {
 		k = rtoClockGranularity
+	}
+	if e.minOnVariance {
+		e.rto = clampDuration(e.srtt+max(k, e.min), 0, e.max)
+		return
 	}
 	// RFC 6298 (2.4): round up to RTOMin; (2.5): a maximum may be placed.
 	e.rto = clampDuration(e.srtt+k, e.min, e.max)
