@@ -13,6 +13,16 @@ import (
 // millisecond value is followed by three spaces, so that every time takes
 // timeWidth columns with the decimal points aligned.
 func appendSeconds(b []byte, t sim.Time, column bool) []byte {
+	if column {
+		return appendSecondsColumn(b, t, 4)
+	}
+	return appendSecondsColumn(b, t, 0)
+}
+
+// appendSecondsColumn is appendSeconds for a column whose whole part is
+// intDigits wide (0: no column).
+func appendSecondsColumn(b []byte, t sim.Time, intDigits int) []byte {
+	column := intDigits > 0
 	neg := t < 0
 	ns := uint64(t)
 	if neg {
@@ -24,7 +34,7 @@ func appendSeconds(b []byte, t sim.Time, column bool) []byte {
 		if neg {
 			n++
 		}
-		for ; n < 4; n++ {
+		for ; n < intDigits; n++ {
 			b = append(b, ' ')
 		}
 	}
@@ -46,8 +56,18 @@ func appendSeconds(b []byte, t sim.Time, column bool) []byte {
 }
 
 // timeWidth is the width of a time written by appendSeconds as a column,
-// for runs shorter than 10,000 s.
+// for runs shorter than 10,000 s; longer runs take a digit more each time
+// the run's length gains one (see LadderOptions.End).
 const timeWidth = len("   0.000000 s")
+
+// timeDigits is how many digits the whole seconds of times up to end take,
+// at least the four of timeWidth.
+func timeDigits(end sim.Time) int {
+	if end <= 0 {
+		return 4
+	}
+	return max(4, digits(uint64(end)/1e9))
+}
 
 func digits(n uint64) int {
 	d := 1

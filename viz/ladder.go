@@ -34,6 +34,9 @@ type LadderOptions struct {
 	// limit events are only counted, and Flush ends the ladder with one line
 	// saying how many were left out.
 	MaxLines int
+	// End is the run's time limit: runs of 10,000 s or more get a wider
+	// time column so the timelines stay straight (0: as for a short run).
+	End sim.Time
 	// ShowReads writes a note for every application read; they are
 	// frequent, so they are left out by default.
 	ShowReads bool
@@ -69,7 +72,8 @@ const (
 	colorReset   = "\x1b[0m"
 )
 
-// prefixWidth is the columns before the left timeline: the time and a space.
+// prefixWidth is the columns before the left timeline, the time and a
+// space, for runs shorter than 10,000 s (Ladder.prefix in general).
 const prefixWidth = timeWidth + 1
 
 // noteWidth returns the columns right of the right timeline for a ladder
@@ -104,6 +108,9 @@ type Ladder struct {
 	msg   *catalog
 	inner int // columns between the two timelines
 	notes int // columns right of the right timeline: a space and the note
+	// digits is how wide the whole seconds of the time column are, and
+	// prefix the columns before the left timeline.
+	digits, prefix int
 
 	pending    trace.Record // a send held back to merge with its drop
 	hasPending bool
@@ -146,15 +153,17 @@ func NewLadder(w io.Writer, opt LadderOptions) *Ladder {
 	}
 	notes := noteWidth(opt.Width)
 	l := &Ladder{
-		w:     bufio.NewWriterSize(w, 64<<10),
-		opt:   opt,
-		msg:   opt.Lang.catalog(),
-		notes: notes,
-		inner: opt.Width - prefixWidth - 2 - notes,
-		isn:   make(map[endpoint]wire.Seq),
-		line:  make([]byte, 0, 256),
-		label: make([]byte, 0, 128),
-		note:  make([]string, 0, 4),
+		w:      bufio.NewWriterSize(w, 64<<10),
+		opt:    opt,
+		msg:    opt.Lang.catalog(),
+		notes:  notes,
+		inner:  opt.Width - prefixWidth - 2 - notes - (timeDigits(opt.End) - 4),
+		digits: timeDigits(opt.End),
+		prefix: prefixWidth + timeDigits(opt.End) - 4,
+		isn:    make(map[endpoint]wire.Seq),
+		line:   make([]byte, 0, 256),
+		label:  make([]byte, 0, 128),
+		note:   make([]string, 0, 4),
 	}
 	l.header()
 	return l
@@ -164,9 +173,10 @@ func NewLadder(w io.Writer, opt LadderOptions) *Ladder {
 func (l *Ladder) header() {
 	b := l.line[:0]
 	t := l.msg.str(msgTime)
-	b = appendRepeat(b, " ", len("   0.000")-width(t)) // right-aligned over the digits
+	digitsW := l.digits + len(".000") // right-aligned over the digits
+	b = appendRepeat(b, " ", digitsW-width(t))
 	b = append(b, t...)
-	b = appendRepeat(b, " ", prefixWidth-max(len("   0.000"), width(t)))
+	b = appendRepeat(b, " ", l.prefix-max(digitsW, width(t)))
 	left := truncate(l.opt.Left, l.inner/2)
 	right := truncate(l.opt.Right, l.inner/2)
 	b = append(b, left...)
@@ -471,7 +481,7 @@ func (l *Ladder) centreLine(t sim.Time, text string) {
 
 // begin starts a line with the time column.
 func (l *Ladder) begin(t sim.Time) {
-	l.line = appendSeconds(l.line[:0], t, true)
+	l.line = appendSecondsColumn(l.line[:0], t, l.digits)
 	l.line = append(l.line, ' ')
 }
 
@@ -496,7 +506,7 @@ func (l *Ladder) end(color string) {
 			var line string
 			line, rest = cutLine(rest, cols)
 			if !first {
-				l.line = appendRepeat(l.line, " ", prefixWidth)
+				l.line = appendRepeat(l.line, " ", l.prefix)
 				l.line = append(l.line, bar...)
 				l.line = appendRepeat(l.line, " ", l.inner)
 				l.line = append(l.line, bar...)
@@ -632,7 +642,7 @@ func (l *Ladder) labelPhrases(ps []string, p *trace.Packet) []string {
 		add(msgDupACK, true)
 	}
 	if lb.Has(trace.LabelZeroWindowProbe) {
-		add(msgZeroWindowProbe, false)
+		add(msgZeroWindowProbe, true)
 	}
 	if lb.Has(trace.LabelZeroWindow) {
 		add(msgZeroWindow, false)

@@ -69,7 +69,7 @@ func checkWidth(t *testing.T, out string, w int) {
 func checkTimelines(t *testing.T, out string, w int) {
 	t.Helper()
 	notes := noteWidth(w)
-	left, right := prefixWidth, w-notes-1
+	left, right := prefixWidth, w-notes-1 // runs under 10,000 s
 	for i, line := range strings.Split(ansi.ReplaceAllString(out, ""), "\n") {
 		r := []rune(line)
 		if len(r) <= prefixWidth || r[prefixWidth] != '│' {

@@ -111,6 +111,7 @@ const (
 	msgDupACKN            // %d: the dup ACK's ordinal
 	msgZeroWindow         // the segment advertises a window of 0
 	msgZeroWindowProbe    // persist-timer probe
+	msgZeroWindowProbeN   // %d: the probe's ordinal since the last answer
 	msgWindowUpdate       // sent to announce a larger window
 	msgKeepalive          // a keepalive probe without an ordinal
 	msgKeepaliveN         // %d: the probe's ordinal
@@ -225,11 +226,12 @@ var english = catalog{
 	msgFastRetransmission: "fast retransmission",
 	msgDupACK:             "dup ACK",
 	msgDupACKN:            "dup ACK #%d",
-	msgZeroWindow:         "window 0",
+	msgZeroWindow:         "window 0: receive buffer full",
 	msgZeroWindowProbe:    "window probe",
+	msgZeroWindowProbeN:   "window probe #%d",
 	msgWindowUpdate:       "window update",
-	msgKeepalive:          "keepalive",
-	msgKeepaliveN:         "keepalive #%d",
+	msgKeepalive:          "keepalive probe",
+	msgKeepaliveN:         "keepalive probe #%d",
 	msgKeepaliveACK:       "keepalive reply",
 	msgOutOfOrder:         "out of order",
 	msgDelayedACK:         "delayed ACK",

@@ -14,6 +14,7 @@ import (
 var sampleArgs = map[msg][]any{
 	msgDupACKN:           {2},
 	msgKeepaliveN:        {2},
+	msgZeroWindowProbeN:  {2},
 	msgDropped:           {"loss"},
 	msgDroppedInFlight:   {"link down"},
 	msgConn:              {2, "note"},

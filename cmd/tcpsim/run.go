@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tcpsim/tcpsim/scenarios"
+	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz"
 )
@@ -112,7 +113,7 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	}
 	var ladder *viz.Ladder
 	if o.ladder != "none" && !(o.trace == "-") {
-		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: o.relative, Width: o.width}
+		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: o.relative, Width: o.width, End: sim.At(s.Duration)}
 		if o.ladder == "auto" {
 			opt.MaxLines = autoLadderLines
 		}
