@@ -149,6 +149,7 @@ type Conn struct {
 
 	// Values last written to the trace as "var" records, to write changes only.
 	tracedCwnd, tracedSsthresh, tracedSndWnd uint32
+	tracedRcvBuf                             uint32
 	tracedRTO                                int64
 }
 
@@ -348,6 +349,10 @@ func (c *Conn) traceVars(now sim.Time) {
 			v = -1
 		}
 		h.varRecord(now, c, "ssthresh", v)
+	}
+	if c.rcvUnread != c.tracedRcvBuf {
+		c.tracedRcvBuf = c.rcvUnread
+		h.varRecord(now, c, "rcv_buffer", int64(c.rcvUnread))
 	}
 	if c.sndWnd != c.tracedSndWnd {
 		c.tracedSndWnd = c.sndWnd
