@@ -27,6 +27,11 @@ type runOptions struct {
 	profile  string // overrides the scenario's behaviour profile
 	pcap     string // pcap file to write
 	capture  string // where the pcap is captured: client, server or link
+	lang     string // language of the ladder, summary and diagrams
+	dir      string // -o: write every output into this folder
+	// ladderFile also writes the ladder (without colour) to a file (-o).
+	ladderFile string
+	files      fileOutputs
 }
 
 // autoLadderLines is how many ladder lines --ladder auto prints before it
@@ -58,6 +63,18 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
 	f.StringVar(&o.pcap, "pcap", "", "write a capture that Wireshark and tshark read to `FILE` (.pcap)")
 	f.StringVar(&o.capture, "capture", "client", "where --pcap captures: client (its interface), server, or link (every segment as sent)")
+	f.StringVar(&o.files.svg, "svg", "", "write the sequence diagram as SVG to `FILE`")
+	f.StringVar(&o.files.png, "png", "", "write the sequence diagram as PNG to `FILE`")
+	f.StringVar(&o.files.pdf, "pdf", "", "write the sequence diagram as PDF to `FILE`")
+	f.StringVar(&o.files.plotSeq, "plot-seq", "", "write the time-sequence graph to `FILE` (.png, .svg or .pdf)")
+	f.StringVar(&o.files.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
+	f.StringVar(&o.files.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
+	f.StringVar(&o.files.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
+	f.DurationVar(&o.files.from, "from", 0, "diagrams and plots start at this simulated time, such as 1.5s")
+	f.DurationVar(&o.files.to, "to", 0, "diagrams and plots end at this simulated time (default: the end of the run)")
+	f.StringVar(&o.files.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in diagrams (default: absolute when the scenario sets both ISNs)")
+	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml)")
+	f.StringVar(&o.lang, "lang", "en", "language of the ladder, summary and diagrams: en or vi")
 	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
 	return cmd
 }
@@ -68,9 +85,25 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	default:
 		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
 	}
+	lang, err := viz.ParseLang(o.lang)
+	if err != nil {
+		return usageError{fmt.Errorf("--lang: %w", err)}
+	}
+	if err := o.files.check(); err != nil {
+		return err
+	}
 	s, err := scenarios.LoadWith(o.scenario, scenarios.Options{Profile: o.profile})
 	if err != nil {
 		return err
+	}
+	if o.dir != "" {
+		if err := os.MkdirAll(o.dir, 0o755); err != nil {
+			return usageError{fmt.Errorf("-o: %w", err)}
+		}
+		o.standardNames(s.Name)
+	}
+	if o.files.seqNumbers == "relative" {
+		o.relative = true
 	}
 	if o.seedSet {
 		s.Seed = o.seed
@@ -113,12 +146,31 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	}
 	var ladder *viz.Ladder
 	if o.ladder != "none" && !(o.trace == "-") {
-		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: o.relative, Width: o.width, End: sim.At(s.Duration)}
+		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: o.relative, Width: o.width, End: sim.At(s.Duration), Lang: lang}
 		if o.ladder == "auto" {
 			opt.MaxLines = autoLadderLines
 		}
 		ladder = viz.NewLadder(out, opt)
 		sinks = append(sinks, ladder)
+	}
+	if o.ladderFile != "" {
+		f, err := os.Create(o.ladderFile)
+		if err != nil {
+			return usageError{fmt.Errorf("-o: %w", err)}
+		}
+		defer f.Close()
+		opt := viz.LadderOptions{Relative: o.relative, Width: o.width, End: sim.At(s.Duration), Lang: lang}
+		if o.ladder != "full" {
+			opt.MaxLines = autoLadderLines
+		}
+		fileLadder := viz.NewLadder(f, opt)
+		defer fileLadder.Flush()
+		sinks = append(sinks, fileLadder)
+	}
+	var log *trace.Log
+	if o.files.any() {
+		log = &trace.Log{}
+		sinks = append(sinks, log)
 	}
 	summary := viz.NewSummary()
 	sinks = append(sinks, summary)
@@ -130,7 +182,7 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(out)
 	}
-	if err := summary.Write(out); err != nil {
+	if err := summary.WriteLang(out, lang); err != nil {
 		return err
 	}
 	if err := out.Flush(); err != nil {
@@ -144,6 +196,11 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	if pcap != nil {
 		if err := pcap.Flush(); err != nil {
 			return fmt.Errorf("writing the pcap: %w", err)
+		}
+	}
+	if log != nil {
+		if err := o.files.write(s, lang, log.Records); err != nil {
+			return err
 		}
 	}
 	return runErr
