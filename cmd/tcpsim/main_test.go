@@ -138,3 +138,57 @@ func TestListShowValidate(t *testing.T) {
 		t.Fatalf("validate: %d %q", code, out)
 	}
 }
+
+func TestRun_OutputDirWritesEverything(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := run(t, "run", "--ladder", "none", "-o", dir, "--to", "1s", "lost-segment")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, suffix := range []string{".txt", ".jsonl", ".pcap", ".svg", ".png", ".pdf", "-seq.png", "-window.png", ".mmd", ".puml"} {
+		fi, err := os.Stat(filepath.Join(dir, "lost-segment"+suffix))
+		if err != nil || fi.Size() == 0 {
+			t.Errorf("lost-segment%s: %v (size %v)", suffix, err, fi)
+		}
+	}
+	png, _ := os.ReadFile(filepath.Join(dir, "lost-segment.png"))
+	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Error("lost-segment.png is not a PNG")
+	}
+	pdf, _ := os.ReadFile(filepath.Join(dir, "lost-segment.pdf"))
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Error("lost-segment.pdf is not a PDF")
+	}
+}
+
+func TestRun_Vietnamese(t *testing.T) {
+	code, out, errOut := run(t, "run", "--no-color", "--lang", "vi", "handshake")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"thời gian", "ứng dụng", "tổng kết", "SYN seq=100"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Vietnamese output lacks %q", want)
+		}
+	}
+}
+
+func TestErrors_OutputFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--lang", "fr", "handshake"}, "--lang"},
+		{[]string{"run", "--plot-seq", filepath.Join(dir, "x.gif"), "handshake"}, ".png, .svg or .pdf"},
+		{[]string{"run", "--seq-numbers", "hex", "handshake"}, "--seq-numbers"},
+		{[]string{"run", "--from", "2s", "--to", "1s", "--svg", filepath.Join(dir, "x.svg"), "handshake"}, "--to"},
+		{[]string{"run", "--capture", "moon", "--pcap", filepath.Join(dir, "x.pcap"), "handshake"}, "capture"},
+		{[]string{"run", "--profile", "bsd", "handshake"}, "profile"},
+	} {
+		code, _, errOut := run(t, c.args...)
+		if code != exitBadInput || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", c.args, code, errOut, c.want)
+		}
+	}
+}
