@@ -640,12 +640,7 @@ func (d *decoder) size(v value, lo, hi int64, help string) (int64, bool) {
 		}
 	}
 	if problem == "" {
-		switch {
-		case n < lo:
-			problem = "is less than " + fmtSize(lo)
-		case n > hi:
-			problem = "is more than " + fmtSize(hi)
-		}
+		problem = outOfRange(n, lo, hi, fmtSize)
 	}
 	if problem != "" {
 		d.errorf(v, "%s %s; %s", describe(v.n), problem, help)
@@ -654,20 +649,41 @@ func (d *decoder) size(v value, lo, hi int64, help string) (int64, bool) {
 	return n, true
 }
 
-// fmtSize writes a byte count in the largest binary unit that divides it.
-func fmtSize(n int64) string {
-	for _, u := range []struct {
-		name string
-		size int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+// outOfRange says how n lies outside [lo, hi], with the bounds written by
+// f; "" when it does not.
+func outOfRange(n, lo, hi int64, f func(int64) string) string {
+	switch {
+	case n < lo:
+		return "is less than " + f(lo)
+	case n > hi:
+		return "is more than " + f(hi)
+	}
+	return ""
+}
+
+// unit is a named multiple, for fmtUnits.
+type unit struct {
+	name string
+	size int64
+}
+
+// fmtUnits writes n in the largest of units (largest first) that divides
+// it, or plain with the suffix one.
+func fmtUnits(n int64, units []unit, one string) string {
+	for _, u := range units {
 		if n >= u.size && n%u.size == 0 {
 			return strconv.FormatInt(n/u.size, 10) + u.name
 		}
 	}
+	return strconv.FormatInt(n, 10) + one
+}
+
+// fmtSize writes a byte count in the largest binary unit that divides it.
+func fmtSize(n int64) string {
 	if n == 1 {
 		return "1 byte"
 	}
-	return strconv.FormatInt(n, 10) + " bytes"
+	return fmtUnits(n, []unit{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}}, " bytes")
 }
 
 // rate reads a rate in bits per second: a string such as "10Mbps", or 0.
@@ -697,12 +713,7 @@ func (d *decoder) rate(v value, lo, hi int64, help string) (int64, bool) {
 		}
 	}
 	if problem == "" && n != 0 {
-		switch {
-		case n < lo:
-			problem = "is less than " + fmtRate(lo)
-		case n > hi:
-			problem = "is more than " + fmtRate(hi)
-		}
+		problem = outOfRange(n, lo, hi, fmtRate)
 	}
 	if problem != "" {
 		d.errorf(v, "%s %s; %s", describe(v.n), problem, help)
@@ -713,15 +724,7 @@ func (d *decoder) rate(v value, lo, hi int64, help string) (int64, bool) {
 
 // fmtRate writes a rate in the largest decimal unit that divides it.
 func fmtRate(n int64) string {
-	for _, u := range []struct {
-		name string
-		rate int64
-	}{{"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}} {
-		if n >= u.rate && n%u.rate == 0 {
-			return strconv.FormatInt(n/u.rate, 10) + u.name
-		}
-	}
-	return strconv.FormatInt(n, 10) + "bps"
+	return fmtUnits(n, []unit{{"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}}, "bps")
 }
 
 // probability reads a number in [0, 1] or a percentage such as "1%".

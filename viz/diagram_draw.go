@@ -15,7 +15,7 @@ import (
 type dSegStyle struct {
 	line, text color.RGBA
 	width      float64 // line width, points
-	legend     drawMsg
+	legend     msg
 }
 
 // rgb returns an opaque colour from 0xRRGGBB.
@@ -26,14 +26,14 @@ func dRGB(c uint32) color.RGBA {
 // The segment styles, after the Okabe–Ito palette (readable with colour
 // blindness), darkened for text on white.
 var (
-	dStyleData    = &dSegStyle{line: dRGB(0x0072B2), text: dRGB(0x005A8C), width: 1.2, legend: dmsgLegendData}
-	dStyleControl = &dSegStyle{line: dRGB(0x4A4A4A), text: dRGB(0x333333), width: 1.0, legend: dmsgLegendControl}
-	dStyleRetrans = &dSegStyle{line: dRGB(0xD55E00), text: dRGB(0xB34700), width: 1.5, legend: dmsgLegendRetrans}
-	dStyleDupACK  = &dSegStyle{line: dRGB(0xCC79A7), text: dRGB(0xA3457C), width: 1.2, legend: dmsgLegendDupACK}
-	dStyleWindow  = &dSegStyle{line: dRGB(0xE69F00), text: dRGB(0xA86E00), width: 1.3, legend: dmsgLegendWindow}
-	dStyleUpdate  = &dSegStyle{line: dRGB(0x009E73), text: dRGB(0x007556), width: 1.3, legend: dmsgLegendUpdate}
-	dStyleKeep    = &dSegStyle{line: dRGB(0x8E5DB5), text: dRGB(0x6C3F94), width: 1.3, legend: dmsgLegendKeep}
-	dStyleRST     = &dSegStyle{line: dRGB(0x9E1B32), text: dRGB(0x9E1B32), width: 1.4, legend: dmsgLegendRST}
+	dStyleData    = &dSegStyle{line: dRGB(0x0072B2), text: dRGB(0x005A8C), width: 1.2, legend: msgLegendData}
+	dStyleControl = &dSegStyle{line: dRGB(0x4A4A4A), text: dRGB(0x333333), width: 1.0, legend: msgLegendControl}
+	dStyleRetrans = &dSegStyle{line: dRGB(0xD55E00), text: dRGB(0xB34700), width: 1.5, legend: msgLegendRetrans}
+	dStyleDupACK  = &dSegStyle{line: dRGB(0xCC79A7), text: dRGB(0xA3457C), width: 1.2, legend: msgLegendDupACK}
+	dStyleWindow  = &dSegStyle{line: dRGB(0xE69F00), text: dRGB(0xA86E00), width: 1.3, legend: msgLegendWindow}
+	dStyleUpdate  = &dSegStyle{line: dRGB(0x009E73), text: dRGB(0x007556), width: 1.3, legend: msgLegendUpdate}
+	dStyleKeep    = &dSegStyle{line: dRGB(0x8E5DB5), text: dRGB(0x6C3F94), width: 1.3, legend: msgLegendKeep}
+	dStyleRST     = &dSegStyle{line: dRGB(0x9E1B32), text: dRGB(0x9E1B32), width: 1.4, legend: msgLegendRST}
 	// The order of the legend.
 	dSegStyles = []*dSegStyle{dStyleData, dStyleControl, dStyleRetrans, dStyleDupACK, dStyleWindow, dStyleUpdate, dStyleKeep, dStyleRST}
 )
@@ -73,15 +73,15 @@ func dTimerColor(t trace.Timer) color.RGBA {
 func dTimerName(t trace.Timer, cat *catalog) string {
 	switch t {
 	case trace.TimerRetransmission:
-		return dmsgTimerRetransmission.str(cat)
+		return cat.str(msgTimerRetransmission)
 	case trace.TimerPersist:
-		return dmsgTimerPersist.str(cat)
+		return cat.str(msgTimerPersist)
 	case trace.TimerKeepalive:
-		return dmsgTimerKeepalive.str(cat)
+		return cat.str(msgTimerKeepalive)
 	case trace.TimerDelayedACK:
-		return dmsgTimerDelayedACK.str(cat)
+		return cat.str(msgTimerDelayedACK)
 	case trace.TimerTimeWait:
-		return dmsgTimerTimeWait.str(cat)
+		return cat.str(msgTimerTimeWait)
 	}
 	return t.String()
 }
@@ -382,7 +382,7 @@ func (d *diagram) drawTimelines(p dPainter) {
 	idle := drawFace(dfsIdle)
 	for _, g := range d.gaps {
 		mid := (g.y0 + g.y1) / 2
-		p.textMid(idle, dcolIdle, (d.x[0]+d.x[1])/2, mid, dAlignCenter, dmsgIdle.sprintf(d.cat, dIdleText(g.t1.Sub(g.t0))))
+		p.textMid(idle, dcolIdle, (d.x[0]+d.x[1])/2, mid, dAlignCenter, d.cat.sprintf(msgIdle, dIdleText(g.t1.Sub(g.t0))))
 	}
 }
 
@@ -655,17 +655,17 @@ func (d *diagram) legend() []dLegendItem {
 	var items []dLegendItem
 	for _, s := range dSegStyles {
 		if used[s] {
-			items = append(items, dLegendItem{style: s, text: s.legend.str(d.cat)})
+			items = append(items, dLegendItem{style: s, text: d.cat.str(s.legend)})
 		}
 	}
 	if drops {
-		items = append(items, dLegendItem{drop: true, text: dmsgLegendDropped.str(d.cat)})
+		items = append(items, dLegendItem{drop: true, text: d.cat.str(msgLegendDropped)})
 	}
 	if len(d.brackets) > 0 {
-		items = append(items, dLegendItem{timer: true, text: dmsgTimer.str(d.cat)})
+		items = append(items, dLegendItem{timer: true, text: d.cat.str(msgTimer)})
 		for _, b := range d.brackets {
 			if b.end == dTimerFired {
-				items = append(items, dLegendItem{fired: true, text: dmsgFired.str(d.cat)})
+				items = append(items, dLegendItem{fired: true, text: d.cat.str(msgFired)})
 				break
 			}
 		}
@@ -706,7 +706,7 @@ func (d *diagram) drawFoot(p dPainter) {
 	f := drawFace(dfsLegend)
 	y := d.yFoot
 	if d.omitted > 0 {
-		p.textMid(drawFace(dfsIdle), dcolIdle, (d.x[0]+d.x[1])/2, y+6, dAlignCenter, dmsgMoreSegments.sprintf(d.cat, d.omitted))
+		p.textMid(drawFace(dfsIdle), dcolIdle, (d.x[0]+d.x[1])/2, y+6, dAlignCenter, d.cat.sprintf(msgMoreSegments, d.omitted))
 		y += 18
 	}
 	y += 8

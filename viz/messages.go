@@ -159,8 +159,7 @@ const (
 	msgSumAborts         // section heading: aborted connections
 	msgSumAbort          // %d: connection number, %s: why
 
-	// The drawings (WriteDiagram) and plots. Until they take these from
-	// here, diagram_messages.go holds the same phrases (dmsgX is msgX).
+	// The drawings (WriteDiagram) and plots.
 	msgIdle                // %s: the idle time cut out of a diagram ("7180 s")
 	msgMoreSegments        // %d: segments left out of a diagram past its limit
 	msgFired               // legend: a timer that fired

@@ -92,25 +92,25 @@ func WriteSeqPlot(w io.Writer, format string, records []trace.Record, node strin
 			wnd = append(wnd, plotPoint{r.T.Seconds(), float64(e)})
 		}
 	}
-	p := c.newPlot(dmsgPlotSeqTitle.sprintf(c.cat, c.node, c.peer), dmsgPlotSeq.str(c.cat))
+	p := c.newPlot(c.cat.sprintf(msgPlotSeqTitle, c.node, c.peer), c.cat.str(msgPlotSeq))
 	lo, hi := c.window()
 	data, retrans = clipBars(data, lo, hi), clipBars(retrans, lo, hi)
 	ack, wnd = ack.clip(lo, hi).hold(hi), wnd.clip(lo, hi).hold(hi)
 	if len(wnd) > 0 {
-		c.addStep(p, wnd, plotYellow, 1.6, nil, dmsgPlotRcvWindow.str(c.cat))
+		c.addStep(p, wnd, plotYellow, 1.6, nil, c.cat.str(msgPlotRcvWindow))
 	}
 	if len(ack) > 0 {
-		c.addStep(p, ack, plotGreen, 1.4, nil, dmsgPlotACK.str(c.cat))
+		c.addStep(p, ack, plotGreen, 1.4, nil, c.cat.str(msgPlotACK))
 	}
 	if len(data) > 0 {
 		bars := &seqBars{bars: decimateBars(data), color: plotBlue, width: 1.2}
 		p.Add(bars)
-		c.legend(dmsgPlotData.str(c.cat), bars)
+		c.legend(c.cat.str(msgPlotData), bars)
 	}
 	if len(retrans) > 0 {
 		bars := &seqBars{bars: decimateBars(retrans), color: plotRed, width: 1.8}
 		p.Add(bars)
-		c.legend(dmsgPlotRetrans.str(c.cat), bars)
+		c.legend(c.cat.str(msgPlotRetrans), bars)
 	}
 	return c.write(w, format, p)
 }
@@ -186,13 +186,13 @@ func WriteWindowPlot(w io.Writer, format string, records []trace.Record, node st
 	if len(sndWnd) > 0 {
 		peerWin = sndWnd
 	}
-	p := c.newPlot(dmsgPlotWindowTitle.sprintf(c.cat, c.node), dmsgPlotBytes.str(c.cat))
+	p := c.newPlot(c.cat.sprintf(msgPlotWindowTitle, c.node), c.cat.str(msgPlotBytes))
 	lo, hi := c.window()
 	if s := peerWin.clip(lo, hi).hold(hi); len(s) > 0 {
-		c.addStep(p, s, plotYellow, 2.6, nil, dmsgPlotPeerWindow.str(c.cat))
+		c.addStep(p, s, plotYellow, 2.6, nil, c.cat.str(msgPlotPeerWindow))
 	}
 	if s := rcvBuf.clip(lo, hi).hold(hi); len(s) > 0 {
-		c.addStep(p, s, plotPurple, 1.2, nil, dmsgPlotRcvBuffer.sprintf(c.cat, c.peer))
+		c.addStep(p, s, plotPurple, 1.2, nil, c.cat.sprintf(msgPlotRcvBuffer, c.peer))
 	}
 	legend := true
 	for i, s := range ssthresh {
@@ -202,16 +202,16 @@ func WriteWindowPlot(w io.Writer, format string, records []trace.Record, node st
 		if len(s) > 0 {
 			name := ""
 			if legend {
-				name, legend = dmsgPlotSsthresh.str(c.cat), false
+				name, legend = c.cat.str(msgPlotSsthresh), false
 			}
 			c.addStep(p, s, plotRed, 1.4, []vg.Length{5, 3}, name)
 		}
 	}
 	if s := cwnd.clip(lo, hi).hold(hi); len(s) > 0 {
-		c.addStep(p, s, plotBlue, 1.6, nil, dmsgPlotCwnd.str(c.cat))
+		c.addStep(p, s, plotBlue, 1.6, nil, c.cat.str(msgPlotCwnd))
 	}
 	if s := flight.clip(lo, hi).hold(hi); len(s) > 0 {
-		c.addStep(p, s, plotGreen, 1.1, nil, dmsgPlotInFlight.str(c.cat))
+		c.addStep(p, s, plotGreen, 1.1, nil, c.cat.str(msgPlotInFlight))
 	}
 	return c.write(w, format, p)
 }
@@ -335,7 +335,7 @@ func (c *plotConn) newPlot(title, yLabel string) *plot.Plot {
 	if c.opt.Title != "" {
 		c.title = c.opt.Title
 	}
-	p.X.Label.Text = dmsgPlotTime.str(c.cat)
+	p.X.Label.Text = c.cat.str(msgPlotTime)
 	p.Y.Label.Text = yLabel
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
 		ax.Label.TextStyle.Font = f(9.5)
