@@ -99,6 +99,10 @@ const (
 	helpQuickACKs  = `quick_acks is a number of ACKs 0..100`
 	helpKeepalive  = `keepalive is true, false, or a mapping {idle: 2h, interval: 75s, probes: 9}`
 	helpKeepTime   = `a keepalive time is a duration from 1ms to 168h such as "75s"`
+	helpTimestamps = `timestamps is true or false (RFC 7323 timestamps option)`
+	helpSACK       = `sack is true or false (RFC 2018 SACK-permitted and SACK blocks)`
+	helpSynLinear  = `syn_linear_timeouts is how many SYN retransmissions go one initial RTO apart before doubling, 0..100 (Linux's tcp_syn_linear_timeouts)`
+	helpGarbage    = `garbage_byte is true (the probe carries one old byte, as BSD) or false (no data, RFC 1122's SHOULD)`
 	helpKeepProbes = `probes is the number of unanswered probes before the connection is dropped, 1..100`
 	helpUserTO     = `user_timeout is a duration from 1ms to 168h such as "30s", or off`
 	helpReader     = `reader is a mapping such as {bytes: 1KiB, every: 100ms}, {rate: 10KB/s} or {pauses: [{from: 1s, to: 5s}]}`
@@ -140,7 +144,8 @@ var (
 	linksKeys    = keys("client_to_server", "server_to_client")
 	endpointKeys = keys("addr", "port", "isn", "mss", "send_buffer", "recv_buffer", "window_scaling",
 		"rto_initial", "rto_min", "rto_max", "syn_retries", "retries", "msl", "nodelay", "initial_window", "send", "writes", "close",
-		"profile", "delayed_ack", "quick_acks", "keepalive", "user_timeout", "reader")
+		"profile", "delayed_ack", "quick_acks", "keepalive", "user_timeout", "reader",
+		"timestamps", "sack", "syn_linear_timeouts")
 	clientKeys = append(keys("connect_at", "reconnect"), append(slices.Clone(endpointKeys),
 		key{name: "reply", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send"})...)
 	serverKeys = append(slices.Clone(endpointKeys), key{name: "reply"},
@@ -149,7 +154,7 @@ var (
 	writeKeys  = keys("at", "bytes")
 	dropKeys   = keys("from", "segment", "data_segment", "seq", "flags", "nth", "between", "times")
 	outageKeys = keys("from", "to", "direction")
-	keepKeys   = keys("idle", "interval", "probes")
+	keepKeys   = keys("idle", "interval", "probes", "garbage_byte")
 	readerKeys = keys("bytes", "every", "rate", "pauses")
 	pauseKeys  = keys("from", "to")
 	eventKeys  = keys("at", "crash", "reboot")
@@ -558,6 +563,21 @@ func (d *decoder) endpoint(v value, name string, end runEnd, profile string) (En
 			c.UserTimeout = t
 		}
 	}
+	for _, b := range []struct {
+		key, help string
+		p         *bool
+	}{{"timestamps", helpTimestamps, &c.Timestamps}, {"sack", helpSACK, &c.SACK}} {
+		if x := f[b.key]; x.present() {
+			if v, ok := d.boolean(x, b.help); ok {
+				*b.p = v
+			}
+		}
+	}
+	if x := f["syn_linear_timeouts"]; x.present() {
+		if n, ok := d.integer(x, 0, maxRetries, helpSynLinear); ok {
+			c.SynLinearTimeouts = int(n)
+		}
+	}
 	d.keepalive(f["keepalive"], c)
 	ep.App = d.app(f, name, end)
 	ep.App.Reader = d.reader(f["reader"], end)
@@ -624,6 +644,11 @@ func (d *decoder) keepalive(v value, c *tcp.Config) {
 	if x := f["probes"]; x.present() {
 		if n, ok := d.integer(x, 1, 100, helpKeepProbes); ok {
 			c.KeepaliveProbes = int(n)
+		}
+	}
+	if x := f["garbage_byte"]; x.present() {
+		if b, ok := d.boolean(x, helpGarbage); ok {
+			c.KeepaliveGarbageByte = b
 		}
 	}
 }

@@ -127,8 +127,11 @@ client:
   initial_window: 10
   delayed_ack: 100ms
   quick_acks: 2
-  keepalive: {idle: 10s, interval: 2s, probes: 4}
+  keepalive: {idle: 10s, interval: 2s, probes: 4, garbage_byte: true}
   user_timeout: 30s
+  timestamps: true
+  sack: true
+  syn_linear_timeouts: 2
   reader: {bytes: 1KiB, every: 50ms, pauses: [{from: 4s, to: 6s}, {from: 1s, to: 2s}]}
   connect_at: 1s
   send: 1MB
@@ -190,6 +193,7 @@ events:
 		SynRetries: 0, Retries: 3, MSL: 30 * time.Second, NoDelay: true, InitialWindow: 10,
 		DelayedACK: 100 * time.Millisecond, QuickACKs: 2, Keepalive: true, KeepaliveIdle: 10 * time.Second,
 		KeepaliveInterval: 2 * time.Second, KeepaliveProbes: 4, UserTimeout: 30 * time.Second, IW1AfterSYNRetransmits: 1,
+		KeepaliveGarbageByte: true, Timestamps: true, SACK: true, SynLinearTimeouts: 2,
 	}, c.TCP)
 	assert.Equal(t, App{
 		ConnectAt: time.Second, Send: 1_000_000,
