@@ -110,6 +110,7 @@ type Conn struct {
 	persistAt      sim.Time // when the next zero-window probe goes; sim.Never when off
 	persistBackoff int      // doublings of the probe interval
 	probesOut      int      // zero-window probes sent since the last ACK
+	persistN       int      // zero-window probes sent in this stall, for their ordinals
 	probing        bool     // the segment being sent is a probe
 	probeN         int32    // its ordinal, for the trace
 	persistSince   sim.Time // when the first probe of this zero-window spell went; sim.Never otherwise

@@ -13,12 +13,18 @@ import (
 // the next byte of new data, or, with ProbeOldSeq, a zero-length segment
 // with SEQ = SND.UNA−1 as Linux sends it. Unanswered probes count against
 // Retries, as Linux's tcp_probe_timer counts them against tcp_retries2.
+//
+// The same timer is the sender's silly-window override (RFC 1122 §4.2.3.4,
+// RFC 9293 §3.8.6.2.1 (4)): when the window is open but too small for the
+// send rules, with nothing in flight no ACK will come to change that, so
+// when the timer fires the data that fits goes anyway (as Linux's
+// tcp_probe_timer → tcp_write_wakeup sends what the window allows).
 
-// needPersist reports whether the connection is stalled on a zero window:
-// something to send, the peer's window closed, nothing in flight to bring an
-// ACK that would reopen it.
+// needPersist reports whether the connection is stalled: something to
+// send, nothing in flight to bring an ACK, and output sent nothing (the
+// window is closed, or too small to use).
 func (c *Conn) needPersist() bool {
-	if !c.state.canSendData() || c.sndWnd != 0 || c.sndNxt != c.sndUna {
+	if !c.state.canSendData() || c.sndNxt != c.sndUna {
 		return false
 	}
 	return c.sndNxt.LessThan(c.sndEnd) || c.finQueued && c.sndNxt == c.sndEnd
@@ -35,6 +41,7 @@ func (c *Conn) updatePersist(now sim.Time) {
 	}
 	if !c.needPersist() {
 		c.persistSince = sim.Never
+		c.persistN = 0
 	}
 }
 
@@ -64,8 +71,24 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 	if c.persistSince == sim.Never {
 		c.persistSince = now
 	}
+	if c.sndWnd > 0 {
+		// The silly-window override: send what the window allows.
+		limit := c.sndWndLimit()
+		if c.sndNxt.LessThan(limit) && c.sndNxt.LessThan(c.sndEnd) {
+			n := min(c.sndNxt.Size(limit), c.sndNxt.Size(c.sndEnd), c.sndMSS)
+			flags := wire.ACK
+			if c.sndNxt.Add(n) == c.sndEnd {
+				flags |= wire.PSH
+			}
+			c.send(now, emit, c.sndNxt, n, flags, 0)
+		}
+		c.persistBackoff = 0
+		c.persistSince = sim.Never
+		return
+	}
 	c.probesOut++
-	c.probeN = int32(c.probesOut)
+	c.persistN++
+	c.probeN = int32(c.persistN)
 	c.persistBackoff++
 	if c.h.cfg.ProbeOldSeq {
 		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelZeroWindowProbe)

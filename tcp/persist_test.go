@@ -171,9 +171,9 @@ func TestPersist_AnsweredProbesNeverAbort(t *testing.T) {
 			// whether counted from the probe (BSD) or the answer (Linux's
 			// tcp_ack_probe).
 			times := []int64{1150, 3150, 7150, 15_150, 31_150, 63_150, 123_150, 183_150, 243_150, 303_150, 363_150, 423_150}
-			for _, at := range times {
+			for i, at := range times {
 				h.expectNothing(ms(at - 1))
-				h.expect(ms(at), tt.probe(1))
+				h.expect(ms(at), tt.probe(int32(i+1))) // numbered through the stall
 				h.send(ms(at), probeAnswer)
 				h.expectNothing(ms(at))
 			}
@@ -207,7 +207,7 @@ func TestPersist_ProbeAnswersAreNotDuplicateACKs(t *testing.T) {
 	h.expectNothing(ms(3149))
 	assert.Equal(t, 0, h.conn.dupAcks)
 	assert.False(t, h.conn.inRecovery)
-	h.expect(ms(3150), rfcProbe(1))
+	h.expect(ms(3150), rfcProbe(2))
 }
 
 func TestPersist_WindowUpdateAfterProbeBytesTaken(t *testing.T) {
@@ -217,7 +217,7 @@ func TestPersist_WindowUpdateAfterProbeBytesTaken(t *testing.T) {
 	// moves to 202 and probing goes on from there, on the same backoff.
 	h.send(ms(1150), seg{seq: 301, ack: 202, flags: ack, zeroWin: true})
 	h.expectNothing(ms(3149))
-	h.expect(ms(3150), seg{seq: 202, ack: 301, flags: ack, len: 1, labels: trace.LabelZeroWindowProbe, n: 1})
+	h.expect(ms(3150), seg{seq: 202, ack: 301, flags: ack, len: 1, labels: trace.LabelZeroWindowProbe, n: 2})
 	// It takes that byte too, and its window opens: the rest, [203, 401),
 	// 198 bytes, goes (the accepted bytes are not sent again). It is new
 	// data: no label.
@@ -284,4 +284,25 @@ func TestPersist_LinuxProfileGivesUpWithoutRST(t *testing.T) {
 	h.expectNothing(ms(967_900)) // tcp_write_err: nothing on the wire
 	assert.Equal(t, StateClosed, h.conn.State())
 	assert.ErrorIs(t, h.conn.Err(), ErrTimedOut)
+}
+
+// RFC 1122 §4.2.3.4 / RFC 9293 §3.8.6.2.1 (4): the window is open but too
+// small for the sender's silly-window rules and nothing is in flight, so no
+// ACK will come: when the override timer (the persist timer, one RTO)
+// fires, the data that fits goes.
+func TestPersist_SillyWindowOverride(t *testing.T) {
+	h := newEstablished(t)
+	h.write(ms(100), 2920)
+	h.expect(ms(100),
+		seg{seq: 101, ack: 301, flags: ack, len: 1460},
+		seg{seq: 1561, ack: 301, flags: psh, len: 1460})
+	// Everything is acknowledged, but the window has shrunk to 500 bytes
+	// (below half the largest window offered, 65535): nothing may go.
+	h.write(ms(140), 1000)
+	h.send(ms(150), seg{seq: 301, ack: 3021, flags: ack, win: 500})
+	h.expectNothing(ms(1149))
+	// One RTO later (1 s) the 500 bytes that fit go anyway.
+	h.expect(ms(1150), seg{seq: 3021, ack: 301, flags: ack, len: 500})
+	h.send(ms(1200), seg{seq: 301, ack: 3521, flags: ack, win: 65535})
+	h.expect(ms(1200), seg{seq: 3521, ack: 301, flags: psh, len: 500})
 }

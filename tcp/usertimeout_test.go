@@ -132,7 +132,7 @@ func TestUserTimeout_ZeroWindowProbingLinux(t *testing.T) {
 	// timeout has passed: abort instead, although every probe is answered.
 	h.expect(ms(1150), oldSeqProbe(1))
 	h.send(ms(1150), probeAnswer)
-	h.expect(ms(3150), oldSeqProbe(1))
+	h.expect(ms(3150), oldSeqProbe(2))
 	h.send(ms(3150), probeAnswer)
 	expectUserTimeoutAbort(t, h, 7150)
 }
