@@ -46,6 +46,7 @@ type Link struct {
 	rng            *rand.Rand
 	tr             trace.Sink
 	deliver        func(now sim.Time, p *trace.Packet)
+	refuse         func(now sim.Time) string // see SetRefuse
 
 	ser         serializer
 	flights     flights
@@ -269,12 +270,27 @@ func (l *Link) armArrival() {
 func (l *Link) onArrival(now sim.Time) {
 	for l.flights.len() > 0 && l.flights.nextAt() <= now {
 		l.flights.pop(&l.out)
+		if l.refuse != nil {
+			if reason := l.refuse(now); reason != "" {
+				// The receiver is not there to take it (a crashed host):
+				// the packet is lost at the far end, not delivered.
+				l.stats.Dropped.Receiver.add(l.out.Seg.IPLen())
+				l.emit(now, trace.KindDrop, &l.out, reason)
+				continue
+			}
+		}
 		l.stats.Delivered.add(l.out.Seg.IPLen())
 		l.emit(now, trace.KindDeliver, &l.out, "")
 		l.deliver(now, &l.out)
 	}
 	l.armArrival()
 }
+
+// SetRefuse installs a check made when a packet arrives: a non-empty reason
+// means the receiving end cannot take packets now (its host is down), and
+// the packet is recorded as dropped with that reason instead of delivered.
+// The link knows nothing of hosts: the caller decides. nil removes it.
+func (l *Link) SetRefuse(refuse func(now sim.Time) string) { l.refuse = refuse }
 
 // emit writes a packet record.
 func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, reason string) {

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -302,4 +303,43 @@ func TestRuleSeesSendTimeAndPacket(t *testing.T) {
 	h.send(ms(3), full(1))
 	h.send(ms(4), full(2))
 	assert.Equal(t, []delivery{{ms(3), 1}, {ms(4), 2}}, seen)
+}
+
+// A receiver that refuses on arrival (a crashed host) turns the delivery
+// into a drop with its reason, and deliver is not called.
+func TestRefuseOnArrival(t *testing.T) {
+	e := sim.NewEngine(1000)
+	var recs []trace.Record
+	delivered := 0
+	l := New("a", "b", Config{Delay: 10 * time.Millisecond}, e, sim.NewRand(1, "x"), trace.SinkFunc(func(r *trace.Record) { recs = append(recs, *r) }),
+		func(sim.Time, *trace.Packet) { delivered++ })
+	down := true
+	l.SetRefuse(func(sim.Time) string {
+		if down {
+			return "b crashed"
+		}
+		return ""
+	})
+	p := trace.Packet{ID: 1}
+	l.Send(0, &p)
+	if err := e.Run(sim.Never); err != nil {
+		t.Fatal(err)
+	}
+	down = false
+	p.ID = 2
+	l.Send(e.Now(), &p)
+	if err := e.Run(sim.Never); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, r := range recs {
+		kinds = append(kinds, r.Kind.String()+":"+r.Reason)
+	}
+	want := []string{"send:", "drop:b crashed", "send:", "deliver:"}
+	if strings.Join(kinds, " ") != strings.Join(want, " ") || delivered != 1 {
+		t.Fatalf("records %v, delivered %d; want %v and 1", kinds, delivered, want)
+	}
+	if st := l.Stats(); st.Dropped.Receiver.Packets != 1 || st.Delivered.Packets != 1 {
+		t.Fatalf("stats %+v", st)
+	}
 }

@@ -18,12 +18,13 @@ type Drops struct {
 	RandomLoss Count // random loss ("random loss")
 	MTU        Count // larger than the MTU ("exceeds MTU (…)")
 	QueueFull  Count // the queue was full ("queue full")
+	Receiver   Count // the receiving end refused it on arrival (see Link.SetRefuse)
 }
 
 // Total returns the sum over all reasons.
 func (d Drops) Total() Count {
 	var t Count
-	for _, c := range [...]Count{d.LinkDown, d.Rule, d.RandomLoss, d.MTU, d.QueueFull} {
+	for _, c := range [...]Count{d.LinkDown, d.Rule, d.RandomLoss, d.MTU, d.QueueFull, d.Receiver} {
 		t.Packets += c.Packets
 		t.Bytes += c.Bytes
 	}

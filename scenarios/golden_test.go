@@ -111,3 +111,46 @@ func firstDiff(want, got []byte) string {
 	}
 	return ""
 }
+
+// TestBuiltins_PacketRecordContract checks docs/trace-format.md's promise:
+// every packet id has one send, then at most one deliver or drop, not
+// before it; records come in time order.
+func TestBuiltins_PacketRecordContract(t *testing.T) {
+	for _, info := range List() {
+		if bigScenarios[info.Name] {
+			continue
+		}
+		s, err := Load(info.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := map[uint64]bool{}
+		ended := map[uint64]trace.Kind{}
+		var last trace.Record
+		check := trace.SinkFunc(func(r *trace.Record) {
+			if r.T < last.T {
+				t.Errorf("%s: record at %v after one at %v", info.Name, r.T, last.T)
+			}
+			last = *r
+			id := r.Pkt.ID
+			switch r.Kind {
+			case trace.KindSend:
+				if sent[id] {
+					t.Errorf("%s: packet %d sent twice", info.Name, id)
+				}
+				sent[id] = true
+			case trace.KindDeliver, trace.KindDrop:
+				if !sent[id] {
+					t.Errorf("%s: packet %d %v before it was sent", info.Name, id, r.Kind)
+				}
+				if k, done := ended[id]; done {
+					t.Errorf("%s: packet %d has both %v and %v", info.Name, id, k, r.Kind)
+				}
+				ended[id] = r.Kind
+			}
+		})
+		if _, err := Run(s, check); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -72,16 +72,15 @@ func (r *runner) reroute(now sim.Time) {
 
 // node is one host with its link out, its poll timer and its application.
 type node struct {
-	r       *runner
-	ep      *Endpoint
-	host    *tcp.Host
-	out     *link.Link
-	timer   sim.Timer
-	emit    func(p *trace.Packet)
-	app     app
-	down    bool // crashed: drops what arrives, sends nothing
-	boots   int  // how many times the host has rebooted
-	dropRec trace.Record
+	r     *runner
+	ep    *Endpoint
+	host  *tcp.Host
+	out   *link.Link
+	timer sim.Timer
+	emit  func(p *trace.Packet)
+	app   app
+	down  bool // crashed: drops what arrives, sends nothing
+	boots int  // how many times the host has rebooted
 }
 
 func (r *runner) start() {
@@ -96,10 +95,14 @@ func (r *runner) start() {
 	r.server.init(r, &s.Server)
 	r.client.out = link.New("client", "server", s.ClientToServer, r.e, sim.NewRand(s.Seed, "link/client→server"), r.tr, r.server.deliver)
 	r.server.out = link.New("server", "client", s.ServerToClient, r.e, sim.NewRand(s.Seed, "link/server→client"), r.tr, r.client.deliver)
+	r.client.out.SetRefuse(r.server.refuse)
+	r.server.out.SetRefuse(r.client.refuse)
 
 	if s.Backup != nil {
 		r.backupC2S = link.New("client", "server", s.Backup.ClientToServer, r.e, sim.NewRand(s.Seed, "link/backup/client→server"), r.tr, r.server.deliver)
 		r.backupS2C = link.New("server", "client", s.Backup.ServerToClient, r.e, sim.NewRand(s.Seed, "link/backup/server→client"), r.tr, r.client.deliver)
+		r.backupC2S.SetRefuse(r.server.refuse)
+		r.backupS2C.SetRefuse(r.client.refuse)
 	}
 
 	r.server.host.Listen(0, s.Server.Port)
@@ -161,23 +164,19 @@ func (n *node) newHost() {
 	n.host.Notify = n.notify
 }
 
-// deliver hands an arriving packet to the host; a crashed host drops it.
+// deliver hands an arriving packet to the host.
 func (n *node) deliver(now sim.Time, p *trace.Packet) {
-	if n.down {
-		n.dropRec = trace.Record{T: now, Kind: trace.KindDrop, Node: n.peerName(), Peer: n.ep.Name, Conn: p.Conn, Pkt: *p,
-			Reason: n.ep.Name + " crashed"}
-		n.r.tr.Record(&n.dropRec)
-		return
-	}
 	n.host.Input(now, p)
 	n.poll(now)
 }
 
-func (n *node) peerName() string {
-	if n.ep.Name == "client" {
-		return "server"
+// refuse is the check the links into this node make on arrival: a crashed
+// host takes nothing, so the packet is dropped there.
+func (n *node) refuse(sim.Time) string {
+	if n.down {
+		return n.ep.Name + " crashed"
 	}
-	return "client"
+	return ""
 }
 
 // crash silences the host: its connections are frozen and it answers nothing.
