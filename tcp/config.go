@@ -113,6 +113,13 @@ type Config struct {
 	UserTimeout      time.Duration
 	UserTimeoutLinux bool
 
+	// LinuxWindowSelection offers receive windows as Linux's
+	// __tcp_select_window does (0 once less than a segment and less than
+	// half the buffer is free; whole segments without window scaling)
+	// instead of RFC 9293 §3.8.6.2.2's rule (the right edge moves in steps
+	// of at least min(buffer/2, Eff.snd.MSS)).
+	LinuxWindowSelection bool
+
 	// RTOMinOnVariance applies RTOMin to the variance term instead of the
 	// whole timeout: RTO = SRTT + max(4·RTTVAR, RTOMin), as Linux's
 	// tcp_set_rto does (a 50 ms path gets 250 ms, not 200 ms).

@@ -321,10 +321,31 @@ func (c *Conn) rcvWindow() uint32 {
 	}
 	// RFC 9293 §3.8.6.2.2: the step is min(RCV.BUFF/2, Eff.snd.MSS).
 	step := min(bufSize/2, c.sndMSS)
+	if c.h.cfg.LinuxWindowSelection {
+		return max(c.linuxWindow(free, bufSize), offered)
+	}
 	if free-offered >= step || free == min(bufSize, maxWnd) {
 		return free
 	}
 	return offered
+}
+
+// linuxWindow is the window Linux's __tcp_select_window offers for free
+// bytes of a buffer of bufSize: 0 when less than half the buffer and less
+// than one segment is free; with window scaling the free space itself,
+// without it a whole number of segments (the peer's segment size as seen).
+func (c *Conn) linuxWindow(free, bufSize uint32) uint32 {
+	mss := c.rcvMSS
+	if mss == 0 {
+		mss = c.sndMSS
+	}
+	if free < bufSize/2 && free < mss {
+		return 0
+	}
+	if c.rcvWscale > 0 || mss == 0 {
+		return free
+	}
+	return free / mss * mss
 }
 
 // flightSize returns the bytes sent and not yet acknowledged (RFC 5681's FlightSize).

@@ -50,6 +50,7 @@ func Profile(name string) (Config, error) {
 		c.KeepaliveRST = true                // tcp_keepalive_timer: tcp_send_active_reset
 		c.UserTimeoutLinux = true            // TCP_USER_TIMEOUT as tcp(7) describes it
 		c.RTOMinOnVariance = true            // tcp_set_rto: srtt + max(mdev, rto_min)
+		c.LinuxWindowSelection = true        // __tcp_select_window
 		c.SynLinearTimeouts = 4              // tcp_syn_linear_timeouts (Linux ≥ 6.5)
 		c.IW1AfterSYNRetransmits = 2         // tcp_init_transfer: total_retrans > 1
 		c.RetriesByTime = true               // retransmits_timed_out

@@ -95,6 +95,7 @@ func TestProfile_Linux(t *testing.T) {
 		UserTimeout:            0,
 		UserTimeoutLinux:       true, // tcp(7) TCP_USER_TIMEOUT
 		RTOMinOnVariance:       true, // tcp_set_rto: srtt + max(mdev, rto_min)
+		LinuxWindowSelection:   true, // __tcp_select_window
 		SynLinearTimeouts:      4,    // tcp_syn_linear_timeouts
 		Timestamps:             true, // tcp_timestamps
 		SACK:                   true, // tcp_sack

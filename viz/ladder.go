@@ -574,10 +574,13 @@ func (l *Ladder) appendLabel(b []byte, r *trace.Record, short bool) []byte {
 }
 
 // appendOptions appends the segment's options in wire.Options.String's
-// order and words, with SACK edges relative when Relative.
+// order and words, with SACK edges relative when Relative. Timestamps,
+// which ride on every segment once negotiated, show as "TS" on a SYN only:
+// their values are in the trace and the pcap, and would crowd the line.
 func (l *Ladder) appendOptions(b []byte, r *trace.Record) []byte {
 	o := &r.Pkt.Seg.Opt
-	if o.MSS == 0 && !o.SACKPermitted && !o.HasTimestamp && !o.HasWScale && o.NumSACK == 0 {
+	syn := r.Pkt.Seg.Flags.Has(wire.SYN)
+	if o.MSS == 0 && !o.SACKPermitted && !(o.HasTimestamp && syn) && !o.HasWScale && o.NumSACK == 0 {
 		return b
 	}
 	b = append(b, " <"...)
@@ -595,11 +598,8 @@ func (l *Ladder) appendOptions(b []byte, r *trace.Record) []byte {
 	if o.SACKPermitted {
 		b = append(sep(b), "sackOK"...)
 	}
-	if o.HasTimestamp {
-		b = append(sep(b), "TS val "...)
-		b = strconv.AppendUint(b, uint64(o.TSVal), 10)
-		b = append(b, " ecr "...)
-		b = strconv.AppendUint(b, uint64(o.TSEcr), 10)
+	if o.HasTimestamp && syn {
+		b = append(sep(b), "TS"...)
 	}
 	if o.HasWScale {
 		b = append(sep(b), "wscale "...)
