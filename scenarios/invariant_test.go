@@ -14,12 +14,21 @@ import (
 
 // sweepScenario is a transfer over a lossy, jittery, reordering path.
 func sweepScenario(seed uint64, loss float64, reorder bool, send, reply int64) *Scenario {
+	return sweepScenarioProfile("rfc", seed, loss, reorder, send, reply)
+}
+
+// sweepScenarioProfile is sweepScenario with the given behaviour profile.
+func sweepScenarioProfile(profile string, seed uint64, loss float64, reorder bool, send, reply int64) *Scenario {
 	lc := link.Config{Delay: 20 * time.Millisecond, Bandwidth: 10e6, QueuePackets: 50, MTU: 1500, Loss: loss}
 	if reorder {
 		lc.Jitter, lc.Reorder = 15*time.Millisecond, true
 	}
-	cfg := tcp.DefaultConfig()
+	cfg, err := tcp.Profile(profile)
+	if err != nil {
+		panic(err)
+	}
 	cfg.Retries = 100 // at 30 % loss a long run of losses must not end the test
+	cfg.RetriesByTime = false
 	cfg.SynRetries = 100
 	cfg.RTOMax = 10 * time.Second
 	return &Scenario{
@@ -70,32 +79,34 @@ func TestInvariant_EveryByteDeliveredOnceInOrder(t *testing.T) {
 	if testing.Short() {
 		seeds = 3
 	}
-	for _, loss := range losses {
-		for _, reorder := range []bool{false, true} {
-			for seed := uint64(1); seed <= uint64(seeds); seed++ {
-				name := fmt.Sprintf("loss=%g/reorder=%v/seed=%d", loss, reorder, seed)
-				t.Run(name, func(t *testing.T) {
-					send := int64(20_000 + 3_000*int64(seed))
-					reply := int64(5_000 * (seed % 3))
-					s := sweepScenario(seed, loss, reorder, send, reply)
-					c := newStreamCheck()
-					res, err := Run(s, c)
-					if err != nil {
-						t.Fatalf("run: %v", err)
-					}
-					if len(c.aborts) > 0 {
-						t.Fatalf("aborted: %v", c.aborts)
-					}
-					if c.read["server"] != send || c.written["client"] != send {
-						t.Fatalf("client wrote %d, server read %d, want %d", c.written["client"], c.read["server"], send)
-					}
-					if c.read["client"] != reply || c.written["server"] != reply {
-						t.Fatalf("server wrote %d, client read %d, want %d", c.written["server"], c.read["client"], reply)
-					}
-					if c.final["client"] != "CLOSED" || c.final["server"] != "CLOSED" {
-						t.Fatalf("final states client %s server %s (ended %v: %s)", c.final["client"], c.final["server"], res.End, res.Reason)
-					}
-				})
+	for _, profile := range tcp.Profiles {
+		for _, loss := range losses {
+			for _, reorder := range []bool{false, true} {
+				for seed := uint64(1); seed <= uint64(seeds); seed++ {
+					name := fmt.Sprintf("%s/loss=%g/reorder=%v/seed=%d", profile, loss, reorder, seed)
+					t.Run(name, func(t *testing.T) {
+						send := int64(20_000 + 30_000*int64(seed))
+						reply := int64(5_000 * (seed % 3))
+						s := sweepScenarioProfile(profile, seed, loss, reorder, send, reply)
+						c := newStreamCheck()
+						res, err := Run(s, c)
+						if err != nil {
+							t.Fatalf("run: %v", err)
+						}
+						if len(c.aborts) > 0 {
+							t.Fatalf("aborted: %v", c.aborts)
+						}
+						if c.read["server"] != send || c.written["client"] != send {
+							t.Fatalf("client wrote %d, server read %d, want %d", c.written["client"], c.read["server"], send)
+						}
+						if c.read["client"] != reply || c.written["server"] != reply {
+							t.Fatalf("server wrote %d, client read %d, want %d", c.written["server"], c.read["client"], reply)
+						}
+						if c.final["client"] != "CLOSED" || c.final["server"] != "CLOSED" {
+							t.Fatalf("final states client %s server %s (ended %v: %s)", c.final["client"], c.final["server"], res.End, res.Reason)
+						}
+					})
+				}
 			}
 		}
 	}

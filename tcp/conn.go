@@ -138,6 +138,12 @@ type Conn struct {
 	recover        wire.Seq // RFC 6582's "recover": highest sequence sent when recovery began
 	// fastRetransmit asks output to resend the segment at SND.UNA now.
 	fastRetransmit bool
+	// With SACK (sack.go): what the peer has SACKed beyond SND.UNA, whether
+	// output should resend the next hole, and how far holes have been
+	// resent in this recovery.
+	sacked     reassembly
+	sackRexmit bool
+	rexmitNxt  wire.Seq
 
 	// ACK generation.
 	ackNow      bool     // an ACK must go out at the next output

@@ -311,6 +311,7 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	}
 	old := ack.LessThan(c.sndUna)
 	windowChanged := false
+	c.takeSACK(seg)
 	c.probesOut = 0 // any acceptable ACK answers the window probes (Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale

@@ -32,6 +32,12 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 			c.retransmitFirst(now, emit)
 		}
 	}
+	if c.sackRexmit {
+		c.sackRexmit = false
+		if c.inRecovery {
+			c.retransmitNextHole(now, emit)
+		}
+	}
 	if c.state.canSendData() {
 		for c.sendNext(now, emit) {
 		}
@@ -73,6 +79,7 @@ func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
 		flags |= wire.PSH // as when first sent: the segment emptied the queue
 	}
 	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission)
+	c.rexmitNxt = wire.Max(c.rexmitNxt, seq.Add(n))
 }
 
 // sendNext sends the next segment at SND.NXT if the windows and the sender's
@@ -96,11 +103,21 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 		}
 		return false
 	}
+	retransmission := c.sndNxt.LessThan(c.sndMax)
+	if retransmission && c.sackOK {
+		// Going back over sent data (after an RTO): skip what the peer
+		// has SACKed, and stop each segment at the next SACKed block.
+		if end, sacked := c.sackedRange(c.sndNxt); sacked {
+			c.sndNxt = end
+			return true
+		} else if next := end; c.sndNxt.LessThan(next) {
+			avail = min(avail, c.sndNxt.Size(next))
+		}
+	}
 	n := min(avail, c.sndMSS, usable)
 	if n == 0 {
 		return false
 	}
-	retransmission := c.sndNxt.LessThan(c.sndMax)
 	if n < c.sndMSS && !retransmission {
 		switch {
 		case n == avail:
@@ -118,7 +135,7 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 		}
 	}
 	flags := wire.ACK
-	if n == avail {
+	if c.sndNxt.Add(n) == c.sndEnd {
 		flags |= wire.PSH // the segment empties the send queue
 		if c.finQueued && usable > n {
 			flags |= wire.FIN

@@ -57,6 +57,18 @@ func (r *reassembly) pull(rcvNxt wire.Seq) (wire.Seq, uint32) {
 	return rcvNxt, n
 }
 
+// dropBelow forgets what lies before seq.
+func (r *reassembly) dropBelow(seq wire.Seq) {
+	i := 0
+	for i < len(r.blocks) && r.blocks[i].Right.LessThanEq(seq) {
+		i++
+	}
+	r.blocks = r.blocks[:copy(r.blocks, r.blocks[i:])]
+	if len(r.blocks) > 0 && r.blocks[0].Left.LessThan(seq) {
+		r.blocks[0].Left = seq
+	}
+}
+
 // bytes returns how many out-of-order bytes are held.
 func (r *reassembly) bytes() uint32 {
 	var n uint32

@@ -15,6 +15,7 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	// Did the ACK free send-buffer space (not just cover our SYN or FIN)?
 	dataAcked := c.dataUna().LessThan(wire.Min(ack, c.sndEnd))
 	c.sndUna = ack
+	c.trimSACKed()
 	if c.sndNxt.LessThan(ack) {
 		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
 	}
@@ -32,8 +33,12 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 		} else {
 			// RFC 6582 §3.2 (3): a partial acknowledgment: the next hole is
 			// lost too; resend it, deflate by what was acknowledged, add back
-			// one SMSS.
-			c.fastRetransmit = true
+			// one SMSS. With SACK the holes not yet resent go one per ACK.
+			if c.sackOK {
+				c.sackRexmit = true
+			} else {
+				c.fastRetransmit = true
+			}
 			if c.cwnd > acked {
 				c.cwnd -= acked
 			} else {
@@ -70,6 +75,7 @@ func (c *Conn) onDupACK(now sim.Time) {
 	c.dupAcks++
 	if c.inRecovery {
 		c.cwnd += c.sndMSS // (4): each further duplicate inflates the window
+		c.sackRexmit = c.sackOK
 		return
 	}
 	if c.dupAcks != dupThresh {
@@ -86,6 +92,7 @@ func (c *Conn) onDupACK(now sim.Time) {
 	c.inRecovery = true
 	c.partialACKSeen = false
 	c.fastRetransmit = true
+	c.rexmitNxt = c.sndUna
 }
 
 // retryLimit says whether the timeout at now is one too many, and why.
@@ -245,6 +252,7 @@ func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
 	c.dupAcks = 0
 	c.recover = c.sndMax // RFC 6582 §3.2 (5)
 	c.fastRetransmit = false
+	c.sackRexmit = false
 	// (5.4): retransmit the earliest unacknowledged segment; everything after
 	// it goes again as the window allows (SND.NXT rewinds to SND.UNA).
 	c.sndNxt = c.sndUna
