@@ -57,7 +57,7 @@ func sampleRecords() []Record {
 	deliver := syn
 	deliver.T, deliver.Kind = ms(50), KindDeliver
 	deliver.Pkt.Labels = LabelRetransmission | LabelFastRetransmission | LabelZeroWindow |
-		LabelZeroWindowProbe | LabelKeepalive | LabelKeepaliveACK | LabelOutOfOrder | LabelDelayedACK
+		LabelZeroWindowProbe | LabelKeepalive | LabelKeepaliveACK | LabelDelayedACK
 	deliver.Pkt.N = -2
 	return []Record{
 		{T: 0, Kind: KindRun, Name: "lost-segment", Value: 42},
@@ -142,7 +142,7 @@ func TestAppendJSON_EveryKindIsValidJSONWithItsFields(t *testing.T) {
 			{"options", map[string]any{"mss": num("1460"), "wscale": num("7"), "sack_permitted": true,
 				"tsval": num("4294967295"), "tsecr": num("0")}},
 			{"labels", []any{"retransmission", "fast-retransmission", "zero-window", "zero-window-probe",
-				"keepalive", "keepalive-ack", "out-of-order", "delayed-ack"}},
+				"keepalive", "keepalive-ack", "delayed-ack"}},
 			{"n", num("-2")}},
 		{{"t_ns", num("50000000")}, {"event", "state"}, {"node", "server"}, {"conn", num("1")},
 			{"from", "LISTEN"}, {"to", "SYN-RECEIVED"}},

@@ -61,12 +61,11 @@ const (
 	LabelWindowUpdate                         // "window-update": sent to announce a larger window
 	LabelKeepalive                            // "keepalive": a keepalive probe (N is its ordinal)
 	LabelKeepaliveACK                         // "keepalive-ack": the answer to a keepalive probe
-	LabelOutOfOrder                           // "out-of-order": delivered beyond a gap (receiver view)
 	LabelDelayedACK                           // "delayed-ack": an ACK sent when the delayed-ACK timer fired
 )
 
 var labelNames = [...]string{"retransmission", "fast-retransmission", "dup-ack", "zero-window",
-	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "out-of-order", "delayed-ack"}
+	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "delayed-ack"}
 
 // Has reports whether all of m are set.
 func (l Label) Has(m Label) bool { return l&m == m }

@@ -47,7 +47,7 @@ func TestTimer_Names(t *testing.T) {
 
 func TestLabel_Names(t *testing.T) {
 	want := []string{"retransmission", "fast-retransmission", "dup-ack", "zero-window", "zero-window-probe",
-		"window-update", "keepalive", "keepalive-ack", "out-of-order", "delayed-ack"}
+		"window-update", "keepalive", "keepalive-ack", "delayed-ack"}
 	var all Label
 	for i, name := range want {
 		l := Label(1) << i

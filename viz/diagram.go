@@ -515,9 +515,6 @@ func (d *diagram) tags(p *trace.Packet) (sender, receiver string) {
 	if lb.Has(trace.LabelDelayedACK) {
 		parts = append(parts, d.cat.str(msgDelayedACK))
 	}
-	if lb.Has(trace.LabelOutOfOrder) {
-		receiver = d.cat.str(msgOutOfOrder)
-	}
 	return strings.Join(parts, ", "), receiver
 }
 

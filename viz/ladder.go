@@ -656,9 +656,6 @@ func (l *Ladder) labelPhrases(ps []string, p *trace.Packet) []string {
 	if lb.Has(trace.LabelKeepaliveACK) {
 		add(msgKeepaliveACK, false)
 	}
-	if lb.Has(trace.LabelOutOfOrder) {
-		add(msgOutOfOrder, false)
-	}
 	if lb.Has(trace.LabelDelayedACK) {
 		add(msgDelayedACK, false)
 	}

@@ -350,7 +350,6 @@ func (c *catalog) labelPhrases(ps []string, p *trace.Packet) []string {
 		{trace.LabelWindowUpdate, msgWindowUpdate, false},
 		{trace.LabelKeepalive, msgKeepalive, true},
 		{trace.LabelKeepaliveACK, msgKeepaliveACK, false},
-		{trace.LabelOutOfOrder, msgOutOfOrder, false},
 		{trace.LabelDelayedACK, msgDelayedACK, false},
 	} {
 		if lb.Has(l.label) {

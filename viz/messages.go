@@ -116,7 +116,6 @@ const (
 	msgKeepalive          // a keepalive probe without an ordinal
 	msgKeepaliveN         // %d: the probe's ordinal
 	msgKeepaliveACK       // the answer to a keepalive probe
-	msgOutOfOrder         // arrived beyond a gap
 	msgDelayedACK         // sent when the delayed-ACK timer fired
 
 	msgDropped         // %s: why (the link's or host's drop reason)
@@ -232,7 +231,6 @@ var english = catalog{
 	msgKeepalive:          "keepalive probe",
 	msgKeepaliveN:         "keepalive probe #%d",
 	msgKeepaliveACK:       "keepalive reply",
-	msgOutOfOrder:         "out of order",
 	msgDelayedACK:         "delayed ACK",
 
 	msgDropped:         "dropped: %s",

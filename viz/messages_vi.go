@@ -26,7 +26,6 @@ var vietnamese = catalog{
 	msgKeepalive:          "thăm dò keepalive",
 	msgKeepaliveN:         "thăm dò keepalive #%d",
 	msgKeepaliveACK:       "trả lời keepalive",
-	msgOutOfOrder:         "sai thứ tự",
 	msgDelayedACK:         "ACK trì hoãn",
 
 	msgDropped:         "bị loại bỏ: %s",

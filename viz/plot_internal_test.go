@@ -153,7 +153,7 @@ func TestDiagramFontCoverage(t *testing.T) {
 	}
 	for _, m := range []msg{msgTime, msgRetransmission, msgFastRetransmission, msgDupACK, msgDupACKN,
 		msgZeroWindow, msgZeroWindowProbe, msgWindowUpdate, msgKeepalive, msgKeepaliveN, msgKeepaliveACK,
-		msgOutOfOrder, msgDelayedACK, msgDropped, msgAborted, msgHostCrash, msgHostReboot, msgLinkDown,
+		msgDelayedACK, msgDropped, msgAborted, msgHostCrash, msgHostReboot, msgLinkDown,
 		msgLinkUp, msgInFlightAtEnd} {
 		for _, c := range catalogues {
 			check("catalogue "+string(c.lang), c.c[m])
