@@ -81,5 +81,6 @@ func ExampleSummary() {
 	//   segments dropped               0             0
 	//   app bytes written              0             0
 	//   app bytes read                 0             0
+	//   last data read at              -             -
 	//   final state          ESTABLISHED   ESTABLISHED
 }

@@ -157,6 +157,11 @@ const (
 	msgSumDropReasons    // section heading: drops per node and reason
 	msgSumAborts         // section heading: aborted connections
 	msgSumAbort          // %d: connection number, %s: why
+	msgSumLastRead       // row: when each application last read data
+	msgSumEnded          // %s: why the run ended (one of the msgEnd… phrases)
+	msgEndFinished       // the run ended because nothing was left to happen
+	msgEndTimeLimit      // the run reached its time limit
+	msgEndBudget         // the run used up its event budget
 
 	// The drawings (WriteDiagram) and plots.
 	msgIdle                // %s: the idle time cut out of a diagram ("7180 s")
@@ -272,6 +277,11 @@ var english = catalog{
 	msgSumDropReasons:    "dropped segments, by reason",
 	msgSumAborts:         "aborted connections",
 	msgSumAbort:          "conn %d: %s",
+	msgSumLastRead:       "last data read at",
+	msgSumEnded:          "the run ended: %s",
+	msgEndFinished:       "nothing was left to happen",
+	msgEndTimeLimit:      "it reached its time limit (duration)",
+	msgEndBudget:         "it used up its event budget",
 
 	msgIdle:                "… %s idle …",
 	msgMoreSegments:        "… %d more segments not drawn: choose a time window (From, To)",

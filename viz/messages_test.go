@@ -36,6 +36,7 @@ var sampleArgs = map[msg][]any{
 	msgSumTitle:          {"1.000 s"},
 	msgSumFinalStateConn: {uint32(2)},
 	msgSumAbort:          {uint32(2), "reset"},
+	msgSumEnded:          {"x"},
 	msgReasonMTU:         {1500, 1400},
 	msgIdle:              {"7180 s"},
 	msgMoreSegments:      {12},

@@ -67,6 +67,11 @@ var vietnamese = catalog{
 	msgSumDropReasons:    "phân đoạn bị loại bỏ, theo lý do",
 	msgSumAborts:         "kết nối bị hủy",
 	msgSumAbort:          "kết nối %d: %s",
+	msgSumLastRead:       "lần đọc dữ liệu cuối lúc",
+	msgSumEnded:          "mô phỏng kết thúc: %s",
+	msgEndFinished:       "không còn sự kiện nào",
+	msgEndTimeLimit:      "đã hết thời gian mô phỏng (duration)",
+	msgEndBudget:         "đã dùng hết ngân sách sự kiện",
 
 	msgIdle:                "… %s nhàn rỗi …",
 	msgMoreSegments:        "… còn %d phân đoạn không được vẽ: hãy chọn khoảng thời gian (From, To)",

@@ -34,6 +34,8 @@ type NodeStats struct {
 
 	AppWritten int64 // bytes the applications wrote (app "write" records)
 	AppRead    int64 // bytes the applications read (app "read" records)
+	// LastRead is when the application last read data; 0 if it never did.
+	LastRead sim.Time
 
 	Conns []ConnStats // the node's connections by number
 }
@@ -60,6 +62,8 @@ type Summary struct {
 	index map[string]int
 	end   sim.Time
 	ended bool
+	// endReason is the end record's reason ("finished", "time limit reached", …).
+	endReason string
 }
 
 type nodeCount struct {
@@ -104,6 +108,7 @@ func (s *Summary) Record(r *trace.Record) {
 	switch r.Kind {
 	case trace.KindEnd:
 		s.ended = true
+		s.endReason = r.Reason
 	case trace.KindNode:
 		s.node(r.Node)
 	case trace.KindSend:
@@ -128,7 +133,9 @@ func (s *Summary) Record(r *trace.Record) {
 		case "write":
 			s.node(r.Node).AppWritten += r.Value
 		case "read":
-			s.node(r.Node).AppRead += r.Value
+			n := s.node(r.Node)
+			n.AppRead += r.Value
+			n.LastRead = r.T
 		}
 	case trace.KindState:
 		s.node(r.Node).conn(r.Conn).State = r.To
@@ -174,6 +181,12 @@ func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 	m := lang.catalog()
 	b := m.appendf(nil, msgSumTitle, string(appendSeconds(nil, st.End, false)))
 	b = append(b, '\n')
+	if why, ok := map[string]msg{"finished": msgEndFinished, "time limit reached": msgEndTimeLimit,
+		"event budget exhausted": msgEndBudget}[s.endReason]; ok {
+		b = append(b, "  "...)
+		b = m.appendf(b, msgSumEnded, m.str(why))
+		b = append(b, '\n')
+	}
 	if len(st.Nodes) == 0 {
 		_, err := w.Write(b)
 		return err
@@ -203,6 +216,12 @@ func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 	add(m.str(msgSumDropped), num(func(n *NodeStats) int64 { return n.Dropped }))
 	add(m.str(msgSumWritten), num(func(n *NodeStats) int64 { return n.AppWritten }))
 	add(m.str(msgSumRead), num(func(n *NodeStats) int64 { return n.AppRead }))
+	add(m.str(msgSumLastRead), func(n *NodeStats) string {
+		if n.AppRead == 0 {
+			return "-"
+		}
+		return string(appendSeconds(nil, n.LastRead, false))
+	})
 
 	// One final-state row, or one per connection number when any node had
 	// more than one connection.

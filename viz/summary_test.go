@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"reflect"
 	"testing"
+	"time"
 
+	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 )
 
@@ -45,6 +47,7 @@ func TestSummaryStats(t *testing.T) {
 				Dropped:  1,
 				Drops:    []DropCount{{Reason: "random loss", Count: 1}},
 				AppRead:  5840,
+				LastRead: 1250 * sim.Time(time.Millisecond),
 				Conns:    []ConnStats{{Conn: 1, State: "CLOSED"}},
 			},
 		},
