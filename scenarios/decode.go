@@ -1024,7 +1024,7 @@ func (d *decoder) dropRule(v value, end runEnd) (from string, rule link.Rule, ok
 	if !ok {
 		return "", rule, false
 	}
-	rule.Desc = from + " " + strings.Join(desc, " ")
+	rule.Desc = strings.Join(desc, " ") // whose packets it drops is the link's side, in every record
 	switch times {
 	case 1:
 	case 0:

@@ -67,7 +67,7 @@ drop:
 		EventBudget: 50_000_000,
 		ClientToServer: func() link.Config {
 			c := wantLink
-			c.Rules = []link.Rule{{Desc: "client data_segment 3", Times: 1}}
+			c.Rules = []link.Rule{{Desc: "data_segment 3", Times: 1}}
 			return c
 		}(),
 		ServerToClient: wantLink,
@@ -176,12 +176,12 @@ events:
 		Outages: []link.Outage{{From: sim.At(2 * time.Second), To: sim.At(5 * time.Second)}, {From: sim.At(10 * time.Second), To: sim.At(11 * time.Second)}},
 	}, func() link.Config { c := sc.ServerToClient; c.Rules = nil; return c }())
 	assert.Equal(t, []link.Rule{
-		{Desc: "client flags FIN,ACK, times always", Times: 0},
-		{Desc: "client segment 5 between [1s, 1m30s)", Times: 1},
+		{Desc: "flags FIN,ACK, times always", Times: 0},
+		{Desc: "segment 5 between [1s, 1m30s)", Times: 1},
 	}, withoutMatch(t, sc.ClientToServer.Rules))
 	assert.Equal(t, []link.Rule{
-		{Desc: "server flags SYN,ACK nth 1", Times: 1},
-		{Desc: "server seq 0, times 3", Times: 3},
+		{Desc: "flags SYN,ACK nth 1", Times: 1},
+		{Desc: "seq 0, times 3", Times: 3},
 	}, withoutMatch(t, sc.ServerToClient.Rules))
 
 	c := sc.Client

@@ -70,7 +70,7 @@ func TestDataSegment_DropsOnlyTheFirstTransmission(t *testing.T) {
 	assert.Equal(t, "", l.offer(ms(100), ack()))
 	assert.Equal(t, "", l.offer(ms(100), data(1)))
 	assert.Equal(t, "", l.offer(ms(100), data(2)))
-	assert.Equal(t, "client data_segment 3", l.offer(ms(100), data(3)))
+	assert.Equal(t, "data_segment 3", l.offer(ms(100), data(3)))
 	assert.Equal(t, "", l.offer(ms(100), data(4)))
 	assert.Equal(t, "", l.offer(ms(300), data(3)), "the retransmission gets through: times defaults to 1")
 	assert.Equal(t, "", l.offer(ms(300), data(5)))
@@ -83,9 +83,9 @@ func TestDataSegment_RetransmissionsOfEarlierSegmentsDoNotCount(t *testing.T) {
 	l.offer(ms(100), data(2))
 	assert.Equal(t, "", l.offer(ms(1100), data(1)), "a retransmission of segment 1 is not the 3rd distinct segment")
 	assert.Equal(t, "", l.offer(ms(1100), data(2)))
-	assert.Equal(t, "client data_segment 3, times always", l.offer(ms(1200), data(3)))
-	assert.Equal(t, "client data_segment 3, times always", l.offer(ms(2200), data(3)))
-	assert.Equal(t, "client data_segment 3, times always", l.offer(ms(4200), data(3)))
+	assert.Equal(t, "data_segment 3, times always", l.offer(ms(1200), data(3)))
+	assert.Equal(t, "data_segment 3, times always", l.offer(ms(2200), data(3)))
+	assert.Equal(t, "data_segment 3, times always", l.offer(ms(4200), data(3)))
 	assert.Equal(t, "", l.offer(ms(4300), data(4)))
 }
 
@@ -93,10 +93,10 @@ func TestDataSegment_Times2DropsTheFirstRetransmissionToo(t *testing.T) {
 	l := newRuleLink(t, `drop: [{from: client, data_segment: 2, times: 2}]`)
 	l.offer(0, syn())
 	l.offer(ms(100), data(1))
-	assert.Equal(t, "client data_segment 2, times 2", l.offer(ms(100), data(2)))
+	assert.Equal(t, "data_segment 2, times 2", l.offer(ms(100), data(2)))
 	assert.Equal(t, "", l.offer(ms(100), data(3)))
 	assert.Equal(t, "", l.offer(ms(150), ack()), "pure ACKs never match")
-	assert.Equal(t, "client data_segment 2, times 2", l.offer(ms(400), data(2)), "first retransmission")
+	assert.Equal(t, "data_segment 2, times 2", l.offer(ms(400), data(2)), "first retransmission")
 	assert.Equal(t, "", l.offer(ms(1400), data(2)), "second retransmission")
 }
 
@@ -113,7 +113,7 @@ func TestFlagsNth(t *testing.T) {
 	l := newRuleLink(t, `drop: [{from: client, flags: SYN, nth: 2}]`)
 	assert.Equal(t, "", l.offer(0, syn()))
 	assert.Equal(t, "", l.offer(ms(10), ack()))
-	assert.Equal(t, "client flags SYN nth 2", l.offer(ms(1000), syn()))
+	assert.Equal(t, "flags SYN nth 2", l.offer(ms(1000), syn()))
 	assert.Equal(t, "", l.offer(ms(3000), syn()))
 }
 
@@ -124,8 +124,8 @@ func TestFlagsExactSet(t *testing.T) {
 	fp := fin(1)
 	fp.Flags |= wire.PSH
 	assert.Equal(t, "", l.offer(0, fp), "FIN,PSH,ACK is not exactly FIN,ACK")
-	assert.Equal(t, "client flags FIN,ACK, times always", l.offer(0, fin(1)))
-	assert.Equal(t, "client flags FIN,ACK, times always", l.offer(0, fin(1)))
+	assert.Equal(t, "flags FIN,ACK, times always", l.offer(0, fin(1)))
+	assert.Equal(t, "flags FIN,ACK, times always", l.offer(0, fin(1)))
 }
 
 func TestSegmentCountsPacketsAnotherRuleDrops(t *testing.T) {
@@ -136,9 +136,9 @@ drop:
   - {from: client, data_segment: 1}
 `)
 	assert.Equal(t, "", l.offer(0, syn()))
-	assert.Equal(t, "client segment 2", l.offer(ms(100), ack()))
-	assert.Equal(t, "client segment 3", l.offer(ms(100), data(1)), "the 3rd segment, counting the dropped 2nd; rule 3 matched too but rule 2 came first")
-	assert.Equal(t, "client data_segment 1", l.offer(ms(400), data(1)), "rule 3 still has its drop: the retransmission of data segment 1")
+	assert.Equal(t, "segment 2", l.offer(ms(100), ack()))
+	assert.Equal(t, "segment 3", l.offer(ms(100), data(1)), "the 3rd segment, counting the dropped 2nd; rule 3 matched too but rule 2 came first")
+	assert.Equal(t, "data_segment 1", l.offer(ms(400), data(1)), "rule 3 still has its drop: the retransmission of data segment 1")
 	assert.Equal(t, "", l.offer(ms(1400), data(1)))
 }
 
@@ -149,16 +149,16 @@ func TestConjunctionCountsEveryPacket(t *testing.T) {
 	assert.Equal(t, "", l.offer(0, syn()))
 	assert.Equal(t, "", l.offer(0, ack()))
 	assert.Equal(t, "", l.offer(0, data(1)))
-	assert.Equal(t, "client segment 4 flags ACK", l.offer(0, ack()))
+	assert.Equal(t, "segment 4 flags ACK", l.offer(0, ack()))
 	assert.Equal(t, "", l.offer(0, ack()))
 }
 
 func TestSeqAndBetween(t *testing.T) {
 	l := newRuleLink(t, `drop: [{from: client, seq: 1101, between: [1s, 2s], times: always}]`)
 	assert.Equal(t, "", l.offer(ms(500), data(2)), "before the interval")
-	assert.Equal(t, "client seq 1101 between [1s, 2s), times always", l.offer(ms(1000), data(2)))
+	assert.Equal(t, "seq 1101 between [1s, 2s), times always", l.offer(ms(1000), data(2)))
 	assert.Equal(t, "", l.offer(ms(1500), wire.Segment{Seq: 1101, Flags: wire.ACK}), "an ACK carries seq 1101 but no sequence space")
-	assert.Equal(t, "client seq 1101 between [1s, 2s), times always", l.offer(ms(1999), data(2)))
+	assert.Equal(t, "seq 1101 between [1s, 2s), times always", l.offer(ms(1999), data(2)))
 	assert.Equal(t, "", l.offer(ms(2000), data(2)), "the interval is half-open")
 }
 

@@ -130,7 +130,7 @@ func TestDiagram_SVGContent(t *testing.T) {
 		"<svg", "</svg>", "client", "server",
 		"SYN\u00a0 SEQ=100 WIN=65535 MSS=1460",
 		"SYN,ACK\u00a0 SEQ=300 ACK=101 WIN=65535 MSS=1460",
-		"dropped: client data_segment 3", // the drop reason beside the ✗
+		"dropped: data_segment 3", // the drop reason beside the ✗
 		"#3</text>",                      // dup ACK #3, beside the server
 		"retransmission",                 // the fast retransmission, beside the client
 		"ESTABLISHED", "TIME-WAIT",       // state badges

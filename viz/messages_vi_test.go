@@ -56,7 +56,7 @@ func TestVietnameseGolden(t *testing.T) {
 			t.Errorf("line %d: timelines not in columns 14 and 70:\n%s", i+2, line)
 		}
 	}
-	for _, want := range []string{"thời gian", "ứng dụng: ghi 16384 byte", "bị loại bỏ: client", "ACK trùng lặp #3", "truyền lại nhanh"} {
+	for _, want := range []string{"thời gian", "ứng dụng: ghi 16384 byte", "bị loại bỏ: data_segment 3", "ACK trùng lặp #3", "truyền lại nhanh"} {
 		if !strings.Contains(ladder, want) {
 			t.Errorf("the ladder lacks %q", want)
 		}

@@ -58,7 +58,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.Uint64Var(&o.seed, "seed", 0, "override the scenario's random seed")
 	f.StringVar(&o.trace, "trace", "", "write the trace as JSON Lines to `FILE` (\"-\" for stdout, then nothing else goes there)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours, even on a terminal (NO_COLOR is honoured too)")
-	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does")
+	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does (the default when the scenario does not set both ISNs)")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
 	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
 	f.StringVar(&o.pcap, "pcap", "", "write a capture that Wireshark and tshark read to `FILE` (.pcap)")
@@ -72,7 +72,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.files.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
 	f.DurationVar(&o.files.from, "from", 0, "diagrams and plots start at this simulated time, such as 1.5s")
 	f.DurationVar(&o.files.to, "to", 0, "diagrams and plots end at this simulated time (default: the end of the run)")
-	f.StringVar(&o.files.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in diagrams (default: absolute when the scenario sets both ISNs)")
+	f.StringVar(&o.files.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in the ladder and diagrams (default: absolute when the scenario sets both ISNs, else relative)")
 	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml)")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder, summary and diagrams: en or vi")
 	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
@@ -102,8 +102,15 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 		}
 		o.standardNames(s.Name)
 	}
-	if o.files.seqNumbers == "relative" {
+	// Sequence numbers: --relative or --seq-numbers decide; otherwise, as in
+	// the diagrams, absolute when the scenario sets both ISNs (the textbook
+	// numbers) and relative when they are drawn at random (ten-digit
+	// numbers would crowd every line).
+	switch o.files.seqNumbers {
+	case "relative":
 		o.relative = true
+	case "":
+		o.relative = o.relative || !(s.Client.TCP.FixedISS && s.Server.TCP.FixedISS)
 	}
 	if o.seedSet {
 		s.Seed = o.seed
@@ -142,7 +149,11 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	}
 	out := bufio.NewWriterSize(human, 64<<10)
 	if o.trace != "-" {
-		fmt.Fprintf(out, "%s — %s\n\n", s.Name, s.Description)
+		if s.Description != "" {
+			fmt.Fprintf(out, "%s — %s\n\n", s.Name, s.Description)
+		} else {
+			fmt.Fprintf(out, "%s\n\n", s.Name)
+		}
 	}
 	var ladder *viz.Ladder
 	if o.ladder != "none" && !(o.trace == "-") {
