@@ -130,10 +130,10 @@ func TestDiagram_SVGContent(t *testing.T) {
 		"<svg", "</svg>", "client", "server",
 		"SYN\u00a0 SEQ=100 WIN=65535 MSS=1460",
 		"SYN,ACK\u00a0 SEQ=300 ACK=101 WIN=65535 MSS=1460",
-		"dropped: data_segment 3", // the drop reason beside the ✗
-		"#3</text>",                      // dup ACK #3, beside the server
-		"retransmission",                 // the fast retransmission, beside the client
-		"ESTABLISHED", "TIME-WAIT",       // state badges
+		"dropped: data_segment 3",  // the drop reason beside the ✗
+		"#3</text>",                // dup ACK #3, beside the server
+		"retransmission",           // the fast retransmission, beside the client
+		"ESTABLISHED", "TIME-WAIT", // state badges
 		"RTO",                                    // a timer bracket's name
 		"idle",                                   // the end of the run is cut
 		"'Liberation Sans',Arial,Helvetica,sans", // fonts fall back in browsers
