@@ -222,7 +222,8 @@ func (l *Ladder) Record(r *trace.Record) {
 		}
 		l.sideLine(r, "", l.msg.sprintf(msgState, from, r.To), colorCyan)
 	case trace.KindAbort:
-		l.sideLine(r, abortMark, l.msg.sprintf(msgAborted, l.msg.reason(r.Reason)), colorBoldRed)
+		// The reason goes in the note column, where a long one wraps.
+		l.sideLine(r, abortMark, l.msg.str(msgAbortedSide), colorBoldRed, l.msg.reason(r.Reason))
 	case trace.KindApp:
 		if l.visible(r) {
 			l.sideLine(r, "", l.appNote(r), "")
@@ -432,7 +433,8 @@ func (l *Ladder) inFlightDropLine(r *trace.Record) {
 
 // sideLine draws mark and text on the side of r's node: after the left
 // timeline or before the right one. Connections after the first are named.
-func (l *Ladder) sideLine(r *trace.Record, mark, text, color string) {
+// notes go in the note column, which wraps rather than cuts.
+func (l *Ladder) sideLine(r *trace.Record, mark, text, color string, notes ...string) {
 	if !l.take() {
 		return
 	}
@@ -458,8 +460,8 @@ func (l *Ladder) sideLine(r *trace.Record, mark, text, color string) {
 		l.line = appendRepeat(l.line, " ", pad)
 	}
 	l.line = append(l.line, bar...)
-	l.note = l.note[:0]
-	l.end("")
+	l.note = append(l.note[:0], notes...)
+	l.end(color)
 }
 
 // centreLine draws text centred between the timelines.

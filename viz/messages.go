@@ -123,6 +123,7 @@ const (
 	msgConn            // %d: connection number, %s: the note about it
 	msgState           // %s: old state, %s: new state
 	msgAborted         // %s: why
+	msgAbortedSide     // the same without the reason, which goes beside it
 	msgAppConnect      // application called connect
 	msgAppListen       // application called listen
 	msgAppWrite        // %d: bytes written
@@ -243,6 +244,7 @@ var english = catalog{
 	msgConn:            "[conn %d] %s",
 	msgState:           "%s → %s",
 	msgAborted:         "connection aborted: %s",
+	msgAbortedSide:     "connection aborted",
 	msgAppConnect:      "app: connect",
 	msgAppListen:       "app: listen",
 	msgAppWrite:        "app: write %d bytes",

@@ -33,6 +33,7 @@ var vietnamese = catalog{
 	msgConn:            "[kết nối %d] %s",
 	msgState:           "%s → %s",
 	msgAborted:         "kết nối bị hủy: %s",
+	msgAbortedSide:     "kết nối bị hủy",
 	msgAppConnect:      "ứng dụng: kết nối",
 	msgAppListen:       "ứng dụng: lắng nghe",
 	msgAppWrite:        "ứng dụng: ghi %d byte",
