@@ -73,8 +73,8 @@ func TestMermaidRenders(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string][]string{
 		"handshake.mmd":       {"0.000 s SYN SEQ=100 WIN=65535 MSS=1460", "SYN-RECEIVED"},
-		"lost-segment.mmd":    {"dropped: client data_segment 3", "dup ACK #1", "fast retransmission"},
-		"lost-segment.vi.mmd": {"bị loại bỏ: client data_segment 3", "ACK trùng lặp #1", "truyền lại nhanh"},
+		"lost-segment.mmd":    {"dropped: data_segment 3", "dup ACK #1", "fast retransmission"},
+		"lost-segment.vi.mmd": {"bị loại bỏ: data_segment 3", "ACK trùng lặp #1", "truyền lại nhanh"},
 	}
 	for name := range files {
 		b, err := os.ReadFile(filepath.Join("testdata", "text", name))

@@ -63,8 +63,8 @@ func TestPlantUMLRenders(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string][]string{
 		"handshake.puml":       {"0.000 s SYN SEQ=100 WIN=65535 MSS=1460", "SYN-RECEIVED"},
-		"lost-segment.puml":    {"dropped: client data_segment 3", "dup ACK #1", "fast retransmission"},
-		"lost-segment.vi.puml": {"bị loại bỏ: client data_segment 3", "ACK trùng lặp #1", "truyền lại nhanh"},
+		"lost-segment.puml":    {"dropped: data_segment 3", "dup ACK #1", "fast retransmission"},
+		"lost-segment.vi.puml": {"bị loại bỏ: data_segment 3", "ACK trùng lặp #1", "truyền lại nhanh"},
 	}
 	var paths []string
 	for name := range files {
