@@ -604,6 +604,12 @@ func (d *diagram) drawArrows(p dPainter) {
 			vx, vy := dx/l, dy/l
 			mid := (dCapHeight(drawFace(dfsNote))) / 2
 			x, y := a.x1+vx*9, a.y1+vy*9
+			if end := x + vx*rw; end > d.width-4 || end < 4 {
+				// Past the ✗ it would leave the page (a drop at the far
+				// timeline): end at the ✗ instead, below the line.
+				x, y = a.x1-vx*(9+rw), a.y1-vy*(9+rw)
+				mid = -(asc + desc)
+			}
 			if vx < 0 { // reads left to right: start at the far end
 				x, y = x+vx*rw, y+vy*rw
 				vx, vy = -vx, -vy
