@@ -557,26 +557,9 @@ func (d *decoder) duration(v value, lo, hi time.Duration, help string) (time.Dur
 	if !v.present() || d.missing(v, help) {
 		return 0, false
 	}
-	s, isString, ok := scalarText(v.n)
-	var dur time.Duration
-	var problem string
-	switch {
-	case !ok:
-		problem = "is not a duration"
-	case !isString:
-		if _, mag, p := wholeNumber(v.n); p == "" && mag == 0 {
-			break
-		}
-		problem = "has no unit; write " + strconv.Quote(s+"s") + " or " + strconv.Quote(s+"ms")
-		if _, isBool := v.n.(*ast.BoolNode); isBool {
-			problem = "is not a duration"
-		}
-	default:
-		var err error
-		if dur, err = ParseDuration(s); err != nil {
-			d.errorf(v, "%s; %s", err, help)
-			return 0, false
-		}
+	dur, problem, ok := withUnit(d, v, "duration", [2]string{"s", "ms"}, ParseDuration, help)
+	if !ok {
+		return 0, false
 	}
 	if problem == "" {
 		switch {
@@ -593,6 +576,33 @@ func (d *decoder) duration(v value, lo, hi time.Duration, help string) (time.Dur
 		return 0, false
 	}
 	return dur, true
+}
+
+// withUnit reads a scalar that needs a unit: a string parse understands,
+// or a bare 0. It returns the value and the problem with it (to report
+// with the bounds' problems), or false when it has reported one itself.
+// kind names the value in messages; units are two suffixes to suggest.
+func withUnit[T any](d *decoder, v value, kind string, units [2]string, parse func(string) (T, error), help string) (T, string, bool) {
+	var zero T
+	s, isString, ok := scalarText(v.n)
+	switch {
+	case !ok:
+		return zero, "is not a " + kind, true
+	case !isString:
+		if _, mag, p := wholeNumber(v.n); p == "" && mag == 0 {
+			return zero, "", true
+		}
+		if _, isBool := v.n.(*ast.BoolNode); isBool {
+			return zero, "is not a " + kind, true
+		}
+		return zero, "has no unit; write " + strconv.Quote(s+units[0]) + " or " + strconv.Quote(s+units[1]), true
+	}
+	x, err := parse(s)
+	if err != nil {
+		d.errorf(v, "%s; %s", err, help)
+		return zero, "", false
+	}
+	return x, "", true
 }
 
 // fmtDuration writes a duration the short way: "1s", "500ms", "168h".
@@ -691,26 +701,9 @@ func (d *decoder) rate(v value, lo, hi int64, help string) (int64, bool) {
 	if !v.present() || d.missing(v, help) {
 		return 0, false
 	}
-	s, isString, ok := scalarText(v.n)
-	var n int64
-	var problem string
-	switch {
-	case !ok:
-		problem = "is not a rate"
-	case !isString:
-		if _, mag, p := wholeNumber(v.n); p == "" && mag == 0 {
-			break
-		}
-		problem = "has no unit; write " + strconv.Quote(s+"Mbps") + " or " + strconv.Quote(s+"kbps")
-		if _, isBool := v.n.(*ast.BoolNode); isBool {
-			problem = "is not a rate"
-		}
-	default:
-		var err error
-		if n, err = ParseRate(s); err != nil {
-			d.errorf(v, "%s; %s", err, help)
-			return 0, false
-		}
+	n, problem, ok := withUnit(d, v, "rate", [2]string{"Mbps", "kbps"}, ParseRate, help)
+	if !ok {
+		return 0, false
 	}
 	if problem == "" && n != 0 {
 		problem = outOfRange(n, lo, hi, fmtRate)
