@@ -118,7 +118,7 @@ type dArrow struct {
 	dropped   bool
 	label     string // "PSH,ACK  SEQ=101 ACK=301 WIN=65535 LEN=1460"
 	tag       string // note beside the sender: "fast retransmission"
-	rtag      string // note beside the receiver: "out of order"
+	rtag      string // note beside the receiver: "still in flight at the end"
 	reason    string // drop reason
 	style     *dSegStyle
 
@@ -397,7 +397,7 @@ func (d *diagram) collect() {
 				iss = isn
 			}
 			a.label = dSegLabel(r, iss)
-			a.tag, a.rtag = d.tags(&r.Pkt)
+			a.tag = strings.Join(d.cat.labelPhrases(nil, &r.Pkt), ", ")
 			if end < 0 {
 				a.rtag = d.cat.str(msgInFlightAtEnd)
 			}
@@ -474,48 +474,6 @@ func (d *diagram) noteOf(i int) (dNote, bool) {
 		return dNote{rec: i, kind: dNoteInfo, text: text}, true
 	}
 	return dNote{}, false
-}
-
-// tags returns the notes for a segment beside its sender and its receiver.
-func (d *diagram) tags(p *trace.Packet) (sender, receiver string) {
-	var parts []string
-	lb := p.Labels
-	switch {
-	case lb.Has(trace.LabelFastRetransmission):
-		parts = append(parts, d.cat.str(msgFastRetransmission))
-	case lb.Has(trace.LabelRetransmission):
-		parts = append(parts, d.cat.str(msgRetransmission))
-	}
-	if lb.Has(trace.LabelDupACK) {
-		if p.N > 0 {
-			parts = append(parts, d.cat.sprintf(msgDupACKN, p.N))
-		} else {
-			parts = append(parts, d.cat.str(msgDupACK))
-		}
-	}
-	if lb.Has(trace.LabelZeroWindowProbe) {
-		parts = append(parts, d.cat.str(msgZeroWindowProbe))
-	}
-	if lb.Has(trace.LabelZeroWindow) {
-		parts = append(parts, d.cat.str(msgZeroWindow))
-	}
-	if lb.Has(trace.LabelWindowUpdate) {
-		parts = append(parts, d.cat.str(msgWindowUpdate))
-	}
-	if lb.Has(trace.LabelKeepalive) {
-		if p.N > 0 {
-			parts = append(parts, d.cat.sprintf(msgKeepaliveN, p.N))
-		} else {
-			parts = append(parts, d.cat.str(msgKeepalive))
-		}
-	}
-	if lb.Has(trace.LabelKeepaliveACK) {
-		parts = append(parts, d.cat.str(msgKeepaliveACK))
-	}
-	if lb.Has(trace.LabelDelayedACK) {
-		parts = append(parts, d.cat.str(msgDelayedACK))
-	}
-	return strings.Join(parts, ", "), receiver
 }
 
 // dSegLabel returns the text along a segment's arrow: its flags and

@@ -328,7 +328,7 @@ func (l *Ladder) sendLine(s, drop *trace.Record) {
 		l.isn[endpoint{s.Node, seg.Src}] = seg.Seq
 	}
 	l.label = l.appendLabel(l.label[:0], s, false)
-	l.note = l.labelPhrases(l.note[:0], &s.Pkt)
+	l.note = l.msg.labelPhrases(l.note[:0], &s.Pkt)
 	color := ""
 	switch lb := s.Pkt.Labels; {
 	case drop != nil:
@@ -617,51 +617,6 @@ func (l *Ladder) appendOptions(b []byte, r *trace.Record) []byte {
 		}
 	}
 	return append(b, '>')
-}
-
-// labelPhrases appends the phrases for p's labels to ps.
-func (l *Ladder) labelPhrases(ps []string, p *trace.Packet) []string {
-	lb := p.Labels
-	if lb == 0 {
-		return ps
-	}
-	add := func(m msg, ordinal bool) {
-		if ordinal && p.N > 0 {
-			// The form with the ordinal ("dup ACK #%d") follows the
-			// plain one in the catalogue.
-			ps = append(ps, l.msg.sprintf(m+1, p.N))
-			return
-		}
-		ps = append(ps, l.msg.str(m))
-	}
-	switch {
-	case lb.Has(trace.LabelFastRetransmission):
-		add(msgFastRetransmission, false)
-	case lb.Has(trace.LabelRetransmission):
-		add(msgRetransmission, false)
-	}
-	if lb.Has(trace.LabelDupACK) {
-		add(msgDupACK, true)
-	}
-	if lb.Has(trace.LabelZeroWindowProbe) {
-		add(msgZeroWindowProbe, true)
-	}
-	if lb.Has(trace.LabelZeroWindow) {
-		add(msgZeroWindow, false)
-	}
-	if lb.Has(trace.LabelWindowUpdate) {
-		add(msgWindowUpdate, false)
-	}
-	if lb.Has(trace.LabelKeepalive) {
-		add(msgKeepalive, true)
-	}
-	if lb.Has(trace.LabelKeepaliveACK) {
-		add(msgKeepaliveACK, false)
-	}
-	if lb.Has(trace.LabelDelayedACK) {
-		add(msgDelayedACK, false)
-	}
-	return ps
 }
 
 // appNote returns the side note for an application call.

@@ -322,43 +322,6 @@ func (c *catalog) conn(conn uint32, text string) string {
 	return text
 }
 
-// labelPhrases appends the phrases for p's labels to ps, as the ladder
-// writes them.
-func (c *catalog) labelPhrases(ps []string, p *trace.Packet) []string {
-	lb := p.Labels
-	add := func(m msg, ordinal bool) {
-		if ordinal && p.N > 0 {
-			ps = append(ps, c.sprintf(m+1, p.N)) // the ordinal form follows
-			return
-		}
-		ps = append(ps, c.str(m))
-	}
-	switch {
-	case lb.Has(trace.LabelFastRetransmission):
-		add(msgFastRetransmission, false)
-	case lb.Has(trace.LabelRetransmission):
-		add(msgRetransmission, false)
-	}
-	for _, l := range []struct {
-		label   trace.Label
-		m       msg
-		ordinal bool
-	}{
-		{trace.LabelDupACK, msgDupACK, true},
-		{trace.LabelZeroWindowProbe, msgZeroWindowProbe, false},
-		{trace.LabelZeroWindow, msgZeroWindow, false},
-		{trace.LabelWindowUpdate, msgWindowUpdate, false},
-		{trace.LabelKeepalive, msgKeepalive, true},
-		{trace.LabelKeepaliveACK, msgKeepaliveACK, false},
-		{trace.LabelDelayedACK, msgDelayedACK, false},
-	} {
-		if lb.Has(l.label) {
-			add(l.m, l.ordinal)
-		}
-	}
-	return ps
-}
-
 // hostNote returns the note for a host event.
 func (c *catalog) hostNote(r *trace.Record) string {
 	switch r.Reason {

@@ -3,6 +3,8 @@ package viz
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tcpsim/tcpsim/trace"
 )
 
 // Lang is a language of the outputs, named by its ISO 639-1 code. The zero
@@ -363,4 +365,41 @@ func (c *catalog) reason(reason string) string {
 		return c.sprintf(msgReasonMTU, size, mtu)
 	}
 	return reason
+}
+
+// labelPhrases appends the phrases for p's labels to ps: the words every
+// output (ladder, diagrams, text diagrams) puts beside a segment.
+func (c *catalog) labelPhrases(ps []string, p *trace.Packet) []string {
+	lb := p.Labels
+	add := func(m msg, ordinal bool) {
+		if ordinal && p.N > 0 {
+			ps = append(ps, c.sprintf(m+1, p.N)) // the ordinal form follows
+			return
+		}
+		ps = append(ps, c.str(m))
+	}
+	switch {
+	case lb.Has(trace.LabelFastRetransmission):
+		add(msgFastRetransmission, false)
+	case lb.Has(trace.LabelRetransmission):
+		add(msgRetransmission, false)
+	}
+	for _, l := range []struct {
+		label   trace.Label
+		m       msg
+		ordinal bool
+	}{
+		{trace.LabelDupACK, msgDupACK, true},
+		{trace.LabelZeroWindowProbe, msgZeroWindowProbe, true},
+		{trace.LabelZeroWindow, msgZeroWindow, false},
+		{trace.LabelWindowUpdate, msgWindowUpdate, false},
+		{trace.LabelKeepalive, msgKeepalive, true},
+		{trace.LabelKeepaliveACK, msgKeepaliveACK, false},
+		{trace.LabelDelayedACK, msgDelayedACK, false},
+	} {
+		if lb.Has(l.label) {
+			add(l.m, l.ordinal)
+		}
+	}
+	return ps
 }
