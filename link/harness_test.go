@@ -91,9 +91,9 @@ func render(r *trace.Record) string {
 	t := time.Duration(r.T)
 	switch r.Kind {
 	case trace.KindLink:
-		return fmt.Sprintf("%v link %s %s", t, r.Node, r.Reason)
+		return fmt.Sprintf("%v link %s %s", t, r.Node, r.Link)
 	case trace.KindDrop:
-		return fmt.Sprintf("%v drop #%d %s", t, r.Pkt.ID, r.Reason)
+		return fmt.Sprintf("%v drop #%d %s", t, r.Pkt.ID, r.Drop.Text(r.Peer))
 	default:
 		return fmt.Sprintf("%v %v #%d", t, r.Kind, r.Pkt.ID)
 	}

@@ -2,19 +2,10 @@ package link
 
 import (
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
-)
-
-// Drop reasons written in KindDrop records. A rule's drop reason is its
-// [Rule.Desc]; an MTU drop's is "exceeds MTU (N > M bytes)".
-const (
-	ReasonLinkDown   = "link down"
-	ReasonRandomLoss = "random loss"
-	ReasonQueueFull  = "queue full"
 )
 
 // Link is a one-way link from one node to another. It is driven by one
@@ -46,7 +37,7 @@ type Link struct {
 	rng            *rand.Rand
 	tr             trace.Sink
 	deliver        func(now sim.Time, p *trace.Packet)
-	refuse         func(now sim.Time) string // see SetRefuse
+	refuse         func(now sim.Time) bool // see SetRefuse
 
 	ser         serializer
 	flights     flights
@@ -59,9 +50,6 @@ type Link struct {
 
 	arrivalTimer sim.Timer // armed at the earliest arrival, if any
 	outageTimer  sim.Timer // armed at the next outage boundary, if any
-
-	mtuSize int    // the size mtuText was made for, or 0
-	mtuText string // the last MTU drop reason
 
 	stats Stats
 	rec   trace.Record // reused for every record written
@@ -123,22 +111,22 @@ func (l *Link) Stats() Stats {
 //
 //  1. Link down: the link is down (SetDown), or the packet would be on the
 //     link — from now until it arrives, both included — during a configured
-//     outage. Reason "link down".
+//     outage. Drop code trace.DropLinkDown.
 //  2. Rules: every rule's Match is called for every packet offered, in
 //     order, even when the packet is dropped for another reason, so
 //     stateful predicates count every packet. The packet is dropped by the
 //     first rule that matched and still has drops left (Times 0: no limit);
 //     the reason is the rule's Desc. A packet already lost to link down uses
 //     up no rule's drops.
-//  3. Random loss, with probability Loss. Reason "random loss". A randomly
+//  3. Random loss, with probability Loss: trace.DropRandomLoss. A randomly
 //     lost packet is lost on the wire, after it was transmitted: if the MTU
 //     and the queue admit it, it takes its turn in the queue and the
 //     serializer like any other, delaying the packets behind it.
-//  4. MTU: the packet is larger than MTU (when MTU > 0). Reason
-//     "exceeds MTU (N > M bytes)".
+//  4. MTU: the packet is larger than MTU (when MTU > 0). trace.DropMTU,
+//     with the packet's size and the MTU.
 //  5. Queue full: the packet would have to wait, and QueuePackets packets
 //     are waiting already or its bytes added to theirs would exceed
-//     QueueBytes. Reason "queue full".
+//     QueueBytes. trace.DropQueueFull.
 //
 // Each packet offered draws from the link's random stream exactly the same
 // way whatever happens to it — one Float64 for the loss decision, then one
@@ -150,7 +138,7 @@ func (l *Link) Stats() Stats {
 func (l *Link) Send(now sim.Time, p *trace.Packet) {
 	size := p.Seg.IPLen()
 	l.stats.Sent.add(size)
-	l.emit(now, trace.KindSend, p, "")
+	l.emit(now, trace.KindSend, p, trace.Drop{})
 
 	lossDraw := l.rng.Float64()
 	var jitter time.Duration
@@ -172,27 +160,27 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 
 	rule := l.matchRules(now, p)
 	mtuOK := l.cfg.MTU <= 0 || size <= l.cfg.MTU
-	var reason string
+	var why trace.Drop
 	switch {
 	case l.down || l.outageOverlaps(now, arrival):
 		l.stats.Dropped.LinkDown.add(size)
-		reason = ReasonLinkDown
+		why.Code = trace.DropLinkDown
 	case rule >= 0:
 		l.ruleDrops[rule]++
 		l.stats.Dropped.Rule.add(size)
-		reason = l.cfg.Rules[rule].Desc
+		why = trace.Drop{Code: trace.DropRule, Rule: l.cfg.Rules[rule].Desc}
 	case lossDraw < l.cfg.Loss:
 		l.stats.Dropped.RandomLoss.add(size)
-		reason = ReasonRandomLoss
+		why.Code = trace.DropRandomLoss
 		if mtuOK && l.queueAdmits(now, start, size) {
 			l.transmit(now, start, end, size)
 		}
 	case !mtuOK:
 		l.stats.Dropped.MTU.add(size)
-		reason = l.mtuReason(size)
+		why = trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)}
 	case !l.queueAdmits(now, start, size):
 		l.stats.Dropped.QueueFull.add(size)
-		reason = ReasonQueueFull
+		why.Code = trace.DropQueueFull
 	default:
 		l.transmit(now, start, end, size)
 		l.seq++
@@ -201,18 +189,7 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		l.armArrival()
 		return
 	}
-	l.emit(now, trace.KindDrop, p, reason)
-}
-
-// mtuReason returns the drop reason for a packet of size bytes over the MTU,
-// "exceeds MTU (1500 > 1400 bytes)". It keeps the last one made: a sender
-// whose MSS is too large sends many packets of the same size.
-func (l *Link) mtuReason(size int) string {
-	if size != l.mtuSize {
-		l.mtuSize = size
-		l.mtuText = "exceeds MTU (" + strconv.Itoa(size) + " > " + strconv.Itoa(l.cfg.MTU) + " bytes)"
-	}
-	return l.mtuText
+	l.emit(now, trace.KindDrop, p, why)
 }
 
 // matchRules calls every rule's Match on p and returns the index of the
@@ -270,36 +247,34 @@ func (l *Link) armArrival() {
 func (l *Link) onArrival(now sim.Time) {
 	for l.flights.len() > 0 && l.flights.nextAt() <= now {
 		l.flights.pop(&l.out)
-		if l.refuse != nil {
-			if reason := l.refuse(now); reason != "" {
-				// The receiver is not there to take it (a crashed host):
-				// the packet is lost at the far end, not delivered.
-				l.stats.Dropped.Receiver.add(l.out.Seg.IPLen())
-				l.emit(now, trace.KindDrop, &l.out, reason)
-				continue
-			}
+		if l.refuse != nil && l.refuse(now) {
+			// The receiver is not there to take it (a crashed host):
+			// the packet is lost at the far end, not delivered.
+			l.stats.Dropped.Receiver.add(l.out.Seg.IPLen())
+			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropReceiverDown})
+			continue
 		}
 		l.stats.Delivered.add(l.out.Seg.IPLen())
-		l.emit(now, trace.KindDeliver, &l.out, "")
+		l.emit(now, trace.KindDeliver, &l.out, trace.Drop{})
 		l.deliver(now, &l.out)
 	}
 	l.armArrival()
 }
 
-// SetRefuse installs a check made when a packet arrives: a non-empty reason
-// means the receiving end cannot take packets now (its host is down), and
-// the packet is recorded as dropped with that reason instead of delivered.
-// The link knows nothing of hosts: the caller decides. nil removes it.
-func (l *Link) SetRefuse(refuse func(now sim.Time) string) { l.refuse = refuse }
+// SetRefuse installs a check made when a packet arrives: true means the
+// receiving end cannot take packets now (its host is down), and the packet
+// is recorded as dropped (trace.DropReceiverDown) instead of delivered. The
+// link knows nothing of hosts: the caller decides. nil removes it.
+func (l *Link) SetRefuse(refuse func(now sim.Time) bool) { l.refuse = refuse }
 
-// emit writes a packet record.
-func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, reason string) {
-	l.rec = trace.Record{T: now, Kind: k, Node: l.from, Peer: l.to, Conn: p.Conn, Pkt: *p, Reason: reason}
+// emit writes a packet record; why is the drop's reason.
+func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, why trace.Drop) {
+	l.rec = trace.Record{T: now, Kind: k, Node: l.from, Peer: l.to, Conn: p.Conn, Pkt: p, Drop: why}
 	l.tr.Record(&l.rec)
 }
 
-// emitLink writes a KindLink record with op "down" or "up".
-func (l *Link) emitLink(now sim.Time, op string) {
-	l.rec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Reason: op}
+// emitLink writes a KindLink record (down or up).
+func (l *Link) emitLink(now sim.Time, op trace.LinkOp) {
+	l.rec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Link: op}
 	l.tr.Record(&l.rec)
 }

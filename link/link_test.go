@@ -50,7 +50,7 @@ func TestDeliveryAfterSerializationAndDelay(t *testing.T) {
 		assert.Equal(t, "client", r.Node)
 		assert.Equal(t, "server", r.Peer)
 		assert.Equal(t, uint32(1), r.Conn)
-		assert.Equal(t, full(2), r.Pkt)
+		assert.Equal(t, full(2), *r.Pkt)
 	}
 	assert.Equal(t, []string{"60ms send #2", "111.2ms deliver #2"}, h.lines())
 }
@@ -115,7 +115,7 @@ func TestQueueByteLimit(t *testing.T) {
 	var drops []uint64
 	for _, r := range h.log.Records {
 		if r.Kind == trace.KindDrop {
-			assert.Equal(t, ReasonQueueFull, r.Reason)
+			assert.Equal(t, "queue full", r.Drop.Text(r.Peer))
 			drops = append(drops, r.Pkt.ID)
 		}
 	}
@@ -253,7 +253,7 @@ func TestRuleTimes(t *testing.T) {
 		var dropped []uint64
 		for _, r := range h.log.Records {
 			if r.Kind == trace.KindDrop {
-				assert.Equal(t, "every 3rd", r.Reason)
+				assert.Equal(t, "every 3rd", r.Drop.Text(r.Peer))
 				dropped = append(dropped, r.Pkt.ID)
 			}
 		}
@@ -280,12 +280,12 @@ func TestEveryRuleSeesEveryPacket(t *testing.T) {
 	reasons := map[uint64]string{}
 	for _, r := range h.log.Records {
 		if r.Kind == trace.KindDrop {
-			reasons[r.Pkt.ID] = r.Reason
+			reasons[r.Pkt.ID] = r.Drop.Text(r.Peer)
 		}
 	}
 	// "first" drops #2 and #3 (its two); #2 is also picked by "second", but
 	// the first rule with drops left wins. Then "second" takes #4, #6, #8.
-	assert.Equal(t, ReasonLinkDown, reasons[1])
+	assert.Equal(t, "link down", reasons[1])
 	assert.Equal(t, "first", reasons[2])
 	assert.Equal(t, "first", reasons[3])
 	assert.Equal(t, "second", reasons[4])
@@ -311,15 +311,10 @@ func TestRefuseOnArrival(t *testing.T) {
 	e := sim.NewEngine(1000)
 	var recs []trace.Record
 	delivered := 0
-	l := New("a", "b", Config{Delay: 10 * time.Millisecond}, e, sim.NewRand(1, "x"), trace.SinkFunc(func(r *trace.Record) { recs = append(recs, *r) }),
+	l := New("a", "b", Config{Delay: 10 * time.Millisecond}, e, sim.NewRand(1, "x"), trace.SinkFunc(func(r *trace.Record) { recs = append(recs, r.Keep()) }),
 		func(sim.Time, *trace.Packet) { delivered++ })
 	down := true
-	l.SetRefuse(func(sim.Time) string {
-		if down {
-			return "b crashed"
-		}
-		return ""
-	})
+	l.SetRefuse(func(sim.Time) bool { return down })
 	p := trace.Packet{ID: 1}
 	l.Send(0, &p)
 	if err := e.Run(sim.Never); err != nil {
@@ -333,7 +328,7 @@ func TestRefuseOnArrival(t *testing.T) {
 	}
 	var kinds []string
 	for _, r := range recs {
-		kinds = append(kinds, r.Kind.String()+":"+r.Reason)
+		kinds = append(kinds, r.Kind.String()+":"+r.Drop.Text(r.Peer))
 	}
 	want := []string{"send:", "drop:b crashed", "send:", "deliver:"}
 	if strings.Join(kinds, " ") != strings.Join(want, " ") || delivered != 1 {

@@ -63,9 +63,9 @@ func (l *Link) armOutage() {
 // onBoundary writes the link record of an outage starting or ending. The
 // packets an outage loses were already dropped when they were sent.
 func (l *Link) onBoundary(now sim.Time) {
-	op := "up"
+	op := trace.LinkUp
 	if l.nextBoundary%2 == 0 {
-		op = "down"
+		op = trace.LinkDown
 	}
 	l.nextBoundary++
 	l.emitLink(now, op)
@@ -73,11 +73,11 @@ func (l *Link) onBoundary(now sim.Time) {
 }
 
 // SetDown takes the link down at now, which must be the engine's time. It
-// writes a KindLink record (Node: the link's name, Reason "down"), then drops
-// every packet queued, on the wire or propagating, in the order they were
-// sent, each with a KindDrop record with reason "link down"; the serializer
-// is then idle. Until [Link.SetUp], every packet offered is dropped with
-// reason "link down". Taking a link that is already down down again does
+// writes a KindLink record (Node: the link's name, trace.LinkDown), then
+// drops every packet queued, on the wire or propagating, in the order they
+// were sent, each with a KindDrop record (trace.DropLinkDown); the serializer
+// is then idle. Until [Link.SetUp], every packet offered is dropped as
+// trace.DropLinkDown. Taking a link that is already down down again does
 // nothing. SetDown and SetUp are independent of [Config.Outages]: the link
 // carries nothing while either says it is down.
 func (l *Link) SetDown(now sim.Time) {
@@ -85,10 +85,10 @@ func (l *Link) SetDown(now sim.Time) {
 		return
 	}
 	l.down = true
-	l.emitLink(now, "down")
+	l.emitLink(now, trace.LinkDown)
 	l.flights.removeAll(func(p *trace.Packet) {
 		l.stats.Dropped.LinkDown.add(p.Seg.IPLen())
-		l.emit(now, trace.KindDrop, p, ReasonLinkDown)
+		l.emit(now, trace.KindDrop, p, trace.Drop{Code: trace.DropLinkDown})
 	})
 	l.arrivalTimer.Stop()
 	l.ser.reset(now)
@@ -96,12 +96,12 @@ func (l *Link) SetDown(now sim.Time) {
 }
 
 // SetUp brings the link back up at now after [Link.SetDown], writing a
-// KindLink record with Reason "up". Bringing up a link that is up does
+// KindLink record (trace.LinkUp). Bringing up a link that is up does
 // nothing; an outage from the configuration still in progress goes on.
 func (l *Link) SetUp(now sim.Time) {
 	if !l.down {
 		return
 	}
 	l.down = false
-	l.emitLink(now, "up")
+	l.emitLink(now, trace.LinkUp)
 }

@@ -38,7 +38,7 @@ func (c *packetCounter) Record(r *trace.Record) {
 	case trace.KindSend:
 		c.packets++
 	case trace.KindApp:
-		if r.Node == "server" && r.Reason == "read" {
+		if r.Node == "server" && r.App == trace.AppRead {
 			c.read += r.Value
 		}
 	}

@@ -132,6 +132,13 @@ func TestBuiltins_PacketRecordContract(t *testing.T) {
 				t.Errorf("%s: record at %v after one at %v", info.Name, r.T, last.T)
 			}
 			last = *r
+			isPacket := r.Kind == trace.KindSend || r.Kind == trace.KindDeliver || r.Kind == trace.KindDrop
+			if isPacket != (r.Pkt != nil) {
+				t.Fatalf("%s: a %v record with packet %v: packets go with packet records only", info.Name, r.Kind, r.Pkt)
+			}
+			if !isPacket {
+				return
+			}
 			id := r.Pkt.ID
 			switch r.Kind {
 			case trace.KindSend:

@@ -57,16 +57,16 @@ func newStreamCheck() *streamCheck {
 func (s *streamCheck) Record(r *trace.Record) {
 	switch r.Kind {
 	case trace.KindApp:
-		switch r.Reason {
-		case "write":
+		switch r.App {
+		case trace.AppWrite:
 			s.written[r.Node] += r.Value
-		case "read":
+		case trace.AppRead:
 			s.read[r.Node] += r.Value
 		}
 	case trace.KindAbort:
-		s.aborts = append(s.aborts, r.Node+": "+r.Reason)
+		s.aborts = append(s.aborts, r.Node+": "+r.Abort.String())
 	case trace.KindState:
-		s.final[r.Node] = r.To
+		s.final[r.Node] = r.To.String()
 	}
 }
 
@@ -141,7 +141,7 @@ func TestRun_BudgetIsAnError(t *testing.T) {
 	s := sweepScenario(1, 0, false, 1_000_000, 0)
 	s.EventBudget = 500
 	res, err := Run(s, nil)
-	if err == nil || res.Reason != "event budget exhausted" {
+	if err == nil || res.Reason != trace.EndBudgetExhausted {
 		t.Fatalf("got %v, %+v; want an event budget error", err, res)
 	}
 	if res.End >= sim.At(s.Duration) {

@@ -14,9 +14,9 @@ import (
 
 // Result tells how a run ended.
 type Result struct {
-	End    sim.Time // the simulated time when the run stopped
-	Events uint64   // events the engine fired
-	Reason string   // why it stopped: "finished", "time limit reached"
+	End    sim.Time        // the simulated time when the run stopped
+	Events uint64          // events the engine fired
+	Reason trace.EndReason // why it stopped
 }
 
 // Run simulates the scenario, writing every record to tr. It is the
@@ -31,17 +31,17 @@ func Run(s *Scenario, tr trace.Sink) (*Result, error) {
 	r.start()
 	end := sim.At(s.Duration)
 	err := r.e.Run(end)
-	res := &Result{End: r.e.Now(), Events: r.e.Fired(), Reason: "finished"}
+	res := &Result{End: r.e.Now(), Events: r.e.Fired(), Reason: trace.EndFinished}
 	if err == nil && r.e.Pending() > 0 {
 		r.e.AdvanceTo(end)
-		res.End, res.Reason = end, "time limit reached"
+		res.End, res.Reason = end, trace.EndTimeLimit
 	}
 	if errors.Is(err, sim.ErrBudget) {
-		res.Reason = "event budget exhausted"
+		res.Reason = trace.EndBudgetExhausted
 		err = fmt.Errorf("%s: the run fired its whole event budget (%d events) by %v; raise event_budget or shorten duration: %w",
 			s.Name, s.EventBudget, r.e.Now(), err)
 	}
-	rec := trace.Record{T: res.End, Kind: trace.KindEnd, Reason: res.Reason}
+	rec := trace.Record{T: res.End, Kind: trace.KindEnd, End: res.Reason}
 	tr.Record(&rec)
 	return res, err
 }
@@ -66,7 +66,7 @@ func (r *runner) reroute(now sim.Time) {
 	}
 	r.onBackup = true
 	r.client.out, r.server.out = r.backupC2S, r.backupS2C
-	rec := trace.Record{T: now, Kind: trace.KindLink, Node: "client↔server", Reason: "reroute"}
+	rec := trace.Record{T: now, Kind: trace.KindLink, Node: "client↔server", Link: trace.LinkReroute}
 	r.tr.Record(&rec)
 }
 
@@ -172,12 +172,7 @@ func (n *node) deliver(now sim.Time, p *trace.Packet) {
 
 // refuse is the check the links into this node make on arrival: a crashed
 // host takes nothing, so the packet is dropped there.
-func (n *node) refuse(sim.Time) string {
-	if n.down {
-		return n.ep.Name + " crashed"
-	}
-	return ""
-}
+func (n *node) refuse(sim.Time) bool { return n.down }
 
 // crash silences the host: its connections are frozen and it answers nothing.
 func (n *node) crash(now sim.Time) {
@@ -187,7 +182,7 @@ func (n *node) crash(now sim.Time) {
 	n.down = true
 	n.timer.Stop()
 	n.app.reset()
-	rec := trace.Record{T: now, Kind: trace.KindHost, Node: n.ep.Name, Reason: "crash"}
+	rec := trace.Record{T: now, Kind: trace.KindHost, Node: n.ep.Name, Host: trace.HostCrash}
 	n.r.tr.Record(&rec)
 }
 
@@ -198,7 +193,7 @@ func (n *node) reboot(now sim.Time) {
 	n.timer.Stop()
 	n.app.reset()
 	n.boots++
-	rec := trace.Record{T: now, Kind: trace.KindHost, Node: n.ep.Name, Reason: "reboot"}
+	rec := trace.Record{T: now, Kind: trace.KindHost, Node: n.ep.Name, Host: trace.HostReboot}
 	n.r.tr.Record(&rec)
 	n.newHost()
 	n.down = false

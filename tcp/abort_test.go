@@ -245,7 +245,7 @@ func TestAbort_SYNWithDataIsNotAccepted(t *testing.T) {
 			// RCV.NXT is 301; the SYN occupies 300 and the data 301..400.
 			h.send(ms(100), seg{seq: 300, ack: 101, flags: flags, len: 100})
 			h.expect(ms(100), seg{seq: 101, ack: 301, flags: ack})
-			assert.Equal(t, int64(0), h.appBytes("read"))
+			assert.Equal(t, int64(0), h.appBytes(trace.AppRead))
 		})
 	}
 }

@@ -73,7 +73,7 @@ func TestAcceptability_OldDuplicateDataGetsACK(t *testing.T) {
 	// "an acknowledgment should be sent in reply: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>".
 	h.send(ms(200), seg{seq: 301, ack: 101, flags: psh, len: 100})
 	h.expect(ms(200), seg{seq: 101, ack: 401, flags: ack, win: 65535, labels: trace.LabelDupACK, n: 1})
-	assert.Equal(t, int64(100), h.appBytes("read"), "delivered once")
+	assert.Equal(t, int64(100), h.appBytes(trace.AppRead), "delivered once")
 }
 
 func TestAcceptability_OldPureACKGetsACK(t *testing.T) {
@@ -93,7 +93,7 @@ func TestAcceptability_OverlapKeepsOnlyNewData(t *testing.T) {
 	// only the new parts are processed": [351, 451) adds 50 bytes.
 	h.send(ms(200), seg{seq: 351, ack: 101, flags: psh, len: 100})
 	h.expect(ms(200), seg{seq: 101, ack: 451, flags: ack})
-	assert.Equal(t, int64(150), h.appBytes("read"))
+	assert.Equal(t, int64(150), h.appBytes(trace.AppRead))
 }
 
 // newSmallWindow returns an established connection with a 4000-byte receive
@@ -176,7 +176,7 @@ func TestAcceptability_ACKOfUnsentDataGetsACKAndIsDropped(t *testing.T) {
 	// is dropped with it.
 	h.send(ms(150), seg{seq: 301, ack: 500, flags: psh, len: 100})
 	h.expect(ms(150), seg{seq: 111, ack: 301, flags: ack})
-	assert.Equal(t, int64(0), h.appBytes("read"))
+	assert.Equal(t, int64(0), h.appBytes(trace.AppRead))
 	assert.Equal(t, wire.Seq(101), h.conn.sndUna)
 	// Our 10 bytes are still unacknowledged: resent at the RTO.
 	h.expect(ms(1100), seg{seq: 101, ack: 301, flags: psh, len: 10, labels: trace.LabelRetransmission})
@@ -191,6 +191,6 @@ func TestAcceptability_OldACKStillDeliversData(t *testing.T) {
 	// the ACK, not the segment: its text is processed.
 	h.send(ms(200), seg{seq: 301, ack: 105, flags: psh, len: 100})
 	h.expect(ms(200), seg{seq: 111, ack: 401, flags: ack})
-	assert.Equal(t, int64(100), h.appBytes("read"))
+	assert.Equal(t, int64(100), h.appBytes(trace.AppRead))
 	assert.Equal(t, wire.Seq(111), h.conn.sndUna)
 }

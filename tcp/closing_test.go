@@ -229,7 +229,7 @@ func TestClosing_FinWait2AcknowledgesData(t *testing.T) {
 	h.expect(ms(200), seg{seq: 102, ack: 401, flags: ack, win: 65535})
 	h.send(ms(210), seg{seq: 401, ack: 102, flags: psh, len: 50})
 	h.expect(ms(210), seg{seq: 102, ack: 451, flags: ack, win: 65535})
-	assert.Equal(t, int64(150), h.appBytes("read"))
+	assert.Equal(t, int64(150), h.appBytes(trace.AppRead))
 	h.send(ms(300), seg{seq: 451, ack: 102, flags: finAck})
 	h.expect(ms(300), seg{seq: 102, ack: 452, flags: ack})
 	assert.Equal(t, StateTimeWait, h.conn.State())
@@ -250,7 +250,7 @@ func TestClosing_CloseWaitIgnoresDataAfterFIN(t *testing.T) {
 	// received from the remote side. Ignore the segment text."
 	h.send(ms(150), seg{seq: 302, ack: 101, flags: psh, len: 10})
 	h.expectNothing(ms(150))
-	assert.Equal(t, int64(0), h.appBytes("read"))
+	assert.Equal(t, int64(0), h.appBytes(trace.AppRead))
 	// Our own data still flows in CLOSE-WAIT.
 	h.write(ms(160), 10)
 	h.expect(ms(160), seg{seq: 101, ack: 302, flags: psh, len: 10})
@@ -265,7 +265,7 @@ func TestClosing_OutOfOrderFINWithData(t *testing.T) {
 	h.send(ms(150), seg{seq: 301, ack: 101, flags: psh, len: 100})
 	h.expect(ms(150), seg{seq: 101, ack: 502, flags: ack})
 	assert.Equal(t, StateCloseWait, h.conn.State())
-	assert.Equal(t, int64(200), h.appBytes("read"))
+	assert.Equal(t, int64(200), h.appBytes(trace.AppRead))
 }
 
 func TestClosing_OutOfOrderBareFIN(t *testing.T) {

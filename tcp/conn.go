@@ -1,7 +1,6 @@
 package tcp
 
 import (
-	"errors"
 	"math"
 	"net/netip"
 
@@ -10,16 +9,24 @@ import (
 	"github.com/tcpsim/tcpsim/wire"
 )
 
-// Errors a connection can end with, as a socket would report them.
+// Error is why a connection was aborted, as a socket would report it. Its
+// Cause is the code the trace's abort record carries.
+type Error struct {
+	Cause trace.AbortCause
+}
+
+func (e *Error) Error() string { return e.Cause.String() }
+
+// Errors a connection can end with. Compare with errors.Is.
 var (
-	ErrTimedOut = errors.New("connection timed out (ETIMEDOUT)")
-	ErrReset    = errors.New("connection reset by peer (ECONNRESET)")
-	ErrRefused  = errors.New("connection refused (ECONNREFUSED)")
-	ErrAborted  = errors.New("connection aborted by the application")
+	ErrTimedOut = &Error{trace.AbortTimedOut} // retransmissions unanswered (ETIMEDOUT)
+	ErrReset    = &Error{trace.AbortReset}    // the peer reset the connection (ECONNRESET)
+	ErrRefused  = &Error{trace.AbortRefused}  // the peer refused it (ECONNREFUSED)
+	ErrAborted  = &Error{trace.AbortByApplication}
 	// ErrKeepaliveTimeout: keepalive probes went unanswered (ETIMEDOUT).
-	ErrKeepaliveTimeout = errors.New("keepalive timeout: probes unanswered (ETIMEDOUT)")
+	ErrKeepaliveTimeout = &Error{trace.AbortKeepaliveTimeout}
 	// ErrUserTimeout: data stayed unacknowledged longer than the user timeout (ETIMEDOUT).
-	ErrUserTimeout = errors.New("user timeout: data unacknowledged too long (ETIMEDOUT)")
+	ErrUserTimeout = &Error{trace.AbortUserTimeout}
 )
 
 // Event tells the application something happened on a connection.
@@ -209,7 +216,7 @@ func (c *Conn) Write(now sim.Time, n int) int {
 		return 0
 	}
 	c.sndEnd = c.sndEnd.Add(uint32(n))
-	c.h.appRecord(now, c, "write", int64(n))
+	c.h.appRecord(now, c, trace.AppWrite, int64(n))
 	c.h.markActive(c)
 	return n
 }
@@ -222,7 +229,7 @@ func (c *Conn) Read(now sim.Time, n int) int {
 		return 0
 	}
 	c.rcvUnread -= uint32(n)
-	c.h.appRecord(now, c, "read", int64(n))
+	c.h.appRecord(now, c, trace.AppRead, int64(n))
 	if c.windowUpdateDue() {
 		c.ackNow = true
 	}
@@ -253,7 +260,7 @@ func (c *Conn) windowUpdateDue() bool {
 // Close asks for an orderly close (RFC 9293 §3.10.4): a FIN follows the data
 // already written.
 func (c *Conn) Close(now sim.Time) {
-	c.h.appRecord(now, c, "close", 0)
+	c.h.appRecord(now, c, trace.AppClose, 0)
 	switch c.state {
 	case StateSynSent:
 		c.setState(now, StateClosed)
@@ -273,7 +280,7 @@ func (c *Conn) Close(now sim.Time) {
 // Abort resets the connection (RFC 9293 §3.10.5): in a synchronized state a
 // RST goes to the peer; everything queued is discarded.
 func (c *Conn) Abort(now sim.Time) {
-	c.h.appRecord(now, c, "abort", 0)
+	c.h.appRecord(now, c, trace.AppAbort, 0)
 	// RFC 9293 §3.10.5: a RST goes from SYN-RECEIVED, ESTABLISHED,
 	// FIN-WAIT-1, FIN-WAIT-2 and CLOSE-WAIT; CLOSING, LAST-ACK and
 	// TIME-WAIT just delete the connection.
@@ -285,11 +292,11 @@ func (c *Conn) Abort(now sim.Time) {
 }
 
 // abort ends the connection with err, recording why.
-func (c *Conn) abort(now sim.Time, err error) {
+func (c *Conn) abort(now sim.Time, err *Error) {
 	c.err = err
 	h := c.h
 	r := h.record(now, trace.KindAbort, c.id)
-	r.Reason = err.Error()
+	r.Abort = err.Cause
 	h.tr.Record(r)
 	c.stopTimers(now)
 	c.setState(now, StateClosed)
@@ -303,8 +310,8 @@ func (c *Conn) setState(now sim.Time, s State) {
 		return
 	}
 	r := c.h.record(now, trace.KindState, c.id)
-	r.From = c.state.String()
-	r.To = s.String()
+	r.From = trace.State(c.state)
+	r.To = trace.State(s)
 	c.state = s
 	c.h.tr.Record(r)
 }
@@ -368,7 +375,7 @@ func (c *Conn) traceVars(now sim.Time) {
 	h := c.h
 	if c.cwnd != c.tracedCwnd {
 		c.tracedCwnd = c.cwnd
-		h.varRecord(now, c, "cwnd", int64(c.cwnd))
+		h.varRecord(now, c, trace.VarCwnd, int64(c.cwnd))
 	}
 	if c.ssthresh != c.tracedSsthresh {
 		c.tracedSsthresh = c.ssthresh
@@ -376,21 +383,21 @@ func (c *Conn) traceVars(now sim.Time) {
 		if c.ssthresh == math.MaxUint32 {
 			v = -1
 		}
-		h.varRecord(now, c, "ssthresh", v)
+		h.varRecord(now, c, trace.VarSsthresh, v)
 	}
 	if c.rcvUnread != c.tracedRcvBuf {
 		c.tracedRcvBuf = c.rcvUnread
-		h.varRecord(now, c, "rcv_buffer", int64(c.rcvUnread))
+		h.varRecord(now, c, trace.VarRcvBuffer, int64(c.rcvUnread))
 	}
 	if c.sndWnd != c.tracedSndWnd {
 		c.tracedSndWnd = c.sndWnd
-		h.varRecord(now, c, "snd_wnd", int64(c.sndWnd))
+		h.varRecord(now, c, trace.VarSndWnd, int64(c.sndWnd))
 	}
 	if rto := int64(c.rtt.backedOff(c.backoff)); rto != c.tracedRTO {
 		c.tracedRTO = rto
-		h.varRecord(now, c, "rto_ns", rto)
+		h.varRecord(now, c, trace.VarRTO, rto)
 		if c.rtt.samples > 0 {
-			h.varRecord(now, c, "srtt_ns", int64(c.rtt.srtt))
+			h.varRecord(now, c, trace.VarSRTT, int64(c.rtt.srtt))
 		}
 	}
 }

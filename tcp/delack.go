@@ -20,14 +20,14 @@ func (c *Conn) scheduleACK(now sim.Time, immediate bool) {
 	}
 	if c.delackAt == sim.Never {
 		c.delackAt = now.Add(cfg.DelayedACK)
-		c.h.timerRecord(now, c, trace.TimerDelayedACK, "set", c.delackAt, 0)
+		c.h.timerRecord(now, c, trace.TimerDelayedACK, trace.TimerSet, c.delackAt, 0)
 	}
 }
 
 // onDelayedACK is the delayed-ACK timer's expiry: the ACK goes now.
 func (c *Conn) onDelayedACK(now sim.Time) {
 	c.delackAt = sim.Never
-	c.h.timerRecord(now, c, trace.TimerDelayedACK, "fired", 0, 0)
+	c.h.timerRecord(now, c, trace.TimerDelayedACK, trace.TimerFired, 0, 0)
 	if c.state == StateClosed {
 		return
 	}
@@ -47,6 +47,6 @@ func (c *Conn) ackSentNow(now sim.Time, acksNewData bool) {
 	c.rcvUnacked = 0
 	if c.delackAt != sim.Never {
 		c.delackAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerDelayedACK, "cancelled", 0, 0)
+		c.h.timerRecord(now, c, trace.TimerDelayedACK, trace.TimerCancelled, 0, 0)
 	}
 }

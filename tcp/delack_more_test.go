@@ -21,7 +21,7 @@ func delackTimer(h *harness) [][3]any {
 	var out [][3]any
 	for _, r := range h.log.Records {
 		if r.Kind == trace.KindTimer && r.Timer == trace.TimerDelayedACK {
-			out = append(out, [3]any{r.Op, r.T, r.At})
+			out = append(out, [3]any{r.TimerOp.String(), r.T, r.At})
 		}
 	}
 	return out

@@ -77,7 +77,7 @@ func TestEstablished_OutOfOrderDataGetsDuplicateACKs(t *testing.T) {
 	assert.Equal(t, 0, h.conn.Readable(), "the application read it all")
 	var read int64
 	for _, r := range h.log.Records {
-		if r.Kind == trace.KindApp && r.Reason == "read" {
+		if r.Kind == trace.KindApp && r.App == trace.AppRead {
 			read += r.Value
 		}
 	}

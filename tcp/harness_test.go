@@ -290,10 +290,10 @@ func newEstablishedCfg(t *testing.T, cfg Config) *harness {
 }
 
 // appBytes sums the application's operations of kind op ("read", "write").
-func (h *harness) appBytes(op string) int64 {
+func (h *harness) appBytes(op trace.AppOp) int64 {
 	var n int64
 	for _, r := range h.log.Records {
-		if r.Kind == trace.KindApp && r.Reason == op {
+		if r.Kind == trace.KindApp && r.App == op {
 			n += r.Value
 		}
 	}
@@ -317,7 +317,7 @@ func (h *harness) states() []string {
 	var out []string
 	for _, r := range h.log.Records {
 		if r.Kind == trace.KindState {
-			out = append(out, r.From+"→"+r.To)
+			out = append(out, r.From.String()+"→"+r.To.String())
 		}
 	}
 	return out

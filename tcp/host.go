@@ -57,7 +57,7 @@ func (h *Host) Listen(now sim.Time, port uint16) {
 		h.listeners = append(h.listeners, port)
 	}
 	r := h.record(now, trace.KindApp, 0)
-	r.Reason = "listen"
+	r.App = trace.AppListen
 	r.Value = int64(port)
 	h.tr.Record(r)
 }
@@ -66,7 +66,7 @@ func (h *Host) Listen(now sim.Time, port uint16) {
 // §3.10.1, active OPEN): a SYN goes out at the next Poll.
 func (h *Host) Connect(now sim.Time, lport uint16, remote netip.AddrPort) *Conn {
 	c := h.newConn(netip.AddrPortFrom(h.addr, lport), remote)
-	h.appRecord(now, c, "connect", 0)
+	h.appRecord(now, c, trace.AppConnect, 0)
 	c.setState(now, StateSynSent)
 	h.pending = true
 	return c
@@ -243,24 +243,24 @@ func (h *Host) record(now sim.Time, k trace.Kind, conn uint32) *trace.Record {
 	return &h.rec
 }
 
-func (h *Host) appRecord(now sim.Time, c *Conn, op string, n int64) {
+func (h *Host) appRecord(now sim.Time, c *Conn, op trace.AppOp, n int64) {
 	r := h.record(now, trace.KindApp, c.id)
-	r.Reason = op
+	r.App = op
 	r.Value = n
 	h.tr.Record(r)
 }
 
-func (h *Host) varRecord(now sim.Time, c *Conn, name string, v int64) {
+func (h *Host) varRecord(now sim.Time, c *Conn, v trace.Var, value int64) {
 	r := h.record(now, trace.KindVar, c.id)
-	r.Name = name
-	r.Value = v
+	r.Var = v
+	r.Value = value
 	h.tr.Record(r)
 }
 
-func (h *Host) timerRecord(now sim.Time, c *Conn, t trace.Timer, op string, at sim.Time, n int) {
+func (h *Host) timerRecord(now sim.Time, c *Conn, t trace.Timer, op trace.TimerOp, at sim.Time, n int) {
 	r := h.record(now, trace.KindTimer, c.id)
 	r.Timer = t
-	r.Op = op
+	r.TimerOp = op
 	r.At = at
 	r.Value = int64(n)
 	h.tr.Record(r)

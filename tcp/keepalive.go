@@ -33,14 +33,14 @@ func (c *Conn) touchKeepalive(now sim.Time) {
 func (c *Conn) setKeepalive(now, at sim.Time, n int) {
 	if at != c.keepaliveAt {
 		c.keepaliveAt = at
-		c.h.timerRecord(now, c, trace.TimerKeepalive, "set", at, n)
+		c.h.timerRecord(now, c, trace.TimerKeepalive, trace.TimerSet, at, n)
 	}
 }
 
 func (c *Conn) stopKeepalive(now sim.Time) {
 	if c.keepaliveAt != sim.Never {
 		c.keepaliveAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerKeepalive, "cancelled", 0, 0)
+		c.h.timerRecord(now, c, trace.TimerKeepalive, trace.TimerCancelled, 0, 0)
 	}
 }
 
@@ -48,7 +48,7 @@ func (c *Conn) stopKeepalive(now sim.Time) {
 func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
 	c.keepaliveAt = sim.Never
 	cfg := &c.h.cfg
-	c.h.timerRecord(now, c, trace.TimerKeepalive, "fired", 0, c.kaProbesOut)
+	c.h.timerRecord(now, c, trace.TimerKeepalive, trace.TimerFired, 0, c.kaProbesOut)
 	if !c.keepaliveActive() {
 		return
 	}

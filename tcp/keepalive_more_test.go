@@ -169,6 +169,6 @@ func TestKeepalive_ReceiverAnswersEveryProbe(t *testing.T) {
 	h.expect(ms(12_000), answer)
 	h.send(ms(14_000), seg{seq: 400, ack: 101, flags: ack, len: 1})
 	h.expect(ms(14_000), answer)
-	assert.Equal(t, int64(100), h.appBytes("read"), "the garbage byte is not data")
+	assert.Equal(t, int64(100), h.appBytes(trace.AppRead), "the garbage byte is not data")
 	assert.Equal(t, StateEstablished, h.conn.State())
 }

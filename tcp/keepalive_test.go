@@ -94,7 +94,7 @@ func TestKeepalive_PeerProbeIsAnswered(t *testing.T) {
 			// <SEQ=SND.NXT><ACK=RCV.NXT> goes back.
 			h.send(ms(1000), seg{seq: 300, ack: 101, flags: ack, len: n})
 			h.expect(ms(1000), seg{seq: 101, ack: 301, flags: ack, win: 65535, labels: trace.LabelKeepaliveACK})
-			assert.Equal(t, int64(0), h.appBytes("read"))
+			assert.Equal(t, int64(0), h.appBytes(trace.AppRead))
 		})
 	}
 }

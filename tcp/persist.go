@@ -35,7 +35,7 @@ func (c *Conn) updatePersist(now sim.Time) {
 	switch {
 	case c.needPersist() && c.persistAt == sim.Never && c.rtoAt == sim.Never:
 		c.persistAt = now.Add(c.rtt.backedOff(c.persistBackoff))
-		c.h.timerRecord(now, c, trace.TimerPersist, "set", c.persistAt, c.persistBackoff)
+		c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerSet, c.persistAt, c.persistBackoff)
 	case !c.needPersist() && c.persistAt != sim.Never:
 		c.stopPersist(now)
 	}
@@ -48,14 +48,14 @@ func (c *Conn) updatePersist(now sim.Time) {
 func (c *Conn) stopPersist(now sim.Time) {
 	if c.persistAt != sim.Never {
 		c.persistAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerPersist, "cancelled", 0, 0)
+		c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerCancelled, 0, 0)
 	}
 }
 
 // onPersist sends a zero-window probe.
 func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 	c.persistAt = sim.Never
-	c.h.timerRecord(now, c, trace.TimerPersist, "fired", 0, c.probesOut+1)
+	c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerFired, 0, c.probesOut+1)
 	if !c.needPersist() {
 		return
 	}
@@ -99,7 +99,7 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 		c.sendProbe(now, emit, c.sndNxt, 0, trace.LabelZeroWindowProbe) // only the FIN is left: a bare ACK asks
 	}
 	c.persistAt = now.Add(c.rtt.backedOff(c.persistBackoff))
-	c.h.timerRecord(now, c, trace.TimerPersist, "set", c.persistAt, c.persistBackoff)
+	c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerSet, c.persistAt, c.persistBackoff)
 }
 
 // sendProbe sends a zero-window or keepalive probe: seq and n bytes, ACK
@@ -112,7 +112,7 @@ func (c *Conn) sendProbe(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n
 
 // giveUp aborts a connection whose probes went unanswered, sending a RST
 // first when asked to.
-func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), err error, rst bool) {
+func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), err *Error, rst bool) {
 	if rst {
 		c.send(now, emit, c.sndNxt, 0, wire.RST|wire.ACK, 0)
 	}

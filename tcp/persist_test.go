@@ -74,7 +74,7 @@ func TestPersist_FixtureSanity(t *testing.T) {
 	var persist []string
 	for _, r := range h.log.Records {
 		if r.Kind == trace.KindTimer && r.Timer == trace.TimerPersist {
-			persist = append(persist, r.Op+"@"+r.T.String()+"→"+r.At.String())
+			persist = append(persist, r.TimerOp.String()+"@"+r.T.String()+"→"+r.At.String())
 		}
 	}
 	// The timer starts when the window closes with data waiting: one RTO.

@@ -96,7 +96,7 @@ func (c *Conn) onDupACK(now sim.Time) {
 }
 
 // retryLimit says whether the timeout at now is one too many, and why.
-func (c *Conn) retryLimit(now sim.Time) error {
+func (c *Conn) retryLimit(now sim.Time) *Error {
 	cfg := &c.h.cfg
 	if cfg.UserTimeout > 0 && (!cfg.UserTimeoutLinux || c.state.synchronized()) {
 		// The user timeout replaces the retry limits (RFC 5482, RFC 9293 §3.10.8).
@@ -162,7 +162,7 @@ func (c *Conn) startRTO(now sim.Time) {
 	}
 	if at != c.rtoAt {
 		c.rtoAt = at
-		c.h.timerRecord(now, c, trace.TimerRetransmission, "set", at, c.backoff)
+		c.h.timerRecord(now, c, trace.TimerRetransmission, trace.TimerSet, at, c.backoff)
 	}
 }
 
@@ -170,7 +170,7 @@ func (c *Conn) startRTO(now sim.Time) {
 func (c *Conn) stopRTO(now sim.Time) {
 	if c.rtoAt != sim.Never {
 		c.rtoAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerRetransmission, "cancelled", 0, 0)
+		c.h.timerRecord(now, c, trace.TimerRetransmission, trace.TimerCancelled, 0, 0)
 	}
 }
 
@@ -179,7 +179,7 @@ func (c *Conn) stopTimers(now sim.Time) {
 	c.stopRTO(now)
 	if c.timeWaitAt != sim.Never {
 		c.timeWaitAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerTimeWait, "cancelled", 0, 0)
+		c.h.timerRecord(now, c, trace.TimerTimeWait, trace.TimerCancelled, 0, 0)
 	}
 }
 
@@ -188,14 +188,14 @@ func (c *Conn) startTimeWait(now sim.Time) {
 	c.stopRTO(now)
 	c.setState(now, StateTimeWait)
 	c.timeWaitAt = now.Add(2 * c.h.cfg.MSL)
-	c.h.timerRecord(now, c, trace.TimerTimeWait, "set", c.timeWaitAt, 0)
+	c.h.timerRecord(now, c, trace.TimerTimeWait, trace.TimerSet, c.timeWaitAt, 0)
 }
 
 // onTimers fires the connection's timers that are due.
 func (c *Conn) onTimers(now sim.Time, emit func(*trace.Packet)) {
 	if c.timeWaitAt <= now {
 		c.timeWaitAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerTimeWait, "fired", 0, 0)
+		c.h.timerRecord(now, c, trace.TimerTimeWait, trace.TimerFired, 0, 0)
 		c.close(now)
 		return
 	}
@@ -222,7 +222,7 @@ func (c *Conn) onTimers(now sim.Time, emit func(*trace.Packet)) {
 // onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)).
 func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
 	c.rtoAt = sim.Never
-	c.h.timerRecord(now, c, trace.TimerRetransmission, "fired", 0, c.retries+1) // the ordinal of this timeout
+	c.h.timerRecord(now, c, trace.TimerRetransmission, trace.TimerFired, 0, c.retries+1) // the ordinal of this timeout
 
 	if err := c.retryLimit(now); err != nil {
 		c.abort(now, err) // no RST: the peer is presumed unreachable

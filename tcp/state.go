@@ -1,5 +1,7 @@
 package tcp
 
+import "github.com/tcpsim/tcpsim/trace"
+
 // State is a connection state of RFC 9293 §3.3.2.
 type State uint8
 
@@ -18,16 +20,9 @@ const (
 	StateTimeWait
 )
 
-var stateNames = [...]string{"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED",
-	"FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT", "CLOSING", "LAST-ACK", "TIME-WAIT"}
-
-// String returns the state's name as RFC 9293 spells it ("SYN-SENT").
-func (s State) String() string {
-	if int(s) < len(stateNames) {
-		return stateNames[s]
-	}
-	return "UNKNOWN"
-}
+// String returns the state's name as RFC 9293 spells it ("SYN-SENT"). The
+// states have the values of trace.State, which names them.
+func (s State) String() string { return trace.State(s).String() }
 
 // synchronized reports whether the state is one of those reached after the
 // handshake's SYNs have been exchanged (RFC 9293 §3.5.2).

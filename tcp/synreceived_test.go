@@ -115,7 +115,7 @@ func TestSynReceived_ACKCarryingData(t *testing.T) {
 	h.send(ms(60), seg{seq: remoteISS + 1, ack: localISS + 1, flags: psh, len: 100})
 	h.expect(ms(60), seg{seq: localISS + 1, ack: remoteISS + 101, flags: ack, win: 65535})
 	assert.Equal(t, StateEstablished, h.conn.State())
-	assert.Equal(t, int64(100), h.appBytes("read"))
+	assert.Equal(t, int64(100), h.appBytes(trace.AppRead))
 }
 
 func TestSynReceived_SYNACKTimeoutStartsDataWithRTOOf3s(t *testing.T) {

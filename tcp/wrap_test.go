@@ -47,7 +47,7 @@ func TestWrap_ActiveOpenDataLossFINAcross2to32(t *testing.T) {
 	h.expect(ms(1300), seg{seq: 2745, ack: irs + 1, flags: ack, win: 65535, labels: trace.LabelDupACK, n: 1})
 	h.send(ms(1310), seg{seq: irs + 1, ack: 2745, flags: ack, len: 20})
 	h.expect(ms(1310), seg{seq: 2745, ack: 105, flags: ack, win: 65535})
-	assert.Equal(t, int64(120), h.appBytes("read"))
+	assert.Equal(t, int64(120), h.appBytes(trace.AppRead))
 
 	h.close(ms(1400))
 	h.expect(ms(1400), seg{seq: 2745, ack: 105, flags: wire.FIN | ack})
@@ -103,6 +103,6 @@ func TestWrap_PassiveOpenDataLossFINAcross2to32(t *testing.T) {
 	h.expect(ms(3300), fin)
 	h.send(ms(3350), seg{seq: 46, ack: 86, flags: ack})
 	assert.Equal(t, StateClosed, h.conn.State())
-	assert.Equal(t, int64(300), h.appBytes("read"))
+	assert.Equal(t, int64(300), h.appBytes(trace.AppRead))
 	h.expectNothing(ms(300_000))
 }

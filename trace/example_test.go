@@ -16,7 +16,7 @@ func ExampleReadJSON() {
 	err := trace.ReadJSON(strings.NewReader(in), trace.SinkFunc(func(r *trace.Record) {
 		switch r.Kind {
 		case trace.KindTimer:
-			fmt.Println(r.T, r.Node, r.Timer, r.Op)
+			fmt.Println(r.T, r.Node, r.Timer, r.TimerOp)
 		case trace.KindState:
 			fmt.Println(r.T, r.Node, r.From, "→", r.To)
 		}
@@ -30,7 +30,7 @@ func ExampleReadJSON() {
 
 func ExampleJSONWriter() {
 	w := trace.NewJSONWriter(os.Stdout)
-	w.Record(&trace.Record{T: 1_500_000, Kind: trace.KindVar, Node: "client", Conn: 1, Name: "cwnd", Value: 14600})
+	w.Record(&trace.Record{T: 1_500_000, Kind: trace.KindVar, Node: "client", Conn: 1, Var: trace.VarCwnd, Value: 14600})
 	if err := w.Flush(); err != nil {
 		fmt.Println(err)
 	}

@@ -56,7 +56,10 @@ func AppendJSON(b []byte, r *Record) []byte {
 		b = appendStr(b, "node", r.Node)
 		b = appendStr(b, "addr", addrString(r.Addr))
 	case KindSend, KindDrop, KindDeliver:
-		p := &r.Pkt
+		p := r.Pkt
+		if p == nil {
+			p = &noPacket
+		}
 		b = appendInt(b, "id", int64(p.ID))
 		b = appendStr(b, "src", r.Node)
 		b = appendStr(b, "dst", r.Peer)
@@ -132,19 +135,19 @@ func AppendJSON(b []byte, r *Record) []byte {
 			b = appendInt(b, "n", int64(p.N))
 		}
 		if r.Kind == KindDrop {
-			b = appendStr(b, "reason", r.Reason)
+			b = appendStr(b, "reason", r.Drop.Text(r.Peer))
 		}
 	case KindState:
 		b = appendStr(b, "node", r.Node)
 		b = appendInt(b, "conn", int64(r.Conn))
-		b = appendStr(b, "from", r.From)
-		b = appendStr(b, "to", r.To)
+		b = appendStr(b, "from", r.From.String())
+		b = appendStr(b, "to", r.To.String())
 	case KindTimer:
 		b = appendStr(b, "node", r.Node)
 		b = appendInt(b, "conn", int64(r.Conn))
 		b = appendStr(b, "timer", r.Timer.String())
-		b = appendStr(b, "op", r.Op)
-		if r.Op == "set" {
+		b = appendStr(b, "op", r.TimerOp.String())
+		if r.TimerOp == TimerSet {
 			b = appendInt(b, "at_ns", int64(r.At))
 		}
 		if r.Value != 0 {
@@ -153,25 +156,32 @@ func AppendJSON(b []byte, r *Record) []byte {
 	case KindVar:
 		b = appendStr(b, "node", r.Node)
 		b = appendInt(b, "conn", int64(r.Conn))
-		b = appendStr(b, "name", r.Name)
+		b = appendStr(b, "name", r.Var.String())
 		b = appendInt(b, "value", r.Value)
 	case KindApp:
 		b = appendStr(b, "node", r.Node)
 		b = appendInt(b, "conn", int64(r.Conn))
-		b = appendStr(b, "op", r.Reason)
+		b = appendStr(b, "op", r.App.String())
 		b = appendInt(b, "bytes", r.Value)
 	case KindAbort:
 		b = appendStr(b, "node", r.Node)
 		b = appendInt(b, "conn", int64(r.Conn))
-		b = appendStr(b, "reason", r.Reason)
-	case KindHost, KindLink:
+		b = appendStr(b, "reason", r.Abort.String())
+	case KindHost:
 		b = appendStr(b, "node", r.Node)
-		b = appendStr(b, "op", r.Reason)
+		b = appendStr(b, "op", r.Host.String())
+	case KindLink:
+		b = appendStr(b, "node", r.Node)
+		b = appendStr(b, "op", r.Link.String())
 	case KindEnd:
-		b = appendStr(b, "reason", r.Reason)
+		b = appendStr(b, "reason", r.End.String())
 	}
 	return append(b, '}')
 }
+
+// noPacket stands in for a missing packet, so a malformed record still
+// gives valid JSON.
+var noPacket Packet
 
 func appendStr(b []byte, key, v string) []byte {
 	b = append(b, ',', '"')

@@ -27,7 +27,7 @@ func synRecord() Record {
 	src, dst := ports(40000, 80)
 	return Record{
 		T: ms(0), Kind: KindSend, Node: "client", Peer: "server", Conn: 1,
-		Pkt: Packet{
+		Pkt: &Packet{
 			ID: 1, Conn: 1, Win: 65535,
 			Seg: wire.Segment{
 				Src: src, Dst: dst, Seq: 1000, Flags: wire.SYN, Window: 65535,
@@ -45,16 +45,16 @@ func sampleRecords() []Record {
 	src, dst := ports(80, 40000)
 	dupACK := Record{
 		T: ms(250), Kind: KindSend, Node: "server", Peer: "client", Conn: 2,
-		Pkt: Packet{
+		Pkt: &Packet{
 			ID: 17, Conn: 2, Win: 1 << 20, Labels: LabelDupACK | LabelWindowUpdate, N: 3,
 			Seg: wire.Segment{Src: src, Dst: dst, Seq: 0xFFFFFFF0, Ack: 5001, Flags: wire.ACK, Window: 8192,
 				Opt: wire.Options{HasTimestamp: true, TSVal: 9, TSEcr: 8, NumSACK: 2,
 					SACK: [wire.MaxSACKBlocks]wire.SACKBlock{{Left: 6461, Right: 7921}, {Left: 9381, Right: 10841}}}},
 		},
 	}
-	drop := dupACK
-	drop.Kind, drop.Reason = KindDrop, `rule "3rd data segment"`
-	deliver := syn
+	drop := dupACK.Keep()
+	drop.Kind, drop.Drop = KindDrop, Drop{Code: DropRule, Rule: `rule "3rd data segment"`}
+	deliver := syn.Keep()
 	deliver.T, deliver.Kind = ms(50), KindDeliver
 	deliver.Pkt.Labels = LabelRetransmission | LabelFastRetransmission | LabelZeroWindow |
 		LabelZeroWindowProbe | LabelKeepalive | LabelKeepaliveACK | LabelDelayedACK
@@ -65,15 +65,15 @@ func sampleRecords() []Record {
 		syn,
 		drop,
 		deliver,
-		{T: ms(50), Kind: KindState, Node: "server", Conn: 1, From: "LISTEN", To: "SYN-RECEIVED"},
-		{T: ms(51), Kind: KindTimer, Node: "client", Conn: 1, Timer: TimerRetransmission, Op: "set", At: ms(1051), Value: 2},
-		{T: ms(52), Kind: KindTimer, Node: "client", Conn: 1, Timer: TimerDelayedACK, Op: "cancelled"},
-		{T: ms(53), Kind: KindVar, Node: "client", Conn: 1, Name: "cwnd", Value: 14600},
-		{T: ms(54), Kind: KindApp, Node: "client", Conn: 1, Reason: "write", Value: 100000},
-		{T: ms(55), Kind: KindAbort, Node: "server", Conn: 1, Reason: "retransmission limit"},
-		{T: ms(56), Kind: KindHost, Node: "server", Reason: "crash"},
-		{T: ms(57), Kind: KindLink, Node: "client→server", Reason: "down"},
-		{T: sim.At(time.Minute), Kind: KindEnd, Reason: "duration"},
+		{T: ms(50), Kind: KindState, Node: "server", Conn: 1, From: StateListen, To: StateSynReceived},
+		{T: ms(51), Kind: KindTimer, Node: "client", Conn: 1, Timer: TimerRetransmission, TimerOp: TimerSet, At: ms(1051), Value: 2},
+		{T: ms(52), Kind: KindTimer, Node: "client", Conn: 1, Timer: TimerDelayedACK, TimerOp: TimerCancelled},
+		{T: ms(53), Kind: KindVar, Node: "client", Conn: 1, Var: VarCwnd, Value: 14600},
+		{T: ms(54), Kind: KindApp, Node: "client", Conn: 1, App: AppWrite, Value: 100000},
+		{T: ms(55), Kind: KindAbort, Node: "server", Conn: 1, Abort: AbortTimedOut},
+		{T: ms(56), Kind: KindHost, Node: "server", Host: HostCrash},
+		{T: ms(57), Kind: KindLink, Node: "client→server", Link: LinkDown},
+		{T: sim.At(time.Minute), Kind: KindEnd, End: EndTimeLimit},
 	}
 }
 
@@ -155,10 +155,10 @@ func TestAppendJSON_EveryKindIsValidJSONWithItsFields(t *testing.T) {
 		{{"t_ns", num("54000000")}, {"event", "app"}, {"node", "client"}, {"conn", num("1")},
 			{"op", "write"}, {"bytes", num("100000")}},
 		{{"t_ns", num("55000000")}, {"event", "abort"}, {"node", "server"}, {"conn", num("1")},
-			{"reason", "retransmission limit"}},
+			{"reason", "connection timed out (ETIMEDOUT)"}},
 		{{"t_ns", num("56000000")}, {"event", "host"}, {"node", "server"}, {"op", "crash"}},
 		{{"t_ns", num("57000000")}, {"event", "link"}, {"node", "client→server"}, {"op", "down"}},
-		{{"t_ns", num("60000000000")}, {"event", "end"}, {"reason", "duration"}},
+		{{"t_ns", num("60000000000")}, {"event", "end"}, {"reason", "time limit reached"}},
 	}
 	if len(recs) != len(want) {
 		t.Fatalf("%d records, %d expectations", len(recs), len(want))
@@ -228,7 +228,7 @@ func TestAppendJSON_Golden(t *testing.T) {
 		{Record{Kind: KindNode, Node: "n"}, `{"t_ns":0,"event":"node","node":"n","addr":""}`},
 		{Record{Kind: KindNode, Node: "n", Addr: netip.MustParseAddr("2001:db8::1")},
 			`{"t_ns":0,"event":"node","node":"n","addr":"2001:db8::1"}`},
-		{Record{Kind: KindTimer, Node: "c", Conn: 1, Timer: TimerTimeWait, Op: "fired", At: ms(9), Value: 0},
+		{Record{Kind: KindTimer, Node: "c", Conn: 1, Timer: TimerTimeWait, TimerOp: TimerFired, At: ms(9), Value: 0},
 			`{"t_ns":0,"event":"timer","node":"c","conn":1,"timer":"time-wait","op":"fired"}`},
 		{Record{T: -1, Kind: KindEnd}, `{"t_ns":-1,"event":"end","reason":""}`},
 	}
@@ -256,7 +256,7 @@ func TestAppendJSON_Options(t *testing.T) {
 			`{"mss":1,"wscale":14,"sack_permitted":true,"tsval":1,"tsecr":2,"sack":[[1,2]]}`},
 	}
 	for _, tt := range tests {
-		r := Record{Kind: KindDeliver, Pkt: Packet{Seg: wire.Segment{Opt: tt.o}}}
+		r := Record{Kind: KindDeliver, Pkt: &Packet{Seg: wire.Segment{Opt: tt.o}}}
 		line := string(AppendJSON(nil, &r))
 		_, after, found := strings.Cut(line, `,"options":`)
 		if tt.want == "" {
@@ -294,14 +294,14 @@ func TestAppendJSON_Escaping(t *testing.T) {
 		if string(got) != tt.quoted {
 			t.Errorf("appendQuoted(%q) = %s, want %s", tt.in, got, tt.quoted)
 		}
-		r := Record{Kind: KindAbort, Node: tt.in, Reason: tt.in}
+		r := Record{Kind: KindDrop, Node: tt.in, Drop: Drop{Code: DropRule, Rule: tt.in}}
 		line := AppendJSON(nil, &r)
-		var v struct{ Node, Reason string }
+		var v struct{ Src, Reason string }
 		if err := json.Unmarshal(line, &v); err != nil {
 			t.Fatalf("%q: %v in %s", tt.in, err, line)
 		}
-		if v.Node != tt.decoded || v.Reason != tt.decoded {
-			t.Errorf("%q decodes as %q, want %q", tt.in, v.Node, tt.decoded)
+		if v.Src != tt.decoded || v.Reason != tt.decoded {
+			t.Errorf("%q decodes as %q, want %q", tt.in, v.Src, tt.decoded)
 		}
 	}
 }
@@ -311,7 +311,7 @@ func TestAppendJSON_LabelsInFixedOrder(t *testing.T) {
 	for i := range labelNames {
 		all |= 1 << i
 	}
-	r := Record{Kind: KindSend, Pkt: Packet{Labels: all | 1<<31}} // an unknown bit is left out
+	r := Record{Kind: KindSend, Pkt: &Packet{Labels: all | 1<<31}} // an unknown bit is left out
 	var v struct{ Labels []string }
 	if err := json.Unmarshal(AppendJSON(nil, &r), &v); err != nil {
 		t.Fatal(err)
@@ -378,8 +378,8 @@ func TestJSONWriter_KeepsFirstError(t *testing.T) {
 	fw := &failingWriter{}
 	w := NewJSONWriter(fw)
 	r := synRecord()
-	r.Reason = strings.Repeat("x", 70<<10) // not written for a send: the line stays short
-	for range 2000 {                       // more than the 64 KiB buffer
+	r.Name = strings.Repeat("x", 70<<10) // not written for a send: the line stays short
+	for range 2000 {                     // more than the 64 KiB buffer
 		w.Record(&r)
 	}
 	if err := w.Flush(); err == nil || err.Error() != "disk full" {

@@ -28,13 +28,16 @@ const maxLineBytes = 1 << 20
 //
 // It stops at the first line it cannot read, after handing s the records
 // before it, and returns an error naming the line: a line that is not a JSON
-// object, lacks "t_ns" or "event", has an unknown event, flag, label or
-// timer name, a number out of its field's range, or more than
+// object, lacks "t_ns" or "event", has an unknown event, flag, label,
+// timer, state, operation, variable or reason (any vocabulary word but a
+// drop reason, where text that is no fixed reason is a drop rule's), a
+// number out of its field's range, or more than
 // [wire.MaxSACKBlocks] SACK blocks. Lines may be at most 1 MiB long.
 func ReadJSON(r io.Reader, s Sink) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 4096), maxLineBytes)
 	var rec Record
+	var pkt Packet
 	n := 0
 	for sc.Scan() {
 		n++
@@ -42,7 +45,7 @@ func ReadJSON(r io.Reader, s Sink) error {
 		if isBlank(line) {
 			continue
 		}
-		if err := decodeRecord(line, &rec); err != nil {
+		if err := decodeRecord(line, &rec, &pkt); err != nil {
 			return fmt.Errorf("trace: line %d: %w", n, err)
 		}
 		s.Record(&rec)
@@ -112,8 +115,9 @@ type jsonOptions struct {
 	SACK          [][]uint32 `json:"sack"`
 }
 
-// decodeRecord parses one line into r, overwriting all of it.
-func decodeRecord(line []byte, r *Record) error {
+// decodeRecord parses one line into r, overwriting all of it; a packet goes
+// into pkt.
+func decodeRecord(line []byte, r *Record, pkt *Packet) error {
 	var j jsonRecord
 	if err := json.Unmarshal(line, &j); err != nil {
 		return err
@@ -129,6 +133,7 @@ func decodeRecord(line []byte, r *Record) error {
 		return fmt.Errorf("unknown event %q", *j.Event)
 	}
 	*r = Record{T: sim.Time(*j.T), Kind: kind}
+	var err error
 
 	switch kind {
 	case KindRun:
@@ -144,38 +149,68 @@ func decodeRecord(line []byte, r *Record) error {
 			r.Addr = a
 		}
 	case KindSend, KindDrop, KindDeliver:
+		*pkt = Packet{}
+		r.Pkt = pkt
 		if err := decodePacket(&j, r); err != nil {
 			return err
 		}
 	case KindState:
-		r.Node, r.Conn, r.From, r.To = j.Node, j.Conn, j.From, j.To
-	case KindTimer:
-		r.Node, r.Conn, r.Op, r.Value = j.Node, j.Conn, j.Op, j.N
-		t, ok := ParseTimer(j.Timer)
-		if !ok {
-			return fmt.Errorf("unknown timer %q", j.Timer)
+		r.Node, r.Conn = j.Node, j.Conn
+		if r.From, err = parse(ParseState, "state", j.From); err != nil {
+			return err
 		}
-		r.Timer = t
-		if r.Op == "set" {
+		if r.To, err = parse(ParseState, "state", j.To); err != nil {
+			return err
+		}
+	case KindTimer:
+		r.Node, r.Conn, r.Value = j.Node, j.Conn, j.N
+		if r.Timer, err = parse(ParseTimer, "timer", j.Timer); err != nil {
+			return err
+		}
+		if r.TimerOp, err = parse(ParseTimerOp, "timer op", j.Op); err != nil {
+			return err
+		}
+		if r.TimerOp == TimerSet {
 			r.At = sim.Time(j.AtNs)
 		}
 	case KindVar:
-		r.Node, r.Conn, r.Name, r.Value = j.Node, j.Conn, j.Name, j.Value
+		r.Node, r.Conn, r.Value = j.Node, j.Conn, j.Value
+		r.Var, err = parse(ParseVar, "variable", j.Name)
 	case KindApp:
-		r.Node, r.Conn, r.Reason, r.Value = j.Node, j.Conn, j.Op, j.Bytes
+		r.Node, r.Conn, r.Value = j.Node, j.Conn, j.Bytes
+		r.App, err = parse(ParseAppOp, "app op", j.Op)
 	case KindAbort:
-		r.Node, r.Conn, r.Reason = j.Node, j.Conn, j.Reason
-	case KindHost, KindLink:
-		r.Node, r.Reason = j.Node, j.Op
+		r.Node, r.Conn = j.Node, j.Conn
+		r.Abort, err = parse(ParseAbortCause, "abort reason", j.Reason)
+	case KindHost:
+		r.Node = j.Node
+		r.Host, err = parse(ParseHostOp, "host op", j.Op)
+	case KindLink:
+		r.Node = j.Node
+		r.Link, err = parse(ParseLinkOp, "link op", j.Op)
 	case KindEnd:
-		r.Reason = j.Reason
+		r.End, err = parse(ParseEndReason, "end reason", j.Reason)
 	}
-	return nil
+	return err
+}
+
+// parse reads one vocabulary word with f, naming what in the error. ""
+// is the zero value, which the writer writes for none.
+func parse[T any](f func(string) (T, bool), what, s string) (T, error) {
+	if s == "" {
+		var zero T
+		return zero, nil
+	}
+	v, ok := f(s)
+	if !ok {
+		return v, fmt.Errorf("unknown %s %q", what, s)
+	}
+	return v, nil
 }
 
 func decodePacket(j *jsonRecord, r *Record) error {
 	r.Node, r.Peer, r.Conn = j.Src, j.Dst, j.Conn
-	p := &r.Pkt
+	p := r.Pkt
 	p.ID, p.Conn, p.Win = j.ID, j.Conn, j.Win
 	if j.N < math.MinInt32 || j.N > math.MaxInt32 {
 		return fmt.Errorf(`"n" %d out of range`, j.N)
@@ -228,7 +263,7 @@ func decodePacket(j *jsonRecord, r *Record) error {
 		opt.NumSACK = uint8(len(o.SACK))
 	}
 	if r.Kind == KindDrop {
-		r.Reason = j.Reason
+		r.Drop = ParseDrop(j.Reason, j.Dst)
 	}
 	return nil
 }

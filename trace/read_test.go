@@ -34,7 +34,7 @@ func TestReadJSON_RoundTrip(t *testing.T) {
 		t.Fatalf("read %d records, want %d", len(got), len(recs))
 	}
 	for i := range recs {
-		if got[i] != recs[i] {
+		if !got[i].Equal(&recs[i]) {
 			t.Errorf("record %d:\n got %+v\nwant %+v", i, got[i], recs[i])
 		}
 	}
@@ -46,13 +46,13 @@ func TestReadJSON_RoundTrip(t *testing.T) {
 func TestReadJSON_WhatTheFormatDoesNotKeep(t *testing.T) {
 	r := synRecord()
 	r.Pkt.Seg.Src = netip.MustParseAddrPort("10.0.0.1:40000")
-	r.Reason = "not written for a send"
+	r.Name = "not written for a send"
 	r.Pkt.Conn = 9 // "conn" is Record.Conn
 	got, err := readAll(AppendJSON(nil, &r))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got[0].Reason != "" || got[0].Pkt.Conn != r.Conn || got[0].Pkt.Seg.Src != netip.AddrPortFrom(netip.Addr{}, 40000) {
+	if got[0].Name != "" || got[0].Pkt.Conn != r.Conn || got[0].Pkt.Seg.Src != netip.AddrPortFrom(netip.Addr{}, 40000) {
 		t.Errorf("read %+v", got[0])
 	}
 }
@@ -61,22 +61,22 @@ func TestReadJSON_AcceptsBlankLinesCRLFAndUnknownKeys(t *testing.T) {
 	in := "\n" +
 		`{"t_ns":5,"event":"var","node":"c","conn":1,"name":"cwnd","value":2920,"future_key":[1,{"x":null}]}` + "\r\n" +
 		"   \n" +
-		`{"event":"end","reason":"done","t_ns":9}` // keys in any order, no final newline
+		`{"event":"end","reason":"finished","t_ns":9}` // keys in any order, no final newline
 	got, err := readAll([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Record{
-		{T: 5, Kind: KindVar, Node: "c", Conn: 1, Name: "cwnd", Value: 2920},
-		{T: 9, Kind: KindEnd, Reason: "done"},
+		{T: 5, Kind: KindVar, Node: "c", Conn: 1, Var: VarCwnd, Value: 2920},
+		{T: 9, Kind: KindEnd, End: EndFinished},
 	}
-	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+	if len(got) != 2 || !got[0].Equal(&want[0]) || !got[1].Equal(&want[1]) {
 		t.Errorf("got %+v", got)
 	}
 }
 
 func TestReadJSON_Errors(t *testing.T) {
-	good := `{"t_ns":0,"event":"end","reason":"duration"}` + "\n"
+	good := `{"t_ns":0,"event":"end","reason":"time limit reached"}` + "\n"
 	send := func(extra string) string {
 		return `{"t_ns":0,"event":"send","id":1,"src":"a","dst":"b","conn":1,"sport":1,"dport":2,"seq":0,"ack":0,` +
 			`"flags":"SYN","len":0,"win":0,"wnd_field":0,"labels":[]` + extra + "}"
@@ -104,6 +104,14 @@ func TestReadJSON_Errors(t *testing.T) {
 		{"too many SACK blocks", send(`,"options":{"sack":[[1,2],[3,4],[5,6],[7,8],[9,10]]}`), "trace: line 1: 5 SACK blocks, at most 4"},
 		{"short SACK block", send(`,"options":{"sack":[[1,2],[3]]}`), "trace: line 1: SACK block 1 has 1 numbers, want 2"},
 		{"bad timer", `{"t_ns":0,"event":"timer","timer":"egg","op":"set"}`, `trace: line 1: unknown timer "egg"`},
+		{"bad timer op", `{"t_ns":0,"event":"timer","timer":"persist","op":"snooze"}`, `trace: line 1: unknown timer op "snooze"`},
+		{"bad state", `{"t_ns":0,"event":"state","from":"LISTEN","to":"ESTABLISHED-ISH"}`, `trace: line 1: unknown state "ESTABLISHED-ISH"`},
+		{"bad variable", `{"t_ns":0,"event":"var","name":"cwnd_bytes","value":1}`, `trace: line 1: unknown variable "cwnd_bytes"`},
+		{"bad app op", `{"t_ns":0,"event":"app","op":"send","bytes":1}`, `trace: line 1: unknown app op "send"`},
+		{"bad abort reason", `{"t_ns":0,"event":"abort","reason":"gremlins"}`, `trace: line 1: unknown abort reason "gremlins"`},
+		{"bad host op", `{"t_ns":0,"event":"host","op":"explode"}`, `trace: line 1: unknown host op "explode"`},
+		{"bad link op", `{"t_ns":0,"event":"link","op":"sideways"}`, `trace: line 1: unknown link op "sideways"`},
+		{"bad end reason", `{"t_ns":0,"event":"end","reason":"bored"}`, `trace: line 1: unknown end reason "bored"`},
 		{"bad addr", `{"t_ns":0,"event":"node","node":"c","addr":"10.0.0.256"}`, `trace: line 1: bad addr: ParseAddr("10.0.0.256"): IPv4 field has value >255`},
 		{"too long", good + `{"t_ns":0,"event":"end","reason":"` + strings.Repeat("x", 1<<20) + `"}`, "trace: line 2: longer than 1048576 bytes"},
 	}
@@ -165,7 +173,7 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatalf("%d records, then %d", len(recs), len(again))
 		}
 		for i := range recs {
-			if again[i] != recs[i] {
+			if !again[i].Equal(&recs[i]) {
 				t.Fatalf("record %d changed:\n%+v\n%+v", i, recs[i], again[i])
 			}
 		}

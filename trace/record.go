@@ -16,13 +16,13 @@ const (
 	KindRun     Kind = iota + 1 // "run": the first record: scenario name, seed
 	KindNode                    // "node": a node's name and address
 	KindSend                    // "send": a node put a segment on its link
-	KindDrop                    // "drop": a link or host discarded a segment; Reason says why
+	KindDrop                    // "drop": a link or host discarded a segment; Drop says why
 	KindDeliver                 // "deliver": a segment reached its destination node
 	KindState                   // "state": a connection changed state (From → To)
 	KindTimer                   // "timer": a TCP timer was set, fired or cancelled
 	KindVar                     // "var": a connection variable (cwnd, rto, …) changed
 	KindApp                     // "app": an application called the socket API
-	KindAbort                   // "abort": a connection was aborted; Reason says why
+	KindAbort                   // "abort": a connection was aborted; Abort says why
 	KindHost                    // "host": a host crashed or rebooted
 	KindLink                    // "link": a link went down or came up
 	KindEnd                     // "end": the run is over
@@ -136,25 +136,53 @@ type Packet struct {
 }
 
 // Record is one entry of the trace. Which fields are meaningful depends on
-// Kind; docs/trace-format.md lists them per kind.
+// Kind; docs/trace-format.md lists them per kind. A record is written once
+// and handed to the sink by pointer: a sink that keeps it must copy it with
+// Keep, which copies the packet too.
 type Record struct {
-	T    sim.Time
-	Kind Kind
-	Node string // the node the record is about; for packets, the sender
-	Peer string // for packets, the receiver
-	Conn uint32 // the connection's number on Node (1, 2, … in order of creation)
-
-	Pkt Packet // send, drop, deliver
-
-	Reason string // drop, abort: why; app, host, link: the operation ("write", "crash", "down")
-	From   string // state: the old state (RFC 9293 name, e.g. "SYN-SENT")
-	To     string // state: the new state
-
-	Timer Timer    // timer
-	Op    string   // timer: "set", "fired" or "cancelled"
+	T     sim.Time
 	At    sim.Time // timer set: when it fires
+	Value int64    // var: value; app: bytes (listen: the port); run: the uint64 seed, converted; timer: ordinal
+	// Pkt is the segment of a send, drop or deliver record, nil otherwise.
+	// It belongs to the writer and is valid only during the Record call.
+	Pkt  *Packet
+	Node string // the node the record is about; for packets, the sender; link: the link's or path's name
+	Peer string // for packets, the receiver
+	Name string // run: the scenario's name
+	Addr netip.Addr
+	Drop Drop   // drop: why
+	Conn uint32 // the connection's number on Node (1, 2, … in order of creation)
+	Kind Kind
 
-	Name  string // var: variable name; run: scenario name
-	Value int64  // var: value; app: bytes; run: the uint64 seed, converted; timer: ordinal (backoff count)
-	Addr  netip.Addr
+	From, To State      // state
+	Timer    Timer      // timer: which
+	TimerOp  TimerOp    // timer: set, fired or cancelled
+	App      AppOp      // app
+	Host     HostOp     // host
+	Link     LinkOp     // link
+	Var      Var        // var
+	Abort    AbortCause // abort
+	End      EndReason  // end
+}
+
+// Keep returns a copy of r that owns a copy of its packet, for sinks that
+// keep records beyond the Record call.
+func (r *Record) Keep() Record {
+	k := *r
+	if r.Pkt != nil {
+		p := *r.Pkt
+		k.Pkt = &p
+	}
+	return k
+}
+
+// Equal reports whether r and o hold the same values, comparing their
+// packets by value.
+func (r *Record) Equal(o *Record) bool {
+	a, b := *r, *o
+	if (a.Pkt == nil) != (b.Pkt == nil) || a.Pkt != nil && *a.Pkt != *b.Pkt {
+		return false
+	}
+	a.Pkt, b.Pkt = nil, nil
+	return a == b
 }

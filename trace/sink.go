@@ -50,10 +50,29 @@ func (t tee) Record(r *Record) {
 // (diagrams, plots). Streaming outputs should be Sinks of their own instead.
 type Log struct {
 	Records []Record
+	// pkts holds the copies of the records' packets in chunks that never
+	// move, so the pointers in Records stay valid as the log grows.
+	pkts [][]Packet
 }
 
-// Record appends a copy of r.
-func (l *Log) Record(r *Record) { l.Records = append(l.Records, *r) }
+// logChunk is how many packets one chunk of a Log holds.
+const logChunk = 1024
+
+// Record appends a copy of r, with a copy of its packet.
+func (l *Log) Record(r *Record) {
+	k := *r
+	if r.Pkt != nil {
+		n := len(l.pkts)
+		if n == 0 || len(l.pkts[n-1]) == logChunk {
+			l.pkts = append(l.pkts, make([]Packet, 0, logChunk))
+			n++
+		}
+		c := append(l.pkts[n-1], *r.Pkt)
+		l.pkts[n-1] = c
+		k.Pkt = &c[len(c)-1]
+	}
+	l.Records = append(l.Records, k)
+}
 
 // Replay hands every kept record to s in order.
 func (l *Log) Replay(s Sink) {

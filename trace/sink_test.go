@@ -61,7 +61,7 @@ func TestDiscard(t *testing.T) {
 
 func TestLog_KeepsCopiesAndReplaysInOrder(t *testing.T) {
 	var l Log
-	r := Record{Kind: KindVar, Name: "cwnd", Value: 1}
+	r := Record{Kind: KindVar, Var: VarCwnd, Value: 1}
 	l.Record(&r)
 	r.Value = 2 // producers reuse their record
 	l.Record(&r)
@@ -76,4 +76,23 @@ func TestLog_KeepsCopiesAndReplaysInOrder(t *testing.T) {
 	}
 	var empty Log
 	empty.Replay(SinkFunc(func(*Record) { t.Error("an empty log replayed a record") }))
+}
+
+func TestLog_CopiesPackets(t *testing.T) {
+	var l Log
+	p := Packet{ID: 1}
+	r := Record{Kind: KindSend, Pkt: &p}
+	for i := range 3 * logChunk { // across chunk boundaries: earlier copies must not move
+		p.ID = uint64(i + 1)
+		l.Record(&r)
+	}
+	p.ID = 999 // producers reuse their packet
+	for i := range l.Records {
+		if got := l.Records[i].Pkt; got == &p || got.ID != uint64(i+1) {
+			t.Fatalf("record %d: packet %p ID %d, want a copy with ID %d", i, got, got.ID, i+1)
+		}
+	}
+	if l.Records[0].Pkt == l.Records[1].Pkt {
+		t.Error("two records share one packet copy")
+	}
 }

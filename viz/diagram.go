@@ -387,17 +387,17 @@ func (d *diagram) collect() {
 				continue // over before the window
 			}
 			from, _ := d.sideOf(r.Node)
-			a := &dArrow{send: i, end: end, from: from, style: dStyleOf(&r.Pkt)}
+			a := &dArrow{send: i, end: end, from: from, style: dStyleOf(r.Pkt)}
 			if end >= 0 && recs[end].Kind == trace.KindDrop {
 				a.dropped = true
-				a.reason = d.cat.reason(recs[end].Reason)
+				a.reason = d.cat.dropReason(recs[end].Drop, recs[end].Peer)
 			}
 			var iss map[endpoint]wire.Seq
 			if relative {
 				iss = isn
 			}
 			a.label = dSegLabel(r, iss)
-			a.tag = strings.Join(d.cat.labelPhrases(nil, &r.Pkt), ", ")
+			a.tag = strings.Join(d.cat.labelPhrases(nil, r.Pkt), ", ")
 			if end < 0 {
 				a.rtag = d.cat.str(msgInFlightAtEnd)
 			}
@@ -410,10 +410,10 @@ func (d *diagram) collect() {
 			k := slices.IndexFunc(open, func(b *dBracket) bool { return b.node == r.Node && b.conn == r.Conn && b.timer == r.Timer })
 			if k >= 0 {
 				b := open[k]
-				switch r.Op {
-				case "fired":
+				switch r.TimerOp {
+				case trace.TimerFired:
 					b.end = dTimerFired
-				case "cancelled":
+				case trace.TimerCancelled:
 					b.end = dTimerCancelled
 				default:
 					b.end = dTimerReset
@@ -424,7 +424,7 @@ func (d *diagram) collect() {
 					d.brackets = append(d.brackets, b)
 				}
 			}
-			if r.Op == "set" {
+			if r.TimerOp == trace.TimerSet {
 				open = append(open, &dBracket{side: s, node: r.Node, conn: r.Conn, timer: r.Timer, start: i, stop: -1})
 			}
 		case trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink:
@@ -447,31 +447,17 @@ func (d *diagram) noteOf(i int) (dNote, bool) {
 	s, ok := d.sideOf(r.Node)
 	switch r.Kind {
 	case trace.KindState:
-		text := r.To
+		text := r.To.String()
 		if d.multiConn {
-			text = d.cat.sprintf(msgConn, r.Conn, r.To)
+			text = d.cat.sprintf(msgConn, r.Conn, text)
 		}
 		return dNote{rec: i, side: s, kind: dNoteState, text: text}, ok
 	case trace.KindAbort:
-		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.sprintf(msgAborted, d.cat.reason(r.Reason))}, ok
+		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.sprintf(msgAborted, d.cat.abortReason(r.Abort))}, ok
 	case trace.KindHost:
-		text := d.cat.sprintf(msgHostOther, r.Node, r.Reason)
-		switch r.Reason {
-		case "crash":
-			text = d.cat.sprintf(msgHostCrash, r.Node)
-		case "reboot":
-			text = d.cat.sprintf(msgHostReboot, r.Node)
-		}
-		return dNote{rec: i, side: s, kind: dNoteAlert, text: text}, ok
+		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.hostNote(r)}, ok
 	case trace.KindLink:
-		text := d.cat.sprintf(msgLinkOther, r.Node, r.Reason)
-		switch r.Reason {
-		case "down":
-			text = d.cat.sprintf(msgLinkDown, r.Node)
-		case "up":
-			text = d.cat.sprintf(msgLinkUp, r.Node)
-		}
-		return dNote{rec: i, kind: dNoteInfo, text: text}, true
+		return dNote{rec: i, kind: dNoteInfo, text: d.cat.linkNote(r)}, true
 	}
 	return dNote{}, false
 }

@@ -3,6 +3,7 @@ package viz_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -310,16 +311,16 @@ func diagramKeepalive() []trace.Record {
 	}
 	peer := map[string]string{"client": "server", "server": "client"}
 	send := func(t sim.Time, from string, p trace.Packet) {
-		add(trace.Record{T: t, Kind: trace.KindSend, Node: from, Peer: peer[from], Conn: 1, Pkt: p})
+		add(trace.Record{T: t, Kind: trace.KindSend, Node: from, Peer: peer[from], Conn: 1, Pkt: &p})
 	}
 	deliver := func(t sim.Time, from string, p trace.Packet) {
-		add(trace.Record{T: t, Kind: trace.KindDeliver, Node: from, Peer: peer[from], Conn: 1, Pkt: p})
+		add(trace.Record{T: t, Kind: trace.KindDeliver, Node: from, Peer: peer[from], Conn: 1, Pkt: &p})
 	}
 	state := func(t sim.Time, node, from, to string) {
-		add(trace.Record{T: t, Kind: trace.KindState, Node: node, Conn: 1, From: from, To: to})
+		add(trace.Record{T: t, Kind: trace.KindState, Node: node, Conn: 1, From: word(trace.ParseState(from)), To: word(trace.ParseState(to))})
 	}
 	timer := func(t sim.Time, node, op string, at sim.Time) {
-		add(trace.Record{T: t, Kind: trace.KindTimer, Node: node, Conn: 1, Timer: trace.TimerKeepalive, Op: op, At: at})
+		add(trace.Record{T: t, Kind: trace.KindTimer, Node: node, Conn: 1, Timer: trace.TimerKeepalive, TimerOp: word(trace.ParseTimerOp(op)), At: at})
 	}
 	ms := diagramMS
 	probe := 7_200_100 * time.Millisecond
@@ -351,8 +352,8 @@ func diagramKeepalive() []trace.Record {
 	deliver(at(100*time.Millisecond), "server", kaack)
 	timer(at(100*time.Millisecond), "client", "cancelled", 0)
 	timer(at(100*time.Millisecond), "client", "set", at(7200*time.Second))
-	add(trace.Record{T: at(300 * time.Millisecond), Kind: trace.KindLink, Node: "client→server", Reason: "down"})
-	add(trace.Record{T: at(310 * time.Millisecond), Kind: trace.KindEnd, Reason: "time limit reached"})
+	add(trace.Record{T: at(300 * time.Millisecond), Kind: trace.KindLink, Node: "client→server", Link: trace.LinkDown})
+	add(trace.Record{T: at(310 * time.Millisecond), Kind: trace.KindEnd, End: trace.EndTimeLimit})
 	return recs
 }
 
@@ -431,4 +432,12 @@ func TestDiagram_TooTallForPNG(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "too large for a PNG") {
 		t.Errorf("a 20,000-segment PNG: %v, want an error", err)
 	}
+}
+
+// word returns a trace vocabulary word a test spells out, failing loudly on a typo.
+func word[T any](v T, ok bool) T {
+	if !ok {
+		panic(fmt.Sprintf("not a trace word: %v", v))
+	}
+	return v
 }

@@ -23,20 +23,20 @@ func handshake() []trace.Record {
 			seg.Opt.MSS = 1460
 		}
 		return trace.Record{T: sim.At(time.Duration(ms) * time.Millisecond), Kind: trace.KindSend,
-			Node: from, Peer: to, Conn: 1, Pkt: trace.Packet{ID: id, Seg: seg, Win: 65535, Conn: 1}}
+			Node: from, Peer: to, Conn: 1, Pkt: &trace.Packet{ID: id, Seg: seg, Win: 65535, Conn: 1}}
 	}
-	state := func(ms int, node, from, to string) trace.Record {
+	state := func(ms int, node string, from, to trace.State) trace.Record {
 		return trace.Record{T: sim.At(time.Duration(ms) * time.Millisecond), Kind: trace.KindState,
 			Node: node, Conn: 1, From: from, To: to}
 	}
 	return []trace.Record{
-		state(0, "client", "CLOSED", "SYN-SENT"),
+		state(0, "client", trace.StateClosed, trace.StateSynSent),
 		send(0, 1, "client", "server", client, server, wire.SYN, 100, 0),
-		state(50, "server", "LISTEN", "SYN-RECEIVED"),
+		state(50, "server", trace.StateListen, trace.StateSynReceived),
 		send(50, 2, "server", "client", server, client, wire.SYN|wire.ACK, 300, 101),
-		state(100, "client", "SYN-SENT", "ESTABLISHED"),
+		state(100, "client", trace.StateSynSent, trace.StateEstablished),
 		send(100, 3, "client", "server", client, server, wire.ACK, 101, 301),
-		state(150, "server", "SYN-RECEIVED", "ESTABLISHED"),
+		state(150, "server", trace.StateSynReceived, trace.StateEstablished),
 		{T: sim.At(150 * time.Millisecond), Kind: trace.KindEnd},
 	}
 }

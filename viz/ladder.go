@@ -113,6 +113,7 @@ type Ladder struct {
 	digits, prefix int
 
 	pending    trace.Record // a send held back to merge with its drop
+	pendingPkt trace.Packet // its packet (the producer reuses its own)
 	hasPending bool
 
 	lines   int   // event lines written
@@ -211,22 +212,19 @@ func (l *Ladder) Record(r *trace.Record) {
 	}
 	switch r.Kind {
 	case trace.KindSend:
-		l.pending = *r
+		l.pending, l.pendingPkt = *r, *r.Pkt // the producer reuses its packet
+		l.pending.Pkt = &l.pendingPkt
 		l.hasPending = true
 	case trace.KindDrop:
 		l.inFlightDropLine(r)
 	case trace.KindState:
-		from := r.From
-		if from == "" {
-			from = "CLOSED"
-		}
-		l.sideLine(r, "", l.msg.sprintf(msgState, from, r.To), colorCyan)
+		l.sideLine(r, "", l.msg.sprintf(msgState, r.From, r.To), colorCyan)
 	case trace.KindAbort:
 		// The reason goes in the note column, where a long one wraps.
-		l.sideLine(r, abortMark, l.msg.str(msgAbortedSide), colorBoldRed, l.msg.reason(r.Reason))
+		l.sideLine(r, abortMark, l.msg.str(msgAbortedSide), colorBoldRed, l.msg.abortReason(r.Abort))
 	case trace.KindApp:
 		if l.visible(r) {
-			l.sideLine(r, "", l.appNote(r), "")
+			l.sideLine(r, "", l.msg.appNote(r), "")
 		}
 	case trace.KindTimer:
 		if l.visible(r) {
@@ -237,9 +235,9 @@ func (l *Ladder) Record(r *trace.Record) {
 			l.sideLine(r, "", t, colorYellow)
 		}
 	case trace.KindHost:
-		l.centreLine(r.T, l.hostNote(r))
+		l.centreLine(r.T, l.msg.hostNote(r))
 	case trace.KindLink:
-		l.centreLine(r.T, l.linkNote(r))
+		l.centreLine(r.T, l.msg.linkNote(r))
 	}
 }
 
@@ -250,9 +248,9 @@ func (l *Ladder) visible(r *trace.Record) bool {
 	case trace.KindSend, trace.KindDrop, trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink:
 		return true
 	case trace.KindApp:
-		return r.Reason != "read" || l.opt.ShowReads
+		return r.App != trace.AppRead || l.opt.ShowReads
 	case trace.KindTimer:
-		return r.Timer == trace.TimerRetransmission && r.Op == "fired"
+		return r.Timer == trace.TimerRetransmission && r.TimerOp == trace.TimerFired
 	}
 	return false
 }
@@ -328,7 +326,7 @@ func (l *Ladder) sendLine(s, drop *trace.Record) {
 		l.isn[endpoint{s.Node, seg.Src}] = seg.Seq
 	}
 	l.label = l.appendLabel(l.label[:0], s, false)
-	l.note = l.msg.labelPhrases(l.note[:0], &s.Pkt)
+	l.note = l.msg.labelPhrases(l.note[:0], s.Pkt)
 	color := ""
 	switch lb := s.Pkt.Labels; {
 	case drop != nil:
@@ -339,7 +337,7 @@ func (l *Ladder) sendLine(s, drop *trace.Record) {
 		color = colorMagenta
 	}
 	if drop != nil {
-		l.note = append(l.note, l.msg.sprintf(msgDropped, l.msg.reason(drop.Reason)))
+		l.note = append(l.note, l.msg.sprintf(msgDropped, l.msg.dropReason(drop.Drop, drop.Peer)))
 	}
 	l.begin(s.T)
 	l.line = append(l.line, bar...)
@@ -427,7 +425,7 @@ func (l *Ladder) inFlightDropLine(r *trace.Record) {
 	}
 	l.unpaint(colorRed)
 	l.line = append(l.line, bar...)
-	l.note = append(l.note[:0], l.msg.sprintf(msgDroppedInFlight, l.msg.reason(r.Reason)))
+	l.note = append(l.note[:0], l.msg.sprintf(msgDroppedInFlight, l.msg.dropReason(r.Drop, r.Peer)))
 	l.end(colorRed)
 }
 
@@ -617,50 +615,4 @@ func (l *Ladder) appendOptions(b []byte, r *trace.Record) []byte {
 		}
 	}
 	return append(b, '>')
-}
-
-// appNote returns the side note for an application call.
-func (l *Ladder) appNote(r *trace.Record) string {
-	switch r.Reason {
-	case "connect":
-		return l.msg.str(msgAppConnect)
-	case "listen":
-		return l.msg.str(msgAppListen)
-	case "write":
-		return l.msg.sprintf(msgAppWrite, r.Value)
-	case "read":
-		return l.msg.sprintf(msgAppRead, r.Value)
-	case "close":
-		return l.msg.str(msgAppClose)
-	case "abort":
-		return l.msg.str(msgAppAbort)
-	}
-	return l.msg.sprintf(msgAppOther, r.Reason)
-}
-
-// hostNote returns the centred note for a host event.
-func (l *Ladder) hostNote(r *trace.Record) string {
-	switch r.Reason {
-	case "crash":
-		return l.msg.sprintf(msgHostCrash, r.Node)
-	case "reboot":
-		return l.msg.sprintf(msgHostReboot, r.Node)
-	}
-	return l.msg.sprintf(msgHostOther, r.Node, r.Reason)
-}
-
-// linkNote returns the centred note for a link event: "link client→server
-// down" when the record names both ends, else "link client down".
-func (l *Ladder) linkNote(r *trace.Record) string {
-	name := r.Node
-	if r.Peer != "" {
-		name += "→" + r.Peer
-	}
-	switch r.Reason {
-	case "down":
-		return l.msg.sprintf(msgLinkDown, name)
-	case "up":
-		return l.msg.sprintf(msgLinkUp, name)
-	}
-	return l.msg.sprintf(msgLinkOther, name, r.Reason)
 }

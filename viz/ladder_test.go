@@ -250,18 +250,18 @@ func TestLadderFlushError(t *testing.T) {
 
 func TestLadderNotes(t *testing.T) {
 	recs := []trace.Record{
-		{T: ms(1), Kind: trace.KindHost, Node: "server", Reason: "crash"},
-		{T: ms(2), Kind: trace.KindHost, Node: "server", Reason: "reboot"},
-		{T: ms(3), Kind: trace.KindLink, Node: "client", Reason: "down"},
-		{T: ms(4), Kind: trace.KindApp, Node: "server", Conn: 1, Reason: "read", Value: 10},
-		{T: ms(5), Kind: trace.KindApp, Node: "server", Conn: 1, Reason: "shutdown"},
-		{T: ms(6), Kind: trace.KindTimer, Node: "client", Conn: 1, Timer: trace.TimerPersist, Op: "fired"},
-		{T: ms(7), Kind: trace.KindTimer, Node: "client", Conn: 1, Timer: trace.TimerRetransmission, Op: "fired"},
-		{T: ms(8), Kind: trace.KindState, Node: "server", Conn: 3, From: "LISTEN", To: "SYN-RECEIVED"},
+		{T: ms(1), Kind: trace.KindHost, Node: "server", Host: trace.HostCrash},
+		{T: ms(2), Kind: trace.KindHost, Node: "server", Host: trace.HostReboot},
+		{T: ms(3), Kind: trace.KindLink, Node: "client", Link: trace.LinkDown},
+		{T: ms(4), Kind: trace.KindApp, Node: "server", Conn: 1, App: trace.AppRead, Value: 10},
+		{T: ms(5), Kind: trace.KindApp, Node: "server", Conn: 1, App: trace.AppOp(99)},
+		{T: ms(6), Kind: trace.KindTimer, Node: "client", Conn: 1, Timer: trace.TimerPersist, TimerOp: trace.TimerFired},
+		{T: ms(7), Kind: trace.KindTimer, Node: "client", Conn: 1, Timer: trace.TimerRetransmission, TimerOp: trace.TimerFired},
+		{T: ms(8), Kind: trace.KindState, Node: "server", Conn: 3, From: trace.StateListen, To: trace.StateSynReceived},
 	}
 	got := render(t, recs, LadderOptions{})
 	for _, want := range []string{"server crashed", "server rebooted", "link client down",
-		"app: shutdown │", "│ RTO fired  ", "[conn 3] LISTEN → SYN-RECEIVED │"} {
+		"app: unknown │", "│ RTO fired  ", "[conn 3] LISTEN → SYN-RECEIVED │"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("ladder lacks %q:\n%s", want, got)
 		}

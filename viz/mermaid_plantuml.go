@@ -167,7 +167,7 @@ func buildSeqDiagram(records []trace.Record, opt *TextDiagramOptions) (*seqDiagr
 				label = append(label, seg...)
 			}
 			it.text = string(label)
-			it.tags = c.labelPhrases(nil, &r.Pkt)
+			it.tags = c.labelPhrases(nil, r.Pkt)
 			switch e := ends[r.Pkt.ID]; {
 			case e == nil:
 				it.fate = inFlight
@@ -178,17 +178,17 @@ func buildSeqDiagram(records []trace.Record, opt *TextDiagramOptions) (*seqDiagr
 				if e.T != r.T {
 					m = msgDroppedInFlight
 				}
-				it.tags = append(it.tags, c.sprintf(m, c.reason(e.Reason)))
+				it.tags = append(it.tags, c.sprintf(m, c.dropReason(e.Drop, e.Peer)))
 			default:
 				it.flight = e.T.Sub(r.T)
 				d.maxFlight = max(d.maxFlight, it.flight)
 			}
 		case trace.KindState:
-			it.text = c.conn(r.Conn, r.To)
+			it.text = c.conn(r.Conn, r.To.String())
 		case trace.KindAbort:
-			it.text = c.conn(r.Conn, c.sprintf(msgAborted, c.reason(r.Reason)))
+			it.text = c.conn(r.Conn, c.sprintf(msgAborted, c.abortReason(r.Abort)))
 		case trace.KindTimer:
-			if r.Timer != trace.TimerRetransmission || r.Op != "fired" {
+			if r.Timer != trace.TimerRetransmission || r.TimerOp != trace.TimerFired {
 				continue
 			}
 			t := c.str(msgRTOFired)
@@ -320,32 +320,6 @@ func (c *catalog) conn(conn uint32, text string) string {
 		return c.sprintf(msgConn, conn, text)
 	}
 	return text
-}
-
-// hostNote returns the note for a host event.
-func (c *catalog) hostNote(r *trace.Record) string {
-	switch r.Reason {
-	case "crash":
-		return c.sprintf(msgHostCrash, r.Node)
-	case "reboot":
-		return c.sprintf(msgHostReboot, r.Node)
-	}
-	return c.sprintf(msgHostOther, r.Node, r.Reason)
-}
-
-// linkNote returns the note for a link event: "link client→server down".
-func (c *catalog) linkNote(r *trace.Record) string {
-	name := r.Node
-	if r.Peer != "" {
-		name += "→" + r.Peer
-	}
-	switch r.Reason {
-	case "down":
-		return c.sprintf(msgLinkDown, name)
-	case "up":
-		return c.sprintf(msgLinkUp, name)
-	}
-	return c.sprintf(msgLinkOther, name, r.Reason)
 }
 
 // diagramKeywords are words Mermaid or PlantUML read as keywords where a

@@ -147,10 +147,10 @@ func awkwardTrace() []trace.Record {
 		{Kind: trace.KindRun, Name: awkwardTitle},
 		{Kind: trace.KindNode, Node: left},
 		{Kind: trace.KindNode, Node: right},
-		{Kind: trace.KindState, Node: left, Conn: 1, From: "CLOSED", To: "SYN-SENT"},
-		{Kind: trace.KindSend, Node: left, Peer: right, Conn: 1, Pkt: pkt},
-		{T: sim.At(time.Millisecond), Kind: trace.KindDrop, Node: left, Peer: right, Conn: 1, Pkt: pkt, Reason: awkwardReason},
-		{T: sim.At(2 * time.Millisecond), Kind: trace.KindAbort, Node: left, Conn: 1, Reason: "connection refused (ECONNREFUSED)"},
+		{Kind: trace.KindState, Node: left, Conn: 1, From: trace.StateClosed, To: trace.StateSynSent},
+		{Kind: trace.KindSend, Node: left, Peer: right, Conn: 1, Pkt: &pkt},
+		{T: sim.At(time.Millisecond), Kind: trace.KindDrop, Node: left, Peer: right, Conn: 1, Pkt: &pkt, Drop: trace.Drop{Code: trace.DropRule, Rule: awkwardReason}},
+		{T: sim.At(2 * time.Millisecond), Kind: trace.KindAbort, Node: left, Conn: 1, Abort: trace.AbortRefused},
 	}
 }
 

@@ -121,7 +121,7 @@ func TestMermaidSynthetic(t *testing.T) {
 		"    Note over client: [conn 2] SYN-SENT\n",
 		"    Note over client,server: link client→server down\n",
 		"    client-xserver: 3.000 s [conn 2] SYN SEQ=900 WIN=65535 MSS=1460 WS=7 SACK_PERM<br/>retransmission, dropped#58; link down\n",
-		"    Note over client: [conn 2] connection aborted#58; connection timed out\n",
+		"    Note over client: [conn 2] connection aborted#58; connection timed out (ETIMEDOUT)\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Mermaid diagram lacks %q:\n%s", want, got)
@@ -150,7 +150,7 @@ func TestPlantUMLSynthetic(t *testing.T) {
 		// 1.000 s passes between the last dup ACK and the RTO.
 		"server -[#red]>x client : 0.153600 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #2, dropped: random loss\n... 1.046400 s later ...\nnote over client : RTO fired (backoff #1)\n",
 		"note over client, server : link client→server down\n",
-		"note over client : [conn 2] connection aborted: connection timed out\n",
+		"note over client : [conn 2] connection aborted: connection timed out (ETIMEDOUT)\n",
 		"@enduml\n",
 	} {
 		if !strings.Contains(got, want) {
@@ -293,8 +293,8 @@ func awkward() []trace.Record {
 	b.recs[len(b.recs)-1].Node, b.recs[len(b.recs)-1].Peer = left, right
 	b.pkts[id] = b.recs[len(b.recs)-1]
 	b.drop(ms(1), id, "rule: a;b #c <i>x</i> **bold** //it// --s-- __u__ ~~w~~ [[l]] \\n & &#65; %date% $v\n"+`"q"`)
-	b.add(trace.Record{T: ms(2), Kind: trace.KindState, Node: right, Conn: 1, From: "LISTEN", To: "SYN-RECEIVED"})
-	b.add(trace.Record{T: ms(3), Kind: trace.KindHost, Node: "third-node", Reason: "crash"})
+	b.add(trace.Record{T: ms(2), Kind: trace.KindState, Node: right, Conn: 1, From: trace.StateListen, To: trace.StateSynReceived})
+	b.add(trace.Record{T: ms(3), Kind: trace.KindHost, Node: "third-node", Host: trace.HostCrash})
 	return b.recs
 }
 

@@ -141,6 +141,7 @@ const (
 	msgLinkDown        // %s: the link ("client→server")
 	msgLinkUp          // %s: the link
 	msgLinkOther       // %s: the link, %s: operation
+	msgLinkReroute     // %s: the path whose traffic moved to the backup path
 	msgMoreEvent       // %d: 1, events the ladder left out
 	msgMoreEvents      // %d: events the ladder left out (more than one)
 	msgInFlightAtEnd   // a segment neither delivered nor dropped when the run ended
@@ -201,14 +202,13 @@ const (
 	msgPlotPeerWindow      // the receive window the peer advertises
 	msgPlotRcvBuffer       // %s: the peer; bytes waiting in its receive buffer
 
-	// The reasons the simulator gives for drops and aborts, in English in
-	// the trace (link.Reason*, tcp.Err*; docs/trace-format.md). A reason
-	// equal to one of these, once formatted, is translated; any other (a
-	// scenario's drop rule, say) is printed as it is.
+	// The reasons for drops and aborts, one per trace.DropCode and
+	// trace.AbortCause (a drop rule's reason is the scenario's own text).
 	msgReasonLinkDown         // the link was down
 	msgReasonRandomLoss       // random loss on the link
 	msgReasonQueueFull        // the link's queue was full
 	msgReasonMTU              // %d: packet bytes, %d: the MTU
+	msgReasonReceiverDown     // %s: the receiving host, which was down when the segment arrived
 	msgReasonTimedOut         // ETIMEDOUT after retransmissions
 	msgReasonReset            // ECONNRESET
 	msgReasonRefused          // ECONNREFUSED
@@ -262,6 +262,7 @@ var english = catalog{
 	msgLinkDown:        "link %s down",
 	msgLinkUp:          "link %s up",
 	msgLinkOther:       "link %s: %s",
+	msgLinkReroute:     "link %s: reroute",
 	msgMoreEvent:       "… %d more event not shown (use --ladder full)",
 	msgMoreEvents:      "… %d more events not shown (use --ladder full)",
 	msgInFlightAtEnd:   "still in flight when the run ended",
@@ -325,6 +326,7 @@ var english = catalog{
 	msgReasonRandomLoss:       "random loss",
 	msgReasonQueueFull:        "queue full",
 	msgReasonMTU:              "exceeds MTU (%d > %d bytes)",
+	msgReasonReceiverDown:     "%s crashed",
 	msgReasonTimedOut:         "connection timed out (ETIMEDOUT)",
 	msgReasonReset:            "connection reset by peer (ECONNRESET)",
 	msgReasonRefused:          "connection refused (ECONNREFUSED)",
@@ -346,25 +348,88 @@ func (c *catalog) sprintf(m msg, args ...any) string {
 	return fmt.Sprintf(c[m], args...)
 }
 
-// reason returns a drop or abort reason from the trace in c's language:
-// the translation of a reason the simulator gives (they are English in the
-// trace), or reason as it is.
-func (c *catalog) reason(reason string) string {
-	if c == &english {
-		return reason
+// dropReason returns why a segment to receiver was dropped, in c's
+// language; a drop rule's reason is the scenario's text as it is.
+func (c *catalog) dropReason(d trace.Drop, receiver string) string {
+	switch d.Code {
+	case trace.DropLinkDown:
+		return c.str(msgReasonLinkDown)
+	case trace.DropRandomLoss:
+		return c.str(msgReasonRandomLoss)
+	case trace.DropQueueFull:
+		return c.str(msgReasonQueueFull)
+	case trace.DropMTU:
+		return c.sprintf(msgReasonMTU, d.Size, d.MTU)
+	case trace.DropReceiverDown:
+		return c.sprintf(msgReasonReceiverDown, receiver)
+	default:
+		return d.Text(receiver)
 	}
-	for m := msgReasonLinkDown; m <= msgReasonUserTimeout; m++ {
-		if english[m] == reason {
-			return c[m]
-		}
+}
+
+// abortReasons maps each abort cause to its phrase.
+var abortReasons = [...]msg{
+	trace.AbortTimedOut:         msgReasonTimedOut,
+	trace.AbortReset:            msgReasonReset,
+	trace.AbortRefused:          msgReasonRefused,
+	trace.AbortByApplication:    msgReasonAbortedByApp,
+	trace.AbortKeepaliveTimeout: msgReasonKeepaliveTimeout,
+	trace.AbortUserTimeout:      msgReasonUserTimeout,
+}
+
+// abortReason returns why a connection was aborted, in c's language.
+func (c *catalog) abortReason(a trace.AbortCause) string {
+	if int(a) < len(abortReasons) && a != 0 {
+		return c.str(abortReasons[a])
 	}
-	// "exceeds MTU (1500 > 1400 bytes)": the one reason with numbers.
-	var size, mtu int
-	if n, _ := fmt.Sscanf(reason, english[msgReasonMTU], &size, &mtu); n == 2 &&
-		english.sprintf(msgReasonMTU, size, mtu) == reason {
-		return c.sprintf(msgReasonMTU, size, mtu)
+	return a.String()
+}
+
+// appNote returns the note for an application call.
+func (c *catalog) appNote(r *trace.Record) string {
+	switch r.App {
+	case trace.AppConnect:
+		return c.str(msgAppConnect)
+	case trace.AppListen:
+		return c.str(msgAppListen)
+	case trace.AppWrite:
+		return c.sprintf(msgAppWrite, r.Value)
+	case trace.AppRead:
+		return c.sprintf(msgAppRead, r.Value)
+	case trace.AppClose:
+		return c.str(msgAppClose)
+	case trace.AppAbort:
+		return c.str(msgAppAbort)
 	}
-	return reason
+	return c.sprintf(msgAppOther, r.App)
+}
+
+// hostNote returns the note for a host event.
+func (c *catalog) hostNote(r *trace.Record) string {
+	switch r.Host {
+	case trace.HostCrash:
+		return c.sprintf(msgHostCrash, r.Node)
+	case trace.HostReboot:
+		return c.sprintf(msgHostReboot, r.Node)
+	}
+	return c.sprintf(msgHostOther, r.Node, r.Host)
+}
+
+// linkNote returns the note for a link event: "link client→server down".
+func (c *catalog) linkNote(r *trace.Record) string {
+	name := r.Node
+	if r.Peer != "" {
+		name += "→" + r.Peer
+	}
+	switch r.Link {
+	case trace.LinkDown:
+		return c.sprintf(msgLinkDown, name)
+	case trace.LinkUp:
+		return c.sprintf(msgLinkUp, name)
+	case trace.LinkReroute:
+		return c.sprintf(msgLinkReroute, name)
+	}
+	return c.sprintf(msgLinkOther, name, r.Link)
 }
 
 // labelPhrases appends the phrases for p's labels to ps: the words every

@@ -8,41 +8,45 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/tcpsim/tcpsim/trace"
 )
 
 // sampleArgs are arguments of the types each message's verbs expect.
 var sampleArgs = map[msg][]any{
-	msgDupACKN:           {2},
-	msgKeepaliveN:        {2},
-	msgZeroWindowProbeN:  {2},
-	msgDropped:           {"loss"},
-	msgDroppedInFlight:   {"link down"},
-	msgConn:              {2, "note"},
-	msgState:             {"SYN-SENT", "ESTABLISHED"},
-	msgAborted:           {"reset"},
-	msgAppWrite:          {int64(10)},
-	msgAppRead:           {int64(10)},
-	msgAppOther:          {"shutdown"},
-	msgRTOFiredN:         {int64(2)},
-	msgHostCrash:         {"server"},
-	msgHostReboot:        {"server"},
-	msgHostOther:         {"server", "freeze"},
-	msgLinkDown:          {"client→server"},
-	msgLinkUp:            {"client→server"},
-	msgLinkOther:         {"client→server", "flap"},
-	msgMoreEvent:         {int64(1)},
-	msgMoreEvents:        {int64(2)},
-	msgLater:             {"1.000 s"},
-	msgSumTitle:          {"1.000 s"},
-	msgSumFinalStateConn: {uint32(2)},
-	msgSumAbort:          {uint32(2), "reset"},
-	msgSumEnded:          {"x"},
-	msgReasonMTU:         {1500, 1400},
-	msgIdle:              {"7180 s"},
-	msgMoreSegments:      {12},
-	msgPlotSeqTitle:      {"client", "server"},
-	msgPlotWindowTitle:   {"client"},
-	msgPlotRcvBuffer:     {"server"},
+	msgDupACKN:            {2},
+	msgKeepaliveN:         {2},
+	msgZeroWindowProbeN:   {2},
+	msgDropped:            {"loss"},
+	msgDroppedInFlight:    {"link down"},
+	msgConn:               {2, "note"},
+	msgState:              {"SYN-SENT", "ESTABLISHED"},
+	msgAborted:            {"reset"},
+	msgAppWrite:           {int64(10)},
+	msgAppRead:            {int64(10)},
+	msgAppOther:           {"shutdown"},
+	msgRTOFiredN:          {int64(2)},
+	msgHostCrash:          {"server"},
+	msgHostReboot:         {"server"},
+	msgHostOther:          {"server", "freeze"},
+	msgLinkDown:           {"client→server"},
+	msgLinkUp:             {"client→server"},
+	msgLinkOther:          {"client→server", "flap"},
+	msgLinkReroute:        {"client↔server"},
+	msgReasonReceiverDown: {"server"},
+	msgMoreEvent:          {int64(1)},
+	msgMoreEvents:         {int64(2)},
+	msgLater:              {"1.000 s"},
+	msgSumTitle:           {"1.000 s"},
+	msgSumFinalStateConn:  {uint32(2)},
+	msgSumAbort:           {uint32(2), "reset"},
+	msgSumEnded:           {"x"},
+	msgReasonMTU:          {1500, 1400},
+	msgIdle:               {"7180 s"},
+	msgMoreSegments:       {12},
+	msgPlotSeqTitle:       {"client", "server"},
+	msgPlotWindowTitle:    {"client"},
+	msgPlotRcvBuffer:      {"server"},
 }
 
 // Every message of every language exists and takes exactly the arguments
@@ -205,24 +209,44 @@ func TestLanguages(t *testing.T) {
 	}
 }
 
+// Drop and abort reasons are phrases looked up by their code; a drop rule's
+// text is the scenario's and stays as written. The English phrases are the
+// trace's own words.
 func TestReasonTranslation(t *testing.T) {
 	for _, tc := range []struct {
-		lang     Lang
-		in, want string
+		lang Lang
+		d    trace.Drop
+		want string
 	}{
-		{English, "random loss", "random loss"},
-		{English, "exceeds MTU (1500 > 1400 bytes)", "exceeds MTU (1500 > 1400 bytes)"},
-		{Vietnamese, "random loss", "mất gói ngẫu nhiên"},
-		{Vietnamese, "queue full", "hàng đợi đầy"},
-		{Vietnamese, "link down", "đường truyền bị ngắt"},
-		{Vietnamese, "exceeds MTU (1500 > 1400 bytes)", "vượt quá MTU (1500 > 1400 byte)"},
-		{Vietnamese, "connection timed out (ETIMEDOUT)", "hết thời gian chờ kết nối (ETIMEDOUT)"},
-		{Vietnamese, "exceeds MTU (1500 > 1400 bytes) or not", "exceeds MTU (1500 > 1400 bytes) or not"},
-		{Vietnamese, "client data_segment 3", "client data_segment 3"}, // a scenario's rule
+		{English, trace.Drop{Code: trace.DropRandomLoss}, "random loss"},
+		{English, trace.Drop{Code: trace.DropMTU, Size: 1500, MTU: 1400}, "exceeds MTU (1500 > 1400 bytes)"},
+		{English, trace.Drop{Code: trace.DropReceiverDown}, "server crashed"},
+		{Vietnamese, trace.Drop{Code: trace.DropRandomLoss}, "mất gói ngẫu nhiên"},
+		{Vietnamese, trace.Drop{Code: trace.DropQueueFull}, "hàng đợi đầy"},
+		{Vietnamese, trace.Drop{Code: trace.DropLinkDown}, "đường truyền bị ngắt"},
+		{Vietnamese, trace.Drop{Code: trace.DropMTU, Size: 1500, MTU: 1400}, "vượt quá MTU (1500 > 1400 byte)"},
+		{Vietnamese, trace.Drop{Code: trace.DropReceiverDown}, "server bị sập"},
+		{Vietnamese, trace.Drop{Code: trace.DropRule, Rule: "client data_segment 3"}, "client data_segment 3"},
 	} {
-		if got := tc.lang.catalog().reason(tc.in); got != tc.want {
-			t.Errorf("%s: reason(%q) = %q, want %q", tc.lang, tc.in, got, tc.want)
+		if got := tc.lang.catalog().dropReason(tc.d, "server"); got != tc.want {
+			t.Errorf("%s: dropReason(%+v) = %q, want %q", tc.lang, tc.d, got, tc.want)
 		}
+		if tc.lang == English {
+			if text := tc.d.Text("server"); text != tc.want {
+				t.Errorf("English phrase %q differs from the trace's %q", tc.want, text)
+			}
+		}
+	}
+	for a := trace.AbortTimedOut; a <= trace.AbortUserTimeout; a++ {
+		if got := English.catalog().abortReason(a); got != a.String() {
+			t.Errorf("English abort phrase %q differs from the trace's %q", got, a.String())
+		}
+		if vi := Vietnamese.catalog().abortReason(a); vi == a.String() {
+			t.Errorf("abort cause %d is not translated: %q", a, vi)
+		}
+	}
+	if got := Vietnamese.catalog().abortReason(trace.AbortTimedOut); got != "hết thời gian chờ kết nối (ETIMEDOUT)" {
+		t.Errorf("Vietnamese ETIMEDOUT: %q", got)
 	}
 }
 

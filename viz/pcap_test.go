@@ -53,7 +53,7 @@ func (b *pcapTrace) send(t time.Duration, node string, s wire.Segment, labels tr
 	}
 	b.nextID++
 	r := trace.Record{T: sim.At(t), Kind: trace.KindSend, Node: node, Peer: peer, Conn: 1,
-		Pkt: trace.Packet{ID: b.nextID, Seg: s, Win: uint32(s.Window), Labels: labels, Conn: 1}}
+		Pkt: &trace.Packet{ID: b.nextID, Seg: s, Win: uint32(s.Window), Labels: labels, Conn: 1}}
 	b.recs = append(b.recs, r)
 	return r
 }
@@ -64,7 +64,7 @@ func (b *pcapTrace) deliver(t time.Duration, sent trace.Record) {
 }
 
 func (b *pcapTrace) drop(t time.Duration, sent trace.Record) {
-	sent.T, sent.Kind, sent.Reason = sim.At(t), trace.KindDrop, "random loss"
+	sent.T, sent.Kind, sent.Drop = sim.At(t), trace.KindDrop, trace.Drop{Code: trace.DropRandomLoss}
 	b.recs = append(b.recs, sent)
 }
 
@@ -105,7 +105,7 @@ func pcapSynthetic() []trace.Record {
 	b.deliver(pcapMS(50)+3, rexmit)
 	rst := b.send(pcapMS(50)+3, "server", wire.Segment{Seq: 5001, Flags: wire.RST}, 0) // no ACK: Ack is 0
 	b.deliver(pcapMS(60)+3, rst)
-	b.recs = append(b.recs, trace.Record{T: sim.At(pcapMS(60) + 3), Kind: trace.KindEnd, Reason: "finished"})
+	b.recs = append(b.recs, trace.Record{T: sim.At(pcapMS(60) + 3), Kind: trace.KindEnd, End: trace.EndFinished})
 	return b.recs
 }
 
@@ -461,7 +461,7 @@ func TestPCAPErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := trace.Record{Kind: trace.KindSend, Node: "client", Peer: "server", Pkt: trace.Packet{ID: 1, Seg: s}}
+			r := trace.Record{Kind: trace.KindSend, Node: "client", Peer: "server", Pkt: &trace.Packet{ID: 1, Seg: s}}
 			p.Record(&r)
 			if err := p.Flush(); err == nil {
 				t.Error("Flush returned no error")
@@ -532,7 +532,7 @@ func runPCAP(t testing.TB, s *scenarios.Scenario, opt viz.PCAPOptions) ([]byte, 
 		switch {
 		case r.Kind == trace.KindSend && (capture == viz.CaptureLink || r.Node == capture),
 			r.Kind == trace.KindDeliver && capture != viz.CaptureLink && r.Peer == capture:
-			seen = append(seen, *r)
+			seen = append(seen, r.Keep())
 		}
 	})
 	if _, err := scenarios.Run(s, trace.Tee(p, keep)); err != nil {

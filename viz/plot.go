@@ -141,10 +141,10 @@ func WriteWindowPlot(w io.Writer, format string, records []trace.Record, node st
 		t := r.T.Seconds()
 		switch {
 		case r.Kind == trace.KindVar && r.Node == c.node && r.Conn == c.conn:
-			switch r.Name {
-			case "cwnd":
+			switch r.Var {
+			case trace.VarCwnd:
 				cwnd = append(cwnd, plotPoint{t, float64(r.Value)})
-			case "ssthresh":
+			case trace.VarSsthresh:
 				if r.Value < 0 || r.Value >= math.MaxInt32 {
 					if finite { // infinite from now: end the stretch
 						last := ssthresh[len(ssthresh)-1]
@@ -158,10 +158,10 @@ func WriteWindowPlot(w io.Writer, format string, records []trace.Record, node st
 					finite = true
 				}
 				ssthresh[len(ssthresh)-1] = append(ssthresh[len(ssthresh)-1], plotPoint{t, float64(r.Value)})
-			case "snd_wnd":
+			case trace.VarSndWnd:
 				sndWnd = append(sndWnd, plotPoint{t, float64(r.Value)})
 			}
-		case r.Kind == trace.KindVar && r.Node == c.peer && c.peerConn != 0 && r.Conn == c.peerConn && r.Name == "rcv_buffer":
+		case r.Kind == trace.KindVar && r.Node == c.peer && c.peerConn != 0 && r.Conn == c.peerConn && r.Var == trace.VarRcvBuffer:
 			rcvBuf = append(rcvBuf, plotPoint{t, float64(r.Value)})
 		case c.sends(r):
 			end := c.seqU.at(uint32(r.Pkt.Seg.End() - c.isn))

@@ -147,7 +147,7 @@ func TestPlot_Content(t *testing.T) {
 	withBuf := append([]trace.Record(nil), recs...)
 	for i := range recs {
 		if r := recs[i]; r.Kind == trace.KindDeliver && r.Node == "client" && r.Pkt.Seg.Len > 0 {
-			withBuf = append(withBuf, trace.Record{T: r.T, Kind: trace.KindVar, Node: "server", Conn: 1, Name: "rcv_buffer", Value: int64(r.Pkt.Seg.Len)})
+			withBuf = append(withBuf, trace.Record{T: r.T, Kind: trace.KindVar, Node: "server", Conn: 1, Var: trace.VarRcvBuffer, Value: int64(r.Pkt.Seg.Len)})
 		}
 	}
 	sortRecords(withBuf)

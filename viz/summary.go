@@ -42,15 +42,22 @@ type NodeStats struct {
 
 // DropCount is how many segments were dropped for one reason.
 type DropCount struct {
-	Reason string
-	Count  int64
+	Drop trace.Drop
+	// Peer is the receiver that was down, for trace.DropReceiverDown;
+	// otherwise "" (drops for the same reason to any peer count together).
+	Peer  string
+	Count int64
 }
+
+// Reason is the drop reason as the trace writes it.
+func (d DropCount) Reason() string { return d.Drop.Text(d.Peer) }
 
 // ConnStats is how one connection ended.
 type ConnStats struct {
-	Conn  uint32 // the connection's number on its node
-	State string // the last state it entered; "" when none was recorded
-	Abort string // why it was aborted; "" when it was not
+	Conn     uint32           // the connection's number on its node
+	State    trace.State      // the last state it entered
+	HasState bool             // a state change was recorded
+	Abort    trace.AbortCause // why it was aborted; 0 when it was not
 }
 
 // Summary is a trace.Sink that counts, per node, what was sent, dropped,
@@ -62,13 +69,13 @@ type Summary struct {
 	index map[string]int
 	end   sim.Time
 	ended bool
-	// endReason is the end record's reason ("finished", "time limit reached", …).
-	endReason string
+	// endReason is why the run ended, from its end record.
+	endReason trace.EndReason
 }
 
 type nodeCount struct {
-	NodeStats // without Drops and Conns, kept below
-	drops     map[string]int64
+	NodeStats                     // without Drops and Conns, kept below
+	drops     map[DropCount]int64 // by Drop and Peer; Count is 0 in the keys
 	conns     map[uint32]*ConnStats
 }
 
@@ -83,7 +90,7 @@ func (s *Summary) node(name string) *nodeCount {
 	}
 	n := &nodeCount{
 		NodeStats: NodeStats{Name: name},
-		drops:     make(map[string]int64),
+		drops:     make(map[DropCount]int64),
 		conns:     make(map[uint32]*ConnStats),
 	}
 	s.index[name] = len(s.nodes)
@@ -108,7 +115,7 @@ func (s *Summary) Record(r *trace.Record) {
 	switch r.Kind {
 	case trace.KindEnd:
 		s.ended = true
-		s.endReason = r.Reason
+		s.endReason = r.End
 	case trace.KindNode:
 		s.node(r.Node)
 	case trace.KindSend:
@@ -127,20 +134,25 @@ func (s *Summary) Record(r *trace.Record) {
 	case trace.KindDrop:
 		n := s.node(r.Node)
 		n.Dropped++
-		n.drops[r.Reason]++
+		k := DropCount{Drop: r.Drop}
+		if r.Drop.Code == trace.DropReceiverDown {
+			k.Peer = r.Peer
+		}
+		n.drops[k]++
 	case trace.KindApp:
-		switch r.Reason {
-		case "write":
+		switch r.App {
+		case trace.AppWrite:
 			s.node(r.Node).AppWritten += r.Value
-		case "read":
+		case trace.AppRead:
 			n := s.node(r.Node)
 			n.AppRead += r.Value
 			n.LastRead = r.T
 		}
 	case trace.KindState:
-		s.node(r.Node).conn(r.Conn).State = r.To
+		c := s.node(r.Node).conn(r.Conn)
+		c.State, c.HasState = r.To, true
 	case trace.KindAbort:
-		s.node(r.Node).conn(r.Conn).Abort = r.Reason
+		s.node(r.Node).conn(r.Conn).Abort = r.Abort
 	}
 }
 
@@ -150,10 +162,11 @@ func (s *Summary) Stats() Stats {
 	for _, n := range s.nodes {
 		ns := n.NodeStats
 		ns.Drops = make([]DropCount, 0, len(n.drops))
-		for reason, c := range n.drops {
-			ns.Drops = append(ns.Drops, DropCount{reason, c})
+		for k, c := range n.drops {
+			k.Count = c
+			ns.Drops = append(ns.Drops, k)
 		}
-		slices.SortFunc(ns.Drops, func(a, b DropCount) int { return strings.Compare(a.Reason, b.Reason) })
+		slices.SortFunc(ns.Drops, func(a, b DropCount) int { return strings.Compare(a.Reason(), b.Reason()) })
 		ns.Conns = make([]ConnStats, 0, len(n.conns))
 		for _, c := range n.conns {
 			ns.Conns = append(ns.Conns, *c)
@@ -181,8 +194,8 @@ func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 	m := lang.catalog()
 	b := m.appendf(nil, msgSumTitle, string(appendSeconds(nil, st.End, false)))
 	b = append(b, '\n')
-	if why, ok := map[string]msg{"finished": msgEndFinished, "time limit reached": msgEndTimeLimit,
-		"event budget exhausted": msgEndBudget}[s.endReason]; ok {
+	if why, ok := map[trace.EndReason]msg{trace.EndFinished: msgEndFinished, trace.EndTimeLimit: msgEndTimeLimit,
+		trace.EndBudgetExhausted: msgEndBudget}[s.endReason]; ok {
 		b = append(b, "  "...)
 		b = m.appendf(b, msgSumEnded, m.str(why))
 		b = append(b, '\n')
@@ -237,8 +250,8 @@ func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 	state := func(c uint32) func(n *NodeStats) string {
 		return func(n *NodeStats) string {
 			for _, cs := range n.Conns {
-				if cs.Conn == c && cs.State != "" {
-					return cs.State
+				if cs.Conn == c && cs.HasState {
+					return cs.State.String()
 				}
 			}
 			return "-"
@@ -296,7 +309,7 @@ func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 			anyDrops = true
 		}
 		for _, c := range n.Conns {
-			anyAborts = anyAborts || c.Abort != ""
+			anyAborts = anyAborts || c.Abort != 0
 		}
 	}
 	if anyDrops {
@@ -311,7 +324,7 @@ func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 				b = appendRepeat(b, " ", nameW-width(n.Name)+countW-len(c)+len(gap))
 				b = append(b, c...)
 				b = append(b, gap...)
-				b = append(b, m.reason(d.Reason)...)
+				b = append(b, m.dropReason(d.Drop, d.Peer)...)
 				b = append(b, '\n')
 			}
 		}
@@ -322,13 +335,13 @@ func (s *Summary) WriteLang(w io.Writer, lang Lang) error {
 		b = append(b, '\n')
 		for _, n := range st.Nodes {
 			for _, c := range n.Conns {
-				if c.Abort == "" {
+				if c.Abort == 0 {
 					continue
 				}
 				b = append(b, indent+indent...)
 				b = append(b, n.Name...)
 				b = appendRepeat(b, " ", nameW-width(n.Name)+len(gap))
-				b = m.appendf(b, msgSumAbort, c.Conn, m.reason(c.Abort))
+				b = m.appendf(b, msgSumAbort, c.Conn, m.abortReason(c.Abort))
 				b = append(b, '\n')
 			}
 		}

@@ -31,13 +31,13 @@ func TestSummaryStats(t *testing.T) {
 				Retransmitted: 2, // the data segment and the second SYN of conn 2
 				Dropped:       3,
 				Drops: []DropCount{
-					{Reason: "link down", Count: 2},
-					{Reason: `rule "client data_segment 2, times 1"`, Count: 1},
+					{Drop: trace.Drop{Code: trace.DropLinkDown}, Count: 2},
+					{Drop: trace.Drop{Code: trace.DropRule, Rule: `rule "client data_segment 2, times 1"`}, Count: 1},
 				},
 				AppWritten: 5840,
 				Conns: []ConnStats{
-					{Conn: 1, State: "TIME-WAIT"},
-					{Conn: 2, State: "CLOSED", Abort: "connection timed out"},
+					{Conn: 1, State: trace.StateTimeWait, HasState: true},
+					{Conn: 2, State: trace.StateClosed, HasState: true, Abort: trace.AbortTimedOut},
 				},
 			},
 			{
@@ -45,10 +45,10 @@ func TestSummaryStats(t *testing.T) {
 				Segments: 7, // SYN,ACK, 4 ACKs (two dup), ACK and FIN,ACK of the teardown
 				DupACKs:  2,
 				Dropped:  1,
-				Drops:    []DropCount{{Reason: "random loss", Count: 1}},
+				Drops:    []DropCount{{Drop: trace.Drop{Code: trace.DropRandomLoss}, Count: 1}},
 				AppRead:  5840,
 				LastRead: 1250 * sim.Time(time.Millisecond),
-				Conns:    []ConnStats{{Conn: 1, State: "CLOSED"}},
+				Conns:    []ConnStats{{Conn: 1, State: trace.StateClosed, HasState: true}},
 			},
 		},
 	}

@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"fmt"
 	"net/netip"
 	"time"
 
@@ -55,6 +56,14 @@ func peerOf(node string) string {
 
 func (b *builder) add(r trace.Record) { b.recs = append(b.recs, r) }
 
+// must returns a vocabulary word a test spells out, failing loudly on a typo.
+func must[T any](v T, ok bool) T {
+	if !ok {
+		panic(fmt.Sprintf("not a trace word: %v", v))
+	}
+	return v
+}
+
 func (b *builder) send(t sim.Time, from string, s seg) uint64 {
 	if s.conn == 0 {
 		s.conn = 1
@@ -66,7 +75,7 @@ func (b *builder) send(t sim.Time, from string, s seg) uint64 {
 	id := uint64(len(b.pkts) + 1)
 	r := trace.Record{
 		T: t, Kind: trace.KindSend, Node: from, Peer: peerOf(from), Conn: s.conn,
-		Pkt: trace.Packet{
+		Pkt: &trace.Packet{
 			ID: id,
 			Seg: wire.Segment{
 				Src: src, Dst: dst, Seq: wire.Seq(s.seq), Ack: wire.Seq(s.ack),
@@ -82,7 +91,7 @@ func (b *builder) send(t sim.Time, from string, s seg) uint64 {
 
 func (b *builder) drop(t sim.Time, id uint64, reason string) {
 	r := b.pkts[id]
-	r.T, r.Kind, r.Reason = t, trace.KindDrop, reason
+	r.T, r.Kind, r.Drop = t, trace.KindDrop, trace.ParseDrop(reason, r.Peer)
 	b.add(r)
 }
 
@@ -93,20 +102,20 @@ func (b *builder) deliver(t sim.Time, id uint64) {
 }
 
 func (b *builder) state(t sim.Time, node string, conn uint32, from, to string) {
-	b.add(trace.Record{T: t, Kind: trace.KindState, Node: node, Conn: conn, From: from, To: to})
+	b.add(trace.Record{T: t, Kind: trace.KindState, Node: node, Conn: conn, From: must(trace.ParseState(from)), To: must(trace.ParseState(to))})
 }
 
 func (b *builder) app(t sim.Time, node string, conn uint32, op string, bytes int64) {
-	b.add(trace.Record{T: t, Kind: trace.KindApp, Node: node, Conn: conn, Reason: op, Value: bytes})
+	b.add(trace.Record{T: t, Kind: trace.KindApp, Node: node, Conn: conn, App: must(trace.ParseAppOp(op)), Value: bytes})
 }
 
 func (b *builder) timer(t sim.Time, node string, conn uint32, op string, at sim.Time, n int64) {
 	b.add(trace.Record{T: t, Kind: trace.KindTimer, Node: node, Conn: conn,
-		Timer: trace.TimerRetransmission, Op: op, At: at, Value: n})
+		Timer: trace.TimerRetransmission, TimerOp: must(trace.ParseTimerOp(op)), At: at, Value: n})
 }
 
 func (b *builder) variable(t sim.Time, node string, name string, v int64) {
-	b.add(trace.Record{T: t, Kind: trace.KindVar, Node: node, Conn: 1, Name: name, Value: v})
+	b.add(trace.Record{T: t, Kind: trace.KindVar, Node: node, Conn: 1, Var: must(trace.ParseVar(name)), Value: v})
 }
 
 // synthetic is a short run with everything the ladder draws: a handshake
@@ -190,16 +199,16 @@ func synthetic() []trace.Record {
 	b.state(ms(2000), "client", 2, "CLOSED", "SYN-SENT")
 	syn2 := b.send(ms(2000), "client", seg{conn: 2, flags: wire.SYN, seq: 900,
 		opt: wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 7}})
-	b.add(trace.Record{T: ms(2020), Kind: trace.KindLink, Node: "client", Peer: "server", Reason: "down"})
+	b.add(trace.Record{T: ms(2020), Kind: trace.KindLink, Node: "client", Peer: "server", Link: trace.LinkDown})
 	b.drop(ms(2020), syn2, "link down")
 	b.timer(ms(3000), "client", 2, "fired", 0, 1)
 	syn3 := b.send(ms(3000), "client", seg{conn: 2, flags: wire.SYN, seq: 900, labels: trace.LabelRetransmission,
 		opt: wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 7}})
 	b.drop(ms(3000), syn3, "link down")
-	b.add(trace.Record{T: ms(4000), Kind: trace.KindLink, Node: "client", Peer: "server", Reason: "up"})
+	b.add(trace.Record{T: ms(4000), Kind: trace.KindLink, Node: "client", Peer: "server", Link: trace.LinkUp})
 	b.timer(ms(5000), "client", 2, "fired", 0, 2)
-	b.add(trace.Record{T: ms(5000), Kind: trace.KindAbort, Node: "client", Conn: 2, Reason: "connection timed out"})
+	b.add(trace.Record{T: ms(5000), Kind: trace.KindAbort, Node: "client", Conn: 2, Abort: trace.AbortTimedOut})
 	b.state(ms(5000), "client", 2, "SYN-SENT", "CLOSED")
-	b.add(trace.Record{T: ms(6000), Kind: trace.KindEnd, Reason: "done"})
+	b.add(trace.Record{T: ms(6000), Kind: trace.KindEnd})
 	return b.recs
 }
