@@ -112,10 +112,11 @@ func firstDiff(want, got []byte) string {
 	return ""
 }
 
-// TestBuiltins_PacketRecordContract checks docs/trace-format.md's promise:
-// every packet id has one send, then at most one deliver or drop, not
-// before it; records come in time order.
-func TestBuiltins_PacketRecordContract(t *testing.T) {
+// TestBuiltins_TraceContract checks docs/trace-format.md's promises on every
+// built-in: every packet id has one send, then at most one deliver or drop,
+// not before it; only packet records carry a packet; records come in time
+// order; and no connection reaches CLOSED with a timer still set.
+func TestBuiltins_TraceContract(t *testing.T) {
 	for _, info := range List() {
 		if bigScenarios[info.Name] {
 			continue
@@ -156,8 +157,12 @@ func TestBuiltins_PacketRecordContract(t *testing.T) {
 				ended[id] = r.Kind
 			}
 		})
-		if _, err := Run(s, check); err != nil {
+		timers := newTimerCheck()
+		if _, err := Run(s, trace.Tee(check, timers)); err != nil {
 			t.Fatal(err)
+		}
+		for _, v := range timers.violations {
+			t.Errorf("%s: %s", info.Name, v)
 		}
 	}
 }

@@ -70,6 +70,46 @@ func (s *streamCheck) Record(r *trace.Record) {
 	}
 }
 
+// timerCheck follows the trace and reports every connection that reaches
+// CLOSED with a timer still set: a closed connection has none running (a
+// diagram would draw the timer's bracket to the bottom of the page).
+type timerCheck struct {
+	set        map[timerKey]bool
+	violations []string
+}
+
+type timerKey struct {
+	node  string
+	conn  uint32
+	timer trace.Timer
+}
+
+func newTimerCheck() *timerCheck { return &timerCheck{set: map[timerKey]bool{}} }
+
+func (c *timerCheck) Record(r *trace.Record) {
+	switch r.Kind {
+	case trace.KindTimer:
+		c.set[timerKey{r.Node, r.Conn, r.Timer}] = r.TimerOp == trace.TimerSet
+	case trace.KindHost:
+		// A crashed or rebooted host's connections are gone with their
+		// timers, and a rebooted host numbers its connections from 1 again.
+		for k := range c.set {
+			if k.node == r.Node {
+				delete(c.set, k)
+			}
+		}
+	case trace.KindState:
+		if r.To != trace.StateClosed {
+			return
+		}
+		for t := trace.TimerRetransmission; t <= trace.TimerTimeWait; t++ {
+			if c.set[timerKey{r.Node, r.Conn, t}] {
+				c.violations = append(c.violations, fmt.Sprintf("%v %s conn %d: CLOSED with the %v timer set", r.T, r.Node, r.Conn, t))
+			}
+		}
+	}
+}
+
 // TestInvariant_EveryByteDeliveredOnceInOrder sweeps seeds and loss rates up
 // to 30 %, with and without reordering: every byte written is read by the
 // peer exactly once, both sides close normally, and no run hits its budget.
@@ -88,10 +128,13 @@ func TestInvariant_EveryByteDeliveredOnceInOrder(t *testing.T) {
 						send := int64(20_000 + 30_000*int64(seed))
 						reply := int64(5_000 * (seed % 3))
 						s := sweepScenarioProfile(profile, seed, loss, reorder, send, reply)
-						c := newStreamCheck()
-						res, err := Run(s, c)
+						c, timers := newStreamCheck(), newTimerCheck()
+						res, err := Run(s, trace.Tee(c, timers))
 						if err != nil {
 							t.Fatalf("run: %v", err)
+						}
+						if len(timers.violations) > 0 {
+							t.Fatalf("timers left running: %v", timers.violations)
 						}
 						if len(c.aborts) > 0 {
 							t.Fatalf("aborted: %v", c.aborts)

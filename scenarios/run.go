@@ -161,12 +161,11 @@ func (n *node) newHost() {
 		stream += "/boot" + strconv.Itoa(n.boots)
 	}
 	n.host = tcp.NewHost(n.ep.Name, n.ep.Addr, n.ep.TCP, sim.NewRand(n.r.s.Seed, stream), n.r.tr)
-	n.host.Notify = n.notify
 }
 
 // deliver hands an arriving packet to the host.
 func (n *node) deliver(now sim.Time, p *trace.Packet) {
-	n.host.Input(now, p)
+	n.host.Input(now, p, n.emit)
 	n.poll(now)
 }
 
@@ -202,22 +201,31 @@ func (n *node) reboot(now sim.Time) {
 	}
 }
 
-// poll lets the host send what it has, then lets the application act on
-// what it was told (as a process runs after the kernel has answered the
-// segment that woke it), and re-arms the host's timer.
+// poll lets the application act on what the host told it, then the host
+// send what it has, until neither has more to do at this instant, and
+// re-arms the host's timer. The application runs only between the host's
+// steps, never inside them, as a process runs after the kernel has
+// processed the segment that woke it.
 func (n *node) poll(now sim.Time) {
 	if n.down {
 		return
 	}
+	n.notify(now)
 	n.host.Poll(now, n.emit)
-	if n.app.flush(now) {
+	for n.notify(now) {
 		n.host.Poll(now, n.emit)
 	}
 	n.timer.Reset(n.host.Deadline())
 }
 
-func (n *node) notify(now sim.Time, c *tcp.Conn, ev tcp.Event) {
-	n.app.on(now, c, ev)
+// notify hands the application the host's queued events and reports
+// whether there were any.
+func (n *node) notify(now sim.Time) bool {
+	ns := n.host.Notices()
+	for _, x := range ns {
+		n.app.on(now, x.Conn, x.Event)
+	}
+	return len(ns) > 0
 }
 
 // total is how many bytes an application writes, not counting a reply.
@@ -239,25 +247,9 @@ type app struct {
 	replied bool
 	timed   int  // timed writes whose time has come
 	closed  bool // Close was called
-	started bool // the connection was established and the initial write is due
 	reading sim.Timer
 	connect *sim.Timer // the client's connect, armed again to reconnect
 	attempt int        // connections opened so far
-}
-
-// flush does what the application deferred until the host had polled, and
-// reports whether it did anything.
-func (a *app) flush(now sim.Time) bool {
-	if !a.started {
-		return false
-	}
-	a.started = false
-	if rd := a.cfg().Reader; rd.Every > 0 && !a.reading.Pending() {
-		a.reading.Reset(now.Add(rd.Every))
-	}
-	a.write(now, a.cfg().Send)
-	a.maybeClose(now)
-	return true
 }
 
 // consume reads up to n bytes and reacts to what has been read.
@@ -331,8 +323,10 @@ func (a *app) on(now sim.Time, c *tcp.Conn, ev tcp.Event) {
 	}
 	switch ev {
 	case tcp.EventEstablished:
-		a.started = true // the writes wait for flush, after the stack's own ACK
-		return
+		if rd := a.cfg().Reader; rd.Every > 0 && !a.reading.Pending() {
+			a.reading.Reset(now.Add(rd.Every))
+		}
+		a.write(now, a.cfg().Send)
 	case tcp.EventReadable:
 		if a.cfg().Reader.Every == 0 {
 			a.consume(now, c.Readable()) // an application that reads at once

@@ -32,7 +32,7 @@ var (
 // Event tells the application something happened on a connection.
 type Event uint8
 
-// The events a Host reports through its Notify callback.
+// The events a Host queues for the application (Host.Notices).
 const (
 	EventEstablished Event = iota + 1 // the handshake completed
 	EventReadable                     // new in-order data can be read
@@ -94,9 +94,11 @@ type Conn struct {
 	sackOK   bool
 	lastOOO  wire.Seq // where the most recent out-of-order segment began, for SACK's first block
 
+	// timers says when each timer fires (timer.go).
+	timers connTimers
+
 	// Retransmission (RFC 6298).
 	rtt            rttEstimator
-	rtoAt          sim.Time // when the retransmission timer fires; sim.Never when off
 	backoff        int      // RTO doublings in force (RFC 6298 (5.5)); 0 after a valid RTT sample
 	retries        int      // consecutive expiries without progress, against the retry limits
 	synRetrans     bool     // the SYN or SYN,ACK was retransmitted (RFC 6298 (5.7))
@@ -104,7 +106,6 @@ type Conn struct {
 	rttTiming      bool     // a segment is being timed (Karn's algorithm)
 	rttSeq         wire.Seq // the timed segment is acknowledged when SND.UNA passes this
 	rttSentAt      sim.Time
-	timeWaitAt     sim.Time // when TIME-WAIT ends; sim.Never otherwise
 	retransmits    uint64
 
 	// stallSince is when the oldest unacknowledged data was sent (or, once
@@ -114,7 +115,6 @@ type Conn struct {
 	stallSince sim.Time
 
 	// Persist timer and probes (persist.go).
-	persistAt      sim.Time // when the next zero-window probe goes; sim.Never when off
 	persistBackoff int      // doublings of the probe interval
 	probesOut      int      // zero-window probes sent since the last ACK
 	persistN       int      // zero-window probes sent in this stall, for their ordinals
@@ -123,14 +123,12 @@ type Conn struct {
 	persistSince   sim.Time // when the first probe of this zero-window spell went; sim.Never otherwise
 
 	// Keepalive (keepalive.go).
-	keepaliveAt sim.Time // when the keepalive timer fires; sim.Never when off
-	kaProbesOut int      // keepalive probes sent since the peer was last heard
+	kaProbesOut int // keepalive probes sent since the peer was last heard
 
 	// Delayed ACK (delack.go).
-	delackAt    sim.Time // when a delayed ACK goes; sim.Never when none is pending
-	rcvUnacked  uint32   // in-order bytes received since the last ACK we sent
-	rcvMSS      uint32   // the largest segment received: what "full-sized" means
-	quickACKs   int      // ACKs still to send at once (quick-ack mode)
+	rcvUnacked  uint32 // in-order bytes received since the last ACK we sent
+	rcvMSS      uint32 // the largest segment received: what "full-sized" means
+	quickACKs   int    // ACKs still to send at once (quick-ack mode)
 	ackLabel    trace.Label
 	ackForProbe bool // the ACK owed answers a probe: not a duplicate ACK
 
@@ -158,8 +156,6 @@ type Conn struct {
 	lastWinSent uint32   // the last window advertised, bytes
 	dupAckCount int32    // how many duplicate ACKs in a row we have sent for lastAckSent
 	ackSent     bool     // an ACK has been sent (lastAckSent is meaningful)
-	// handshakeACK asks for the handshake's final ACK as a segment of its own.
-	handshakeACK bool
 
 	// Values last written to the trace as "var" records, to write changes only.
 	tracedCwnd, tracedSsthresh, tracedSndWnd uint32
@@ -263,8 +259,9 @@ func (c *Conn) Close(now sim.Time) {
 	c.h.appRecord(now, c, trace.AppClose, 0)
 	switch c.state {
 	case StateSynSent:
-		c.setState(now, StateClosed)
-		c.h.remove(c)
+		// RFC 9293 §3.10.4: "Delete the TCB"; the SYN's retransmission
+		// timer goes with it, and the application hears it is closed.
+		c.close(now)
 	case StateSynReceived, StateEstablished:
 		// RFC 9293 §3.10.4: from SYN-RECEIVED too a FIN goes now; the
 		// SYN,ACK goes on being retransmitted until it is acknowledged.
@@ -301,7 +298,7 @@ func (c *Conn) abort(now sim.Time, err *Error) {
 	c.stopTimers(now)
 	c.setState(now, StateClosed)
 	h.remove(c)
-	h.notify(now, c, EventAborted)
+	h.notify(c, EventAborted)
 }
 
 // setState moves the connection to s and records the transition.

@@ -18,19 +18,14 @@ func (c *Conn) scheduleACK(now sim.Time, immediate bool) {
 		c.ackNow = true
 		return
 	}
-	if c.delackAt == sim.Never {
-		c.delackAt = now.Add(cfg.DelayedACK)
-		c.h.timerRecord(now, c, trace.TimerDelayedACK, trace.TimerSet, c.delackAt, 0)
+	if !c.timerOn(trace.TimerDelayedACK) {
+		c.setTimer(now, trace.TimerDelayedACK, now.Add(cfg.DelayedACK), 0)
 	}
 }
 
 // onDelayedACK is the delayed-ACK timer's expiry: the ACK goes now.
-func (c *Conn) onDelayedACK(now sim.Time) {
-	c.delackAt = sim.Never
-	c.h.timerRecord(now, c, trace.TimerDelayedACK, trace.TimerFired, 0, 0)
-	if c.state == StateClosed {
-		return
-	}
+func (c *Conn) onDelayedACK(now sim.Time, _ func(*trace.Packet)) {
+	c.fired(now, trace.TimerDelayedACK, 0)
 	c.ackNow = true
 	c.ackLabel |= trace.LabelDelayedACK
 	c.h.pending = true
@@ -45,8 +40,5 @@ func (c *Conn) ackSentNow(now sim.Time, acksNewData bool) {
 		c.quickACKs--
 	}
 	c.rcvUnacked = 0
-	if c.delackAt != sim.Never {
-		c.delackAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerDelayedACK, trace.TimerCancelled, 0, 0)
-	}
+	c.stopTimer(now, trace.TimerDelayedACK)
 }

@@ -81,8 +81,8 @@ type harness struct {
 	peerWscale uint8
 	// autoRead makes the application read everything as soon as it arrives.
 	autoRead bool
-	// onReadable, when set, replaces autoRead: it is called as data arrives,
-	// before the ACK for it is built.
+	// onReadable, when set, replaces autoRead: it is called when data has
+	// arrived, before the host's next Poll builds the ACK for it.
 	onReadable func(now sim.Time, c *Conn)
 }
 
@@ -90,7 +90,16 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	t.Helper()
 	h := &harness{t: t, autoRead: true}
 	h.host = NewHost("local", localAddr.Addr(), cfg, sim.NewRand(1, "test"), &h.log)
-	h.host.Notify = func(now sim.Time, c *Conn, ev Event) {
+	return h
+}
+
+// notices hands the application the events the host queued, as a real
+// application learns of them: after the host has processed what caused
+// them. It reports whether there were any.
+func (h *harness) notices() bool {
+	ns := h.host.Notices()
+	for _, n := range ns {
+		c, ev := n.Conn, n.Event
 		h.events = append(h.events, ev)
 		if h.conn == nil {
 			h.conn = c
@@ -98,13 +107,15 @@ func newHarness(t *testing.T, cfg Config) *harness {
 		switch {
 		case ev != EventReadable:
 		case h.onReadable != nil:
-			h.onReadable(now, c)
+			h.onReadable(h.now, c)
 		case h.autoRead:
-			c.Read(now, c.Readable())
+			c.Read(h.now, c.Readable())
 		}
 	}
-	return h
+	return len(ns) > 0
 }
+
+func (h *harness) emit(p *trace.Packet) { h.out = append(h.out, sent{h.now, *p}) }
 
 // testConfig is the rfc profile with a fixed ISS and every segment ACKed at
 // once; delayed-ACK tests turn DelayedACK back on.
@@ -132,8 +143,14 @@ func (h *harness) advance(at sim.Time) {
 	h.now = at
 }
 
+// poll lets the application act on what it was told, then the host send,
+// until neither has anything more to do at this instant.
 func (h *harness) poll() {
-	h.host.Poll(h.now, func(p *trace.Packet) { h.out = append(h.out, sent{h.now, *p}) })
+	h.notices()
+	h.host.Poll(h.now, h.emit)
+	for h.notices() {
+		h.host.Poll(h.now, h.emit)
+	}
 }
 
 // send delivers s from the peer at time at.
@@ -152,16 +169,16 @@ func (h *harness) send(at sim.Time, s seg) {
 	p.Seg.Window = uint16(min(w, 65535))
 	p.Seg.Opt.MSS = s.mss
 	p.Seg.Opt.HasWScale, p.Seg.Opt.WScale = s.hasWScale, s.wscale
-	h.host.Input(h.now, &p)
+	h.host.Input(h.now, &p, h.emit)
 	h.poll()
 }
 
-// sendOpt delivers a segment built by the caller.
+// sendRaw delivers a segment built by the caller.
 func (h *harness) sendRaw(at sim.Time, s wire.Segment) {
 	h.t.Helper()
 	h.advance(at)
 	p := trace.Packet{Seg: s}
-	h.host.Input(h.now, &p)
+	h.host.Input(h.now, &p, h.emit)
 	h.poll()
 }
 

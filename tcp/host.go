@@ -20,14 +20,12 @@ type Host struct {
 	rng  *rand.Rand
 	tr   trace.Sink
 
-	// Notify, when set, is told of connection events. It may call the
-	// connection's methods (Read, Write, Close) from inside.
-	Notify func(now sim.Time, c *Conn, ev Event)
-
 	listeners []uint16
 	conns     []*Conn
 	nextID    uint32
-	out       []trace.Packet // segments sent for no connection (RSTs), waiting for Poll
+	out       []trace.Packet // segments built outside output (RSTs, the handshake's ACK), waiting to go
+	notices   []Notice       // events not yet taken by Notices
+	taken     []Notice       // the slice Notices returned last, reused
 	pending   bool           // something may have output to send
 	rec       trace.Record   // reused for every record written
 	pkt       trace.Packet   // reused for every segment sent
@@ -82,14 +80,14 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
 		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
-		sndMSS: 536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
-		rtt:    newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, cfg.RTOMinOnVariance),
-		rtoAt:  sim.Never, timeWaitAt: sim.Never,
-		persistAt: sim.Never, keepaliveAt: sim.Never, delackAt: sim.Never, persistSince: sim.Never,
-		quickACKs: cfg.QuickACKs,
-		cc:        &reno{},
-		ssthresh:  ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
-		recover:   iss,
+		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
+		rtt:          newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, cfg.RTOMinOnVariance),
+		timers:       newTimers(),
+		persistSince: sim.Never,
+		quickACKs:    cfg.QuickACKs,
+		cc:           &reno{},
+		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
+		recover:      iss,
 	}
 	if cfg.WindowScaling {
 		c.rcvWscale = windowShift(cfg.RecvBuffer)
@@ -120,33 +118,65 @@ func (h *Host) lookup(local, peer netip.AddrPort) *Conn {
 	return nil
 }
 
-// remove forgets a closed connection.
+// remove forgets a closed connection; its timers were stopped (and
+// recorded) on the way to CLOSED.
 func (h *Host) remove(c *Conn) {
-	c.rtoAt, c.timeWaitAt, c.persistAt, c.keepaliveAt, c.delackAt = sim.Never, sim.Never, sim.Never, sim.Never, sim.Never
+	if d := c.deadline(); d != sim.Never {
+		panic("tcp: a connection left with a timer running") // a broken invariant, never input
+	}
 	h.conns = slices.DeleteFunc(h.conns, func(x *Conn) bool { return x == c })
 }
 
 func (h *Host) markActive(*Conn) { h.pending = true }
 
-func (h *Host) notify(now sim.Time, c *Conn, ev Event) {
-	if h.Notify != nil {
-		h.Notify(now, c, ev)
-	}
+// Notice is an event on a connection, as the application learns of it.
+type Notice struct {
+	Conn  *Conn
+	Event Event
 }
 
-// Input processes a segment that arrived at now.
-func (h *Host) Input(now sim.Time, p *trace.Packet) {
+// notify queues an event for the application.
+func (h *Host) notify(c *Conn, ev Event) { h.notices = append(h.notices, Notice{c, ev}) }
+
+// Notices returns the events queued since the last call, oldest first, and
+// forgets them. The application learns of events only after the segment or
+// timer that caused them has been processed in full (as smoltcp's sockets
+// are asked after process, and a process runs after the kernel's softirq),
+// so it never runs in the middle of TCP's own work. It may act on them
+// (Read, Write, Close); what that queues is returned by the next call. The
+// slice is valid until then.
+func (h *Host) Notices() []Notice {
+	h.taken, h.notices = h.notices, h.taken[:0]
+	return h.taken
+}
+
+// Input processes a segment that arrived at now. emit receives the
+// segments a stack sends from its receive path, before any application can
+// run: a RST for a segment of no connection, and the handshake's final ACK.
+// Everything else waits for Poll. Events go to Notices.
+func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 	seg := &p.Seg
 	h.pending = true
-	if c := h.lookup(seg.Dst, seg.Src); c != nil {
+	switch c := h.lookup(seg.Dst, seg.Src); {
+	case c != nil:
 		c.input(now, seg)
-		return
-	}
-	if seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()) {
+	case seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()):
 		h.listenInput(now, seg)
-		return
+	default:
+		h.closedInput(seg)
 	}
-	h.closedInput(seg)
+	h.flushOut(emit)
+}
+
+// queue keeps a copy of a segment built outside output for the next flushOut.
+func (h *Host) queue(p *trace.Packet) { h.out = append(h.out, *p) }
+
+// flushOut hands emit the queued segments.
+func (h *Host) flushOut(emit func(*trace.Packet)) {
+	for i := range h.out {
+		emit(&h.out[i])
+	}
+	h.out = h.out[:0]
 }
 
 // closedInput answers a segment for no connection (RFC 9293 §3.10.7.1).
@@ -209,10 +239,7 @@ func (h *Host) Poll(now sim.Time, emit func(p *trace.Packet)) {
 			panic("tcp: Poll did not settle") // a broken invariant, never input
 		}
 		h.pending = false
-		for i := range h.out {
-			emit(&h.out[i])
-		}
-		h.out = h.out[:0]
+		h.flushOut(emit)
 		// Connections may close (and leave h.conns) while we walk it.
 		for i := 0; i < len(h.conns); i++ {
 			c := h.conns[i]
@@ -232,7 +259,7 @@ func (h *Host) timerDue(now sim.Time) bool {
 func (h *Host) Deadline() sim.Time {
 	d := sim.Never
 	for _, c := range h.conns {
-		d = min(d, c.rtoAt, c.timeWaitAt, c.persistAt, c.keepaliveAt, c.delackAt)
+		d = min(d, c.deadline())
 	}
 	return d
 }

@@ -84,13 +84,12 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
 	c.ackSYN(now, seg.Ack)
 	c.setState(now, StateEstablished)
-	// The handshake's third segment goes out as a pure ACK at once, before
-	// any data the application writes on hearing of the connection, as a
-	// real stack sends it while processing the SYN,ACK (RFC 9293 §3.10.7.3).
-	c.ackNow = true
-	c.handshakeACK = true
 	c.traceVars(now)
-	c.h.notify(now, c, EventEstablished)
+	// The handshake's third segment, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+	// (RFC 9293 §3.10.7.3), goes from the receive path, before the
+	// application hears of the connection and writes.
+	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0)
+	c.h.notify(c, EventEstablished)
 }
 
 // ackSYN takes the acknowledgment of our SYN: SND.UNA passes ISS, the RTT of
@@ -259,7 +258,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 			c.setState(now, StateEstablished)
 		}
 		c.traceVars(now)
-		c.h.notify(now, c, EventEstablished)
+		c.h.notify(c, EventEstablished)
 	}
 	if !c.processACK(now, seg) {
 		return
@@ -361,13 +360,14 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
 		c.rcvUnacked += more
 		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
 	}
+	// The data is news before the FIN that may follow it ends the stream.
+	c.h.notify(c, EventReadable)
 	if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {
 		c.ooo.hasFin = false
 		filledGap = true
 		c.receiveFIN(now)
 	}
 	c.scheduleACK(now, filledGap)
-	c.h.notify(now, c, EventReadable)
 }
 
 // receiveFIN accepts the peer's FIN (eighth step).
@@ -390,7 +390,7 @@ func (c *Conn) receiveFIN(now sim.Time) {
 		c.startTimeWait(now)
 		return
 	}
-	c.h.notify(now, c, EventPeerClosed)
+	c.h.notify(c, EventPeerClosed)
 }
 
 // finAcked reports whether our FIN has been sent and acknowledged.
@@ -403,5 +403,5 @@ func (c *Conn) close(now sim.Time) {
 	c.stopTimers(now)
 	c.setState(now, StateClosed)
 	c.h.remove(c)
-	c.h.notify(now, c, EventClosed)
+	c.h.notify(c, EventClosed)
 }

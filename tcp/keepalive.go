@@ -24,37 +24,22 @@ func (c *Conn) keepaliveActive() bool {
 func (c *Conn) touchKeepalive(now sim.Time) {
 	c.kaProbesOut = 0
 	if !c.keepaliveActive() {
-		c.stopKeepalive(now)
+		c.stopTimer(now, trace.TimerKeepalive)
 		return
 	}
-	c.setKeepalive(now, now.Add(c.h.cfg.KeepaliveIdle), 0)
-}
-
-func (c *Conn) setKeepalive(now, at sim.Time, n int) {
-	if at != c.keepaliveAt {
-		c.keepaliveAt = at
-		c.h.timerRecord(now, c, trace.TimerKeepalive, trace.TimerSet, at, n)
-	}
-}
-
-func (c *Conn) stopKeepalive(now sim.Time) {
-	if c.keepaliveAt != sim.Never {
-		c.keepaliveAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerKeepalive, trace.TimerCancelled, 0, 0)
-	}
+	c.setTimer(now, trace.TimerKeepalive, now.Add(c.h.cfg.KeepaliveIdle), 0)
 }
 
 // onKeepalive is the keepalive timer's expiry.
 func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
-	c.keepaliveAt = sim.Never
+	c.fired(now, trace.TimerKeepalive, c.kaProbesOut)
 	cfg := &c.h.cfg
-	c.h.timerRecord(now, c, trace.TimerKeepalive, trace.TimerFired, 0, c.kaProbesOut)
 	if !c.keepaliveActive() {
 		return
 	}
 	if c.sndUna != c.sndMax || c.sndNxt.LessThan(c.sndEnd) {
 		// Data in flight or queued: not idle. Look again after a full idle time.
-		c.setKeepalive(now, now.Add(cfg.KeepaliveIdle), 0)
+		c.setTimer(now, trace.TimerKeepalive, now.Add(cfg.KeepaliveIdle), 0)
 		return
 	}
 	if c.kaProbesOut >= cfg.KeepaliveProbes {
@@ -71,5 +56,5 @@ func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
 	default:
 		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 0, trace.LabelKeepalive)
 	}
-	c.setKeepalive(now, now.Add(cfg.KeepaliveInterval), c.kaProbesOut)
+	c.setTimer(now, trace.TimerKeepalive, now.Add(cfg.KeepaliveInterval), c.kaProbesOut)
 }

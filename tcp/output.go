@@ -22,10 +22,6 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	if c.state == StateSynSent {
 		return
 	}
-	if c.handshakeACK {
-		c.handshakeACK = false
-		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0)
-	}
 	if c.fastRetransmit {
 		c.fastRetransmit = false
 		if c.sndUna.LessThan(c.sndMax) {
@@ -248,7 +244,7 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 		if labels&trace.LabelFastRetransmission == 0 && c.sndNxt.LessThan(end) {
 			c.sndNxt = end
 		}
-		if c.rtoAt == sim.Never { // RFC 6298 (5.1)
+		if !c.timerOn(trace.TimerRetransmission) { // RFC 6298 (5.1)
 			if idleBefore {
 				c.stallSince = now // the limits count from this first transmission
 			}

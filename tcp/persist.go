@@ -33,11 +33,10 @@ func (c *Conn) needPersist() bool {
 // updatePersist starts or stops the persist timer after output.
 func (c *Conn) updatePersist(now sim.Time) {
 	switch {
-	case c.needPersist() && c.persistAt == sim.Never && c.rtoAt == sim.Never:
-		c.persistAt = now.Add(c.rtt.backedOff(c.persistBackoff))
-		c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerSet, c.persistAt, c.persistBackoff)
-	case !c.needPersist() && c.persistAt != sim.Never:
-		c.stopPersist(now)
+	case c.needPersist() && !c.timerOn(trace.TimerPersist) && !c.timerOn(trace.TimerRetransmission):
+		c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
+	case !c.needPersist():
+		c.stopTimer(now, trace.TimerPersist)
 	}
 	if !c.needPersist() {
 		c.persistSince = sim.Never
@@ -45,17 +44,9 @@ func (c *Conn) updatePersist(now sim.Time) {
 	}
 }
 
-func (c *Conn) stopPersist(now sim.Time) {
-	if c.persistAt != sim.Never {
-		c.persistAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerCancelled, 0, 0)
-	}
-}
-
 // onPersist sends a zero-window probe.
 func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
-	c.persistAt = sim.Never
-	c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerFired, 0, c.probesOut+1)
+	c.fired(now, trace.TimerPersist, c.probesOut+1)
 	if !c.needPersist() {
 		return
 	}
@@ -98,8 +89,7 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 	} else {
 		c.sendProbe(now, emit, c.sndNxt, 0, trace.LabelZeroWindowProbe) // only the FIN is left: a bare ACK asks
 	}
-	c.persistAt = now.Add(c.rtt.backedOff(c.persistBackoff))
-	c.h.timerRecord(now, c, trace.TimerPersist, trace.TimerSet, c.persistAt, c.persistBackoff)
+	c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
 }
 
 // sendProbe sends a zero-window or keepalive probe: seq and n bytes, ACK

@@ -65,7 +65,7 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 		c.partialACKSeen = c.inRecovery
 	}
 	if dataAcked {
-		c.h.notify(now, c, EventWritable)
+		c.h.notify(c, EventWritable)
 	}
 }
 
@@ -160,69 +160,28 @@ func (c *Conn) startRTO(now sim.Time) {
 	if ut := c.h.cfg.UserTimeout; ut > 0 && (!c.h.cfg.UserTimeoutLinux || c.state.synchronized()) {
 		at = min(at, max(now, c.stallSince.Add(ut)))
 	}
-	if at != c.rtoAt {
-		c.rtoAt = at
-		c.h.timerRecord(now, c, trace.TimerRetransmission, trace.TimerSet, at, c.backoff)
-	}
+	c.setTimer(now, trace.TimerRetransmission, at, c.backoff)
 }
 
 // stopRTO turns the retransmission timer off.
-func (c *Conn) stopRTO(now sim.Time) {
-	if c.rtoAt != sim.Never {
-		c.rtoAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerRetransmission, trace.TimerCancelled, 0, 0)
-	}
-}
-
-// stopTimers turns every timer off (the connection is closing).
-func (c *Conn) stopTimers(now sim.Time) {
-	c.stopRTO(now)
-	if c.timeWaitAt != sim.Never {
-		c.timeWaitAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerTimeWait, trace.TimerCancelled, 0, 0)
-	}
-}
+func (c *Conn) stopRTO(now sim.Time) { c.stopTimer(now, trace.TimerRetransmission) }
 
 // startTimeWait enters (or stays in) TIME-WAIT for 2·MSL (RFC 9293 §3.6).
 func (c *Conn) startTimeWait(now sim.Time) {
 	c.stopRTO(now)
 	c.setState(now, StateTimeWait)
-	c.timeWaitAt = now.Add(2 * c.h.cfg.MSL)
-	c.h.timerRecord(now, c, trace.TimerTimeWait, trace.TimerSet, c.timeWaitAt, 0)
+	c.setTimer(now, trace.TimerTimeWait, now.Add(2*c.h.cfg.MSL), 0)
 }
 
-// onTimers fires the connection's timers that are due.
-func (c *Conn) onTimers(now sim.Time, emit func(*trace.Packet)) {
-	if c.timeWaitAt <= now {
-		c.timeWaitAt = sim.Never
-		c.h.timerRecord(now, c, trace.TimerTimeWait, trace.TimerFired, 0, 0)
-		c.close(now)
-		return
-	}
-	if c.rtoAt <= now {
-		if c.onRTO(now, emit); c.state == StateClosed {
-			return
-		}
-	}
-	if c.persistAt <= now {
-		if c.onPersist(now, emit); c.state == StateClosed {
-			return
-		}
-	}
-	if c.keepaliveAt <= now {
-		if c.onKeepalive(now, emit); c.state == StateClosed {
-			return
-		}
-	}
-	if c.delackAt <= now {
-		c.onDelayedACK(now)
-	}
+// onTimeWait ends TIME-WAIT: the connection is closed.
+func (c *Conn) onTimeWait(now sim.Time, _ func(*trace.Packet)) {
+	c.fired(now, trace.TimerTimeWait, 0)
+	c.close(now)
 }
 
 // onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)).
 func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
-	c.rtoAt = sim.Never
-	c.h.timerRecord(now, c, trace.TimerRetransmission, trace.TimerFired, 0, c.retries+1) // the ordinal of this timeout
+	c.fired(now, trace.TimerRetransmission, c.retries+1) // the ordinal of this timeout
 
 	if err := c.retryLimit(now); err != nil {
 		c.abort(now, err) // no RST: the peer is presumed unreachable
