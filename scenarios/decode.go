@@ -15,6 +15,7 @@ import (
 	"github.com/tcpsim/tcpsim/link"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/tcp"
+	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
 )
 
@@ -739,9 +740,9 @@ func (d *decoder) event(v value, end runEnd) (HostEvent, bool) {
 		d.errorf(reboot, "an event is a crash or a reboot, not both; write two events; %s", helpEvent)
 		return ev, false
 	case crash.present():
-		ev.Op = "crash"
+		ev.Op = trace.HostCrash
 	case reboot.present():
-		ev.Op, crash = "reboot", reboot
+		ev.Op, crash = trace.HostReboot, reboot
 	default:
 		d.errorf(v, "say what happens: crash: <host> or reboot: <host>; %s", helpEvent)
 		return ev, false

@@ -17,6 +17,7 @@ import (
 	"github.com/tcpsim/tcpsim/link"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/tcp"
+	"github.com/tcpsim/tcpsim/trace"
 )
 
 // withoutMatch clears the rules' predicates (funcs do not compare) after
@@ -202,7 +203,7 @@ events:
 		Reader: Reader{Bytes: 1024, Every: 50 * time.Millisecond, Pauses: []Pause{{From: time.Second, To: 2 * time.Second}, {From: 4 * time.Second, To: 6 * time.Second}}},
 	}, c.App)
 	assert.Equal(t, "rfc", c.Profile)
-	assert.Equal(t, []HostEvent{{At: 40 * time.Second, Node: "server", Op: "crash"}, {At: 50 * time.Second, Node: "server", Op: "reboot"}}, sc.Events)
+	assert.Equal(t, []HostEvent{{At: 40 * time.Second, Node: "server", Op: trace.HostCrash}, {At: 50 * time.Second, Node: "server", Op: trace.HostReboot}}, sc.Events)
 
 	s := sc.Server
 	assert.Equal(t, uint16(8080), s.Port)

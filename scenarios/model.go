@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/tcpsim/tcpsim/link"
+	"github.com/tcpsim/tcpsim/scenarios/world"
 	"github.com/tcpsim/tcpsim/tcp"
+	"github.com/tcpsim/tcpsim/trace"
 )
 
 // Scenario is a loaded, validated scenario with every default filled in:
@@ -36,8 +38,8 @@ type Scenario struct {
 // state, so it answers segments of old connections with RST).
 type HostEvent struct {
 	At   time.Duration
-	Node string // "client" or "server"
-	Op   string // "crash" or "reboot"
+	Node string       // the host's name: "client" or "server"
+	Op   trace.HostOp // trace.HostCrash or trace.HostReboot
 }
 
 // Path is a pair of links, one per direction.
@@ -57,59 +59,18 @@ type Endpoint struct {
 	App     App
 }
 
-// CloseMode says when an application closes its connection.
-type CloseMode uint8
-
-const (
-	// CloseAuto: the client closes once it has written Send and read the
-	// server's Reply; the server closes once the client has closed and it has
-	// written its Reply.
-	CloseAuto CloseMode = iota
-	// CloseNever: the application never closes.
-	CloseNever
-	// CloseAt: the application closes at App.CloseAt.
-	CloseAt
+// The scripted applications' settings are the world's.
+type (
+	App       = world.ScriptConfig
+	CloseMode = world.CloseMode
+	Reader    = world.Reader
+	Pause     = world.Pause
+	Write     = world.Write
 )
 
-// App is the scripted application on one endpoint.
-type App struct {
-	// ConnectAt is when the client opens its connection (client only).
-	ConnectAt time.Duration
-	// Send is how many bytes the application writes as soon as the connection
-	// is established (the client's request; for the server, unsolicited data).
-	Send int64
-	// Writes are further writes at given times.
-	Writes []Write
-	// Reply is how many bytes the server writes once it has read all the
-	// client's data (Send plus Writes) (server only).
-	Reply   int64
-	Close   CloseMode
-	CloseAt time.Duration
-	// Reader is how the application reads what arrives.
-	Reader Reader
-	// Reconnect makes the client open a new connection ReconnectDelay after
-	// its connection was aborted, and run its script again (client only).
-	Reconnect      bool
-	ReconnectDelay time.Duration
-}
-
-// Reader models a receiving application. The zero Reader reads everything
-// the moment it arrives. Otherwise it reads up to Bytes every Every, and
-// not at all during its pauses: a slow reader fills the receive buffer and
-// closes the window.
-type Reader struct {
-	Bytes  int64
-	Every  time.Duration
-	Pauses []Pause
-}
-
-// Pause is an interval [From, To) during which the reader reads nothing.
-type Pause struct {
-	From, To time.Duration
-}
-
-// Write is one timed application write.
-type Write struct {
-	At    time.Duration
-	Bytes int64
-}
+// The close modes (see world.CloseMode).
+const (
+	CloseAuto  = world.CloseAuto
+	CloseNever = world.CloseNever
+	CloseAt    = world.CloseAt
+)

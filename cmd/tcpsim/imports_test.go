@@ -9,7 +9,8 @@ import (
 // TestImportDirection holds the architecture's one-way imports (see
 // ../shared/style.md): sim and wire import nothing of the module; trace
 // only those two; tcp and link never import each other; viz reads only
-// trace, wire and sim; only scenarios and cmd put tcp and link together.
+// trace, wire and sim; only the world (scenarios/world) puts tcp and link
+// together, and scenarios, the YAML layer, builds worlds.
 func TestImportDirection(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", "github.com/tcpsim/tcpsim/...").Output()
 	if err != nil {
@@ -17,14 +18,15 @@ func TestImportDirection(t *testing.T) {
 	}
 	const mod = "github.com/tcpsim/tcpsim/"
 	allowed := map[string][]string{
-		"sim":        {},
-		"wire":       {},
-		"trace":      {"sim", "wire"},
-		"tcp":        {"sim", "wire", "trace"},
-		"link":       {"sim", "wire", "trace"},
-		"viz":        {"sim", "wire", "trace"},
-		"scenarios":  {"sim", "wire", "trace", "tcp", "link"},
-		"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "viz"},
+		"sim":             {},
+		"wire":            {},
+		"trace":           {"sim", "wire"},
+		"tcp":             {"sim", "wire", "trace"},
+		"link":            {"sim", "wire", "trace"},
+		"viz":             {"sim", "wire", "trace"},
+		"scenarios/world": {"sim", "wire", "trace", "tcp", "link"},
+		"scenarios":       {"sim", "wire", "trace", "tcp", "link", "scenarios/world"},
+		"cmd/tcpsim":      {"sim", "wire", "trace", "scenarios", "viz"},
 	}
 	seen := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
@@ -42,7 +44,7 @@ func TestImportDirection(t *testing.T) {
 				continue
 			}
 			if !contains(ok, dep) {
-				t.Errorf("%s imports %s: imports point down only (sim, wire ← trace ← tcp, link ← scenarios ← cmd; viz reads trace, wire, sim)", name, dep)
+				t.Errorf("%s imports %s: imports point down only (sim, wire ← trace ← tcp, link ← scenarios/world ← scenarios ← cmd; viz reads trace, wire, sim)", name, dep)
 			}
 		}
 	}

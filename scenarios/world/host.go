@@ -1,0 +1,216 @@
+package world
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+
+	"github.com/tcpsim/tcpsim/link"
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/tcp"
+	"github.com/tcpsim/tcpsim/trace"
+)
+
+// An App is an application on a host. The host tells it of events on its
+// connections after TCP has processed what caused them, never in the middle
+// of that work; the app may then call its connections' methods.
+type App interface {
+	// Notify tells the app of an event on one of its connections.
+	Notify(now sim.Time, c *tcp.Conn, ev tcp.Event)
+	// Crash tells the app its host went down: its connections are gone.
+	Crash(now sim.Time)
+	// Boot tells the app its host came back up with a fresh TCP, after a
+	// reboot: it may listen and connect again.
+	Boot(now sim.Time)
+}
+
+// Host is a node of the world: a TCP stack, the routes of its packets, its
+// applications, and one engine timer for the stack's next deadline.
+type Host struct {
+	w     *World
+	name  string
+	addr  netip.Addr
+	cfg   tcp.Config
+	stack *tcp.Host
+	timer sim.Timer
+	emit  func(p *trace.Packet)
+
+	routes    []route
+	listeners []listener
+	// owners maps each connection to the application that opened it, or
+	// that listens on the port it was accepted on.
+	owners map[*tcp.Conn]App
+	apps   []App // every application on the host, told of crashes and boots
+
+	down  bool // crashed: drops what arrives, sends nothing
+	boots int  // how many times the host has rebooted
+}
+
+type route struct {
+	dst netip.Addr
+	l   *link.Link
+}
+
+type listener struct {
+	port uint16
+	app  App
+}
+
+// Name returns the host's name.
+func (h *Host) Name() string { return h.name }
+
+// Addr returns the host's address.
+func (h *Host) Addr() netip.Addr { return h.addr }
+
+// Engine returns the world's engine.
+func (h *Host) Engine() *sim.Engine { return h.w.e }
+
+func (h *Host) init() {
+	h.newStack()
+	h.timer.Init(h.w.e, h.Poll)
+	h.emit = func(p *trace.Packet) {
+		p.ID = h.w.packetID()
+		h.linkTo(p.Seg.Dst.Addr()).Send(h.w.e.Now(), p)
+	}
+}
+
+// newStack gives the host a fresh TCP with no connections: at the start,
+// and after a reboot (with a random stream of its own for each boot).
+func (h *Host) newStack() {
+	stream := "tcp/" + h.name
+	if h.boots > 0 {
+		stream += "/boot" + strconv.Itoa(h.boots)
+	}
+	h.stack = tcp.NewHost(h.name, h.addr, h.cfg, h.w.Rand(stream), h.w.tr)
+	h.owners = map[*tcp.Conn]App{}
+	h.listeners = h.listeners[:0]
+}
+
+// route sends the host's packets for dst over l, replacing any route there was.
+func (h *Host) route(dst netip.Addr, l *link.Link) {
+	for i := range h.routes {
+		if h.routes[i].dst == dst {
+			h.routes[i].l = l
+			return
+		}
+	}
+	h.routes = append(h.routes, route{dst, l})
+}
+
+// linkTo returns the link the host's packets for dst go over.
+func (h *Host) linkTo(dst netip.Addr) *link.Link {
+	for _, r := range h.routes {
+		if r.dst == dst {
+			return r.l
+		}
+	}
+	// The world routes every address its hosts send to; a packet for
+	// another is a broken invariant of the construction, never input.
+	panic("world: host " + h.name + " has no route to " + dst.String())
+}
+
+// AddApp puts an application on the host, to be told of crashes and boots.
+func (h *Host) AddApp(a App) { h.apps = append(h.apps, a) }
+
+// Listen opens a passive port for app at now (RFC 9293 §3.10.1): the
+// connections accepted on it are app's.
+func (h *Host) Listen(now sim.Time, port uint16, app App) {
+	h.stack.Listen(now, port)
+	if !slices.ContainsFunc(h.listeners, func(l listener) bool { return l.port == port }) {
+		h.listeners = append(h.listeners, listener{port, app})
+	}
+}
+
+// Dial opens a connection for app from local port lport to remote at now
+// (an active OPEN); its SYN goes at the host's next Poll.
+func (h *Host) Dial(now sim.Time, lport uint16, remote netip.AddrPort, app App) *tcp.Conn {
+	c := h.stack.Connect(now, lport, remote)
+	h.owners[c] = app
+	return c
+}
+
+// deliver hands an arriving packet to the stack.
+func (h *Host) deliver(now sim.Time, p *trace.Packet) {
+	h.stack.Input(now, p, h.emit)
+	h.Poll(now)
+}
+
+// refuse is the check the links into this host make on arrival: a crashed
+// host takes nothing, so the packet is dropped there.
+func (h *Host) refuse(sim.Time) bool { return h.down }
+
+// Poll lets the applications act on what the stack told them, then the
+// stack send what it has, until neither has more to do at this instant, and
+// re-arms the host's timer. Applications run only between the stack's
+// steps, as a process runs after the kernel has processed the segment that
+// woke it. Call it after an application acts on its own (a timer of its).
+func (h *Host) Poll(now sim.Time) {
+	if h.down {
+		return
+	}
+	h.notify(now)
+	h.stack.Poll(now, h.emit)
+	for h.notify(now) {
+		h.stack.Poll(now, h.emit)
+	}
+	h.timer.Reset(h.stack.Deadline())
+}
+
+// notify hands each queued event to the application that owns its
+// connection, and reports whether there were any.
+func (h *Host) notify(now sim.Time) bool {
+	ns := h.stack.Notices()
+	for _, n := range ns {
+		app, ok := h.owners[n.Conn]
+		if !ok {
+			// A connection accepted on a listening port is its listener's.
+			port := n.Conn.LocalAddr().Port()
+			if i := slices.IndexFunc(h.listeners, func(l listener) bool { return l.port == port }); i >= 0 {
+				app = h.listeners[i].app
+				h.owners[n.Conn] = app
+			}
+		}
+		if app != nil {
+			app.Notify(now, n.Conn, n.Event)
+		}
+		if n.Event == tcp.EventClosed || n.Event == tcp.EventAborted {
+			delete(h.owners, n.Conn)
+		}
+	}
+	return len(ns) > 0
+}
+
+// Crash silences the host at now: its connections are frozen and it answers
+// nothing; what arrives is dropped.
+func (h *Host) Crash(now sim.Time) {
+	if h.down {
+		return
+	}
+	h.down = true
+	h.timer.Stop()
+	for _, a := range h.apps {
+		a.Crash(now)
+	}
+	rec := trace.Record{T: now, Kind: trace.KindHost, Node: h.name, Host: trace.HostCrash}
+	h.w.tr.Record(&rec)
+}
+
+// Reboot brings the host back at now with a fresh TCP that knows no
+// connection, so it answers segments of old ones with RST; its
+// applications start again (a server listens again, as its service would
+// on boot).
+func (h *Host) Reboot(now sim.Time) {
+	h.down = true // what was in flight for the old stack dies with it
+	h.timer.Stop()
+	for _, a := range h.apps {
+		a.Crash(now)
+	}
+	h.boots++
+	rec := trace.Record{T: now, Kind: trace.KindHost, Node: h.name, Host: trace.HostReboot}
+	h.w.tr.Record(&rec)
+	h.newStack()
+	h.down = false
+	for _, a := range h.apps {
+		a.Boot(now)
+	}
+}
