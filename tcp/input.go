@@ -149,8 +149,14 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	}
 
 	// RFC 7323 §4.3: remember the peer's timestamp from a segment that
-	// starts at or before the edge we acknowledged.
-	if c.tsOK && seg.Opt.HasTimestamp && seg.Seq.LessThanEq(c.rcvNxt) && int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
+	// starts at or before the edge we acknowledged, Last.ACK.sent — not
+	// RCV.NXT: while an ACK is delayed, it must echo the earliest segment
+	// it covers (case (A)), as Linux's tcp_replace_ts_recent (rcv_wup) does.
+	lastACKSent := c.rcvNxt
+	if c.ackSent {
+		lastACKSent = c.lastAckSent
+	}
+	if c.tsOK && seg.Opt.HasTimestamp && seg.Seq.LessThanEq(lastACKSent) && int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
 		c.tsRecent = seg.Opt.TSVal
 	}
 
