@@ -85,7 +85,6 @@ type Conn struct {
 	tsOffset uint32 // added to the millisecond clock, per connection (as Linux since 4.10)
 	tsRecent uint32 // TS.Recent: the timestamp to echo
 	sackOK   bool
-	lastOOO  wire.Seq // where the most recent out-of-order segment began, for SACK's first block
 
 	// Retransmission (RFC 6298).
 	rtt            rttEstimator

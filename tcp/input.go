@@ -351,8 +351,7 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
 	c.rcvMSS = max(c.rcvMSS, n)
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
-		c.ooo.add(seq, seq.Add(n))
-		c.lastOOO = seq
+		c.ooo.arrived(seq, seq.Add(n))
 		c.ackNow = true
 		return
 	}

@@ -1,6 +1,7 @@
 package tcp
 
 import (
+	"slices"
 	"time"
 
 	"github.com/tcpsim/tcpsim/sim"
@@ -272,28 +273,29 @@ func (c *Conn) setTimestamp(now sim.Time, o *wire.Options, echo bool) {
 	}
 }
 
-// setSACKBlocks reports the out-of-order data held: the block holding the
-// most recent arrival first, then the others (RFC 2018 §4), as many as fit
-// beside the other options (3 with timestamps, 4 without).
+// setSACKBlocks reports the out-of-order data held, as many blocks as fit
+// beside the other options (3 with timestamps, 4 without). RFC 2018 §4:
+// the first block holds the segment that triggered the ACK (the latest to
+// arrive out of order), then come the blocks most recently reported first,
+// newest first, so each is repeated in the next ACKs; then, if room is
+// left, the others, highest first.
 func (c *Conn) setSACKBlocks(o *wire.Options) {
 	room := wire.MaxSACKBlocks
 	if o.HasTimestamp {
 		room = 3
 	}
-	blocks := c.ooo.blocks
-	first := -1
-	for i, b := range blocks {
-		if c.lastOOO.InRange(b.Left, b.Right) {
-			first = i
-			o.SACK[0] = b
-			o.NumSACK = 1
-			break
-		}
-	}
-	for i := len(blocks) - 1; i >= 0 && int(o.NumSACK) < room; i-- {
-		if i != first {
-			o.SACK[o.NumSACK] = blocks[i]
+	put := func(b wire.SACKBlock) {
+		if int(o.NumSACK) < room && !slices.Contains(o.SACK[:o.NumSACK], b) {
+			o.SACK[o.NumSACK] = b
 			o.NumSACK++
 		}
+	}
+	for _, seq := range c.ooo.recent {
+		if b, ok := c.ooo.blockOf(seq); ok {
+			put(b)
+		}
+	}
+	for i := len(c.ooo.blocks) - 1; i >= 0; i-- {
+		put(c.ooo.blocks[i])
 	}
 }
