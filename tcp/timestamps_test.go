@@ -241,3 +241,26 @@ func TestTimestamps_TSRecentNeverMovesBackwards(t *testing.T) {
 		assert.Equal(t, tt.want, echoOf(at, tt.tsval), "#%d: TSval %#x", i, tt.tsval)
 	}
 }
+
+func TestTimestamps_UnacceptableSegmentsDoNotUpdate(t *testing.T) {
+	h := newLinuxEstablished(t, linuxConfig(t), true, true)
+	h.sendOpt(ms(100), peerData(0), h.peerOpt(ms(100), 0))
+	h.expectOpt(ms(100), withOpt{ackTo(1), ts(h.tsval(ms(100)), 7100)})
+	// RFC 7323 §5.3: R2 (a segment outside the window is rejected) comes
+	// before R3 (TS.Recent takes SEG.TSval), so a segment that fails the
+	// acceptability test (RFC 9293 §3.10.7.4) leaves TS.Recent alone, as in
+	// Linux, where tcp_validate_incoming drops it before tcp_ack. The ACK
+	// it gets echoes 7100. An old duplicate of segment 0:
+	h.sendOpt(ms(200), peerData(0), h.peerOpt(ms(200), 0))
+	h.expectOpt(ms(200), withOpt{ackTo(1), ts(h.tsval(ms(200)), 7100)})
+	// A keepalive probe, SEQ = RCV.NXT − 1 (RFC 1122 §4.2.3.6):
+	h.sendOpt(ms(300), seg{seq: pseq(1) - 1, ack: localISS + 1, flags: ack}, h.peerOpt(ms(300), 0))
+	h.expectOpt(ms(300), withOpt{ackTo(1), ts(h.tsval(ms(300)), 7100)})
+	// A segment past the window:
+	h.sendOpt(ms(400), seg{seq: pseq(1) + 200_000, ack: localISS + 1, flags: psh, len: 100}, h.peerOpt(ms(400), 0))
+	h.expectOpt(ms(400), withOpt{ackTo(1), ts(h.tsval(ms(400)), 7100)})
+	// An acceptable segment starting before RCV.NXT (a retransmission that
+	// also carries new data) does update it.
+	h.sendOpt(ms(500), seg{seq: pseq(0) + 50, ack: localISS + 1, flags: psh, len: 100}, h.peerOpt(ms(500), 0))
+	h.expectOpt(ms(500), withOpt{seg{seq: localISS + 1, ack: pseq(1) + 50, flags: ack}, ts(h.tsval(ms(500)), 7500)})
+}
