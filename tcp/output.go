@@ -68,7 +68,7 @@ func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
 	flags := wire.ACK
 	n := uint32(0)
 	if seq.LessThan(c.sndEnd) {
-		n = min(c.sndMSS, seq.Size(c.sndEnd), seq.Size(c.sndMax))
+		n = min(c.segMSS(), seq.Size(c.sndEnd), seq.Size(c.sndMax))
 	}
 	if c.finQueued && seq.Add(n) == c.sndEnd && c.sndEnd.LessThan(c.sndMax) {
 		flags |= wire.FIN
@@ -115,11 +115,12 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			avail = min(avail, c.sndNxt.Size(next))
 		}
 	}
-	n := min(avail, c.sndMSS, usable)
+	mss := c.segMSS()
+	n := min(avail, mss, usable)
 	if n == 0 {
 		return false
 	}
-	if n < c.sndMSS && !retransmission {
+	if n < mss && !retransmission {
 		switch {
 		case n == avail:
 			// All queued data fits: send it unless Nagle holds a small
@@ -280,10 +281,7 @@ func (c *Conn) setTimestamp(now sim.Time, o *wire.Options, echo bool) {
 // newest first, so each is repeated in the next ACKs; then, if room is
 // left, the others, highest first.
 func (c *Conn) setSACKBlocks(o *wire.Options) {
-	room := wire.MaxSACKBlocks
-	if o.HasTimestamp {
-		room = 3
-	}
+	room := c.sackRoom()
 	put := func(b wire.SACKBlock) {
 		if int(o.NumSACK) < room && !slices.Contains(o.SACK[:o.NumSACK], b) {
 			o.SACK[o.NumSACK] = b
@@ -298,4 +296,27 @@ func (c *Conn) setSACKBlocks(o *wire.Options) {
 	for i := len(c.ooo.blocks) - 1; i >= 0; i-- {
 		put(c.ooo.blocks[i])
 	}
+}
+
+// sackRoom is how many SACK blocks fit in a segment beside the other
+// options: 3 with timestamps, 4 without (RFC 2018 §3).
+func (c *Conn) sackRoom() int {
+	if c.tsOK {
+		return 3
+	}
+	return wire.MaxSACKBlocks
+}
+
+// segMSS is the most data a segment sent now may carry: SND.MSS (the
+// timestamps option already taken out) less the SACK blocks the segment
+// carries while the peer's data is held out of order, so that a full
+// segment stays within the MTU the MSS was announced for. RFC 6691 §2: the
+// sender "MUST reduce the TCP data length to account for any IP or TCP
+// options that it is including"; Linux's tcp_current_mss does so.
+func (c *Conn) segMSS() uint32 {
+	if !c.sackOK || c.ooo.empty() {
+		return c.sndMSS
+	}
+	opt := uint32(4 + 8*min(c.sackRoom(), len(c.ooo.blocks))) // NOP, NOP, kind, length, blocks
+	return max(c.sndMSS-min(opt, c.sndMSS), 1)
 }

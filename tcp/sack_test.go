@@ -397,3 +397,47 @@ func TestSACK_SenderWithoutSACKIgnoresBlocks(t *testing.T) {
 	h.peerACK(ms(450), 2)
 	h.expect(ms(450), retx(sdata(2), 0), retx(sdata(3), 0))
 }
+
+func TestSACK_BlocksTakeRoomFromData(t *testing.T) {
+	// RFC 6691 §2: the sender "MUST reduce the TCP data length to account
+	// for any IP or TCP options that it is including in the packets that
+	// it sends" (Linux's tcp_current_mss). While we hold the peer's data
+	// out of order, our data segments carry SACK blocks (4 + 8 bytes per
+	// block) besides the timestamps (12): a full segment stays a 1500-byte
+	// packet, the MTU the MSS of 1460 was announced for.
+	tests := []struct {
+		name    string
+		tsOK    bool
+		arrived []int  // the peer's segments that arrived out of order
+		want    uint32 // the data a full segment carries
+	}{
+		{"timestamps, no blocks", true, nil, 1448},
+		{"timestamps, 1 block", true, []int{1}, 1448 - 12},
+		{"timestamps, 2 blocks", true, []int{1, 3}, 1448 - 20},
+		{"timestamps, 3 blocks", true, []int{1, 3, 5}, 1448 - 28},
+		{"timestamps, 4 blocks held, 3 sent", true, []int{1, 3, 5, 7}, 1448 - 28},
+		{"no timestamps, 4 blocks", false, []int{1, 3, 5, 7}, 1460 - 36},
+		{"no timestamps, 5 blocks held, 4 sent", false, []int{1, 3, 5, 7, 9}, 1460 - 36},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newLinuxEstablished(t, linuxConfig(t), true, tt.tsOK)
+			for i, k := range tt.arrived {
+				at := ms(100 + int64(i))
+				h.sendOpt(at, peerData(k), h.peerOpt(at, 0))
+				require.Len(t, h.out, 1)
+				h.out = nil
+			}
+			h.write(ms(200), 3000)
+			// Two full segments; Nagle holds the rest (RFC 1122 §4.2.3.4).
+			h.expect(ms(200),
+				seg{seq: 101, ack: 301, flags: ack, len: tt.want},
+				seg{seq: 101 + wire.Seq(tt.want), ack: 301, flags: ack, len: tt.want})
+			for _, s := range h.log.Records {
+				if s.Kind == trace.KindSend && s.T == ms(200) {
+					assert.Equal(t, 1500, s.Pkt.Seg.IPLen(), "%v", s.Pkt.Seg.String())
+				}
+			}
+		})
+	}
+}
