@@ -135,8 +135,8 @@ type Config struct {
 	// segment at a time (Karn), not from the timestamps.
 	Timestamps bool
 	// SACK offers SACK-permitted (RFC 2018 §2) and, when the peer agrees,
-	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4).
-	// The sender does not yet use the peer's SACK blocks in loss recovery.
+	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4);
+	// the sender then resends only the holes the peer's blocks leave (sack.go).
 	SACK bool
 
 	// RetriesByTime counts Retries as Linux does (tcp_retries2 via

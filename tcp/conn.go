@@ -92,7 +92,6 @@ type Conn struct {
 	tsOffset uint32 // added to the millisecond clock, per connection (as Linux since 4.10)
 	tsRecent uint32 // TS.Recent: the timestamp to echo
 	sackOK   bool
-	lastOOO  wire.Seq // where the most recent out-of-order segment began, for SACK's first block
 
 	// timers says when each timer fires (timer.go).
 	timers connTimers

@@ -147,12 +147,6 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 		return
 	}
 
-	// RFC 7323 §4.3: remember the peer's timestamp from a segment that
-	// starts at or before the edge we acknowledged.
-	if c.tsOK && seg.Opt.HasTimestamp && seg.Seq.LessThanEq(c.rcvNxt) && int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
-		c.tsRecent = seg.Opt.TSVal
-	}
-
 	// Simultaneous open (RFC 9293 figure 7): in SYN-RECEIVED the peer's
 	// SYN,ACK repeats its SYN (SEQ = RCV.NXT−1) and acknowledges ours; it
 	// completes the handshake, as Linux lets it (tcp_validate_incoming).
@@ -178,6 +172,21 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 		}
 		return
 	}
+
+	// RFC 7323 §4.3, §5.3 R3: remember the peer's timestamp from an
+	// acceptable segment (R2, the check above, comes first, so an old
+	// duplicate or a probe below the window does not count) that starts at
+	// or before the edge we acknowledged, Last.ACK.sent — not RCV.NXT:
+	// while an ACK is delayed, it must echo the earliest segment it covers
+	// (case (A)). Linux does the same (tcp_replace_ts_recent, rcv_wup).
+	lastACKSent := c.rcvNxt
+	if c.ackSent {
+		lastACKSent = c.lastAckSent
+	}
+	if c.tsOK && seg.Opt.HasTimestamp && seg.Seq.LessThanEq(lastACKSent) && int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
+		c.tsRecent = seg.Opt.TSVal
+	}
+
 	// Trim the segment to the window: what lies before RCV.NXT was received
 	// already; what lies past the window is not accepted.
 	seq, dataLen, syn, fin := seg.Seq, seg.Len, f&wire.SYN != 0, f&wire.FIN != 0
@@ -344,8 +353,7 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
 	c.rcvMSS = max(c.rcvMSS, n)
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
-		c.ooo.add(seq, seq.Add(n))
-		c.lastOOO = seq
+		c.ooo.arrived(seq, seq.Add(n))
 		c.ackNow = true
 		return
 	}

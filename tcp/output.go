@@ -1,6 +1,7 @@
 package tcp
 
 import (
+	"slices"
 	"time"
 
 	"github.com/tcpsim/tcpsim/sim"
@@ -63,7 +64,7 @@ func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
 	flags := wire.ACK
 	n := uint32(0)
 	if seq.LessThan(c.sndEnd) {
-		n = min(c.sndMSS, seq.Size(c.sndEnd), seq.Size(c.sndMax))
+		n = min(c.segMSS(), seq.Size(c.sndEnd), seq.Size(c.sndMax))
 	}
 	if c.finQueued && seq.Add(n) == c.sndEnd && c.sndEnd.LessThan(c.sndMax) {
 		flags |= wire.FIN
@@ -110,11 +111,12 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			avail = min(avail, c.sndNxt.Size(next))
 		}
 	}
-	n := min(avail, c.sndMSS, usable)
+	mss := c.segMSS()
+	n := min(avail, mss, usable)
 	if n == 0 {
 		return false
 	}
-	if n < c.sndMSS && !retransmission {
+	if n < mss && !retransmission {
 		switch {
 		case n == avail:
 			// All queued data fits: send it unless Nagle holds a small
@@ -268,28 +270,49 @@ func (c *Conn) setTimestamp(now sim.Time, o *wire.Options, echo bool) {
 	}
 }
 
-// setSACKBlocks reports the out-of-order data held: the block holding the
-// most recent arrival first, then the others (RFC 2018 §4), as many as fit
-// beside the other options (3 with timestamps, 4 without).
+// setSACKBlocks reports the out-of-order data held, as many blocks as fit
+// beside the other options (3 with timestamps, 4 without). RFC 2018 §4:
+// the first block holds the segment that triggered the ACK (the latest to
+// arrive out of order), then come the blocks most recently reported first,
+// newest first, so each is repeated in the next ACKs; then, if room is
+// left, the others, highest first.
 func (c *Conn) setSACKBlocks(o *wire.Options) {
-	room := wire.MaxSACKBlocks
-	if o.HasTimestamp {
-		room = 3
-	}
-	blocks := c.ooo.blocks
-	first := -1
-	for i, b := range blocks {
-		if c.lastOOO.InRange(b.Left, b.Right) {
-			first = i
-			o.SACK[0] = b
-			o.NumSACK = 1
-			break
-		}
-	}
-	for i := len(blocks) - 1; i >= 0 && int(o.NumSACK) < room; i-- {
-		if i != first {
-			o.SACK[o.NumSACK] = blocks[i]
+	room := c.sackRoom()
+	put := func(b wire.SACKBlock) {
+		if int(o.NumSACK) < room && !slices.Contains(o.SACK[:o.NumSACK], b) {
+			o.SACK[o.NumSACK] = b
 			o.NumSACK++
 		}
 	}
+	for _, seq := range c.ooo.recent {
+		if b, ok := c.ooo.blockOf(seq); ok {
+			put(b)
+		}
+	}
+	for i := len(c.ooo.blocks) - 1; i >= 0; i-- {
+		put(c.ooo.blocks[i])
+	}
+}
+
+// sackRoom is how many SACK blocks fit in a segment beside the other
+// options: 3 with timestamps, 4 without (RFC 2018 §3).
+func (c *Conn) sackRoom() int {
+	if c.tsOK {
+		return 3
+	}
+	return wire.MaxSACKBlocks
+}
+
+// segMSS is the most data a segment sent now may carry: SND.MSS (the
+// timestamps option already taken out) less the SACK blocks the segment
+// carries while the peer's data is held out of order, so that a full
+// segment stays within the MTU the MSS was announced for. RFC 6691 §2: the
+// sender "MUST reduce the TCP data length to account for any IP or TCP
+// options that it is including"; Linux's tcp_current_mss does so.
+func (c *Conn) segMSS() uint32 {
+	if !c.sackOK || c.ooo.empty() {
+		return c.sndMSS
+	}
+	opt := uint32(4 + 8*min(c.sackRoom(), len(c.ooo.blocks))) // NOP, NOP, kind, length, blocks
+	return max(c.sndMSS-min(opt, c.sndMSS), 1)
 }

@@ -1,6 +1,10 @@
 package tcp
 
-import "github.com/tcpsim/tcpsim/wire"
+import (
+	"slices"
+
+	"github.com/tcpsim/tcpsim/wire"
+)
 
 // reassembly keeps out-of-order data: sequence ranges received beyond
 // RCV.NXT, sorted and disjoint, and the sequence number of an out-of-order
@@ -11,6 +15,38 @@ type reassembly struct {
 	blocks []wire.SACKBlock // [Left, Right) ranges beyond rcvNxt, sorted
 	finAt  wire.Seq
 	hasFin bool
+	// recent holds where the latest out-of-order arrivals began, newest
+	// first, one per block held, at most wire.MaxSACKBlocks: the order in
+	// which a receiver reports its SACK blocks (RFC 2018 §4). The sender's
+	// scoreboard does not use it.
+	recent []wire.Seq
+}
+
+// arrived records out-of-order data [seq, end) that has just arrived, its
+// block becoming the most recent.
+func (r *reassembly) arrived(seq, end wire.Seq) {
+	r.add(seq, end)
+	b, ok := r.blockOf(seq)
+	if !ok {
+		return
+	}
+	// Forget arrivals whose block was pulled or has merged into this one.
+	r.recent = slices.DeleteFunc(r.recent, func(s wire.Seq) bool {
+		_, held := r.blockOf(s)
+		return !held || s.InRange(b.Left, b.Right)
+	})
+	r.recent = slices.Insert(r.recent, 0, seq)
+	r.recent = r.recent[:min(len(r.recent), wire.MaxSACKBlocks)]
+}
+
+// blockOf returns the block holding seq, if any.
+func (r *reassembly) blockOf(seq wire.Seq) (wire.SACKBlock, bool) {
+	for _, b := range r.blocks {
+		if seq.InRange(b.Left, b.Right) {
+			return b, true
+		}
+	}
+	return wire.SACKBlock{}, false
 }
 
 // add records [seq, end) as received.
@@ -83,4 +119,5 @@ func (r *reassembly) empty() bool { return len(r.blocks) == 0 }
 func (r *reassembly) reset() {
 	r.blocks = r.blocks[:0]
 	r.hasFin = false
+	r.recent = r.recent[:0]
 }

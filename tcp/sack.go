@@ -72,7 +72,7 @@ func (c *Conn) retransmitNextHole(now sim.Time, emit func(*trace.Packet)) {
 		return
 	}
 	next, _ := c.sackedRange(seq)
-	n := min(c.sndMSS, seq.Size(next), seq.Size(wire.Min(c.sndEnd, c.sndMax)))
+	n := min(c.segMSS(), seq.Size(next), seq.Size(wire.Min(c.sndEnd, c.sndMax)))
 	if n == 0 {
 		return
 	}

@@ -1,0 +1,79 @@
+package scenarios
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpsim/tcpsim/tcp"
+)
+
+// TestBuiltins_TCPConfigsValidate checks that both endpoints of every
+// built-in scenario, as the file has them and under each --profile, have
+// TCP settings tcp.Config.Validate accepts.
+func TestBuiltins_TCPConfigsValidate(t *testing.T) {
+	infos := List()
+	require.NotEmpty(t, infos)
+	for _, info := range infos {
+		for _, profile := range append([]string{""}, tcp.Profiles...) {
+			s, err := LoadWith(info.Name, Options{Profile: profile})
+			require.NoError(t, err, "%s --profile %q", info.Name, profile)
+			for _, ep := range []Endpoint{s.Client, s.Server} {
+				assert.NoError(t, ep.TCP.Validate(), "%s --profile %q: %s", info.Name, profile, ep.Name)
+			}
+		}
+	}
+}
+
+// TestLoader_LimitsValidate checks that the loader's limits for TCP keys
+// lie within what tcp.Config.Validate accepts: endpoints set to the lowest
+// and to the highest values the loader takes validate. (The loader also
+// takes delayed_ack: 500ms, which RFC 1122 §4.2.3.2 and Validate do not:
+// "less than 0.5 seconds"; 499ms is used here.)
+func TestLoader_LimitsValidate(t *testing.T) {
+	src := []byte(`
+duration: 168h
+client:
+  mss: 88
+  send_buffer: 1
+  recv_buffer: 1
+  rto_min: 1ms
+  rto_initial: 1ms
+  rto_max: 1ms
+  syn_retries: 0
+  retries: 0
+  msl: 0s
+  initial_window: 1
+  delayed_ack: 0
+  quick_acks: 0
+  keepalive: {idle: 1ms, interval: 1ms, probes: 1}
+  user_timeout: 1ms
+  syn_linear_timeouts: 0
+server:
+  mss: 65495
+  send_buffer: 1GiB
+  recv_buffer: 1GiB
+  rto_min: 1h
+  rto_initial: 1h
+  rto_max: 1h
+  syn_retries: 100
+  retries: 100
+  msl: 1h
+  initial_window: 100
+  delayed_ack: 499ms
+  quick_acks: 100
+  keepalive: {idle: 168h, interval: 168h, probes: 100}
+  user_timeout: 168h
+  syn_linear_timeouts: 100
+`)
+	for _, profile := range tcp.Profiles {
+		s, err := ParseWith("limits.yaml", src, Options{Profile: profile})
+		require.NoError(t, err, profile)
+		for _, ep := range []Endpoint{s.Client, s.Server} {
+			assert.NoError(t, ep.TCP.Validate(), "%s: %s", profile, ep.Name)
+		}
+		assert.Equal(t, 88, s.Client.TCP.MSS, "the file's values were taken")
+		assert.Equal(t, 65495, s.Server.TCP.MSS)
+	}
+}
