@@ -60,6 +60,21 @@ func (h *Host) Listen(now sim.Time, port uint16) {
 	h.tr.Record(r)
 }
 
+// Unlisten closes a passive port (CLOSE of a LISTEN socket, RFC 9293
+// §3.10.4): SYNs for it are then answered as for no connection, with a RST
+// (§3.10.7.1). Connections it accepted go on. The trace records an app
+// close on connection 0 with the port.
+func (h *Host) Unlisten(now sim.Time, port uint16) {
+	if !slices.Contains(h.listeners, port) {
+		return
+	}
+	h.listeners = slices.DeleteFunc(h.listeners, func(p uint16) bool { return p == port })
+	r := h.record(now, trace.KindApp, 0)
+	r.App = trace.AppClose
+	r.Value = int64(port)
+	h.tr.Record(r)
+}
+
 // Connect opens a connection from local port lport to remote (RFC 9293
 // §3.10.1, active OPEN): a SYN goes out at the next Poll.
 func (h *Host) Connect(now sim.Time, lport uint16, remote netip.AddrPort) *Conn {

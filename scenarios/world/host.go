@@ -121,6 +121,12 @@ func (h *Host) Listen(now sim.Time, port uint16, app App) {
 	}
 }
 
+// Unlisten closes app's passive port at now: later SYNs for it are refused.
+func (h *Host) Unlisten(now sim.Time, port uint16) {
+	h.stack.Unlisten(now, port)
+	h.listeners = slices.DeleteFunc(h.listeners, func(l listener) bool { return l.port == port })
+}
+
 // Dial opens a connection for app from local port lport to remote at now
 // (an active OPEN); its SYN goes at the host's next Poll.
 func (h *Host) Dial(now sim.Time, lport uint16, remote netip.AddrPort, app App) *tcp.Conn {

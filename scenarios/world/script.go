@@ -106,10 +106,13 @@ type Script struct {
 	read    int64
 	replied bool
 	timed   int  // timed writes whose time has come
-	closed  bool // Close was called
-	reading sim.Timer
-	connect *sim.Timer // the client's connect, armed again to reconnect
-	attempt int        // connections opened so far
+	closed  bool // Close was called (for a server without a connection: its listening socket's)
+	// closeDue: the client's close came before its connection existed; it
+	// closes once connected and its first data is written.
+	closeDue bool
+	reading  sim.Timer
+	connect  *sim.Timer // the client's connect, armed again to reconnect
+	attempt  int        // connections opened so far
 }
 
 // NewServer puts a scripted server on h listening on port, expecting
@@ -182,16 +185,30 @@ func (a *Script) Crash(sim.Time) {
 	a.reading.Stop()
 }
 
-// Boot starts a server again after a reboot: it listens on its port.
+// Boot starts the script again after a reboot, as a service started on
+// boot would: a server listens on its port again; a client with reconnect
+// opens a new connection after its reconnect delay and runs its script
+// again.
 func (a *Script) Boot(now sim.Time) {
-	if a.role == Server {
+	a.pending, a.read, a.replied, a.closed, a.closeDue = 0, 0, false, false, false
+	switch {
+	case a.role == Server:
 		a.h.Listen(now, a.port, a)
+	case a.cfg.Reconnect && a.connect != nil && a.attempt > 0:
+		a.connect.Reset(now.Add(a.cfg.ReconnectDelay))
 	}
 }
 
 // Notify is told of the events on the script's connections.
 func (a *Script) Notify(now sim.Time, c *tcp.Conn, ev tcp.Event) {
 	if ev == tcp.EventEstablished && a.conn != c {
+		if a.role == Server && a.conn == nil && a.closed {
+			// Accepted just before the server closed its listening
+			// socket: closing a listener resets the connections waiting
+			// in its accept queue (Linux's inet_csk_listen_stop).
+			c.Abort(now)
+			return
+		}
 		if a.conn != nil && a.role == Server {
 			a.read, a.replied, a.closed = 0, false, false // a new client connection: serve it afresh
 		}
@@ -206,10 +223,22 @@ func (a *Script) Notify(now sim.Time, c *tcp.Conn, ev tcp.Event) {
 			a.reading.Reset(now.Add(rd.Every))
 		}
 		a.write(now, a.cfg.Send)
-	case tcp.EventReadable:
-		if a.cfg.Reader.Every == 0 {
-			a.consume(now, c.Readable()) // an application that reads at once
+		if a.closeDue {
+			a.close(now)
 		}
+	case tcp.EventReadable:
+		if a.cfg.Reader.Every > 0 {
+			break // the slow reader reads on its own clock
+		}
+		if end, paused := a.pausedUntil(now); paused {
+			// An application that reads at once, except during a pause:
+			// it reads what has come when the pause ends.
+			if !a.reading.Pending() {
+				a.reading.Reset(end)
+			}
+			break
+		}
+		a.consume(now, c.Readable())
 	case tcp.EventWritable:
 		a.write(now, 0)
 	case tcp.EventAborted:
@@ -235,24 +264,40 @@ func (a *Script) consume(now sim.Time, n int) {
 	}
 }
 
-// onReadTick is the slow reader's clock: it reads Bytes every Every,
-// except during a pause.
+// pausedUntil reports whether the reader is in a pause at now, and when
+// the pause ends.
+func (a *Script) pausedUntil(now sim.Time) (sim.Time, bool) {
+	for _, p := range a.cfg.Reader.Pauses {
+		if now >= sim.At(p.From) && now < sim.At(p.To) {
+			return sim.At(p.To), true
+		}
+	}
+	return 0, false
+}
+
+// onReadTick is the reader's clock. A slow reader reads Bytes every Every,
+// except during a pause; a reader that reads at once wakes here when its
+// pause ends and reads everything that came meanwhile.
 func (a *Script) onReadTick(now sim.Time) {
 	rd := &a.cfg.Reader
 	if a.conn == nil || a.conn.State() == tcp.StateClosed {
 		return
 	}
-	paused := false
-	for _, p := range rd.Pauses {
-		if now >= sim.At(p.From) && now < sim.At(p.To) {
-			paused = true
-		}
-	}
-	if !paused {
-		a.consume(now, int(min(rd.Bytes, int64(a.conn.Readable()))))
+	end, paused := a.pausedUntil(now)
+	switch {
+	case rd.Every == 0 && paused:
+		a.reading.Reset(end) // pauses may follow one another
+		return
+	case rd.Every == 0:
+		a.consume(now, a.conn.Readable())
 		a.maybeClose(now)
+	default:
+		if !paused {
+			a.consume(now, int(min(rd.Bytes, int64(a.conn.Readable()))))
+			a.maybeClose(now)
+		}
+		a.reading.Reset(now.Add(rd.Every))
 	}
-	a.reading.Reset(now.Add(rd.Every))
 	a.h.Poll(now)
 }
 
@@ -295,7 +340,20 @@ func (a *Script) maybeClose(now sim.Time) {
 }
 
 func (a *Script) close(now sim.Time) {
-	if a.closed || a.conn == nil {
+	if a.closed {
+		return
+	}
+	if a.conn == nil {
+		switch a.role {
+		case Server:
+			// No client yet: the server closes its listening socket,
+			// and later SYNs are refused.
+			a.closed = true
+			a.h.Unlisten(now, a.port)
+		case Client:
+			// A program closes after its connect and its writes.
+			a.closeDue = true
+		}
 		return
 	}
 	switch a.conn.State() {
