@@ -104,3 +104,22 @@ func TestRecord_Size(t *testing.T) {
 	// most of a trace (it was 344 bytes with the packet inside).
 	assert.LessOrEqual(t, int(unsafe.Sizeof(Record{})), 160)
 }
+
+func TestRecord_EqualComparesPacketsByValue(t *testing.T) {
+	p1, p2 := Packet{ID: 1}, Packet{ID: 1}
+	a := Record{Kind: KindSend, Pkt: &p1}
+	b := Record{Kind: KindSend, Pkt: &p2}
+	assert.True(t, a.Equal(&b), "equal packets at different addresses")
+	p2.ID = 2
+	assert.False(t, a.Equal(&b), "different packets")
+	c := Record{Kind: KindSend}
+	assert.False(t, a.Equal(&c), "a packet and none")
+	assert.False(t, c.Equal(&a), "none and a packet")
+	d := Record{Kind: KindVar, Var: VarCwnd}
+	e := Record{Kind: KindVar, Var: VarSsthresh}
+	assert.True(t, d.Equal(&d))
+	assert.False(t, d.Equal(&e), "records without packets compare their fields")
+	k := a.Keep()
+	assert.True(t, k.Equal(&a))
+	assert.NotSame(t, a.Pkt, k.Pkt, "Keep copies the packet")
+}
