@@ -173,6 +173,13 @@ func AppendJSON(b []byte, r *Record) []byte {
 	case KindLink:
 		b = appendStr(b, "node", r.Node)
 		b = appendStr(b, "op", r.Link.String())
+	case KindMsg:
+		b = appendStr(b, "node", r.Node)
+		b = appendInt(b, "conn", int64(r.Conn))
+		b = appendStr(b, "op", r.Msg.String())
+		b = appendInt(b, "offset", r.Off)
+		b = appendInt(b, "bytes", r.Value)
+		b = appendStr(b, "text", r.Text)
 	case KindEnd:
 		b = appendStr(b, "reason", r.End.String())
 	}
@@ -203,6 +210,10 @@ func appendQuoted(b []byte, s string) []byte {
 			b = append(b, '\\', c)
 		case c == '\n':
 			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
 		case c < 0x20:
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
 		case c >= utf8.RuneSelf:

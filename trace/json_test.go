@@ -73,6 +73,8 @@ func sampleRecords() []Record {
 		{T: ms(55), Kind: KindAbort, Node: "server", Conn: 1, Abort: AbortTimedOut},
 		{T: ms(56), Kind: KindHost, Node: "server", Host: HostCrash},
 		{T: ms(57), Kind: KindLink, Node: "client→server", Link: LinkDown},
+		{T: ms(58), Kind: KindMsg, Node: "client", Conn: 1, Msg: MsgSend, Off: 78, Value: 78,
+			Text: "GET /2 HTTP/1.1\r\nHost: server\r\n\r\n"},
 		{T: sim.At(time.Minute), Kind: KindEnd, End: EndTimeLimit},
 	}
 }
@@ -158,6 +160,8 @@ func TestAppendJSON_EveryKindIsValidJSONWithItsFields(t *testing.T) {
 			{"reason", "connection timed out (ETIMEDOUT)"}},
 		{{"t_ns", num("56000000")}, {"event", "host"}, {"node", "server"}, {"op", "crash"}},
 		{{"t_ns", num("57000000")}, {"event", "link"}, {"node", "client→server"}, {"op", "down"}},
+		{{"t_ns", num("58000000")}, {"event", "msg"}, {"node", "client"}, {"conn", num("1")}, {"op", "send"},
+			{"offset", num("78")}, {"bytes", num("78")}, {"text", "GET /2 HTTP/1.1\r\nHost: server\r\n\r\n"}},
 		{{"t_ns", num("60000000000")}, {"event", "end"}, {"reason", "time limit reached"}},
 	}
 	if len(recs) != len(want) {
@@ -280,7 +284,7 @@ func TestAppendJSON_Escaping(t *testing.T) {
 		{`say "hi"`, `"say \"hi\""`, `say "hi"`},
 		{`C:\tmp\`, `"C:\\tmp\\"`, `C:\tmp\`},
 		{"a\nb", `"a\nb"`, "a\nb"},
-		{"tab\there\r", `"tab\u0009here\u000d"`, "tab\there\r"},
+		{"tab\there\r", `"tab\there\r"`, "tab\there\r"},
 		{"\x00\x01\x1f", `"\u0000\u0001\u001f"`, "\x00\x01\x1f"},
 		{"del\x7f", "\"del\x7f\"", "del\x7f"},
 		{"client→server", `"client→server"`, "client→server"},

@@ -74,13 +74,15 @@ type jsonRecord struct {
 	T     *int64  `json:"t_ns"`
 	Event *string `json:"event"`
 
-	Name  string `json:"name"` // run, var
-	Seed  uint64 `json:"seed"` // run
-	Node  string `json:"node"`
-	Addr  string `json:"addr"` // node
-	Conn  uint32 `json:"conn"`
-	Value int64  `json:"value"` // var
-	Bytes int64  `json:"bytes"` // app
+	Name   string `json:"name"` // run, var
+	Seed   uint64 `json:"seed"` // run
+	Node   string `json:"node"`
+	Addr   string `json:"addr"` // node
+	Conn   uint32 `json:"conn"`
+	Value  int64  `json:"value"`  // var
+	Bytes  int64  `json:"bytes"`  // app, msg
+	Offset int64  `json:"offset"` // msg
+	Text   string `json:"text"`   // msg
 
 	// send, drop, deliver
 	ID       uint64       `json:"id"`
@@ -188,6 +190,9 @@ func decodeRecord(line []byte, r *Record, pkt *Packet) error {
 	case KindLink:
 		r.Node = j.Node
 		r.Link, err = parse(ParseLinkOp, "link op", j.Op)
+	case KindMsg:
+		r.Node, r.Conn, r.Off, r.Value, r.Text = j.Node, j.Conn, j.Offset, j.Bytes, j.Text
+		r.Msg, err = parse(ParseMsgOp, "message op", j.Op)
 	case KindEnd:
 		r.End, err = parse(ParseEndReason, "end reason", j.Reason)
 	}

@@ -25,10 +25,11 @@ const (
 	KindAbort                   // "abort": a connection was aborted; Abort says why
 	KindHost                    // "host": a host crashed or rebooted
 	KindLink                    // "link": a link went down or came up
+	KindMsg                     // "msg": an application message was sent or received in full
 	KindEnd                     // "end": the run is over
 )
 
-var kindNames = [...]string{"", "run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "end"}
+var kindNames = [...]string{"", "run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "msg", "end"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -142,13 +143,17 @@ type Packet struct {
 type Record struct {
 	T     sim.Time
 	At    sim.Time // timer set: when it fires
-	Value int64    // var: value; app: bytes (listen: the port); run: the uint64 seed, converted; timer: ordinal
+	Value int64    // var: value; app, msg: bytes (listen: the port); run: the uint64 seed, converted; timer: ordinal
+	Off   int64    // msg: where the message starts in its direction's byte stream
 	// Pkt is the segment of a send, drop or deliver record, nil otherwise.
 	// It belongs to the writer and is valid only during the Record call.
 	Pkt  *Packet
 	Node string // the node the record is about; for packets, the sender; link: the link's or path's name
 	Peer string // for packets, the receiver
 	Name string // run: the scenario's name
+	// Text is a msg record's message head: an HTTP request or status line
+	// and its header lines, through the blank line; its first line names it.
+	Text string
 	Addr netip.Addr
 	Drop Drop   // drop: why
 	Conn uint32 // the connection's number on Node (1, 2, … in order of creation)
@@ -163,6 +168,7 @@ type Record struct {
 	Var      Var        // var
 	Abort    AbortCause // abort
 	End      EndReason  // end
+	Msg      MsgOp      // msg: sent or received
 }
 
 // Keep returns a copy of r that owns a copy of its packet, for sinks that

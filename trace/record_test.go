@@ -6,7 +6,7 @@ import (
 )
 
 func TestKind_Names(t *testing.T) {
-	want := []string{"run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "end"}
+	want := []string{"run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "msg", "end"}
 	for i, name := range want {
 		k := KindRun + Kind(i)
 		if k.String() != name {

@@ -135,6 +135,22 @@ func (o LinkOp) String() string { return name(linkOpNames, o) }
 // ParseLinkOp returns the link operation with the given JSON name.
 func ParseLinkOp(s string) (LinkOp, bool) { return parseName[LinkOp](linkOpNames, s) }
 
+// MsgOp says what happened to an application message.
+type MsgOp uint8
+
+// The message operations, with their JSON names.
+const (
+	MsgSend MsgOp = iota + 1 // "send": the application wrote the message (its first byte is at Off)
+	MsgRecv                  // "recv": the application has read the whole message
+)
+
+var msgOpNames = []string{"", "send", "recv"}
+
+func (o MsgOp) String() string { return name(msgOpNames, o) }
+
+// ParseMsgOp returns the message operation with the given JSON name.
+func ParseMsgOp(s string) (MsgOp, bool) { return parseName[MsgOp](msgOpNames, s) }
+
 // Var names a connection variable a "var" record reports.
 type Var uint8
 
