@@ -162,6 +162,15 @@ func (h *Host) Poll(now sim.Time) {
 	h.timer.Reset(h.stack.Deadline())
 }
 
+// push lets the stack send what it may now, as the end of a write system
+// call does, without telling the applications anything yet: they hear of
+// events when the host polls after them.
+func (h *Host) push(now sim.Time) {
+	if !h.down {
+		h.stack.Poll(now, h.emit)
+	}
+}
+
 // notify hands each queued event to the application that owns its
 // connection, and reports whether there were any.
 func (h *Host) notify(now sim.Time) bool {

@@ -33,6 +33,9 @@ type World struct {
 	tr     trace.Sink
 	hosts  []*Host
 	nextID uint64 // the last packet id given out
+	// ledgers holds the messages written on each direction of each
+	// connection (stream.go).
+	ledgers map[flow]*ledger
 }
 
 // New returns an empty world for the run called name, and writes the run's
