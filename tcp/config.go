@@ -135,8 +135,8 @@ type Config struct {
 	// segment at a time (Karn), not from the timestamps.
 	Timestamps bool
 	// SACK offers SACK-permitted (RFC 2018 §2) and, when the peer agrees,
-	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4).
-	// The sender does not yet use the peer's SACK blocks in loss recovery.
+	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4)
+	// and uses the peer's blocks in loss recovery (see sack.go).
 	SACK bool
 
 	// RetriesByTime counts Retries as Linux does (tcp_retries2 via
@@ -145,6 +145,22 @@ type Config struct {
 	// capped at 120 s, would take (924.6 s for 15). Otherwise Retries counts
 	// timeouts.
 	RetriesByTime bool
+}
+
+// maxUnscaledWindow is the largest window the 16-bit window field holds
+// without the window scale option (RFC 7323 §2).
+const maxUnscaledWindow = 65535
+
+// ApplyBufferRules turns on what the buffer sizes need. A receive buffer
+// larger than maxUnscaledWindow can be advertised whole only with window
+// scaling (RFC 7323 §2: scaling is needed only for windows over 65,535
+// bytes), so it turns WindowScaling on; it never turns it off (Linux
+// offers scaling whatever the buffer). A caller that was told explicitly
+// whether to offer scaling does not call it.
+func (c *Config) ApplyBufferRules() {
+	if c.RecvBuffer > maxUnscaledWindow {
+		c.WindowScaling = true
+	}
 }
 
 // DefaultConfig returns the textbook settings: the rfc profile.
