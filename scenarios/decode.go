@@ -19,8 +19,15 @@ import (
 	"github.com/tcpsim/tcpsim/wire"
 )
 
-// This file is the scenario format: its keys, their defaults, their limits
-// and the checks between them. docs/scenario-format.md describes the same.
+// This file is the scenario format: a table of keys for each kind of
+// mapping (keys.go says what an entry holds), with their kinds, limits,
+// messages, defaults and meanings, and the functions that read each mapping
+// through its table. What a table cannot say is written out below it: the
+// checks between keys (rto_min ≤ rto_initial ≤ rto_max, queue or
+// queue_bytes, a reader's bytes with every) and the values with a syntax
+// of their own (close, keepalive, a drop rule's criteria). The key tables
+// of docs/scenario-format.md are generated from these tables: after a
+// change, run go test ./scenarios -run TestScenarioFormatDoc -update.
 
 // Defaults that are not TCP's (TCP's come from tcp.DefaultConfig).
 const (
@@ -131,71 +138,339 @@ const (
 	helpDirection = `direction is client_to_server, server_to_client or both`
 )
 
-func keys(names ...string) []key {
-	ks := make([]key, len(names))
-	for i, n := range names {
-		ks[i] = key{name: n}
-	}
-	return ks
+// profileKind is a behaviour profile's name: rfc or linux.
+var profileKind = oneOf("a profile", true, false, tcp.Profiles...)
+
+// The top level: the run's settings, and the mappings and lists below.
+var topTable = &table[Scenario]{
+	what: helpTop,
+	keys: []field[Scenario]{
+		{name: "name", read: custom("text", "one line, ≤ 100 characters", readName), help: helpName,
+			def: "the file's name without `.yaml`", doc: "the scenario's name in traces and outputs"},
+		{name: "description", read: into(text, func(sc *Scenario, s string) { sc.Description = strings.TrimSpace(s) }), help: helpDescription,
+			def: "empty", note: "any; use `>-` for a folded paragraph", doc: "what the scenario shows; `tcpsim list` prints it"},
+		{name: "seed", read: into(unsignedUpTo(math.MaxUint64), func(sc *Scenario, n uint64) { sc.Seed = n }), help: helpSeed,
+			def: code(defaultSeed), doc: "the seed of every random choice in the run (random ISNs, random loss, jitter). Same seed, same trace."},
+		{name: "duration", read: custom("duration", "> 0, ≤ "+fmtDuration(maxDuration), readRunDuration), help: helpDuration,
+			def: code(defaultDuration), doc: "the run's time limit in simulated time"},
+		{name: "event_budget", read: into(integerIn(1, maxEventBudget), func(sc *Scenario, n int64) { sc.EventBudget = uint64(n) }), help: helpEventBudget,
+			def: code(defaultEventBudget), doc: "the most events the run may fire; a run that needs more stops with an error, never hangs"},
+		{name: "profile", read: bySection[Scenario](profileKind.typ, ""), help: helpProfile,
+			def: code("rfc"), doc: "the behaviour profile both endpoints start from ([docs/profiles.md](profiles.md)); an endpoint's own `profile` wins, and `tcpsim run --profile` overrides both"},
+		{name: "link", read: bySection[Scenario]("mapping", "link keys"), help: helpLink,
+			def: "see [Links](#links)", doc: "settings for both directions"},
+		{name: "links", read: bySection[Scenario]("mapping", "`client_to_server`, `server_to_client`"), help: helpLinks,
+			doc: "per-direction settings that override `link`"},
+		{name: "backup_link", read: bySection[Scenario]("mapping", "link keys"), help: helpBackup,
+			doc: "a second path (both directions) that a client with `reconnect` uses after its connection was aborted"},
+		{name: "client", read: bySection[Scenario]("mapping", "endpoint keys, `connect_at` and `reconnect`"), help: helpEndpoint,
+			def: "see [Endpoints](#endpoints)", doc: "the host that connects"},
+		{name: "server", read: bySection[Scenario]("mapping", "endpoint keys and `reply`"), help: helpEndpoint,
+			def: "see [Endpoints](#endpoints)", doc: "the host that listens"},
+		{name: "drop", read: bySection[Scenario]("list", "drop rules"), help: helpDrop,
+			def: "none", doc: "packets to lose on purpose"},
+		{name: "outages", read: bySection[Scenario]("list", "outages"), help: helpOutages,
+			def: "none", doc: "intervals when a link is down"},
+		{name: "events", read: bySection[Scenario]("list", "`{at, crash: client|server}` or `{at, reboot: client|server}`"), help: helpEvents,
+			def: "none", doc: "a host crashes (drops everything, sends nothing) or reboots (comes back with no connections, so it answers an old connection's segments with RST; a server listens again)"},
+	},
 }
 
-var (
-	topKeys      = keys("name", "description", "seed", "duration", "event_budget", "profile", "link", "links", "backup_link", "client", "server", "drop", "outages", "events")
-	linkKeys     = keys("delay", "jitter", "reorder", "bandwidth", "queue", "queue_bytes", "mtu", "loss")
-	linksKeys    = keys("client_to_server", "server_to_client")
-	endpointKeys = keys("addr", "port", "isn", "mss", "send_buffer", "recv_buffer", "window_scaling",
-		"rto_initial", "rto_min", "rto_max", "syn_retries", "retries", "msl", "nodelay", "initial_window", "send", "writes", "close",
-		"profile", "delayed_ack", "quick_acks", "keepalive", "user_timeout", "reader",
-		"timestamps", "sack", "syn_linear_timeouts")
-	clientKeys = append(keys("connect_at", "reconnect"), append(slices.Clone(endpointKeys),
-		key{name: "reply", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send"})...)
-	serverKeys = append(slices.Clone(endpointKeys), key{name: "reply"},
-		key{name: "connect_at", misplaced: "connect_at is for the client: only the client connects (the server listens from the start)"},
-		key{name: "reconnect", misplaced: "reconnect is for the client: only the client connects"})
-	writeKeys  = keys("at", "bytes")
-	dropKeys   = keys("from", "segment", "data_segment", "seq", "flags", "nth", "between", "times")
-	outageKeys = keys("from", "to", "direction")
-	keepKeys   = keys("idle", "interval", "probes", "garbage_byte")
-	readerKeys = keys("bytes", "every", "rate", "pauses")
-	pauseKeys  = keys("from", "to")
-	eventKeys  = keys("at", "crash", "reboot")
-)
+// One direction of a link. link gives the settings of both, each
+// direction under links may override single keys, and backup_link is a
+// second path; see linkConfig.
+var linkTable = &table[link.Config]{
+	what: helpLink,
+	home: "it is a link setting: put it under link (both directions), or under links.client_to_server or links.server_to_client",
+	keys: []field[link.Config]{
+		{name: "delay", read: into(durationIn(0, maxDuration), func(c *link.Config, t time.Duration) { c.Delay = t }), help: helpDelay,
+			def: code(defaultDelay), doc: "one-way propagation delay (the RTT is the sum of both directions' delays, plus serialization)"},
+		{name: "jitter", read: into(durationIn(0, maxDuration), func(c *link.Config, t time.Duration) { c.Jitter = t }), help: helpJitter,
+			def: code(0), doc: "an extra delay drawn uniformly from [0, jitter) for each packet"},
+		{name: "reorder", read: into(boolean, func(c *link.Config, b bool) { c.Reorder = b }), help: helpReorder,
+			def: code(false), note: "needs `jitter` > 0", doc: "lets jitter deliver a later packet before an earlier one; without it packets keep their order"},
+		{name: "bandwidth", read: into(rateIn(minBandwidth, maxBandwidth), func(c *link.Config, n int64) { c.Bandwidth = n }), help: helpBandwidth,
+			def: code(fmtRate(defaultBandwidth)), doc: "serialization rate; `unlimited` means no serialization delay and no queueing"},
+		// A queue is limited in packets or in bytes: setting one limit
+		// clears the other, so a direction can switch from link's packets
+		// to bytes.
+		{name: "queue", read: into(orWord(integerIn(1, maxQueue), "unlimited", 0), func(c *link.Config, n int64) { c.QueuePackets, c.QueueBytes = int(n), 0 }), help: helpQueue,
+			def: code(defaultQueue), doc: "how many packets may wait behind the one being sent (drop-tail)"},
+		{name: "queue_bytes", read: into(sizeIn(1, maxBytes), func(c *link.Config, n int64) { c.QueuePackets, c.QueueBytes = 0, int(n) }), help: helpQueueB,
+			note: "not together with `queue`", doc: "limit the waiting packets by their IP bytes instead"},
+		{name: "mtu", read: into(integerIn(68, 65535), func(c *link.Config, n int64) { c.MTU = int(n) }), help: helpMTU,
+			typ: "integer (bytes)", def: code(defaultMTU), note: "(68: IPv4's minimum, RFC 791)", doc: "the largest IP packet the link carries; larger ones are dropped"},
+		{name: "loss", read: into(probability, func(c *link.Config, p float64) { c.Loss = p }), help: helpLoss,
+			def: code(0), doc: "each packet is lost at random with this probability"},
+	},
+}
+
+// links: per-direction link settings.
+var linksTable = &table[struct{}]{
+	what: helpLinks,
+	keys: []field[struct{}]{
+		{name: "client_to_server", read: bySection[struct{}]("mapping", "link keys"), help: helpLink, doc: "the client's packets to the server"},
+		{name: "server_to_client", read: bySection[struct{}]("mapping", "link keys"), help: helpLink, doc: "the server's packets to the client"},
+	},
+}
+
+// An endpoint: client or server. Most keys are TCP settings, whose defaults
+// come from the profile (tcp.Profile); the doc lists the application's
+// keys (group "app") in a table of their own.
+var endpointTable = &table[Endpoint]{
+	what: helpEndpoint,
+	home: "it is an endpoint setting: put it under client or server",
+	keys: []field[Endpoint]{
+		{name: "connect_at", read: into(timeInRun("the client would never connect"), func(e *Endpoint, t time.Duration) { e.App.ConnectAt = t }), help: helpConnectAt,
+			only: "client", misplaced: "connect_at is for the client: only the client connects (the server listens from the start)", group: "app",
+			def: code(0), doc: "when the client opens its connection (the server listens from the start)"},
+		{name: "reconnect", read: custom("`true`, `false` or a duration", "", readReconnect), help: helpReconnect,
+			only: "client", misplaced: "reconnect is for the client: only the client connects", noHome: true, group: "app",
+			def: code(false), doc: "after its connection is aborted the client connects again after this delay (`true`: 1 s), from the next local port, over `backup_link` if there is one, and runs its script again; a client host that reboots does the same after the delay"},
+		{name: "addr", read: custom("IPv4 address", "a host address; the two must differ", readAddr), help: helpAddr,
+			def: "client " + code(defaultClientAddr) + ", server " + code(defaultServerAddr), doc: "the host's address"},
+		{name: "port", read: into(integerIn(1, 65535), func(e *Endpoint, n int64) { e.Port = uint16(n) }), help: helpPort,
+			def: "client " + code(defaultClientPort) + ", server " + code(defaultServerPort), doc: "the client's local port (49152 is the first dynamic port, RFC 6335 §6); the server's listening port"},
+		{name: "isn", read: into(unsignedUpTo(math.MaxUint32), func(e *Endpoint, n uint64) { e.TCP.ISS, e.TCP.FixedISS = wire.Seq(n), true }), help: helpISN,
+			def: "drawn from the seed", doc: "the initial send sequence number (ISS). RFC 9293 §3.4.1 wants it unpredictable; a simulation wants it repeatable, so without `isn` each connection draws one from the host's seeded random stream. Set it to make numbers easy to read."},
+		{name: "mss", read: into(integerIn(88, 65495), func(e *Endpoint, n int64) { e.TCP.MSS = int(n) }), help: helpMSS,
+			typ: "integer (bytes)", def: profileDefault(func(c tcp.Config) string { return code(c.MSS) }),
+			doc: "the maximum segment size this host announces, and the most it sends (the smaller of its own and the peer's, as with Linux's TCP_MAXSEG): Ethernet's 1500-byte MTU less 20 IP and 20 TCP header bytes. A peer that sends no MSS option is assumed to accept 536 (RFC 9293 §3.7.1). 88 is Linux's minimum; 65495 = 65535 − 40."},
+		{name: "send_buffer", read: into(sizeIn(1, maxBytes), func(e *Endpoint, n int64) { e.TCP.SendBuffer = int(n) }), help: helpSendBuffer,
+			def: profileDefault(func(c tcp.Config) string { return codeSize(c.SendBuffer) }), doc: "how many bytes the application may have written but not yet had acknowledged"},
+		{name: "recv_buffer", read: into(sizeIn(1, maxBytes), func(e *Endpoint, n int64) { e.TCP.RecvBuffer = int(n) }), help: helpRecvBuffer,
+			def: profileDefault(func(c tcp.Config) string { return codeSize(c.RecvBuffer) }), doc: "the receive buffer; its free space is the advertised window (RFC 9293 §3.8.6)"},
+		{name: "window_scaling", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.WindowScaling = b }), help: helpWindowScaling,
+			def: profileDefault(func(c tcp.Config) string {
+				if c.WindowScaling {
+					return code(true)
+				}
+				return "`true` when `recv_buffer` > 65535, else `false`"
+			}),
+			doc: "offer the window scale option (RFC 7323 §2) so windows over 65,535 bytes can be advertised; both sides must offer it"},
+		{name: "rto_initial", read: into(durationIn(time.Millisecond, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.RTOInitial = t }), help: helpRTO,
+			def: profileDefault(func(c tcp.Config) string { return code(c.RTOInitial) }), doc: "the retransmission timeout before any RTT sample: 1 s (RFC 6298 (2.1))"},
+		{name: "rto_min", read: into(durationIn(time.Millisecond, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.RTOMin = t }), help: helpRTO,
+			def: profileDefault(func(c tcp.Config) string { return code(c.RTOMin) }), doc: "the RTO's floor: 1 s (RFC 6298 (2.4))"},
+		{name: "rto_max", read: into(durationIn(time.Millisecond, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.RTOMax = t }), help: helpRTO,
+			def: profileDefault(func(c tcp.Config) string { return code(c.RTOMax) }), doc: "the RTO's ceiling: 60 s (RFC 6298 (2.5) allows one of at least 60 s)"},
+		{name: "syn_retries", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.SynRetries = int(n) }), help: helpRetries,
+			def: profileDefault(func(c tcp.Config) string { return code(c.SynRetries) }), doc: "how many times a SYN (or SYN,ACK) is retransmitted before the attempt is abandoned; 6 as Linux's `tcp_syn_retries`, which with 1 s doubling gives 127 s, meeting RFC 1122 §4.2.3.5's 3-minute R2 for SYN only approximately"},
+		{name: "retries", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.Retries = int(n) }), help: helpRetries,
+			def: profileDefault(func(c tcp.Config) string { return code(c.Retries) }), doc: "how many times data (or a FIN) is retransmitted before the connection is aborted (ETIMEDOUT); 15 as Linux's `tcp_retries2`, about 924.6 s with a 200 ms RTO floor (RFC 1122 §4.2.3.5 asks for at least 100 s)"},
+		{name: "msl", read: into(durationIn(0, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.MSL = t }), help: helpMSL,
+			def: profileDefault(func(c tcp.Config) string { return code(c.MSL) }), doc: "the maximum segment lifetime; TIME-WAIT lasts 2·MSL. RFC 9293 §3.4.2 says 2 minutes (Linux instead holds TIME-WAIT a fixed 60 s)"},
+		{name: "nodelay", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.NoDelay = b }), help: helpNoDelay,
+			def: profileDefault(func(c tcp.Config) string { return code(c.NoDelay) }), doc: "`true` turns Nagle's algorithm off (TCP_NODELAY). With it on, the default, a segment smaller than the MSS waits while earlier data is unacknowledged (RFC 896, RFC 1122 §4.2.3.4)"},
+		{name: "initial_window", read: into(integerIn(1, 100), func(e *Endpoint, n int64) { e.TCP.InitialWindow = int(n) }), help: helpIW,
+			typ: "integer (segments)", def: profileDefault(func(c tcp.Config) string {
+				if c.InitialWindow == 0 {
+					return "RFC 5681's rule"
+				}
+				return code(c.InitialWindow)
+			}),
+			doc: "the initial congestion window. Left out, RFC 5681 §3.1 decides: 4 segments for an SMSS ≤ 1095, 3 up to 2190, else 2"},
+		{name: "send", read: into(sizeIn(0, maxBytes), func(e *Endpoint, n int64) { e.App.Send = n }), help: helpSend, group: "app",
+			def: code(0), doc: "bytes the application writes as soon as the connection is established (the client's request; for the server, unsolicited data)"},
+		{name: "writes", read: custom("list of `{at, bytes}`", "`at`: a time before the end of the run (for the client, not before `connect_at`); `bytes`: 1 byte … 1GiB", readWrites), help: helpWrites, group: "app",
+			def: "none", doc: "further writes at given times, in any order (they are sorted). A write due before the connection is established is made once it is."},
+		{name: "close", read: custom("`auto`, `never` or a duration", "a time before the end of the run (for the client, not before `connect_at`)", readClose), help: helpClose, group: "app",
+			def: code("auto"), doc: "when the application closes. `auto`: the client closes once it has written everything and read the server's reply; the server closes once the client has closed and it has written its reply. `never`: it never closes. A duration: it closes then; a server with no connection yet closes its listening socket (later SYNs are refused with a RST), and a client whose connection does not exist yet closes right after connecting and writing, as a program would."},
+		// Read by endpoint before the others: it picks the defaults they override.
+		{name: "profile", read: bySection[Endpoint](profileKind.typ, ""), help: helpProfile,
+			def: "the top-level `profile`", doc: "this endpoint's behaviour profile; see [docs/profiles.md](profiles.md) for what `linux` changes"},
+		{name: "delayed_ack", read: into(durationOrOff(0, 500*time.Millisecond), func(e *Endpoint, t time.Duration) { e.TCP.DelayedACK = t }), help: helpDelayedACK,
+			def: profileDefault(func(c tcp.Config) string { return code(c.DelayedACK) }), doc: "how long an ACK for in-order data may wait (RFC 1122 §4.2.3.2); every second full-sized segment, out-of-order data, a filled gap and a FIN are ACKed at once"},
+		{name: "quick_acks", read: into(integerIn(0, 100), func(e *Endpoint, n int64) { e.TCP.QuickACKs = int(n) }), help: helpQuickACKs,
+			def: profileDefault(func(c tcp.Config) string { return code(c.QuickACKs) }), doc: "ACKs of data sent at once at the start of a connection before delaying begins (Linux's quick-ack mode)"},
+		{name: "keepalive", read: custom("`true`, `false` or `{"+strings.Join(keepaliveTable.names(), ", ")+"}`", "see [Keepalive](#keepalive)", readKeepalive), help: helpKeepalive,
+			def: "off", doc: "TCP keepalive (RFC 1122 §4.2.3.6): after `idle` without a segment from the peer a probe goes, then one every `interval` while unanswered; after `probes` unanswered the connection is aborted. `true` uses the defaults of [Keepalive](#keepalive)"},
+		{name: "user_timeout", read: into(durationOrOff(time.Millisecond, maxDuration), func(e *Endpoint, t time.Duration) { e.TCP.UserTimeout = t }), help: helpUserTO,
+			def: profileDefault(func(c tcp.Config) string {
+				if c.UserTimeout == 0 {
+					return "off"
+				}
+				return code(c.UserTimeout)
+			}),
+			doc: "abort when data stays unacknowledged this long (RFC 5482); it replaces the retry limits"},
+		{name: "reader", read: custom("`{bytes, every}`, `{rate}`, and `pauses`", "see [Reader](#reader)", readReader), help: helpReader, group: "app",
+			def: "reads everything at once", doc: "how the application reads: `{bytes: 1KiB, every: 500ms}` takes at most 1 KiB every 500 ms, nothing during a pause; `{pauses: [...]}` alone reads everything at once except during a pause, and what came in a pause when it ends. Unread data fills the receive buffer and closes the window."},
+		{name: "timestamps", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.Timestamps = b }), help: helpTimestamps,
+			def: profileDefault(func(c tcp.Config) string { return code(c.Timestamps) }), doc: "the RFC 7323 timestamps option: 12 bytes of every segment (an MSS of 1460 carries 1448 bytes of data)"},
+		{name: "sack", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.SACK = b }), help: helpSACK,
+			def: profileDefault(func(c tcp.Config) string { return code(c.SACK) }), doc: "SACK (RFC 2018): offer SACK-permitted, and when both sides do, send SACK blocks in ACKs while data is out of order and use the peer's: the sender never resends SACKed data, after an RTO resends only the holes, and in fast recovery resends the next hole with each ACK"},
+		{name: "syn_linear_timeouts", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.SynLinearTimeouts = int(n) }), help: helpSynLinear,
+			def: profileDefault(func(c tcp.Config) string { return code(c.SynLinearTimeouts) }), doc: "SYN retransmissions one initial RTO apart before doubling, on top of `syn_retries` (Linux ≥ 6.5)"},
+		{name: "reply", read: into(sizeIn(0, maxBytes), func(e *Endpoint, n int64) { e.App.Reply = n }), help: helpReply,
+			only: "server", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send", group: "app",
+			def: code(0), doc: "bytes the server writes once it has read all of the client's data (`send` plus `writes`)"},
+	},
+}
+
+// endpointKeys are the keys of client and of server: each side's own,
+// then the other side's as misplaced.
+var endpointKeys = map[string][]key{
+	"client": endpointTable.allowed("client"),
+	"server": endpointTable.allowed("server"),
+}
+
+// keepalive: {idle, interval, probes, garbage_byte}; true is all defaults.
+var keepaliveTable = &table[tcp.Config]{
+	what: helpKeepalive,
+	keys: []field[tcp.Config]{
+		{name: "idle", read: into(durationIn(time.Millisecond, maxDuration), func(c *tcp.Config, t time.Duration) { c.KeepaliveIdle = t }), help: helpKeepTime,
+			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveIdle) }), doc: "how long the connection may be idle (no segment from the peer) before the first probe; RFC 1122 §4.2.3.6 says no less than two hours"},
+		{name: "interval", read: into(durationIn(time.Millisecond, maxDuration), func(c *tcp.Config, t time.Duration) { c.KeepaliveInterval = t }), help: helpKeepTime,
+			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveInterval) }), doc: "the time between unanswered probes (Linux's `tcp_keepalive_intvl`)"},
+		{name: "probes", read: into(integerIn(1, 100), func(c *tcp.Config, n int64) { c.KeepaliveProbes = int(n) }), help: helpKeepProbes,
+			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveProbes) }), doc: "how many probes go unanswered before the connection is aborted (Linux's `tcp_keepalive_probes`)"},
+		{name: "garbage_byte", read: into(boolean, func(c *tcp.Config, b bool) { c.KeepaliveGarbageByte = b }), help: helpGarbage,
+			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveGarbageByte) }), doc: "`true` makes the probe carry one old byte, as BSD does; otherwise it carries none (RFC 1122's SHOULD)"},
+	},
+}
+
+// reader: how an application reads; see reader for the checks between keys.
+var readerTable = &table[Reader]{
+	what: helpReader,
+	keys: []field[Reader]{
+		{name: "bytes", read: into(sizeIn(1, maxBytes), func(r *Reader, n int64) { r.Bytes = n }), help: helpReadBytes,
+			note: "needs `every`", doc: "the most the application takes each time it reads"},
+		{name: "every", read: into(durationIn(time.Millisecond, maxTimerValue), func(r *Reader, t time.Duration) { r.Every = t }), help: helpReadEvery,
+			note: "needs `bytes`", doc: "how often it reads"},
+		{name: "rate", read: into(perSecond, func(r *Reader, n int64) {
+			r.Every = readerTick
+			r.Bytes = max(1, n*int64(readerTick)/int64(time.Second))
+		}), help: helpReadRate,
+			note: "not with `bytes` or `every`", doc: "how fast it reads: every " + fmtDuration(readerTick) + " it takes what the rate allows in that time (at least 1 byte)"},
+		{name: "pauses", read: custom("list of `{from, to}`", "times in the run, `from` < `to`", readPauses), help: helpPauses,
+			def: "none", doc: "intervals [from, to) during which the application reads nothing"},
+	},
+}
+
+// A write in an application's writes.
+var writeTable = &table[Write]{
+	what: helpWrite,
+	keys: []field[Write]{
+		{name: "at", read: into(timeInRun("the write would never happen"), func(w *Write, t time.Duration) { w.At = t }), help: helpWriteAt, required: true},
+		{name: "bytes", read: into(sizeIn(1, maxBytes), func(w *Write, n int64) { w.Bytes = n }), help: helpWriteBytes, required: true},
+	},
+}
+
+// A pause in a reader's pauses.
+var pauseTable = &table[Pause]{
+	what: helpPause,
+	keys: []field[Pause]{
+		{name: "from", read: into(durationIn(0, maxDuration), func(p *Pause, t time.Duration) { p.From = t }), help: helpPause, required: true},
+		{name: "to", read: into(durationIn(0, maxDuration), func(p *Pause, t time.Duration) { p.To = t }), help: helpPause, required: true},
+	},
+}
+
+// hostKind names a host in an event.
+const hostKind = "`client` or `server`"
+
+// An event in events: a host crashes or reboots. crash and reboot name the
+// host and exclude each other, so event reads them.
+var eventTable = &table[HostEvent]{
+	what: helpEvent,
+	keys: []field[HostEvent]{
+		{name: "at", read: into(timeInRun("the event would never happen"), func(ev *HostEvent, t time.Duration) { ev.At = t }), help: helpEvent, required: true,
+			doc: "when it happens"},
+		{name: "crash", read: bySection[HostEvent](hostKind, ""), help: helpEvent,
+			doc: "the host crashes: from then on it drops everything that arrives and sends nothing"},
+		{name: "reboot", read: bySection[HostEvent](hostKind, ""), help: helpEvent,
+			doc: "the host comes back with no connections (it answers an old connection's segments with RST; a server listens again); give a crash or a reboot, not both"},
+	},
+}
+
+// ruleSpec is what a drop rule's keys say; dropRule makes it a link.Rule.
+type ruleSpec struct {
+	from                      string
+	segment, dataSegment, nth int
+	seq                       wire.Seq
+	flags                     wire.Flags
+	between                   [2]time.Duration
+	times                     int
+}
+
+// A drop rule. Its criteria combine (dropRule), and "flags: SYN,ACK" in
+// {…} needs a message of its own (flagSplit).
+var dropTable = &table[ruleSpec]{
+	what: helpRule,
+	home: "it belongs in a drop rule, such as drop: [{from: client, data_segment: 3}]",
+	keys: []field[ruleSpec]{
+		{name: "from", read: into(oneOf("client or server", false, false, "client", "server"), func(r *ruleSpec, s string) { r.from = s }), help: helpFrom, required: true,
+			doc: "whose packets the rule looks at"},
+		{name: "segment", read: into(integerIn(1, maxCount), func(r *ruleSpec, n int64) { r.segment = int(n) }), help: "segment is the Nth segment of any kind the side sends; " + helpOrdinal,
+			doc: "the Nth segment of any kind that side sends (SYNs, pure ACKs and all), counting every segment offered to the link, even those dropped by another rule"},
+		{name: "data_segment", read: into(integerIn(1, maxCount), func(r *ruleSpec, n int64) { r.dataSegment = int(n) }), help: "data_segment is the Nth new segment of data the side sends; " + helpOrdinal,
+			doc: "the Nth *distinct* data segment: the Nth segment carrying new data (starting at or beyond the highest sequence number sent so far). Once found, its sequence number is remembered and every transmission of it matches, so `times: 2` drops the first transmission **and** the first retransmission. Retransmissions of earlier segments do not count."},
+		{name: "seq", read: into(unsignedUpTo(math.MaxUint32), func(r *ruleSpec, n uint64) { r.seq = wire.Seq(n) }), help: helpSeq,
+			doc: "any segment whose sequence number is this, and that occupies sequence space (data, SYN or FIN)"},
+		{name: "flags", read: into(flagSet, func(r *ruleSpec, f wire.Flags) { r.flags = f }), help: helpFlags,
+			doc: "segments whose flags are exactly this set. Names: SYN, FIN, RST, PSH, ACK, URG, ECE, CWR (any case), joined by `,`, `+`, `|` or spaces, or a YAML list. Inside `{…}` quote a comma-joined set: `flags: \"SYN,ACK\"` or write `flags: SYN+ACK`. A data segment usually carries `PSH,ACK` or `ACK`."},
+		{name: "nth", read: into(integerIn(1, maxCount), func(r *ruleSpec, n int64) { r.nth = int(n) }), help: "nth picks the Nth segment with the given flags; " + helpOrdinal,
+			def: "all", note: "needs `flags`", doc: "with `flags`: only the Nth segment with those flags"},
+		{name: "between", read: into(timeSpan, func(r *ruleSpec, b [2]time.Duration) { r.between = b }), help: helpBetween,
+			doc: "segments sent at a time in [from, to)"},
+		{name: "times", read: into(orWord(integerIn(0, maxCount), "always", 0), func(r *ruleSpec, n int64) { r.times = int(n) }), help: helpTimes,
+			def: code(1), doc: "how many picked packets to drop; `always` (or `0`) drops every one. A rule that picks one packet at most (`segment`, or `flags` with `nth`) cannot have `times` > 1."},
+	},
+}
+
+// outageSpec is what an outage's keys say.
+type outageSpec struct {
+	from, to  time.Duration
+	direction string
+}
+
+// An outage in outages.
+var outageTable = &table[outageSpec]{
+	what: helpOutage,
+	home: "it belongs in an outage, such as outages: [{from: 2s, to: 5s}]",
+	keys: []field[outageSpec]{
+		{name: "from", read: into(durationIn(0, maxDuration), func(o *outageSpec, t time.Duration) { o.from = t }), help: helpOutageT, required: true,
+			note: "before the end of the run", doc: "when the outage starts"},
+		{name: "to", read: into(durationIn(0, maxDuration), func(o *outageSpec, t time.Duration) { o.to = t }), help: helpOutageT, required: true,
+			note: "after `from`", doc: "when it ends (the interval is [from, to))"},
+		{name: "direction", read: into(oneOf("a direction", false, true, "client_to_server", "server_to_client", "both"), func(o *outageSpec, s string) { o.direction = s }), help: helpDirection,
+			def: code("both"), doc: "which link goes down"},
+	},
+}
 
 // keyHome says where a key that is not allowed here belongs, by its
-// normalized spelling; for unknownKey.
-var keyHome = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range linkKeys {
-		m[k.name] = "it is a link setting: put it under link (both directions), or under links.client_to_server or links.server_to_client"
-	}
-	for _, k := range append(slices.Clone(endpointKeys), key{name: "connect_at"}, key{name: "reply"}) {
-		m[k.name] = "it is an endpoint setting: put it under client or server"
-	}
-	for _, k := range dropKeys {
-		m[k.name] = "it belongs in a drop rule, such as drop: [{from: client, data_segment: 3}]"
-	}
-	for _, k := range outageKeys[1:] {
-		m[k.name] = "it belongs in an outage, such as outages: [{from: 2s, to: 5s}]"
-	}
-	m["latency"] = `the one-way delay is delay, a link setting (link: {delay: 50ms})`
-	m["rtt"] = `set the one-way delay instead: delay, a link setting (link: {delay: 50ms} gives an RTT of 100ms)`
-	m["rate"] = `the link rate is bandwidth, a link setting (link: {bandwidth: 10Mbps})`
-	m["iss"] = `the initial sequence number is isn, an endpoint setting (client: {isn: 100})`
-	m["drops"] = `drop rules go under drop`
-	m["nagle"] = `Nagle's algorithm is on unless nodelay: true (an endpoint setting)`
-	m["loss_rate"] = `the loss probability is loss, a link setting (link: {loss: 0.01})`
-	return m
-}()
+// normalized spelling; for unknownKey. It holds the keys of the tables
+// that have a home and names of no key that people write for one.
+// homeKeys are its keys, sorted, for suggestions. (Set by init: the
+// tables' readers reach unknownKey, so keyHome cannot be initialized from
+// the tables in its declaration.)
+var (
+	keyHome  map[string]string
+	homeKeys []string
+)
 
-// homeKeys are keyHome's keys, sorted, for suggestions.
-var homeKeys = func() []string {
-	ks := make([]string, 0, len(keyHome))
-	for k := range keyHome {
-		ks = append(ks, k)
+func init() {
+	keyHome = map[string]string{}
+	// A later table wins a name two share: a drop rule's from over an outage's.
+	linkTable.addHomes(keyHome)
+	endpointTable.addHomes(keyHome)
+	outageTable.addHomes(keyHome)
+	dropTable.addHomes(keyHome)
+	for name, where := range map[string]string{
+		"latency":   `the one-way delay is delay, a link setting (link: {delay: 50ms})`,
+		"rtt":       `set the one-way delay instead: delay, a link setting (link: {delay: 50ms} gives an RTT of 100ms)`,
+		"rate":      `the link rate is bandwidth, a link setting (link: {bandwidth: 10Mbps})`,
+		"iss":       `the initial sequence number is isn, an endpoint setting (client: {isn: 100})`,
+		"drops":     `drop rules go under drop`,
+		"nagle":     `Nagle's algorithm is on unless nodelay: true (an endpoint setting)`,
+		"loss_rate": `the loss probability is loss, a link setting (link: {loss: 0.01})`,
+	} {
+		keyHome[name] = where
 	}
-	slices.Sort(ks)
-	return ks
-}()
+	for k := range keyHome {
+		homeKeys = append(homeKeys, k)
+	}
+	slices.Sort(homeKeys)
+}
 
 // runEnd is the run's duration, for checking that times fall within it.
 type runEnd struct {
@@ -218,7 +493,7 @@ func (e runEnd) after(t time.Duration) string {
 
 // scenario decodes and checks the whole file.
 func (d *decoder) scenario(root value, defaultName string) *Scenario {
-	f := d.fields(root, helpTop, topKeys)
+	f := topTable.fields(d, root)
 	sc := &Scenario{
 		Name:        defaultName,
 		File:        d.file,
@@ -226,53 +501,13 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		Duration:    defaultDuration,
 		EventBudget: defaultEventBudget,
 	}
-	if v := f["name"]; v.present() {
-		if s, ok := d.text(v, helpName); ok {
-			switch {
-			case strings.TrimSpace(s) == "":
-				d.errorf(v, "the name is empty; %s", helpName)
-			case strings.ContainsAny(s, "\n\r"):
-				d.errorf(v, "the name has more than one line; %s (the description may have many)", helpName)
-			case len([]rune(s)) > 100:
-				d.errorf(v, "the name is longer than 100 characters; %s (the description may be long)", helpName)
-			default:
-				sc.Name = s
-			}
-		}
-	}
-	if v := f["description"]; v.present() {
-		if s, ok := d.text(v, helpDescription); ok {
-			sc.Description = strings.TrimSpace(s)
-		}
-	}
-	if v := f["seed"]; v.present() {
-		if n, ok := d.unsigned(v, 0, math.MaxUint64, helpSeed); ok {
-			sc.Seed = n
-		}
-	}
-	end := runEnd{d: defaultDuration, known: true}
-	if v := f["duration"]; v.present() {
-		end.written = true
-		if dur, ok := d.duration(v, 0, maxDuration, helpDuration); ok {
-			if dur == 0 {
-				d.errorf(v, "%s is zero: the run would end before it starts; %s", describe(v.n), helpDuration)
-				end.known = false
-			} else {
-				sc.Duration, end.d = dur, dur
-			}
-		} else {
-			end.known = false
-		}
-	}
-	if v := f["event_budget"]; v.present() {
-		if n, ok := d.integer(v, 1, maxEventBudget, helpEventBudget); ok {
-			sc.EventBudget = uint64(n)
-		}
-	}
+	stored := topTable.apply(d, f, sc)
+	dur := f["duration"]
+	d.end = runEnd{d: sc.Duration, known: !dur.present() || stored["duration"], written: dur.present()}
 
 	profile := "rfc"
 	if v := f["profile"]; v.present() {
-		if p, ok := d.profileName(v); ok {
+		if p, ok := profileKind.read(d, v, helpProfile); ok {
 			profile = p
 		}
 	}
@@ -280,20 +515,20 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		profile = d.profileOverride
 	}
 
-	base := d.linkSpec(f["link"])
-	lf := d.fields(f["links"], helpLinks, linksKeys)
-	sc.ClientToServer = d.linkConfig(base.with(d.linkSpec(lf["client_to_server"])))
-	sc.ServerToClient = d.linkConfig(base.with(d.linkSpec(lf["server_to_client"])))
+	base := linkTable.fields(d, f["link"])
+	lf := linksTable.fields(d, f["links"])
+	sc.ClientToServer = d.linkConfig(base, linkTable.fields(d, lf["client_to_server"]))
+	sc.ServerToClient = d.linkConfig(base, linkTable.fields(d, lf["server_to_client"]))
 
 	if v := f["backup_link"]; v.present() && !isNull(v.n) {
-		spec := d.linkSpec(v)
-		sc.Backup = &Path{ClientToServer: d.linkConfig(spec), ServerToClient: d.linkConfig(spec)}
+		c := d.linkConfig(linkTable.fields(d, v), nil)
+		sc.Backup = &Path{ClientToServer: c, ServerToClient: c}
 	}
 
 	var addrs [2]value
 	var addrsOK [2]bool
-	sc.Client, addrs[0], addrsOK[0] = d.endpoint(f["client"], "client", end, profile)
-	sc.Server, addrs[1], addrsOK[1] = d.endpoint(f["server"], "server", end, profile)
+	sc.Client, addrs[0], addrsOK[0] = d.endpoint(f["client"], "client", profile)
+	sc.Server, addrs[1], addrsOK[1] = d.endpoint(f["server"], "server", profile)
 	if addrsOK[0] && addrsOK[1] && sc.Client.Addr == sc.Server.Addr {
 		v := addrs[1]
 		if !v.present() {
@@ -303,7 +538,7 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 	}
 
 	for _, item := range d.list(f["drop"], helpDrop) {
-		from, rule, ok := d.dropRule(item, end)
+		from, rule, ok := d.dropRule(item)
 		if !ok {
 			continue
 		}
@@ -314,13 +549,13 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		}
 	}
 	for _, item := range d.list(f["events"], helpEvents) {
-		if ev, ok := d.event(item, end); ok {
+		if ev, ok := d.event(item); ok {
 			sc.Events = append(sc.Events, ev)
 		}
 	}
 	slices.SortStableFunc(sc.Events, func(x, y HostEvent) int { return cmp.Compare(x.At, y.At) })
 	for _, item := range d.list(f["outages"], helpOutages) {
-		o, dir, ok := d.outage(item, end)
+		o, dir, ok := d.outage(item)
 		if !ok {
 			continue
 		}
@@ -334,278 +569,134 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 	return sc
 }
 
-// opt is a setting that may be absent, with the value it was read from.
-type opt[T any] struct {
-	v   T
-	set bool
-	at  value
-}
-
-func (o opt[T]) or(def T) T {
-	if o.set {
-		return o.v
-	}
-	return def
-}
-
-// linkSpec is the link settings one mapping gives.
-type linkSpec struct {
-	delay, jitter     opt[time.Duration]
-	reorder           opt[bool]
-	bandwidth         opt[int64]
-	queue, queueBytes opt[int64]
-	mtu               opt[int64]
-	loss              opt[float64]
-}
-
-func (d *decoder) linkSpec(v value) linkSpec {
-	f := d.fields(v, helpLink, linkKeys)
-	var s linkSpec
-	if x := f["delay"]; x.present() {
-		s.delay.v, s.delay.set = d.duration(x, 0, maxDuration, helpDelay)
-		s.delay.at = x
-	}
-	if x := f["jitter"]; x.present() {
-		s.jitter.v, s.jitter.set = d.duration(x, 0, maxDuration, helpJitter)
-		s.jitter.at = x
-	}
-	if x := f["reorder"]; x.present() {
-		s.reorder.v, s.reorder.set = d.boolean(x, helpReorder)
-		s.reorder.at = x
-	}
-	if x := f["bandwidth"]; x.present() {
-		s.bandwidth.v, s.bandwidth.set = d.rate(x, minBandwidth, maxBandwidth, helpBandwidth)
-		s.bandwidth.at = x
-	}
-	if x := f["queue"]; x.present() {
-		if t, isString, _ := scalarText(x.n); isString && strings.EqualFold(strings.TrimSpace(t), "unlimited") {
-			s.queue.set = true
-		} else {
-			s.queue.v, s.queue.set = d.integer(x, 1, maxQueue, helpQueue)
-		}
-		s.queue.at = x
-	}
-	if x := f["queue_bytes"]; x.present() {
-		s.queueBytes.v, s.queueBytes.set = d.size(x, 1, maxBytes, helpQueueB)
-		s.queueBytes.at = x
-	}
-	if f["queue"].present() && f["queue_bytes"].present() {
-		x := f["queue_bytes"]
-		d.errorAt(x.key, x.path, "both queue and queue_bytes are given; a queue is limited either in packets (queue) or in bytes (queue_bytes), not both")
-	}
-	if x := f["mtu"]; x.present() {
-		s.mtu.v, s.mtu.set = d.integer(x, 68, 65535, helpMTU)
-		s.mtu.at = x
-	}
-	if x := f["loss"]; x.present() {
-		s.loss.v, s.loss.set = d.probability(x, helpLoss)
-		s.loss.at = x
-	}
-	return s
-}
-
-// with returns s overridden by the settings o gives. A queue limit in o
-// replaces both of s's, so a direction can switch from packets to bytes.
-func (s linkSpec) with(o linkSpec) linkSpec {
-	over := func(dst *opt[time.Duration], src opt[time.Duration]) {
-		if src.set {
-			*dst = src
-		}
-	}
-	over(&s.delay, o.delay)
-	over(&s.jitter, o.jitter)
-	if o.reorder.set {
-		s.reorder = o.reorder
-	}
-	if o.bandwidth.set {
-		s.bandwidth = o.bandwidth
-	}
-	if o.queue.set || o.queueBytes.set || o.queue.at.present() || o.queueBytes.at.present() {
-		s.queue, s.queueBytes = o.queue, o.queueBytes
-	}
-	if o.mtu.set {
-		s.mtu = o.mtu
-	}
-	if o.loss.set {
-		s.loss = o.loss
-	}
-	return s
-}
-
-func (d *decoder) linkConfig(s linkSpec) link.Config {
-	c := link.Config{
-		Delay:     s.delay.or(defaultDelay),
-		Jitter:    s.jitter.or(0),
-		Reorder:   s.reorder.or(false),
-		Bandwidth: s.bandwidth.or(defaultBandwidth),
-		MTU:       int(s.mtu.or(defaultMTU)),
-		Loss:      s.loss.or(0),
-	}
+// readName reads the scenario's name: one line of text.
+func readName(d *decoder, v value, sc *Scenario, help string) bool {
+	s, ok := d.text(v, help)
 	switch {
-	case s.queue.set || s.queueBytes.set:
-		c.QueuePackets, c.QueueBytes = int(s.queue.v), int(s.queueBytes.v)
-	case !s.queue.at.present() && !s.queueBytes.at.present():
-		c.QueuePackets = defaultQueue
+	case !ok:
+		return false
+	case strings.TrimSpace(s) == "":
+		d.errorf(v, "the name is empty; %s", help)
+	case strings.ContainsAny(s, "\n\r"):
+		d.errorf(v, "the name has more than one line; %s (the description may have many)", help)
+	case len([]rune(s)) > 100:
+		d.errorf(v, "the name is longer than 100 characters; %s (the description may be long)", help)
+	default:
+		sc.Name = s
+		return true
+	}
+	return false
+}
+
+// readRunDuration reads the run's duration, which must not be zero.
+func readRunDuration(d *decoder, v value, sc *Scenario, help string) bool {
+	t, ok := d.duration(v, 0, maxDuration, help)
+	if !ok {
+		return false
+	}
+	if t == 0 {
+		d.errorf(v, "%s is zero: the run would end before it starts; %s", describe(v.n), help)
+		return false
+	}
+	sc.Duration = t
+	return true
+}
+
+// linkConfig is one direction's link: the defaults, overridden by the
+// settings under link (base), overridden by those of the direction (over).
+// The checks between keys are here: a queue limit in packets or in bytes,
+// and reorder with jitter.
+func (d *decoder) linkConfig(base, over map[string]value) link.Config {
+	c := link.Config{Delay: defaultDelay, Bandwidth: defaultBandwidth, QueuePackets: defaultQueue, MTU: defaultMTU}
+	var reorderAt value // where the reorder in effect was set
+	for _, f := range []map[string]value{base, over} {
+		stored := linkTable.apply(d, f, &c)
+		if stored["reorder"] {
+			reorderAt = f["reorder"]
+		}
+		if x := f["queue_bytes"]; x.present() && f["queue"].present() {
+			d.errorAt(x.key, x.path, "both queue and queue_bytes are given; a queue is limited either in packets (queue) or in bytes (queue_bytes), not both")
+		}
 	}
 	if c.Reorder && c.Jitter == 0 {
-		d.errorf(s.reorder.at, "reorder is true but jitter is 0: packets overtake one another only when their delays vary; set jitter too, such as jitter: 5ms")
+		d.errorf(reorderAt, "reorder is true but jitter is 0: packets overtake one another only when their delays vary; set jitter too, such as jitter: 5ms")
 	}
 	return c
 }
 
-// endpoint decodes client or server; it returns the addr value, and
-// whether it is good, for the check that the two differ.
-func (d *decoder) endpoint(v value, name string, end runEnd, profile string) (Endpoint, value, bool) {
-	allowed := clientKeys
-	if name == "server" {
-		allowed = serverKeys
-	}
-	f := d.fields(v, helpEndpoint, allowed)
+// endpoint decodes client or server (side); profile is the top level's.
+// It returns the addr value, and whether it is good, for the check that
+// the two differ.
+func (d *decoder) endpoint(v value, side, profile string) (Endpoint, value, bool) {
+	f := d.fields(v, endpointTable.what, endpointKeys[side])
 	if x := f["profile"]; x.present() && d.profileOverride == "" {
-		if p, ok := d.profileName(x); ok {
+		if p, ok := profileKind.read(d, x, helpProfile); ok {
 			profile = p
 		}
 	}
-	cfg, _ := tcp.Profile(profile) // profileName accepted only known names
-	ep := Endpoint{Name: name, Addr: defaultClientAddr, Port: defaultClientPort, Profile: profile, TCP: cfg}
-	if name == "server" {
+	cfg, _ := tcp.Profile(profile) // profileKind accepted only known names
+	ep := Endpoint{Name: side, Addr: defaultClientAddr, Port: defaultClientPort, Profile: profile, TCP: cfg}
+	if side == "server" {
 		ep.Addr, ep.Port = defaultServerAddr, defaultServerPort
 	}
-	c := &ep.TCP
-
-	addrOK := true
-	if x := f["addr"]; x.present() {
-		addrOK = false
-		if s, ok := d.text(x, helpAddr); ok {
-			a, err := netip.ParseAddr(strings.TrimSpace(s))
-			switch {
-			case err != nil:
-				d.errorf(x, "%s is not an IPv4 address; %s", describe(x.n), helpAddr)
-			case !a.Is4():
-				d.errorf(x, "%s is an IPv6 address, which tcpsim does not model; %s", describe(x.n), helpAddr)
-			case a.IsUnspecified() || a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-				d.errorf(x, "%s is not a host's address (it is unspecified, multicast or broadcast); %s", describe(x.n), helpAddr)
-			default:
-				ep.Addr, addrOK = a, true
-			}
-		}
+	stored := endpointTable.apply(d, f, &ep)
+	d.rto(f, stored, &ep.TCP)
+	if !stored["window_scaling"] {
+		ep.TCP.ApplyBufferRules() // a receive buffer over 65,535 bytes needs window scaling
 	}
-	if x := f["port"]; x.present() {
-		if n, ok := d.integer(x, 1, 65535, helpPort); ok {
-			ep.Port = uint16(n)
-		}
-	}
-	if x := f["isn"]; x.present() {
-		if n, ok := d.unsigned(x, 0, math.MaxUint32, helpISN); ok {
-			c.ISS, c.FixedISS = wire.Seq(n), true
-		}
-	}
-	if x := f["mss"]; x.present() {
-		if n, ok := d.integer(x, 88, 65495, helpMSS); ok {
-			c.MSS = int(n)
-		}
-	}
-	if x := f["send_buffer"]; x.present() {
-		if n, ok := d.size(x, 1, maxBytes, helpSendBuffer); ok {
-			c.SendBuffer = int(n)
-		}
-	}
-	if x := f["recv_buffer"]; x.present() {
-		if n, ok := d.size(x, 1, maxBytes, helpRecvBuffer); ok {
-			c.RecvBuffer = int(n)
-		}
-	}
-	// RFC 7323 §2: scaling is needed only for windows over 65,535 bytes
-	// (Linux offers it always).
-	c.WindowScaling = c.WindowScaling || c.RecvBuffer > 65535
-	if x := f["window_scaling"]; x.present() {
-		if b, ok := d.boolean(x, helpWindowScaling); ok {
-			c.WindowScaling = b
-		}
-	}
-	d.rto(f, c)
-	if x := f["syn_retries"]; x.present() {
-		if n, ok := d.integer(x, 0, maxRetries, helpRetries); ok {
-			c.SynRetries = int(n)
-		}
-	}
-	if x := f["retries"]; x.present() {
-		if n, ok := d.integer(x, 0, maxRetries, helpRetries); ok {
-			c.Retries = int(n)
-		}
-	}
-	if x := f["msl"]; x.present() {
-		if t, ok := d.duration(x, 0, maxTimerValue, helpMSL); ok {
-			c.MSL = t
-		}
-	}
-	if x := f["nodelay"]; x.present() {
-		if b, ok := d.boolean(x, helpNoDelay); ok {
-			c.NoDelay = b
-		}
-	}
-	if x := f["initial_window"]; x.present() {
-		if n, ok := d.integer(x, 1, 100, helpIW); ok {
-			c.InitialWindow = int(n)
-		}
-	}
-	if x := f["delayed_ack"]; x.present() {
-		if t, ok := d.durationOrOff(x, 0, 500*time.Millisecond, helpDelayedACK); ok {
-			c.DelayedACK = t
-		}
-	}
-	if x := f["quick_acks"]; x.present() {
-		if n, ok := d.integer(x, 0, 100, helpQuickACKs); ok {
-			c.QuickACKs = int(n)
-		}
-	}
-	if x := f["user_timeout"]; x.present() {
-		if t, ok := d.durationOrOff(x, time.Millisecond, maxDuration, helpUserTO); ok {
-			c.UserTimeout = t
-		}
-	}
-	for _, b := range []struct {
-		key, help string
-		p         *bool
-	}{{"timestamps", helpTimestamps, &c.Timestamps}, {"sack", helpSACK, &c.SACK}} {
-		if x := f[b.key]; x.present() {
-			if v, ok := d.boolean(x, b.help); ok {
-				*b.p = v
-			}
-		}
-	}
-	if x := f["syn_linear_timeouts"]; x.present() {
-		if n, ok := d.integer(x, 0, maxRetries, helpSynLinear); ok {
-			c.SynLinearTimeouts = int(n)
-		}
-	}
-	d.keepalive(f["keepalive"], c)
-	ep.App = d.app(f, name, end)
-	ep.App.Reader = d.reader(f["reader"], end)
-	if x := f["reconnect"]; x.present() && !isNull(x.n) {
-		if s, _, _ := scalarText(x.n); strings.EqualFold(s, "true") || strings.EqualFold(s, "false") {
-			if b, ok := d.boolean(x, helpReconnect); ok {
-				ep.App.Reconnect, ep.App.ReconnectDelay = b, time.Second
-			}
-		} else if t, ok := d.duration(x, 0, maxDuration, helpReconnect); ok {
-			ep.App.Reconnect, ep.App.ReconnectDelay = true, t
-		}
-	}
-	return ep, f["addr"], addrOK
+	return ep, f["addr"], !f["addr"].present() || stored["addr"]
 }
 
-// profileName reads a profile's name.
-func (d *decoder) profileName(v value) (string, bool) {
-	s, ok := d.text(v, helpProfile)
+// readAddr reads a host's IPv4 address.
+func readAddr(d *decoder, x value, ep *Endpoint, help string) bool {
+	s, ok := d.text(x, help)
 	if !ok {
-		return "", false
+		return false
 	}
-	s = strings.ToLower(strings.TrimSpace(s))
-	if !slices.Contains(tcp.Profiles, s) {
-		d.errorf(v, "%s is not a profile; %s", describe(v.n), helpProfile)
-		return "", false
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		d.errorf(x, "%s is not an IPv4 address; %s", describe(x.n), help)
+	case !a.Is4():
+		d.errorf(x, "%s is an IPv6 address, which tcpsim does not model; %s", describe(x.n), help)
+	case a.IsUnspecified() || a.IsMulticast() || a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		d.errorf(x, "%s is not a host's address (it is unspecified, multicast or broadcast); %s", describe(x.n), help)
+	default:
+		ep.Addr = a
+		return true
 	}
-	return s, true
+	return false
+}
+
+// rto checks rto_min ≤ rto_initial ≤ rto_max (RFC 6298 (2.1), (2.4),
+// (2.5)), defaults included, once the table has read the three.
+func (d *decoder) rto(f map[string]value, stored map[string]bool, c *tcp.Config) {
+	type setting struct {
+		name string
+		t    time.Duration
+	}
+	ss := []setting{{"rto_min", c.RTOMin}, {"rto_initial", c.RTOInitial}, {"rto_max", c.RTOMax}}
+	good := func(s setting) bool { return !f[s.name].present() || stored[s.name] }
+	show := func(s setting) string {
+		if f[s.name].present() {
+			return fmtDuration(s.t)
+		}
+		return fmtDuration(s.t) + ", the default"
+	}
+	// Check the pairs in order and report the first broken one.
+	for _, p := range [][2]int{{0, 2}, {0, 1}, {1, 2}} {
+		lo, hi := ss[p[0]], ss[p[1]]
+		if !good(lo) || !good(hi) || lo.t <= hi.t {
+			continue
+		}
+		if lv := f[lo.name]; lv.present() {
+			d.errorf(lv, "%s is more than %s (%s); rto_min ≤ rto_initial ≤ rto_max", describe(lv.n), hi.name, show(hi))
+		} else {
+			hv := f[hi.name]
+			d.errorf(hv, "%s is less than %s (%s); rto_min ≤ rto_initial ≤ rto_max: set %s too", describe(hv.n), lo.name, show(lo), lo.name)
+		}
+		return
+	}
 }
 
 // durationOrOff reads a duration, or "off" (or 0) for none.
@@ -619,121 +710,169 @@ func (d *decoder) durationOrOff(v value, lo, hi time.Duration, help string) (tim
 	return d.duration(v, lo, hi, help)
 }
 
-// keepalive reads keepalive: true | false | {idle, interval, probes}.
-func (d *decoder) keepalive(v value, c *tcp.Config) {
-	if !v.present() || isNull(v.n) {
-		return
+// readKeepalive reads keepalive: true | false | {idle, interval, probes,
+// garbage_byte}; a mapping turns keepalive on.
+func readKeepalive(d *decoder, v value, ep *Endpoint, help string) bool {
+	if isNull(v.n) {
+		return false
 	}
 	if _, isMap := v.n.(*ast.MappingNode); !isMap {
-		if b, ok := d.boolean(v, helpKeepalive); ok {
-			c.Keepalive = b
+		b, ok := d.boolean(v, help)
+		if ok {
+			ep.TCP.Keepalive = b
 		}
-		return
+		return ok
 	}
-	c.Keepalive = true
-	f := d.fields(v, helpKeepalive, keepKeys)
-	if x := f["idle"]; x.present() {
-		if t, ok := d.duration(x, time.Millisecond, maxDuration, helpKeepTime); ok {
-			c.KeepaliveIdle = t
+	ep.TCP.Keepalive = true
+	keepaliveTable.apply(d, keepaliveTable.fields(d, v), &ep.TCP)
+	return true
+}
+
+// readReconnect reads reconnect: true, false or the delay before reconnecting.
+func readReconnect(d *decoder, x value, ep *Endpoint, help string) bool {
+	if isNull(x.n) {
+		return false
+	}
+	if s, _, _ := scalarText(x.n); strings.EqualFold(s, "true") || strings.EqualFold(s, "false") {
+		b, ok := d.boolean(x, help)
+		if ok {
+			ep.App.Reconnect, ep.App.ReconnectDelay = b, time.Second
 		}
+		return ok
 	}
-	if x := f["interval"]; x.present() {
-		if t, ok := d.duration(x, time.Millisecond, maxDuration, helpKeepTime); ok {
-			c.KeepaliveInterval = t
-		}
+	t, ok := d.duration(x, 0, maxDuration, help)
+	if ok {
+		ep.App.Reconnect, ep.App.ReconnectDelay = true, t
 	}
-	if x := f["probes"]; x.present() {
-		if n, ok := d.integer(x, 1, 100, helpKeepProbes); ok {
-			c.KeepaliveProbes = int(n)
-		}
-	}
-	if x := f["garbage_byte"]; x.present() {
-		if b, ok := d.boolean(x, helpGarbage); ok {
-			c.KeepaliveGarbageByte = b
-		}
-	}
+	return ok
 }
 
 // readerTick is how often a reader given only a rate reads.
 const readerTick = 100 * time.Millisecond
 
-// reader reads the application's reading model.
-func (d *decoder) reader(v value, end runEnd) Reader {
+// perSecond is a reader's rate: a size per second such as "10KB/s".
+var perSecond = kind[int64]{
+	typ:     "size per second",
+	allowed: "such as `10KB/s`",
+	read: func(d *decoder, x value, help string) (int64, bool) {
+		s, isString, _ := scalarText(x.n)
+		s = strings.TrimSpace(s)
+		if !isString || !strings.HasSuffix(strings.ToLower(s), "/s") {
+			d.errorf(x, "%s is not a rate; %s", describe(x.n), help)
+			return 0, false
+		}
+		n, err := ParseSize(strings.TrimSpace(s[:len(s)-2]))
+		if err != nil || n <= 0 || n > maxBytes {
+			d.errorf(x, "%s is not a rate; %s", describe(x.n), help)
+			return 0, false
+		}
+		return n, true
+	},
+}
+
+// readReader reads the application's reading model.
+func readReader(d *decoder, v value, ep *Endpoint, _ string) bool {
+	if isNull(v.n) {
+		return false
+	}
 	var r Reader
-	if !v.present() || isNull(v.n) {
-		return r
+	f := readerTable.fields(d, v)
+	if x := f["rate"]; x.present() && (f["bytes"].present() || f["every"].present()) {
+		d.errorf(x, "rate goes alone, or bytes with every, not both; %s", helpReader)
+		delete(f, "rate")
 	}
-	f := d.fields(v, helpReader, readerKeys)
-	if x := f["rate"]; x.present() {
-		if f["bytes"].present() || f["every"].present() {
-			d.errorf(x, "rate goes alone, or bytes with every, not both; %s", helpReader)
-		} else if s, isString, _ := scalarText(x.n); !isString || !strings.HasSuffix(strings.ToLower(strings.TrimSpace(s)), "/s") {
-			d.errorf(x, "%s is not a rate; %s", describe(x.n), helpReadRate)
-		} else if n, err := ParseSize(strings.TrimSpace(strings.TrimSpace(s)[:len(strings.TrimSpace(s))-2])); err != nil || n <= 0 || n > maxBytes {
-			d.errorf(x, "%s is not a rate; %s", describe(x.n), helpReadRate)
-		} else {
-			r.Every = readerTick
-			r.Bytes = max(1, n*int64(readerTick)/int64(time.Second))
-		}
+	readerTable.apply(d, f, &r)
+	if x := f["bytes"]; x.present() && !f["every"].present() {
+		d.errorf(x, "bytes needs every too; %s", helpReader)
 	}
-	if x := f["bytes"]; x.present() {
-		if n, ok := d.size(x, 1, maxBytes, helpReadBytes); ok {
-			r.Bytes = n
-		}
-		if !f["every"].present() {
-			d.errorf(x, "bytes needs every too; %s", helpReader)
-		}
+	if x := f["every"]; x.present() && !f["bytes"].present() {
+		d.errorf(x, "every needs bytes too; %s", helpReader)
 	}
-	if x := f["every"]; x.present() {
-		if t, ok := d.duration(x, time.Millisecond, maxTimerValue, helpReadEvery); ok {
-			r.Every = t
-		}
-		if !f["bytes"].present() {
-			d.errorf(x, "every needs bytes too; %s", helpReader)
-		}
-	}
-	for _, item := range d.list(f["pauses"], helpPauses) {
-		pf := d.fields(item, helpPause, pauseKeys)
+	ep.App.Reader = r
+	return true
+}
+
+// readPauses reads a reader's pauses.
+func readPauses(d *decoder, v value, r *Reader, help string) bool {
+	for _, item := range d.list(v, help) {
+		pf := pauseTable.fields(d, item)
 		var p Pause
-		okF, okT := false, false
-		if x := pf["from"]; x.present() {
-			p.From, okF = d.duration(x, 0, maxDuration, helpPause)
-		} else {
-			d.errorf(item, "from is missing; %s", helpPause)
+		stored := pauseTable.apply(d, pf, &p)
+		pauseTable.require(d, pf, item, helpPause)
+		if !stored["from"] || !stored["to"] {
+			continue
 		}
-		if x := pf["to"]; x.present() {
-			p.To, okT = d.duration(x, 0, maxDuration, helpPause)
-		} else {
-			d.errorf(item, "to is missing; %s", helpPause)
+		if p.To <= p.From {
+			d.errorf(pf["to"], "the pause ends (%s) before it begins (%s); %s", fmtDuration(p.To), fmtDuration(p.From), helpPause)
+			continue
 		}
-		if okF && okT {
-			if p.To <= p.From {
-				d.errorf(pf["to"], "the pause ends (%s) before it begins (%s); %s", fmtDuration(p.To), fmtDuration(p.From), helpPause)
-				continue
-			}
-			r.Pauses = append(r.Pauses, p)
-		}
+		r.Pauses = append(r.Pauses, p)
 	}
 	slices.SortStableFunc(r.Pauses, func(x, y Pause) int { return cmp.Compare(x.From, y.From) })
-	return r
+	return true
+}
+
+// readWrites reads an application's timed writes. A client's may not come
+// before its connect_at, which the table reads first.
+func readWrites(d *decoder, v value, ep *Endpoint, help string) bool {
+	a := &ep.App
+	for _, item := range d.list(v, help) {
+		wf := writeTable.fields(d, item)
+		var w Write
+		stored := writeTable.apply(d, wf, &w)
+		ok := writeTable.require(d, wf, item, helpWrite) && stored["at"] && stored["bytes"]
+		if x := wf["at"]; stored["at"] && ep.Name == "client" && w.At < a.ConnectAt {
+			d.errorf(x, "%s is before connect_at (%s); the client writes only once it has begun to connect", describe(x.n), fmtDuration(a.ConnectAt))
+			ok = false
+		}
+		if ok && item.present() && !isNull(item.n) {
+			a.Writes = append(a.Writes, w)
+		}
+	}
+	slices.SortStableFunc(a.Writes, func(x, y Write) int { return cmp.Compare(x.At, y.At) })
+	return true
+}
+
+// readClose reads close: auto, never, or the time to close at (for a
+// client, not before its connect_at, which the table reads first).
+func readClose(d *decoder, x value, ep *Endpoint, help string) bool {
+	a := &ep.App
+	s, isString, _ := scalarText(x.n)
+	switch t := strings.ToLower(strings.TrimSpace(s)); {
+	case isString && t == "auto":
+		a.Close = CloseAuto
+		return true
+	case isString && t == "never":
+		a.Close = CloseNever
+		return true
+	case isString && !strings.ContainsAny(t[:min(len(t), 1)], "0123456789.+-"):
+		if _, err := ParseDuration(s); err != nil {
+			d.errorf(x, "%s is not auto, never or a duration; %s", describe(x.n), help)
+			return false
+		}
+	}
+	at, ok := d.duration(x, 0, maxDuration, help)
+	if !ok {
+		return false
+	}
+	switch p := d.end.after(at); {
+	case p != "":
+		d.errorf(x, "%s %s; to keep the connection open write close: never", describe(x.n), p)
+	case ep.Name == "client" && at < a.ConnectAt:
+		d.errorf(x, "%s is before connect_at (%s); the client can close only once it has begun to connect", describe(x.n), fmtDuration(a.ConnectAt))
+	default:
+		a.Close, a.CloseAt = CloseAt, at
+		return true
+	}
+	return false
 }
 
 // event reads one host event.
-func (d *decoder) event(v value, end runEnd) (HostEvent, bool) {
-	f := d.fields(v, helpEvent, eventKeys)
+func (d *decoder) event(v value) (HostEvent, bool) {
+	f := eventTable.fields(d, v)
 	var ev HostEvent
-	ok := true
-	if x := f["at"]; !x.present() {
-		d.errorf(v, "at is missing; %s", helpEvent)
-		ok = false
-	} else if t, good := d.duration(x, 0, maxDuration, helpEvent); !good {
-		ok = false
-	} else if p := end.after(t); p != "" {
-		d.errorf(x, "%s %s; the event would never happen", describe(x.n), p)
-		ok = false
-	} else {
-		ev.At = t
-	}
+	stored := eventTable.apply(d, f, &ev)
+	ok := eventTable.require(d, f, v, helpEvent) && stored["at"]
 	crash, reboot := f["crash"], f["reboot"]
 	switch {
 	case crash.present() && reboot.present():
@@ -757,128 +896,6 @@ func (d *decoder) event(v value, end runEnd) (HostEvent, bool) {
 	return ev, ok && good
 }
 
-// rto reads rto_initial, rto_min and rto_max and checks
-// rto_min ≤ rto_initial ≤ rto_max (RFC 6298 (2.1), (2.4), (2.5)).
-func (d *decoder) rto(f map[string]value, c *tcp.Config) {
-	type setting struct {
-		name string
-		v    value
-		t    *time.Duration
-		ok   bool
-	}
-	ss := []*setting{{name: "rto_min", t: &c.RTOMin}, {name: "rto_initial", t: &c.RTOInitial}, {name: "rto_max", t: &c.RTOMax}}
-	for _, s := range ss {
-		s.v = f[s.name]
-		s.ok = true
-		if s.v.present() {
-			*s.t, s.ok = d.duration(s.v, time.Millisecond, maxTimerValue, helpRTO)
-		}
-	}
-	show := func(s *setting) string {
-		if s.v.present() {
-			return fmtDuration(*s.t)
-		}
-		return fmtDuration(*s.t) + ", the default"
-	}
-	// Check the pairs in order and report the first broken one.
-	for _, p := range [][2]int{{0, 2}, {0, 1}, {1, 2}} {
-		lo, hi := ss[p[0]], ss[p[1]]
-		if !lo.ok || !hi.ok || *lo.t <= *hi.t {
-			continue
-		}
-		if lo.v.present() {
-			d.errorf(lo.v, "%s is more than %s (%s); rto_min ≤ rto_initial ≤ rto_max", describe(lo.v.n), hi.name, show(hi))
-		} else {
-			d.errorf(hi.v, "%s is less than %s (%s); rto_min ≤ rto_initial ≤ rto_max: set %s too", describe(hi.v.n), lo.name, show(lo), lo.name)
-		}
-		return
-	}
-}
-
-// app reads the application keys of an endpoint.
-func (d *decoder) app(f map[string]value, name string, end runEnd) App {
-	var a App
-	if x := f["connect_at"]; x.present() {
-		if t, ok := d.duration(x, 0, maxDuration, helpConnectAt); ok {
-			if p := end.after(t); p != "" {
-				d.errorf(x, "%s %s; the client would never connect", describe(x.n), p)
-			} else {
-				a.ConnectAt = t
-			}
-		}
-	}
-	if x := f["send"]; x.present() {
-		if n, ok := d.size(x, 0, maxBytes, helpSend); ok {
-			a.Send = n
-		}
-	}
-	if x := f["reply"]; x.present() {
-		if n, ok := d.size(x, 0, maxBytes, helpReply); ok {
-			a.Reply = n
-		}
-	}
-	for _, item := range d.list(f["writes"], helpWrites) {
-		wf := d.fields(item, helpWrite, writeKeys)
-		var w Write
-		ok := true
-		if x := wf["at"]; !x.present() {
-			d.errorf(item, "at is missing; %s", helpWrite)
-			ok = false
-		} else if w.At, ok = d.duration(x, 0, maxDuration, helpWriteAt); ok {
-			if p := end.after(w.At); p != "" {
-				d.errorf(x, "%s %s; the write would never happen", describe(x.n), p)
-				ok = false
-			} else if name == "client" && w.At < a.ConnectAt {
-				d.errorf(x, "%s is before connect_at (%s); the client writes only once it has begun to connect", describe(x.n), fmtDuration(a.ConnectAt))
-				ok = false
-			}
-		}
-		if x := wf["bytes"]; !x.present() {
-			d.errorf(item, "bytes is missing; %s", helpWrite)
-			ok = false
-		} else {
-			var okb bool
-			if w.Bytes, okb = d.size(x, 1, maxBytes, helpWriteBytes); !okb {
-				ok = false
-			}
-		}
-		if ok && item.present() && !isNull(item.n) {
-			a.Writes = append(a.Writes, w)
-		}
-	}
-	slices.SortStableFunc(a.Writes, func(x, y Write) int { return cmp.Compare(x.At, y.At) })
-
-	a.Close = CloseAuto
-	if x := f["close"]; x.present() {
-		s, isString, _ := scalarText(x.n)
-		switch t := strings.ToLower(strings.TrimSpace(s)); {
-		case isString && t == "auto":
-		case isString && t == "never":
-			a.Close = CloseNever
-		case isString && !strings.ContainsAny(t[:min(len(t), 1)], "0123456789.+-"):
-			if _, err := ParseDuration(s); err != nil {
-				d.errorf(x, "%s is not auto, never or a duration; %s", describe(x.n), helpClose)
-				break
-			}
-			fallthrough
-		default:
-			at, ok := d.duration(x, 0, maxDuration, helpClose)
-			if !ok {
-				break
-			}
-			switch p := end.after(at); {
-			case p != "":
-				d.errorf(x, "%s %s; to keep the connection open write close: never", describe(x.n), p)
-			case name == "client" && at < a.ConnectAt:
-				d.errorf(x, "%s is before connect_at (%s); the client can close only once it has begun to connect", describe(x.n), fmtDuration(a.ConnectAt))
-			default:
-				a.Close, a.CloseAt = CloseAt, at
-			}
-		}
-	}
-	return a
-}
-
 // flagSplit is the message for a key that is a flag name: in a flow mapping
 // "flags: SYN,ACK" reads as flags: SYN and a key ACK.
 func flagSplit(name string) string {
@@ -890,7 +907,7 @@ func flagSplit(name string) string {
 
 // dropRule decodes one drop rule into the link rule it becomes and the side
 // whose packets it drops.
-func (d *decoder) dropRule(v value, end runEnd) (from string, rule link.Rule, ok bool) {
+func (d *decoder) dropRule(v value) (from string, rule link.Rule, ok bool) {
 	if isNull(v.n) {
 		d.errorf(v, "the rule is empty; %s", helpRule)
 		return "", rule, false
@@ -906,7 +923,7 @@ func (d *decoder) dropRule(v value, end runEnd) (from string, rule link.Rule, ok
 	})
 	keep := m.Values[:0:0]
 	for _, kv := range m.Values {
-		if hasFlagsKey && kv != nil && kv.Key != nil && kv.Key.GetToken() != nil && isNull(kv.Value) && !slices.ContainsFunc(dropKeys, func(k key) bool { return k.name == kv.Key.GetToken().Value }) {
+		if hasFlagsKey && kv != nil && kv.Key != nil && kv.Key.GetToken() != nil && isNull(kv.Value) && !slices.Contains(dropTable.names(), kv.Key.GetToken().Value) {
 			if msg := flagSplit(kv.Key.GetToken().Value); msg != "" {
 				d.errorAt(kv.Key.GetToken(), v.path, "%s", msg)
 				continue
@@ -917,108 +934,54 @@ func (d *decoder) dropRule(v value, end runEnd) (from string, rule link.Rule, ok
 	mv := *m
 	mv.Values = keep
 	v.n = &mv
-	f := d.fields(v, helpRule, dropKeys)
+	f := dropTable.fields(d, v)
 
-	ok = true
-	switch x := f["from"]; {
-	case !x.present():
-		d.errorf(v, "from is missing; say whose packets the rule drops: from: client or from: server")
+	s := ruleSpec{times: 1}
+	stored := dropTable.apply(d, f, &s)
+	ok = dropTable.require(d, f, v, "say whose packets the rule drops: from: client or from: server")
+	ok = dropTable.allStored(f, stored) && ok
+	if x := f["nth"]; x.present() && !f["flags"].present() {
+		d.errorAt(x.key, x.path, "nth counts the segments that have the given flags, so it needs flags (such as flags: SYN, nth: 2); for the Nth segment of any kind write segment: N")
 		ok = false
-	default:
-		s, good := d.text(x, helpFrom)
-		switch {
-		case !good:
-			ok = false
-		case s == "client" || s == "server":
-			from = s
-		default:
-			d.errorf(x, "%s is not client or server; %s", describe(x.n), helpFrom)
-			ok = false
-		}
 	}
 
+	// The criteria, in this order whatever the order of the keys; all of
+	// them must hold.
 	var cs []criterion
 	var desc []string
 	single := "" // a criterion that picks one packet at most
-	if x := f["segment"]; x.present() {
-		if n, good := d.integer(x, 1, maxCount, "segment is the Nth segment of any kind the side sends; "+helpOrdinal); good {
-			cs = append(cs, segmentN(int(n)))
-			desc = append(desc, "segment "+strconv.FormatInt(n, 10))
-			single = "segment " + strconv.FormatInt(n, 10)
-		} else {
-			ok = false
-		}
+	if stored["segment"] {
+		cs = append(cs, segmentN(s.segment))
+		desc = append(desc, "segment "+strconv.Itoa(s.segment))
+		single = "segment " + strconv.Itoa(s.segment)
 	}
-	if x := f["data_segment"]; x.present() {
-		if n, good := d.integer(x, 1, maxCount, "data_segment is the Nth new segment of data the side sends; "+helpOrdinal); good {
-			cs = append(cs, dataSegmentN(int(n)))
-			desc = append(desc, "data_segment "+strconv.FormatInt(n, 10))
-		} else {
-			ok = false
-		}
+	if stored["data_segment"] {
+		cs = append(cs, dataSegmentN(s.dataSegment))
+		desc = append(desc, "data_segment "+strconv.Itoa(s.dataSegment))
 	}
-	if x := f["seq"]; x.present() {
-		if n, good := d.unsigned(x, 0, math.MaxUint32, helpSeq); good {
-			cs = append(cs, seqIs(wire.Seq(n)))
-			desc = append(desc, "seq "+strconv.FormatUint(n, 10))
-		} else {
-			ok = false
-		}
+	if stored["seq"] {
+		cs = append(cs, seqIs(s.seq))
+		desc = append(desc, "seq "+strconv.FormatUint(uint64(s.seq), 10))
 	}
-	var flags wire.Flags
-	hasFlags := false
-	if x := f["flags"]; x.present() {
-		if fl, good := d.flags(x); good {
-			flags, hasFlags = fl, true
-		} else {
-			ok = false
+	if stored["flags"] {
+		cs = append(cs, flagsAre(s.flags, s.nth))
+		fs := "flags " + s.flags.String()
+		if s.nth > 0 {
+			fs += " nth " + strconv.Itoa(s.nth)
+			single = fs
 		}
+		desc = append(desc, fs)
 	}
-	nth := 0
-	if x := f["nth"]; x.present() {
-		if n, good := d.integer(x, 1, maxCount, "nth picks the Nth segment with the given flags; "+helpOrdinal); good {
-			nth = int(n)
-		} else {
-			ok = false
-		}
-		if !f["flags"].present() {
-			d.errorAt(x.key, x.path, "nth counts the segments that have the given flags, so it needs flags (such as flags: SYN, nth: 2); for the Nth segment of any kind write segment: N")
-			ok = false
-		}
-	}
-	if hasFlags {
-		cs = append(cs, flagsAre(flags, nth))
-		s := "flags " + flags.String()
-		if nth > 0 {
-			s += " nth " + strconv.Itoa(nth)
-			single = s
-		}
-		desc = append(desc, s)
-	}
-	if x := f["between"]; x.present() {
-		if t1, t2, good := d.between(x, end); good {
-			cs = append(cs, within(sim.At(t1), sim.At(t2)))
-			desc = append(desc, fmt.Sprintf("between [%s, %s)", fmtDuration(t1), fmtDuration(t2)))
-		} else {
-			ok = false
-		}
-	}
-	times := 1
-	timesV := f["times"]
-	if timesV.present() {
-		if s, isString, _ := scalarText(timesV.n); isString && strings.EqualFold(strings.TrimSpace(s), "always") {
-			times = 0
-		} else if n, good := d.integer(timesV, 0, maxCount, helpTimes); good {
-			times = int(n)
-		} else {
-			ok = false
-		}
+	if stored["between"] {
+		t1, t2 := s.between[0], s.between[1]
+		cs = append(cs, within(sim.At(t1), sim.At(t2)))
+		desc = append(desc, fmt.Sprintf("between [%s, %s)", fmtDuration(t1), fmtDuration(t2)))
 	}
 	if len(cs) == 0 && ok {
 		d.errorf(v, "the rule has no criterion, so it would pick nothing; give at least one of segment, data_segment, seq, flags or between (several must all hold)")
 		ok = false
 	}
-	if single != "" && times > 1 {
+	if timesV := f["times"]; single != "" && s.times > 1 {
 		d.errorf(timesV, "%s can never be reached: %s picks a single packet; leave times out (data_segment N also picks the retransmissions of the Nth data segment)", describe(timesV.n), single)
 		ok = false
 	}
@@ -1026,16 +989,22 @@ func (d *decoder) dropRule(v value, end runEnd) (from string, rule link.Rule, ok
 		return "", rule, false
 	}
 	rule.Desc = strings.Join(desc, " ") // whose packets it drops is the link's side, in every record
-	switch times {
+	switch s.times {
 	case 1:
 	case 0:
 		rule.Desc += ", times always"
 	default:
-		rule.Desc += ", times " + strconv.Itoa(times)
+		rule.Desc += ", times " + strconv.Itoa(s.times)
 	}
-	rule.Times = times
+	rule.Times = s.times
 	rule.Match = all(cs)
-	return from, rule, true
+	return s.from, rule, true
+}
+
+// flagSet is a set of TCP flags: "SYN,ACK", "SYN+ACK" or a list [SYN, ACK].
+var flagSet = kind[wire.Flags]{
+	typ:  "flag set",
+	read: func(d *decoder, v value, _ string) (wire.Flags, bool) { return d.flags(v) },
 }
 
 // flags reads a set of TCP flags: "SYN,ACK", "SYN+ACK" or a list [SYN, ACK].
@@ -1087,8 +1056,19 @@ func (d *decoder) flags(v value) (wire.Flags, bool) {
 	return all, true
 }
 
+// timeSpan is a drop rule's between: [t1, t2) with 0 ≤ t1 < t2, t1 before
+// the end of the run.
+var timeSpan = kind[[2]time.Duration]{
+	typ:     "`[from, to]`",
+	allowed: "times in the run, `from` < `to`",
+	read: func(d *decoder, v value, _ string) ([2]time.Duration, bool) {
+		t1, t2, ok := d.between(v)
+		return [2]time.Duration{t1, t2}, ok
+	},
+}
+
 // between reads [t1, t2) with 0 ≤ t1 < t2.
-func (d *decoder) between(v value, end runEnd) (t1, t2 time.Duration, ok bool) {
+func (d *decoder) between(v value) (t1, t2 time.Duration, ok bool) {
 	if d.missing(v, helpBetween) {
 		return 0, 0, false
 	}
@@ -1114,7 +1094,7 @@ func (d *decoder) between(v value, end runEnd) (t1, t2 time.Duration, ok bool) {
 		d.errorf(items[1], "%s is not after %s; %s", describe(items[1].n), describe(items[0].n), helpBetween)
 		return 0, 0, false
 	}
-	if p := end.after(t1); p != "" {
+	if p := d.end.after(t1); p != "" {
 		d.errorf(items[0], "%s %s; the rule would never pick a packet", describe(items[0].n), p)
 		return 0, 0, false
 	}
@@ -1122,57 +1102,28 @@ func (d *decoder) between(v value, end runEnd) (t1, t2 time.Duration, ok bool) {
 }
 
 // outage decodes one outage and the direction it applies to.
-func (d *decoder) outage(v value, end runEnd) (o link.Outage, dir string, ok bool) {
+func (d *decoder) outage(v value) (o link.Outage, dir string, ok bool) {
 	if isNull(v.n) {
 		d.errorf(v, "the outage is empty; %s", helpOutage)
 		return o, "", false
 	}
-	f := d.fields(v, helpOutage, outageKeys)
-	ok = true
-	var from, to time.Duration
-	for _, k := range []struct {
-		name string
-		t    *time.Duration
-	}{{"from", &from}, {"to", &to}} {
-		x := f[k.name]
-		if !x.present() {
-			if _, isMap := v.n.(*ast.MappingNode); isMap {
-				d.errorf(v, "%s is missing; %s", k.name, helpOutage)
-			}
-			ok = false
-			continue
-		}
-		var good bool
-		if *k.t, good = d.duration(x, 0, maxDuration, helpOutageT); !good {
-			ok = false
-		}
+	f := outageTable.fields(d, v)
+	s := outageSpec{direction: "both"}
+	stored := outageTable.apply(d, f, &s)
+	if _, isMap := v.n.(*ast.MappingNode); isMap {
+		outageTable.require(d, f, v, helpOutage)
 	}
-	if ok && to <= from {
-		d.errorf(f["to"], "%s is not after from (%s); %s", describe(f["to"].n), fmtDuration(from), helpOutageT)
+	ok = stored["from"] && stored["to"]
+	if ok && s.to <= s.from {
+		d.errorf(f["to"], "%s is not after from (%s); %s", describe(f["to"].n), fmtDuration(s.from), helpOutageT)
 		ok = false
 	}
 	if ok {
-		if p := end.after(from); p != "" {
+		if p := d.end.after(s.from); p != "" {
 			d.errorf(f["from"], "%s %s; the outage would never happen", describe(f["from"].n), p)
 			ok = false
 		}
 	}
-	dir = "both"
-	if x := f["direction"]; x.present() {
-		s, good := d.text(x, helpDirection)
-		switch {
-		case !good:
-			ok = false
-		case s == "both" || s == "client_to_server" || s == "server_to_client":
-			dir = s
-		default:
-			msg := fmt.Sprintf("%s is not a direction; %s", describe(x.n), helpDirection)
-			if sg := suggest(s, []string{"client_to_server", "server_to_client", "both"}); sg != "" {
-				msg = fmt.Sprintf("%s is not a direction; did you mean %s? %s", describe(x.n), sg, helpDirection)
-			}
-			d.errorf(x, "%s", msg)
-			ok = false
-		}
-	}
-	return link.Outage{From: sim.At(from), To: sim.At(to)}, dir, ok
+	ok = ok && outageTable.allStored(f, stored)
+	return link.Outage{From: sim.At(s.from), To: sim.At(s.to)}, s.direction, ok
 }

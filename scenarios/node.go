@@ -45,6 +45,9 @@ type decoder struct {
 	anchors         map[string]ast.Node
 	errs            ErrorList
 	more            int // problems found beyond maxCollected
+	// end is the run's end, for the checks that times fall within it;
+	// scenario sets it once it has read duration.
+	end runEnd
 }
 
 func newDecoder(file string, src []byte) *decoder {

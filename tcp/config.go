@@ -147,6 +147,22 @@ type Config struct {
 	RetriesByTime bool
 }
 
+// maxUnscaledWindow is the largest window the 16-bit window field holds
+// without the window scale option (RFC 7323 §2).
+const maxUnscaledWindow = 65535
+
+// ApplyBufferRules turns on what the buffer sizes need. A receive buffer
+// larger than maxUnscaledWindow can be advertised whole only with window
+// scaling (RFC 7323 §2: scaling is needed only for windows over 65,535
+// bytes), so it turns WindowScaling on; it never turns it off (Linux
+// offers scaling whatever the buffer). A caller that was told explicitly
+// whether to offer scaling does not call it.
+func (c *Config) ApplyBufferRules() {
+	if c.RecvBuffer > maxUnscaledWindow {
+		c.WindowScaling = true
+	}
+}
+
 // DefaultConfig returns the textbook settings: the rfc profile.
 func DefaultConfig() Config {
 	c, _ := Profile("rfc")
