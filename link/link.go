@@ -36,6 +36,7 @@ type Link struct {
 	ruleDrops      []int    // how many packets each rule has dropped
 	rng            *rand.Rand
 	tr             trace.Sink
+	reads          trace.KindSet // the kinds tr reads: records of others are not built
 	deliver        func(now sim.Time, p *trace.Packet)
 	refuse         func(now sim.Time) bool // see SetRefuse
 
@@ -82,6 +83,7 @@ func New(from, to string, cfg Config, e *sim.Engine, rng *rand.Rand, tr trace.Si
 		ruleDrops: make([]int, len(cfg.Rules)),
 		rng:       rng,
 		tr:        tr,
+		reads:     trace.Reads(tr),
 		deliver:   deliver,
 		flights:   flights{reorder: cfg.Reorder},
 	}
@@ -129,8 +131,9 @@ func (l *Link) Stats() Stats {
 //     QueueBytes. trace.DropQueueFull.
 //
 // Each packet offered draws from the link's random stream exactly the same
-// way whatever happens to it — one Float64 for the loss decision, then one
-// jitter value when Jitter > 0 — so no decision shifts another's numbers.
+// way whatever happens to it — one Float64 for the loss decision when Loss
+// > 0, then one jitter value when Jitter > 0 — so no decision shifts
+// another's numbers, and a link with neither draws nothing.
 //
 // A packet that survives is delivered at its arrival: the link writes a
 // KindDeliver record (Node from, Peer to, Conn p.Conn, the packet) and then
@@ -140,7 +143,10 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 	l.stats.Sent.add(size)
 	l.emit(now, trace.KindSend, p, trace.Drop{})
 
-	lossDraw := l.rng.Float64()
+	lossDraw := 1.0 // a link without loss draws nothing for it
+	if l.cfg.Loss > 0 {
+		lossDraw = l.rng.Float64()
+	}
 	var jitter time.Duration
 	if l.cfg.Jitter > 0 {
 		jitter = time.Duration(l.rng.Int64N(int64(l.cfg.Jitter)))
@@ -269,12 +275,18 @@ func (l *Link) SetRefuse(refuse func(now sim.Time) bool) { l.refuse = refuse }
 
 // emit writes a packet record; why is the drop's reason.
 func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, why trace.Drop) {
+	if !l.reads.Has(k) {
+		return
+	}
 	l.rec = trace.Record{T: now, Kind: k, Node: l.from, Peer: l.to, Conn: p.Conn, Pkt: p, Drop: why}
 	l.tr.Record(&l.rec)
 }
 
 // emitLink writes a KindLink record (down or up).
 func (l *Link) emitLink(now sim.Time, op trace.LinkOp) {
+	if !l.reads.Has(trace.KindLink) {
+		return
+	}
 	l.rec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Link: op}
 	l.tr.Record(&l.rec)
 }

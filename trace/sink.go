@@ -5,6 +5,45 @@ type Sink interface {
 	Record(r *Record)
 }
 
+// KindSet is a set of record kinds.
+type KindSet uint32
+
+// AllKinds holds every kind.
+const AllKinds = ^KindSet(0)
+
+// Kinds returns the set of the given kinds.
+func Kinds(ks ...Kind) KindSet {
+	var s KindSet
+	for _, k := range ks {
+		s |= 1 << k
+	}
+	return s
+}
+
+// Has reports whether k is in s.
+func (s KindSet) Has(k Kind) bool { return s&(1<<k) != 0 }
+
+// Selective is a Sink that reads only some kinds of record. Producers ask
+// (with Reads) before building a record, and build none that no sink
+// reads: a run drawn as a summary alone builds no timer or variable
+// records. A sink that is not Selective reads every kind.
+type Selective interface {
+	Sink
+	Reads() KindSet
+}
+
+// Reads returns the kinds s reads: none for Discard or nil, what a
+// Selective sink says, otherwise all.
+func Reads(s Sink) KindSet {
+	switch t := s.(type) {
+	case nil, discard:
+		return 0
+	case Selective:
+		return t.Reads()
+	}
+	return AllKinds
+}
+
 // SinkFunc adapts a function to a Sink.
 type SinkFunc func(r *Record)
 
@@ -35,15 +74,36 @@ func Tee(sinks ...Sink) Sink {
 	case 1:
 		return live[0]
 	}
-	return tee(live)
+	t := make(tee, len(live))
+	for i, s := range live {
+		t[i] = teeSink{s, Reads(s)}
+	}
+	return t
 }
 
-type tee []Sink
+// tee hands each record to the sinks that read its kind.
+type tee []teeSink
+
+type teeSink struct {
+	s     Sink
+	reads KindSet
+}
 
 func (t tee) Record(r *Record) {
-	for _, s := range t {
-		s.Record(r)
+	for _, x := range t {
+		if x.reads.Has(r.Kind) {
+			x.s.Record(r)
+		}
 	}
+}
+
+// Reads is the union of what the sinks read.
+func (t tee) Reads() KindSet {
+	var u KindSet
+	for _, x := range t {
+		u |= x.reads
+	}
+	return u
 }
 
 // Log keeps a copy of every record, for outputs that need the whole run

@@ -96,3 +96,43 @@ func TestLog_CopiesPackets(t *testing.T) {
 		t.Error("two records share one packet copy")
 	}
 }
+
+// selective reads only the kinds it names.
+type selective struct {
+	kinds KindSet
+	got   []Kind
+}
+
+func (s *selective) Record(r *Record) { s.got = append(s.got, r.Kind) }
+func (s *selective) Reads() KindSet   { return s.kinds }
+
+func TestReads(t *testing.T) {
+	sends := &selective{kinds: Kinds(KindSend, KindDrop)}
+	vars := &selective{kinds: Kinds(KindVar)}
+	var all Log
+	if got := Reads(nil); got != 0 {
+		t.Errorf("Reads(nil) = %b", got)
+	}
+	if got := Reads(Discard); got != 0 {
+		t.Errorf("Reads(Discard) = %b", got)
+	}
+	if got := Reads(&all); got != AllKinds {
+		t.Errorf("Reads(Log) = %b, want all", got)
+	}
+	tee := Tee(sends, vars)
+	if got, want := Reads(tee), Kinds(KindSend, KindDrop, KindVar); got != want {
+		t.Errorf("Reads(Tee) = %b, want %b", got, want)
+	}
+	if Reads(Tee(sends, &all)) != AllKinds {
+		t.Error("a Tee with an unselective sink reads everything")
+	}
+	for _, k := range []Kind{KindSend, KindVar, KindTimer, KindDrop} {
+		tee.Record(&Record{Kind: k})
+	}
+	if !slices.Equal(sends.got, []Kind{KindSend, KindDrop}) || !slices.Equal(vars.got, []Kind{KindVar}) {
+		t.Errorf("Tee handed sends %v, vars %v", sends.got, vars.got)
+	}
+	if !Kinds(KindEnd).Has(KindEnd) || Kinds(KindEnd).Has(KindRun) {
+		t.Error("KindSet.Has")
+	}
+}
