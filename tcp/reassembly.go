@@ -1,10 +1,6 @@
 package tcp
 
-import (
-	"slices"
-
-	"github.com/tcpsim/tcpsim/wire"
-)
+import "github.com/tcpsim/tcpsim/wire"
 
 // reassembly keeps out-of-order data: sequence ranges received beyond
 // RCV.NXT, sorted and disjoint, and the sequence number of an out-of-order
@@ -30,13 +26,24 @@ func (r *reassembly) arrived(seq, end wire.Seq) {
 	if !ok {
 		return
 	}
-	// Forget arrivals whose block was pulled or has merged into this one.
-	r.recent = slices.DeleteFunc(r.recent, func(s wire.Seq) bool {
-		_, held := r.blockOf(s)
-		return !held || s.InRange(b.Left, b.Right)
-	})
-	r.recent = slices.Insert(r.recent, 0, seq)
-	r.recent = r.recent[:min(len(r.recent), wire.MaxSACKBlocks)]
+	// This arrival first, then the earlier ones still held in other blocks
+	// (forgetting those whose block was pulled or has merged into this one).
+	var keep [wire.MaxSACKBlocks]wire.Seq
+	keep[0] = seq
+	n := 1
+	for _, s := range r.recent {
+		if n == len(keep) {
+			break
+		}
+		if s.InRange(b.Left, b.Right) {
+			continue
+		}
+		if _, held := r.blockOf(s); held {
+			keep[n] = s
+			n++
+		}
+	}
+	r.recent = append(r.recent[:0], keep[:n]...)
 }
 
 // blockOf returns the block holding seq, if any.

@@ -40,7 +40,11 @@ type Host struct {
 	// owners maps each connection to the application that opened it, or
 	// that listens on the port it was accepted on.
 	owners map[*tcp.Conn]App
-	apps   []App // every application on the host, told of crashes and boots
+	// lastConn and lastApp remember the last lookup in owners: most events
+	// in a row are one connection's.
+	lastConn *tcp.Conn
+	lastApp  App
+	apps     []App // every application on the host, told of crashes and boots
 
 	down  bool // crashed: drops what arrives, sends nothing
 	boots int  // how many times the host has rebooted
@@ -83,6 +87,7 @@ func (h *Host) newStack() {
 	}
 	h.stack = tcp.NewHost(h.name, h.addr, h.cfg, h.w.Rand(stream), h.w.tr)
 	h.owners = map[*tcp.Conn]App{}
+	h.lastConn, h.lastApp = nil, nil
 	h.listeners = h.listeners[:0]
 }
 
@@ -176,7 +181,10 @@ func (h *Host) push(now sim.Time) {
 func (h *Host) notify(now sim.Time) bool {
 	ns := h.stack.Notices()
 	for _, n := range ns {
-		app, ok := h.owners[n.Conn]
+		app, ok := h.lastApp, n.Conn == h.lastConn
+		if !ok {
+			app, ok = h.owners[n.Conn]
+		}
 		if !ok {
 			// A connection accepted on a listening port is its listener's.
 			port := n.Conn.LocalAddr().Port()
@@ -185,11 +193,13 @@ func (h *Host) notify(now sim.Time) bool {
 				h.owners[n.Conn] = app
 			}
 		}
+		h.lastConn, h.lastApp = n.Conn, app
 		if app != nil {
 			app.Notify(now, n.Conn, n.Event)
 		}
 		if n.Event == tcp.EventClosed || n.Event == tcp.EventAborted {
 			delete(h.owners, n.Conn)
+			h.lastConn, h.lastApp = nil, nil
 		}
 	}
 	return len(ns) > 0
