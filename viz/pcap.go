@@ -2,7 +2,6 @@ package viz
 
 import (
 	"bufio"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"net/netip"
@@ -57,7 +56,7 @@ type PCAPOptions struct {
 //
 // Frames are built as Linux would send them: TTL 64, DF set, an IP ID
 // counting the sender's segments (1, 2, …; dropped ones included), TCP
-// options in Linux's layout (see [wire.Options.OptionsLen]), correct
+// options in Linux's layout ([wire.AppendOptions]), correct
 // checksums, and the window field as sent, before scaling. The payload is
 // zero bytes; only its length is the simulated one. A frame shorter than
 // Ethernet's minimum of 60 bytes (without the FCS) is padded to it, as on
@@ -83,8 +82,8 @@ type PCAP struct {
 	srcMAC  [6]byte
 	dstMAC  [6]byte
 	opts    []layers.TCPOption
-	optData [40]byte // the options' data, which opts point into
-	zeros   []byte   // payload bytes, grown to the largest payload seen
+	optData []byte // the options' bytes, which opts point into
+	zeros   []byte // payload bytes, grown to the largest payload seen
 }
 
 // NewPCAP returns a PCAP writing to w, with the pcap file header already
@@ -107,6 +106,7 @@ func NewPCAP(w io.Writer, opt PCAPOptions) (*PCAP, error) {
 		inFlight: make(map[uint64]uint16),
 		buf:      gopacket.NewSerializeBuffer(),
 		opts:     make([]layers.TCPOption, 0, 12),
+		optData:  make([]byte, 0, 64),
 	}
 	if err := p.w.WriteFileHeader(pcapSnapLen, layers.LinkTypeEthernet); err != nil {
 		return nil, fmt.Errorf("pcap: writing the file header: %w", err)
@@ -247,70 +247,28 @@ func macOf(a [4]byte) [6]byte {
 	return [6]byte{0x02, 0x00, a[0], a[1], a[2], a[3]}
 }
 
-// TCP option kinds (RFC 9293 §3.2, RFC 7323, RFC 2018).
-const (
-	optNOP       = 1
-	optMSS       = 2
-	optWScale    = 3
-	optSACKPerm  = 4
-	optSACK      = 5
-	optTimestamp = 8
-)
-
-// options lays o out in p.opts as Linux does (tcp_options_write): MSS;
-// SACK-permitted and timestamps together, or NOP,NOP before either alone;
-// NOP and window scale; NOP,NOP and the SACK blocks. Every option group
-// fills whole 32-bit words, so no padding follows, and the length is
-// o.OptionsLen().
+// options sets p.opts to o as wire.AppendOptions lays it out (Linux's
+// layout), for gopacket, which takes options as a list: the bytes are
+// split into options by kind (RFC 9293 §3.1: NOP is one byte, every other
+// kind says its length).
 func (p *PCAP) options(o *wire.Options) error {
 	if int(o.NumSACK) > wire.MaxSACKBlocks {
 		return fmt.Errorf("%d SACK blocks; a segment carries at most %d", o.NumSACK, wire.MaxSACKBlocks)
 	}
-	if n := o.OptionsLen(); n > 40 {
-		return fmt.Errorf("the TCP options take %d bytes; a TCP header holds at most 40", n)
+	b := wire.AppendOptions(p.optData[:0], o)
+	if len(b) > wire.MaxOptionsLen {
+		return fmt.Errorf("the TCP options take %d bytes; a TCP header holds at most %d", len(b), wire.MaxOptionsLen)
 	}
 	p.opts = p.opts[:0]
-	data := p.optData[:0]
-	// add appends an option with n bytes of data, taken from data.
-	add := func(kind layers.TCPOptionKind, n int) []byte {
-		start := len(data)
-		data = data[:start+n]
-		p.opts = append(p.opts, layers.TCPOption{OptionType: kind, OptionLength: uint8(2 + n), OptionData: data[start : start+n : start+n]})
-		return data[start:]
-	}
-	nop := func() { p.opts = append(p.opts, layers.TCPOption{OptionType: optNOP, OptionLength: 1}) }
-
-	if o.MSS != 0 {
-		binary.BigEndian.PutUint16(add(optMSS, 2), o.MSS)
-	}
-	switch {
-	case o.HasTimestamp:
-		if o.SACKPermitted {
-			add(optSACKPerm, 0)
-		} else {
-			nop()
-			nop()
+	for len(b) > 0 {
+		if b[0] == wire.OptNOP {
+			p.opts = append(p.opts, layers.TCPOption{OptionType: layers.TCPOptionKindNop, OptionLength: 1})
+			b = b[1:]
+			continue
 		}
-		b := add(optTimestamp, 8)
-		binary.BigEndian.PutUint32(b, o.TSVal)
-		binary.BigEndian.PutUint32(b[4:], o.TSEcr)
-	case o.SACKPermitted:
-		nop()
-		nop()
-		add(optSACKPerm, 0)
-	}
-	if o.HasWScale {
-		nop()
-		add(optWScale, 1)[0] = o.WScale
-	}
-	if o.NumSACK > 0 {
-		nop()
-		nop()
-		b := add(optSACK, 8*int(o.NumSACK))
-		for i, blk := range o.SACK[:o.NumSACK] {
-			binary.BigEndian.PutUint32(b[8*i:], uint32(blk.Left))
-			binary.BigEndian.PutUint32(b[8*i+4:], uint32(blk.Right))
-		}
+		n := int(b[1])
+		p.opts = append(p.opts, layers.TCPOption{OptionType: layers.TCPOptionKind(b[0]), OptionLength: b[1], OptionData: b[2:n:n]})
+		b = b[n:]
 	}
 	return nil
 }
