@@ -11,7 +11,11 @@ import (
 	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
-	"github.com/tcpsim/tcpsim/viz"
+	"github.com/tcpsim/tcpsim/viz/canvas"
+	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/viz/diagram"
+	"github.com/tcpsim/tcpsim/viz/plot"
+	"github.com/tcpsim/tcpsim/viz/textdiagram"
 )
 
 // fileOutputs are the outputs drawn from the whole trace once the run is
@@ -41,11 +45,11 @@ func (o *runOptions) standardNames(name string) {
 }
 
 // plotFormat returns the format a plot file's extension names.
-func plotFormat(flag, path string) (string, error) {
+func plotFormat(flag, path string) (canvas.Format, error) {
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
 	switch ext {
 	case "png", "svg", "pdf":
-		return ext, nil
+		return canvas.Format(ext), nil
 	}
 	return "", usageError{fmt.Errorf("%s %s: the extension picks the format: .png, .svg or .pdf", flag, path)}
 }
@@ -71,7 +75,7 @@ func (f *fileOutputs) check() error {
 }
 
 // write draws every requested file from the records of the run.
-func (f *fileOutputs) write(s *scenarios.Scenario, lang viz.Lang, records []trace.Record) error {
+func (f *fileOutputs) write(s *scenarios.Scenario, lang catalog.Lang, records []trace.Record) error {
 	seq := f.seqNumbers
 	if seq == "" {
 		// Absolute when the scenario fixes both ISNs (the textbook numbers
@@ -82,27 +86,28 @@ func (f *fileOutputs) write(s *scenarios.Scenario, lang viz.Lang, records []trac
 		}
 	}
 	from, to := sim.At(f.from), sim.At(f.to)
-	dopt := viz.DiagramOptions{From: from, To: to, SeqNumbers: seq, Lang: lang}
-	popt := viz.PlotOptions{From: from, To: to, Lang: lang}
-	topt := viz.TextDiagramOptions{From: from, To: to, SeqNumbers: seq, Lang: lang}
+	seqNumbers, _ := catalog.ParseSeqNumbers(seq) // checked by check
+	dopt := diagram.Options{From: from, To: to, SeqNumbers: seqNumbers, Lang: lang}
+	popt := plot.Options{From: from, To: to, Lang: lang}
+	topt := textdiagram.Options{From: from, To: to, SeqNumbers: seqNumbers, Lang: lang}
 	type job struct {
 		path string
 		draw func(b *bytes.Buffer) error
 	}
 	jobs := []job{
-		{f.svg, func(b *bytes.Buffer) error { return viz.WriteDiagram(b, "svg", records, dopt) }},
-		{f.png, func(b *bytes.Buffer) error { return viz.WriteDiagram(b, "png", records, dopt) }},
-		{f.pdf, func(b *bytes.Buffer) error { return viz.WriteDiagram(b, "pdf", records, dopt) }},
+		{f.svg, func(b *bytes.Buffer) error { return diagram.Write(b, canvas.SVG, records, dopt) }},
+		{f.png, func(b *bytes.Buffer) error { return diagram.Write(b, canvas.PNG, records, dopt) }},
+		{f.pdf, func(b *bytes.Buffer) error { return diagram.Write(b, canvas.PDF, records, dopt) }},
 		{f.plotSeq, func(b *bytes.Buffer) error {
 			format, _ := plotFormat("--plot-seq", f.plotSeq)
-			return viz.WriteSeqPlot(b, format, records, "client", popt)
+			return plot.WriteSeq(b, format, records, "client", popt)
 		}},
 		{f.plotWindow, func(b *bytes.Buffer) error {
 			format, _ := plotFormat("--plot-window", f.plotWindow)
-			return viz.WriteWindowPlot(b, format, records, "client", popt)
+			return plot.WriteWindow(b, format, records, "client", popt)
 		}},
-		{f.mermaid, func(b *bytes.Buffer) error { return viz.WriteMermaid(b, records, topt) }},
-		{f.plantuml, func(b *bytes.Buffer) error { return viz.WritePlantUML(b, records, topt) }},
+		{f.mermaid, func(b *bytes.Buffer) error { return textdiagram.WriteMermaid(b, records, topt) }},
+		{f.plantuml, func(b *bytes.Buffer) error { return textdiagram.WritePlantUML(b, records, topt) }},
 	}
 	var b bytes.Buffer
 	for _, j := range jobs {

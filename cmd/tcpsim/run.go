@@ -11,7 +11,9 @@ import (
 	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
-	"github.com/tcpsim/tcpsim/viz"
+	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/viz/ladder"
+	"github.com/tcpsim/tcpsim/viz/pcap"
 )
 
 // runOptions are the flags of 'tcpsim run'.
@@ -60,7 +62,7 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.noColor, "no-color", false, "no colours, even on a terminal (NO_COLOR is honoured too)")
 	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does (the default when the scenario does not set both ISNs)")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
-	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
+	f.IntVar(&o.width, "width", ladder.DefaultWidth, "ladder width in columns")
 	f.StringVar(&o.pcap, "pcap", "", "write a capture that Wireshark and tshark read to `FILE` (.pcap)")
 	f.StringVar(&o.capture, "capture", "client", "where --pcap captures: client (its interface), server, or link (every segment as sent)")
 	f.StringVar(&o.files.svg, "svg", "", "write the sequence diagram as SVG to `FILE`")
@@ -85,7 +87,7 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	default:
 		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
 	}
-	lang, err := viz.ParseLang(o.lang)
+	lang, err := catalog.ParseLang(o.lang)
 	if err != nil {
 		return usageError{fmt.Errorf("--lang: %w", err)}
 	}
@@ -112,6 +114,10 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 	case "":
 		o.relative = o.relative || !(s.Client.TCP.FixedISS && s.Server.TCP.FixedISS)
 	}
+	seq := catalog.SeqAbsolute
+	if o.relative {
+		seq = catalog.SeqRelative
+	}
 	if o.seedSet {
 		s.Seed = o.seed
 	}
@@ -135,17 +141,17 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 		jw = trace.NewJSONWriter(w)
 		sinks = append(sinks, jw)
 	}
-	var pcap *viz.PCAP
+	var pw *pcap.Writer
 	if o.pcap != "" {
 		f, err := os.Create(o.pcap)
 		if err != nil {
 			return usageError{fmt.Errorf("--pcap: %w", err)}
 		}
 		defer f.Close()
-		if pcap, err = viz.NewPCAP(f, viz.PCAPOptions{Capture: o.capture}); err != nil {
+		if pw, err = pcap.NewWriter(f, pcap.Options{Capture: pcap.Capture(o.capture)}); err != nil {
 			return usageError{fmt.Errorf("--capture: %w", err)}
 		}
-		sinks = append(sinks, pcap)
+		sinks = append(sinks, pw)
 	}
 	out := bufio.NewWriterSize(human, 64<<10)
 	if o.trace != "-" {
@@ -155,14 +161,14 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 			fmt.Fprintf(out, "%s\n\n", s.Name)
 		}
 	}
-	var ladder *viz.Ladder
+	var lad *ladder.Ladder
 	if o.ladder != "none" && !(o.trace == "-") {
-		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: o.relative, Width: o.width, End: sim.At(s.Duration), Lang: lang}
+		opt := ladder.Options{Color: useColor(human, o.noColor), SeqNumbers: seq, Width: o.width, End: sim.At(s.Duration), Lang: lang}
 		if o.ladder == "auto" {
 			opt.MaxLines = autoLadderLines
 		}
-		ladder = viz.NewLadder(out, opt)
-		sinks = append(sinks, ladder)
+		lad = ladder.New(out, opt)
+		sinks = append(sinks, lad)
 	}
 	if o.ladderFile != "" {
 		f, err := os.Create(o.ladderFile)
@@ -170,11 +176,11 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 			return usageError{fmt.Errorf("-o: %w", err)}
 		}
 		defer f.Close()
-		opt := viz.LadderOptions{Relative: o.relative, Width: o.width, End: sim.At(s.Duration), Lang: lang}
+		opt := ladder.Options{SeqNumbers: seq, Width: o.width, End: sim.At(s.Duration), Lang: lang}
 		if o.ladder != "full" {
 			opt.MaxLines = autoLadderLines
 		}
-		fileLadder := viz.NewLadder(f, opt)
+		fileLadder := ladder.New(f, opt)
 		defer fileLadder.Flush()
 		sinks = append(sinks, fileLadder)
 	}
@@ -183,12 +189,12 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 		log = &trace.Log{}
 		sinks = append(sinks, log)
 	}
-	summary := viz.NewSummary()
+	summary := ladder.NewSummary()
 	sinks = append(sinks, summary)
 
 	_, runErr := scenarios.Run(s, trace.Tee(sinks...))
-	if ladder != nil {
-		if err := ladder.Flush(); err != nil {
+	if lad != nil {
+		if err := lad.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintln(out)
@@ -204,8 +210,8 @@ func runRun(o *runOptions, stdout, stderr io.Writer) error {
 			return fmt.Errorf("writing the trace: %w", err)
 		}
 	}
-	if pcap != nil {
-		if err := pcap.Flush(); err != nil {
+	if pw != nil {
+		if err := pw.Flush(); err != nil {
 			return fmt.Errorf("writing the pcap: %w", err)
 		}
 	}
