@@ -1,7 +1,9 @@
 package viz
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -43,14 +45,21 @@ func goList(t *testing.T, deps bool) map[string][]string {
 	if deps {
 		field = ".Deps"
 	}
-	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join "+field+" \" \"}}", module+"viz/...").Output()
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join "+field+" \" \"}}|{{.Dir}}|{{join .GoFiles \" \"}}", module+"viz/...").Output()
 	if err != nil {
 		t.Skipf("go list is not available: %v", err)
 	}
 	pkgs := make(map[string][]string)
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		pkg, imports, _ := strings.Cut(line, ":")
-		pkgs[strings.TrimPrefix(pkg, module)] = strings.Fields(imports)
+		f := strings.Split(line, "|")
+		require.Len(t, f, 4, line)
+		pkgs[strings.TrimPrefix(f[0], module)] = strings.Fields(f[1])
+		// Look at each file go list read, so that go test's cache runs the
+		// test again when one changes rather than replay a pass.
+		for _, name := range strings.Fields(f[3]) {
+			_, err := os.Stat(filepath.Join(f[2], name))
+			require.NoError(t, err)
+		}
 	}
 	return pkgs
 }

@@ -44,13 +44,21 @@ const mod = "github.com/tcpsim/tcpsim/"
 
 // TestImportDirection holds the architecture's one-way imports.
 func TestImportDirection(t *testing.T) {
-	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", mod+"...").Output()
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}|{{.Dir}}|{{join .GoFiles \" \"}}", mod+"...").Output()
 	if err != nil {
 		t.Skipf("go list is not available: %v", err)
 	}
 	seen := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		pkg, imports, _ := strings.Cut(line, ":")
+		f := strings.Split(line, "|")
+		require.Len(t, f, 4, line)
+		pkg, imports := f[0], f[1]
+		// Look at each file go list read, so that go test's cache runs the
+		// test again when one changes rather than replay a pass.
+		for _, name := range strings.Fields(f[3]) {
+			_, err := os.Stat(filepath.Join(f[2], name))
+			require.NoError(t, err)
+		}
 		name := strings.TrimPrefix(pkg, mod)
 		ok, known := architecture[name]
 		if !assert.True(t, known, "package %s is not in the architecture; add it to this test and to the README's layout", pkg) {
