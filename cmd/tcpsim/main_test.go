@@ -181,6 +181,7 @@ func TestErrors_OutputFlags(t *testing.T) {
 		{[]string{"--profile", "bsd"}, "profile"},
 		// Output files.
 		{[]string{"--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png " + filepath.Join(dir, "no-such-folder", "x.png") + ": its folder"},
+		{[]string{"-o", filepath.Join(dir, "new"), "--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png"}, // and -o's folder is not made
 		{[]string{"--pcap", filepath.Join(file, "x.pcap")}, "--pcap " + filepath.Join(file, "x.pcap") + ": not a directory"},
 		{[]string{"--svg", dir}, "--svg " + dir + ": is a folder"},
 		{[]string{"--svg", filepath.Join(dir, "x"), "--mermaid", filepath.Join(dir, "x")}, "--svg and --mermaid both write"},

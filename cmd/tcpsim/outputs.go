@@ -61,16 +61,12 @@ func (o *runOptions) outputs() []outputFlag {
 }
 
 // checkFiles makes the list of output files and checks each before the
-// run: -o's folder exists (it is made if need be) and names every output
-// its flag does not; no two outputs, and no output and the scenario, are
-// one file; every file can be written (its folder exists, and it is not a
-// folder itself). Any error is a usage error.
+// run: -o names every output its flag does not; no two outputs, and no
+// output and the scenario, are one file; every file can be written (its
+// folder exists, and it is not a folder itself). -o's folder is made if
+// need be, once every flag that names a file of its own has passed. Any
+// error is a usage error.
 func (o *runOptions) checkFiles() error {
-	if o.dir != "" {
-		if err := os.MkdirAll(o.dir, 0o755); err != nil {
-			return usageError{fmt.Errorf("-o: %w", err)}
-		}
-	}
 	o.files = o.files[:0]
 	for _, out := range o.outputs() {
 		f := outputFile{what: out.what, flag: out.what, path: *out.path}
@@ -98,17 +94,29 @@ func (o *runOptions) checkFiles() error {
 		if fi, err := os.Stat(abs); err == nil && fi.Mode().IsRegular() && abs == scenario {
 			return usageError{f.errorf("that is the scenario file")}
 		}
-		if err := writable(f.path); err != nil {
-			return usageError{f.errorf("%v", err)}
+	}
+	for _, byDir := range []bool{false, true} {
+		if byDir && o.dir != "" {
+			if err := os.MkdirAll(o.dir, 0o755); err != nil {
+				return usageError{fmt.Errorf("-o: %w", err)}
+			}
+		}
+		for _, f := range o.files {
+			if (f.flag == "-o") != byDir {
+				continue
+			}
+			if err := writable(f.path); err != nil {
+				return usageError{f.errorf("%v", err)}
+			}
 		}
 	}
 	return nil
 }
 
-// writable returns why path cannot be written, or nil. It creates nothing
-// and changes no file: an existing file is opened for writing without
-// truncating it; for a new one, a temporary file is made in its folder and
-// removed.
+// writable returns why path cannot be written, or nil. It leaves nothing
+// behind and changes no file: an existing file is opened for writing
+// without truncating it; for a new one, a temporary file is made in its
+// folder and removed.
 func writable(path string) error {
 	fi, err := os.Stat(path)
 	switch {
