@@ -62,7 +62,7 @@ func toolsRequired() bool { return os.Getenv("TCPSIM_REQUIRE_TOOLS") == "1" }
 func noTool(t *testing.T, why string) {
 	t.Helper()
 	if toolsRequired() {
-		t.Fatalf("%s (TCPSIM_REQUIRE_TOOLS=1)", why)
+		require.FailNow(t, why, "TCPSIM_REQUIRE_TOOLS=1")
 	}
 	t.Skip(why)
 }
