@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -50,25 +51,77 @@ func LoadWith(nameOrPath string, o Options) (*Scenario, error) {
 			return ParseWith(nameOrPath+".yaml", src, o)
 		}
 	}
-	info, err := os.Stat(nameOrPath)
-	switch {
-	case err == nil && info.IsDir():
-		return nil, ErrorList{{File: nameOrPath, Msg: "is a directory; give a scenario file (.yaml) or a built-in scenario's name"}}
-	case err == nil && info.Size() > maxFileSize:
-		return nil, ErrorList{{File: nameOrPath, Msg: fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", info.Size(), maxFileSize)}}
-	case err == nil:
-		src, err := os.ReadFile(nameOrPath)
-		if err != nil {
-			return nil, ErrorList{{File: nameOrPath, Msg: "cannot read the file: " + unwrapPathError(err)}}
-		}
-		return ParseWith(nameOrPath, src, o)
-	case errors.Is(err, fs.ErrNotExist) && !isPath:
-		return nil, ErrorList{{File: nameOrPath, Msg: "no built-in scenario has this name" + didYouMean(nameOrPath) + ", and there is no file of this name; the built-ins are " + strings.Join(names(), ", ")}}
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, ErrorList{{File: nameOrPath, Msg: "no such file"}}
-	default:
-		return nil, ErrorList{{File: nameOrPath, Msg: "cannot read the file: " + unwrapPathError(err)}}
+	src, err := readFile(nameOrPath, isPath)
+	if err != nil {
+		return nil, err
 	}
+	return ParseWith(nameOrPath, src, o)
+}
+
+// readFile reads a scenario file. Only a regular file is read, and never
+// more than one byte past maxFileSize, whatever its size said: a device
+// such as /dev/zero, or a file that grows, cannot exhaust memory. isPath
+// says whether the user wrote a path, for the message when there is no
+// such file.
+func readFile(path string, isPath bool) ([]byte, error) {
+	fail := func(msg string) error { return ErrorList{{File: path, Msg: msg}} }
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !isPath:
+		return nil, fail("no built-in scenario has this name" + didYouMean(path) + ", and there is no file of this name; the built-ins are " + strings.Join(names(), ", "))
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fail("no such file")
+	case err != nil:
+		return nil, fail("cannot read the file: " + unwrapPathError(err))
+	case info.IsDir():
+		return nil, fail("is a directory; give a scenario file (.yaml) or a built-in scenario's name")
+	case !info.Mode().IsRegular():
+		// Checked before opening: opening a named pipe waits for a writer.
+		return nil, fail(notRegular(info.Mode()))
+	case info.Size() > maxFileSize:
+		return nil, fail(fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", info.Size(), maxFileSize))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fail("cannot read the file: " + unwrapPathError(err))
+	}
+	defer f.Close()
+	// What was opened may not be what was looked at.
+	if info, err := f.Stat(); err == nil && !info.Mode().IsRegular() {
+		return nil, fail(notRegular(info.Mode()))
+	}
+	src, msg := readLimited(f)
+	if msg != "" {
+		return nil, fail(msg)
+	}
+	return src, nil
+}
+
+// readLimited reads r to its end or to one byte past maxFileSize, and
+// says what is wrong when it could not or there was more.
+func readLimited(r io.Reader) ([]byte, string) {
+	src, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	switch {
+	case err != nil:
+		return nil, "cannot read the file: " + unwrapPathError(err)
+	case len(src) > maxFileSize:
+		return nil, fmt.Sprintf("the file is more than %d bytes; a scenario file is at most %d", maxFileSize, maxFileSize)
+	}
+	return src, ""
+}
+
+// notRegular is the message for a file that is not a regular one.
+func notRegular(m fs.FileMode) string {
+	what := "a special file"
+	switch {
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a named pipe"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	}
+	return "not a regular file (" + what + "); a scenario is a YAML file, or a built-in scenario's name"
 }
 
 func hasYAMLExt(p string) bool {
