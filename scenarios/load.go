@@ -28,7 +28,8 @@ type Info struct {
 // Load loads a built-in scenario by name ("lost-segment") or a scenario
 // file by path ("lessons/slow-start.yaml"). A name with a slash or a .yaml
 // or .yml extension is a path; any other is a built-in's name, or failing
-// that a file's. For bad input the error is an ErrorList.
+// that a file's (a name that is both is an error: ./NAME is the file). For
+// bad input the error is an ErrorList.
 func Load(nameOrPath string) (*Scenario, error) {
 	return LoadWith(nameOrPath, Options{})
 }
@@ -48,6 +49,10 @@ func LoadWith(nameOrPath string, o Options) (*Scenario, error) {
 	isPath := strings.ContainsAny(nameOrPath, `/\`) || hasYAMLExt(nameOrPath)
 	if !isPath {
 		if src, err := builtin.ReadFile(nameOrPath + ".yaml"); err == nil {
+			// A file of this name would be shadowed: neither may win silently.
+			if info, err := os.Stat(nameOrPath); err == nil && !info.IsDir() {
+				return nil, ErrorList{{File: nameOrPath, Msg: "is both a built-in scenario and a file here; write ./" + nameOrPath + " for the file, or rename the file to run the built-in"}}
+			}
 			return ParseWith(nameOrPath+".yaml", src, o)
 		}
 	}

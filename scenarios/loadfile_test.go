@@ -69,3 +69,21 @@ func TestLoad_TooLarge(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(strings.Repeat("#", maxFileSize+1)), 0o644))
 	assert.Equal(t, path+": the file is 65537 bytes; a scenario file is at most 65536", loadError(t, path))
 }
+
+// A file of the same name as a built-in makes the name ambiguous: the
+// loader says so rather than pick one silently. ./NAME is the file; a
+// directory of that name (an output directory, -o handshake) is no file.
+func TestLoad_FileNamedLikeABuiltinIsAmbiguous(t *testing.T) {
+	t.Chdir(t.TempDir())
+	require.NoError(t, os.Mkdir("lost-segment", 0o755))
+	sc, err := Load("lost-segment")
+	require.NoError(t, err, "a directory does not shadow the built-in")
+	assert.Equal(t, "lost-segment.yaml", sc.File)
+
+	require.NoError(t, os.WriteFile("handshake", []byte("name: mine\n"), 0o644))
+	assert.Equal(t, "handshake: is both a built-in scenario and a file here; write ./handshake for the file, or rename the file to run the built-in",
+		loadError(t, "handshake"))
+	sc, err = Load("./handshake")
+	require.NoError(t, err)
+	assert.Equal(t, "mine", sc.Name)
+}
