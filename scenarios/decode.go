@@ -63,7 +63,7 @@ const (
 // What each key allows, for messages: the part after "; ".
 const (
 	helpTop         = `a scenario is a mapping of keys such as name, description, link, client, server and drop`
-	helpName        = `a name is one line of text such as lost-segment`
+	helpName        = `a name is one line of text such as lost-segment; the output files are named after it, so it has no /, \, .. or control characters`
 	helpDescription = `a description is text`
 	helpSeed        = `a seed is an integer 0..18446744073709551615`
 	helpDuration    = `the run's time limit is a duration > 0 and ≤ 168h such as "60s"`
@@ -145,7 +145,7 @@ var profileKind = oneOf("a profile", true, false, tcp.Profiles...)
 var topTable = &table[Scenario]{
 	what: helpTop,
 	keys: []field[Scenario]{
-		{name: "name", read: custom("text", "one line, ≤ 100 characters", readName), help: helpName,
+		{name: "name", read: custom("text", "one line, ≤ 100 characters, without `/`, `\\`, `..` or control characters", readName), help: helpName,
 			def: "the file's name without `.yaml`", doc: "the scenario's name in traces and outputs"},
 		{name: "description", read: into(text, func(sc *Scenario, s string) { sc.Description = strings.TrimSpace(s) }), help: helpDescription,
 			def: "empty", note: "any; use `>-` for a folded paragraph", doc: "what the scenario shows; `tcpsim list` prints it"},
@@ -578,9 +578,11 @@ func readName(d *decoder, v value, sc *Scenario, help string) bool {
 	case strings.TrimSpace(s) == "":
 		d.errorf(v, "the name is empty; %s", help)
 	case strings.ContainsAny(s, "\n\r"):
-		d.errorf(v, "the name has more than one line; %s (the description may have many)", help)
-	case len([]rune(s)) > 100:
-		d.errorf(v, "the name is longer than 100 characters; %s (the description may be long)", help)
+		d.errorf(v, "the name has more than one line (the description may have many); %s", help)
+	case len([]rune(s)) > maxNameRunes:
+		d.errorf(v, "the name is longer than %d characters (the description may be long); %s", maxNameRunes, help)
+	case nameProblem(s) != "":
+		d.errorf(v, "%s %s; %s", describe(v.n), nameProblem(s), help)
 	default:
 		sc.Name = s
 		return true

@@ -65,6 +65,9 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 	if sc.Name == "" || sc.Duration <= 0 || sc.Duration > maxDuration || sc.EventBudget == 0 {
 		t.Fatalf("bad run settings: %+v", sc)
 	}
+	if p := nameProblem(sc.Name); p != "" {
+		t.Fatalf("the name %q %s: it names the output files", sc.Name, p)
+	}
 	for _, ep := range []Endpoint{sc.Client, sc.Server} {
 		c := ep.TCP
 		if !(c.RTOMin <= c.RTOInitial && c.RTOInitial <= c.RTOMax) || c.RTOMin <= 0 {

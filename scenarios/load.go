@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tcpsim/tcpsim/tcp"
 )
@@ -173,16 +175,51 @@ func ParseWith(file string, src []byte, o Options) (*Scenario, error) {
 	return sc, nil
 }
 
-// defaultName is a file's base name without its extension.
+// defaultName is a file's base name without its extension (either
+// separator ends a directory), made a safe name (see nameProblem).
 func defaultName(file string) string {
-	base := filepath.Base(file)
+	base := file[strings.LastIndexAny(file, `/\`)+1:]
 	if hasYAMLExt(base) {
 		base = strings.TrimSuffix(base, filepath.Ext(base))
 	}
-	if base == "" || base == "." || base == "/" || base == "<input>" {
+	base = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return '_'
+		}
+		return r
+	}, base)
+	base = strings.ReplaceAll(base, "..", "_")
+	if r := []rune(base); len(r) > maxNameRunes {
+		base = string(r[:maxNameRunes])
+	}
+	if base == "" || base == "." || base == "<input>" {
 		return "scenario"
 	}
 	return base
+}
+
+// maxNameRunes is the longest name, in characters.
+const maxNameRunes = 100
+
+// nameProblem says why s cannot name files, or "": the outputs are files
+// named after the scenario (tcpsim run -o DIR writes DIR/NAME.svg …), so a
+// name may not leave DIR (/, \, ..) nor hold a control character or bytes
+// that are not UTF-8.
+func nameProblem(s string) string {
+	if i := strings.IndexAny(s, `/\`); i >= 0 {
+		return fmt.Sprintf("has %q", s[i:i+1])
+	}
+	if strings.Contains(s, "..") {
+		return `has ".."`
+	}
+	if !utf8.ValidString(s) {
+		return "is not UTF-8 text"
+	}
+	if i := strings.IndexFunc(s, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return fmt.Sprintf("has a control character (%U)", r)
+	}
+	return ""
 }
 
 // names lists the built-in scenarios' names, sorted.
