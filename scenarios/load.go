@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -158,10 +159,17 @@ func ParseWith(file string, src []byte, o Options) (*Scenario, error) {
 	if file == "" {
 		file = "<input>"
 	}
+	// Windows editors start a UTF-8 file with a byte order mark; it is no
+	// part of the first key, nor a column.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	d := newDecoder(file, src)
 	d.profileOverride = o.Profile
 	if len(src) > maxFileSize {
 		d.errorAtPos(0, 0, "", fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", len(src), maxFileSize))
+		return nil, d.result()
+	}
+	if bytes.HasPrefix(src, []byte{0xff, 0xfe}) || bytes.HasPrefix(src, []byte{0xfe, 0xff}) {
+		d.errorAtPos(0, 0, "", "the file is UTF-16 text; save it as UTF-8")
 		return nil, d.result()
 	}
 	root, ok := d.parse(src)
