@@ -630,6 +630,7 @@ func (d *decoder) linkConfig(base, over map[string]value) link.Config {
 // It returns the addr value, and whether it is good, for the check that
 // the two differ.
 func (d *decoder) endpoint(v value, side, profile string) (Endpoint, value, bool) {
+	errs := len(d.errs) + d.more
 	f := d.fields(v, endpointTable.what, endpointKeys[side])
 	if x := f["profile"]; x.present() && d.profileOverride == "" {
 		if p, ok := profileKind.read(d, x, helpProfile); ok {
@@ -645,6 +646,9 @@ func (d *decoder) endpoint(v value, side, profile string) (Endpoint, value, bool
 	d.rto(f, stored, &ep.TCP)
 	if !stored["window_scaling"] {
 		ep.TCP.ApplyBufferRules() // a receive buffer over 65,535 bytes needs window scaling
+	}
+	if len(d.errs)+d.more == errs {
+		d.checkTCP(v, ep.TCP)
 	}
 	return ep, f["addr"], !f["addr"].present() || stored["addr"]
 }

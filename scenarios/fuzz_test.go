@@ -70,6 +70,9 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 	}
 	for _, ep := range []Endpoint{sc.Client, sc.Server} {
 		c := ep.TCP
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%s: %v", ep.Name, err)
+		}
 		if !(c.RTOMin <= c.RTOInitial && c.RTOInitial <= c.RTOMax) || c.RTOMin <= 0 {
 			t.Fatalf("%s: RTOs out of order: %+v", ep.Name, c)
 		}

@@ -183,6 +183,16 @@ func ParseWith(file string, src []byte, o Options) (*Scenario, error) {
 	return sc, nil
 }
 
+// checkTCP reports, at the endpoint's section v, TCP settings c that
+// tcp.Config.Validate refuses. The checks of the keys should have refused
+// every such setting already, naming the key: a report here is a gap in
+// them.
+func (d *decoder) checkTCP(v value, c tcp.Config) {
+	if err := c.Validate(); err != nil {
+		d.errorf(v, "the TCP settings are not valid: %v; the loader should have named the key: please report this file", err)
+	}
+}
+
 // defaultName is a file's base name without its extension (either
 // separator ends a directory), made a safe name (see nameProblem).
 func defaultName(file string) string {

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -76,4 +78,23 @@ server:
 		assert.Equal(t, 88, s.Client.TCP.MSS, "the file's values were taken")
 		assert.Equal(t, 65495, s.Server.TCP.MSS)
 	}
+}
+
+// The loader runs tcp.Config.Validate on each endpoint's final settings
+// and reports a refusal at the endpoint's section (exit 2, as any load
+// error). The key checks should leave it nothing to find; if it finds
+// something, that is a gap in them to close.
+func TestParse_TCPSettingsAreValidated(t *testing.T) {
+	d := newDecoder("x.yaml", []byte("client:\n  mss: 100\n"))
+	root, ok := d.parse([]byte("client:\n  mss: 100\n"))
+	require.True(t, ok)
+	v := d.fields(root, helpTop, topTable.allowed(""))["client"]
+	c := tcp.DefaultConfig()
+	d.checkTCP(v, c)
+	require.NoError(t, d.result(), "the defaults validate")
+	c.DelayedACK = 500 * time.Millisecond
+	d.checkTCP(v, c)
+	err := d.result()
+	require.Error(t, err)
+	assert.Equal(t, "x.yaml:2:3: client: the TCP settings are not valid: delayed ACK 500ms is not less than 500ms (RFC 1122 §4.2.3.2); the loader should have named the key: please report this file", strings.SplitN(err.Error(), "\n", 2)[0])
 }
