@@ -103,7 +103,7 @@ const (
 	helpClose         = `close is auto, never, or the time to close at, a duration such as "30s"`
 
 	helpProfile    = `a profile is rfc (the textbook values) or linux (what a Linux host sends)`
-	helpDelayedACK = `delayed_ack is a duration from 0 to 500ms such as "200ms" (RFC 1122 §4.2.3.2: under 0.5 s), or off`
+	helpDelayedACK = `delayed_ack is a duration less than 500ms such as "200ms" (RFC 1122 §4.2.3.2: the delay MUST be less than 0.5 s), or off`
 	helpQuickACKs  = `quick_acks is a number of ACKs 0..100`
 	helpKeepalive  = `keepalive is true, false, or a mapping {idle: 2h, interval: 75s, probes: 9}`
 	helpKeepTime   = `a keepalive time is a duration from 1ms to 168h such as "75s"`
@@ -279,7 +279,7 @@ var endpointTable = &table[Endpoint]{
 		// Read by endpoint before the others: it picks the defaults they override.
 		{name: "profile", read: bySection[Endpoint](profileKind.typ, ""), help: helpProfile,
 			def: "the top-level `profile`", doc: "this endpoint's behaviour profile; see [docs/profiles.md](profiles.md) for what `linux` changes"},
-		{name: "delayed_ack", read: into(durationOrOff(0, 500*time.Millisecond), func(e *Endpoint, t time.Duration) { e.TCP.DelayedACK = t }), help: helpDelayedACK,
+		{name: "delayed_ack", read: into(durationOrOffBelow(0, 500*time.Millisecond), func(e *Endpoint, t time.Duration) { e.TCP.DelayedACK = t }), help: helpDelayedACK, note: "(RFC 1122 §4.2.3.2)",
 			def: profileDefault(func(c tcp.Config) string { return code(c.DelayedACK) }), doc: "how long an ACK for in-order data may wait (RFC 1122 §4.2.3.2); every second full-sized segment, out-of-order data, a filled gap and a FIN are ACKed at once"},
 		{name: "quick_acks", read: into(integerIn(0, 100), func(e *Endpoint, n int64) { e.TCP.QuickACKs = int(n) }), help: helpQuickACKs,
 			def: profileDefault(func(c tcp.Config) string { return code(c.QuickACKs) }), doc: "ACKs of data sent at once at the start of a connection before delaying begins (Linux's quick-ack mode)"},

@@ -69,6 +69,22 @@ func durationOrOff(lo, hi time.Duration) kind[time.Duration] {
 	return k
 }
 
+// durationOrOffBelow is durationOrOff for a duration that must stay below
+// hi, not reach it (a delayed ACK: "less than 0.5 seconds").
+func durationOrOffBelow(lo, hi time.Duration) kind[time.Duration] {
+	k := durationOrOff(lo, hi)
+	k.allowed = "≥ " + docDuration(lo) + ", < " + docDuration(hi)
+	k.read = func(d *decoder, v value, help string) (time.Duration, bool) {
+		t, ok := d.durationOrOff(v, lo, hi, help)
+		if ok && t >= hi {
+			d.errorf(v, "%s is not less than %s; %s", describe(v.n), fmtDuration(hi), help)
+			return 0, false
+		}
+		return t, ok
+	}
+	return k
+}
+
 // timeInRun is a time since the start of the run, before its end;
 // consequence ends the message for one past the end ("the event would
 // never happen").

@@ -30,9 +30,8 @@ func TestBuiltins_TCPConfigsValidate(t *testing.T) {
 
 // TestLoader_LimitsValidate checks that the loader's limits for TCP keys
 // lie within what tcp.Config.Validate accepts: endpoints set to the lowest
-// and to the highest values the loader takes validate. (The loader also
-// takes delayed_ack: 500ms, which RFC 1122 §4.2.3.2 and Validate do not:
-// "less than 0.5 seconds"; 499ms is used here.)
+// and to the highest values the loader takes validate (delayed_ack: 499ms,
+// as RFC 1122 §4.2.3.2 wants it "less than 0.5 seconds").
 func TestLoader_LimitsValidate(t *testing.T) {
 	src := []byte(`
 duration: 168h
