@@ -225,7 +225,7 @@ var endpointTable = &table[Endpoint]{
 			only: "client", misplaced: "connect_at is for the client: only the client connects (the server listens from the start)", group: "app",
 			def: code(0), doc: "when the client opens its connection (the server listens from the start)"},
 		{name: "reconnect", read: custom("`true`, `false` or a duration", "", readReconnect), help: helpReconnect,
-			only: "client", misplaced: "reconnect is for the client: only the client connects", noHome: true, group: "app",
+			only: "client", misplaced: "reconnect is for the client: only the client connects", group: "app",
 			def: code(false), doc: "after its connection is aborted the client connects again after this delay (`true`: 1 s), from the next local port, over `backup_link` if there is one, and runs its script again; a client host that reboots does the same after the delay"},
 		{name: "addr", read: custom("IPv4 address", "a host address; the two must differ", readAddr), help: helpAddr,
 			def: "client " + code(defaultClientAddr) + ", server " + code(defaultServerAddr), doc: "the host's address"},
