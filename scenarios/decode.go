@@ -632,8 +632,8 @@ func (d *decoder) linkConfig(base, over map[string]value) link.Config {
 func (d *decoder) endpoint(v value, side, profile string) (Endpoint, value, bool) {
 	errs := len(d.errs) + d.more
 	f := d.fields(v, endpointTable.what, endpointKeys[side])
-	if x := f["profile"]; x.present() && d.profileOverride == "" {
-		if p, ok := profileKind.read(d, x, helpProfile); ok {
+	if x := f["profile"]; x.present() {
+		if p, ok := profileKind.read(d, x, helpProfile); ok && d.profileOverride == "" {
 			profile = p
 		}
 	}

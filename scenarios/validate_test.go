@@ -97,3 +97,17 @@ func TestParse_TCPSettingsAreValidated(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "x.yaml:2:3: client: the TCP settings are not valid: delayed ACK 500ms is not less than 500ms (RFC 1122 §4.2.3.2); the loader should have named the key: please report this file", strings.SplitN(err.Error(), "\n", 2)[0])
 }
+
+// With --profile the file's profiles are overridden, but still checked: a
+// misspelt one is an error whatever the flag (issue 12).
+func TestParseWith_ProfileOverrideStillChecksTheFile(t *testing.T) {
+	for _, src := range []string{"client: {profile: bsd}\n", "profile: bsd\n", "server: {profile: 3}\n"} {
+		_, err := ParseWith("x.yaml", []byte(src), Options{Profile: "linux"})
+		require.Error(t, err, src)
+		assert.Contains(t, err.Error(), "is not a profile; "+helpProfile, src)
+	}
+	s, err := ParseWith("x.yaml", []byte("profile: rfc\nclient: {profile: rfc}\n"), Options{Profile: "linux"})
+	require.NoError(t, err)
+	assert.Equal(t, "linux", s.Client.Profile, "the flag wins")
+	assert.Equal(t, "linux", s.Server.Profile)
+}
