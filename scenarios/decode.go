@@ -398,7 +398,7 @@ var dropTable = &table[ruleSpec]{
 	what: helpRule,
 	home: "it belongs in a drop rule, such as drop: [{from: client, data_segment: 3}]",
 	keys: []field[ruleSpec]{
-		{name: "from", read: into(oneOf("client or server", false, false, "client", "server"), func(r *ruleSpec, s string) { r.from = s }), help: helpFrom, required: true,
+		{name: "from", read: into(oneOf("client or server", true, false, "client", "server"), func(r *ruleSpec, s string) { r.from = s }), help: helpFrom, required: true,
 			doc: "whose packets the rule looks at"},
 		{name: "segment", read: into(integerIn(1, maxCount), func(r *ruleSpec, n int64) { r.segment = int(n) }), help: "segment is the Nth segment of any kind the side sends; " + helpOrdinal,
 			doc: "the Nth segment of any kind that side sends (SYNs, pure ACKs and all), counting every segment offered to the link, even those dropped by another rule"},
