@@ -521,7 +521,7 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 	sc.ServerToClient = d.linkConfig(base, linkTable.fields(d, lf["server_to_client"]))
 
 	if v := f["backup_link"]; v.present() && !isNull(v.n) {
-		c := d.linkConfig(linkTable.fields(d, v), nil)
+		c := d.linkConfig(d.fields(v, helpBackup, linkTable.allowed("")), nil)
 		sc.Backup = &Path{ClientToServer: c, ServerToClient: c}
 	}
 
