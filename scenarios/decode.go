@@ -304,6 +304,12 @@ var endpointTable = &table[Endpoint]{
 		{name: "reply", read: into(sizeIn(0, maxBytes), func(e *Endpoint, n int64) { e.App.Reply = n }), help: helpReply,
 			only: "server", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send", group: "app",
 			def: code(0), doc: "bytes the server writes once it has read all of the client's data (`send` plus `writes`)"},
+		// The applications that replace the script (apps.go).
+		{name: "http", read: custom("`true` or a mapping", "see [HTTP](#http)", readHTTP), help: helpHTTP, group: "app",
+			def: "none", doc: "the host runs HTTP/1.1 instead of the script: the client's requests ([HTTP client](#http-client)), the server's responses ([HTTP server](#http-server)); give both or neither"},
+		{name: "heartbeat", read: custom("`true` or a mapping", "see [Heartbeat](#heartbeat)", readHeartbeat), help: helpHeartbeat,
+			only: "client", misplaced: "heartbeat is for the client: the client pings, and the server answers by itself on the heartbeat's port", group: "app",
+			def: "none", doc: "the client runs an application heartbeat instead of the script (beside `http`, if any): a ping every `interval` on a connection of its own, a pong expected within `timeout`, and a new connection after `reconnect` when none comes"},
 	},
 }
 
@@ -453,6 +459,8 @@ func init() {
 	// A later table wins a name two share: a drop rule's from over an outage's.
 	linkTable.addHomes(keyHome)
 	endpointTable.addHomes(keyHome)
+	httpClientTable.addHomes(keyHome)
+	httpServerTable.addHomes(keyHome)
 	outageTable.addHomes(keyHome)
 	dropTable.addHomes(keyHome)
 	for name, where := range map[string]string{
@@ -536,6 +544,7 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		}
 		d.errorf(v, "the client and the server have the same address %s; give them different ones (defaults: client 10.0.0.1, server 10.0.0.2)", sc.Client.Addr)
 	}
+	d.apps(sc, f["client"], f["server"], f["backup_link"])
 
 	for _, item := range d.list(f["drop"], helpDrop) {
 		from, rule, ok := d.dropRule(item)

@@ -15,15 +15,18 @@ import (
 // test puts 0100 in each, from the doc's tables.
 func TestParse_LeadingZeroInEveryNumberKey(t *testing.T) {
 	where := map[string]string{
-		"top":       "%s: 0100\n",
-		"link":      "link: {%s: 0100}\n",
-		"endpoint":  "client: {%s: 0100}\n",
-		"app":       "client: {%s: 0100}\n",
-		"keepalive": "client: {keepalive: {%s: 0100}}\n",
-		"reader":    "client: {reader: {%s: 0100}}\n",
-		"drop":      "drop: [{from: client, %s: 0100}]\n",
-		"outage":    "outages: [{from: 1s, to: 2s, %s: 0100}]\n",
-		"event":     "events: [{at: 1s, crash: client, %s: 0100}]\n",
+		"top":        "%s: 0100\n",
+		"link":       "link: {%s: 0100}\n",
+		"endpoint":   "client: {%s: 0100}\n",
+		"app":        "client: {%s: 0100}\n",
+		"keepalive":  "client: {keepalive: {%s: 0100}}\n",
+		"reader":     "client: {reader: {%s: 0100}}\n",
+		"drop":       "drop: [{from: client, %s: 0100}]\n",
+		"outage":     "outages: [{from: 1s, to: 2s, %s: 0100}]\n",
+		"event":      "events: [{at: 1s, crash: client, %s: 0100}]\n",
+		"httpclient": "client: {http: {%s: 0100}}\nserver: {http: true}\n",
+		"httpserver": "client: {http: true}\nserver: {http: {%s: 0100}}\n",
+		"heartbeat":  "client: {heartbeat: {%s: 0100}}\n",
 	}
 	tried := 0
 	try := func(src string) {
