@@ -79,15 +79,9 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	cfg := &h.cfg
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
-		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
-		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
-		rtt:          newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, cfg.RTOMinOnVariance),
-		timers:       newTimers(),
-		persistSince: sim.Never,
-		quickACKs:    cfg.QuickACKs,
-		cc:           &reno{},
-		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
-		recover:      iss,
+		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, cfg.RTOMinOnVariance)),
+		receiver: receiver{quickACKs: cfg.QuickACKs},
+		timers:   newTimers(),
 	}
 	if cfg.WindowScaling {
 		c.rcvWscale = windowShift(cfg.RecvBuffer)

@@ -88,7 +88,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	// The handshake's third segment, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 	// (RFC 9293 §3.10.7.3), goes from the receive path, before the
 	// application hears of the connection and writes.
-	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0)
+	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	c.h.notify(c, EventEstablished)
 }
 
@@ -114,30 +114,10 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	}
 }
 
-// acceptable is the segment acceptability test of RFC 9293 §3.10.7.4 (first):
-// four cases by segment length and receive window.
-func (c *Conn) acceptable(seq wire.Seq, segLen, rcvWnd uint32) bool {
-	switch {
-	case segLen == 0 && rcvWnd == 0:
-		return seq == c.rcvNxt
-	case segLen == 0:
-		return seq.InWindow(c.rcvNxt, rcvWnd)
-	case rcvWnd == 0:
-		// Not acceptable, but "special allowance should be made to accept
-		// valid ACKs, URGs, and RSTs": the caller trims the text away.
-		return seq == c.rcvNxt
-	default:
-		return seq.InWindow(c.rcvNxt, rcvWnd) || seq.Add(segLen-1).InWindow(c.rcvNxt, rcvWnd)
-	}
-}
-
 // inputSynchronized is RFC 9293 §3.10.7.4 for every state from SYN-RECEIVED on.
 func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	f := seg.Flags
-	rcvWnd := uint32(0)
-	if c.rcvNxt.LessThan(c.rcvAdv) {
-		rcvWnd = c.rcvNxt.Size(c.rcvAdv)
-	}
+	rcvWnd := c.offered()
 
 	// A retransmitted SYN while our SYN,ACK is unanswered: the SYN,ACK was
 	// probably lost, so send it again now, as Linux does (tcp_check_req).
@@ -391,11 +371,6 @@ func (c *Conn) receiveFIN(now sim.Time) {
 		return
 	}
 	c.h.notify(c, EventPeerClosed)
-}
-
-// finAcked reports whether our FIN has been sent and acknowledged.
-func (c *Conn) finAcked() bool {
-	return c.finQueued && c.sndUna == c.sndEnd.Add(1)
 }
 
 // close ends a connection normally: CLOSED, forgotten, the application told.

@@ -47,14 +47,13 @@ func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
 		return
 	}
 	c.kaProbesOut++
-	c.probeN = int32(c.kaProbesOut)
 	switch {
 	case cfg.ProbeOldSeq:
-		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelKeepalive)
+		c.sendProbe(now, emit, keepaliveProbe, c.sndUna.Add(^uint32(0)), 0)
 	case cfg.KeepaliveGarbageByte:
-		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 1, trace.LabelKeepalive)
+		c.sendProbe(now, emit, keepaliveProbe, c.sndNxt.Add(^uint32(0)), 1)
 	default:
-		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 0, trace.LabelKeepalive)
+		c.sendProbe(now, emit, keepaliveProbe, c.sndNxt.Add(^uint32(0)), 0)
 	}
 	c.setTimer(now, trace.TimerKeepalive, now.Add(cfg.KeepaliveInterval), c.kaProbesOut)
 }

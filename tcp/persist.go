@@ -71,7 +71,7 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 			if c.sndNxt.Add(n) == c.sndEnd {
 				flags |= wire.PSH
 			}
-			c.send(now, emit, c.sndNxt, n, flags, 0)
+			c.send(now, emit, c.sndNxt, n, flags, 0, notProbe)
 		}
 		c.persistBackoff = 0
 		c.persistSince = sim.Never
@@ -79,32 +79,29 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 	}
 	c.probesOut++
 	c.persistN++
-	c.probeN = int32(c.persistN)
 	c.persistBackoff++
 	if c.h.cfg.ProbeOldSeq {
-		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelZeroWindowProbe)
+		c.sendProbe(now, emit, zeroWindowProbe, c.sndUna.Add(^uint32(0)), 0)
 	} else if c.sndNxt.LessThan(c.sndEnd) {
 		// One byte beyond the window; SND.NXT stays, SND.MAX covers it (as BSD).
-		c.sendProbe(now, emit, c.sndNxt, 1, trace.LabelZeroWindowProbe)
+		c.sendProbe(now, emit, zeroWindowProbe, c.sndNxt, 1)
 	} else {
-		c.sendProbe(now, emit, c.sndNxt, 0, trace.LabelZeroWindowProbe) // only the FIN is left: a bare ACK asks
+		c.sendProbe(now, emit, zeroWindowProbe, c.sndNxt, 0) // only the FIN is left: a bare ACK asks
 	}
 	c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
 }
 
-// sendProbe sends a zero-window or keepalive probe: seq and n bytes, ACK
-// set, without moving SND.NXT or starting the retransmission timer.
-func (c *Conn) sendProbe(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, label trace.Label) {
-	c.probing = true
-	c.send(now, emit, seq, n, wire.ACK, label)
-	c.probing, c.probeN = false, 0
+// sendProbe sends a probe of the given kind: seq and n bytes, ACK set,
+// without moving SND.NXT or starting the retransmission timer.
+func (c *Conn) sendProbe(now sim.Time, emit func(*trace.Packet), kind probeKind, seq wire.Seq, n uint32) {
+	c.send(now, emit, seq, n, wire.ACK, 0, kind)
 }
 
 // giveUp aborts a connection whose probes went unanswered, sending a RST
 // first when asked to.
 func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), err *Error, rst bool) {
 	if rst {
-		c.send(now, emit, c.sndNxt, 0, wire.RST|wire.ACK, 0)
+		c.send(now, emit, c.sndNxt, 0, wire.RST|wire.ACK, 0, notProbe)
 	}
 	c.abort(now, err)
 }

@@ -141,18 +141,6 @@ func linuxRetriesTimeout(n int) sim.Duration {
 	return total
 }
 
-// sampleRTT takes an RTT sample when the timed segment is acknowledged.
-func (c *Conn) sampleRTT(now sim.Time, ack wire.Seq) {
-	if c.rttTiming && c.rttSeq.LessThanEq(ack) {
-		c.rttTiming = false
-		c.rtt.sample(now.Sub(c.rttSentAt))
-		c.backoff = 0 // RFC 6298 §5: a new measurement collapses the backed-off RTO
-	}
-}
-
-// rto returns the current timeout with backoff applied.
-func (c *Conn) rto() sim.Duration { return c.rtt.backedOff(c.backoff) }
-
 // startRTO (re)starts the retransmission timer for one RTO from now, or
 // for when the user timeout runs out if that is sooner.
 func (c *Conn) startRTO(now sim.Time) {

@@ -80,6 +80,6 @@ func (c *Conn) retransmitNextHole(now sim.Time, emit func(*trace.Packet)) {
 	if seq.Add(n) == c.sndEnd {
 		flags |= wire.PSH
 	}
-	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission)
+	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
 	c.rexmitNxt = seq.Add(n)
 }
