@@ -339,3 +339,16 @@ func (h *harness) states() []string {
 	}
 	return out
 }
+
+// recovery returns the connection's fast-recovery state, whichever loss
+// recovery it uses.
+func (h *harness) recovery() *fastRecovery {
+	switch r := h.conn.lr.(type) {
+	case *newRenoRecovery:
+		return &r.fastRecovery
+	case *sackRecovery:
+		return &r.fastRecovery
+	}
+	h.t.Fatalf("no loss recovery (%T)", h.conn.lr)
+	return nil
+}

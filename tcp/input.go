@@ -6,9 +6,6 @@ import (
 	"github.com/tcpsim/tcpsim/wire"
 )
 
-// dupThresh is the number of duplicate ACKs that signals a loss (RFC 5681 §3.2).
-const dupThresh = 3
-
 // takeSYNOptions applies the options of a received SYN: the peer's MSS
 // (RFC 9293 §3.7.1) and window scale (RFC 7323 §2.2).
 func (c *Conn) takeSYNOptions(seg *wire.Segment) {
@@ -23,6 +20,7 @@ func (c *Conn) takeSYNOptions(seg *wire.Segment) {
 		c.sndMSS -= tsOptionLen // RFC 7323 §3.2 / Linux's mss_cache: the option takes 12 bytes of each segment
 	}
 	c.sackOK = c.h.cfg.SACK && seg.Opt.SACKPermitted
+	c.initLossRecovery()
 	c.cwnd = initialWindow(c.h.cfg.InitialWindow, c.sndMSS)
 	if seg.Opt.HasWScale && c.h.cfg.WindowScaling {
 		c.wscaleOK = true
@@ -290,7 +288,7 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	}
 	old := ack.LessThan(c.sndUna)
 	windowChanged := false
-	c.takeSACK(seg)
+	c.lr.onACK(c.flight(), seg)
 	c.probesOut = 0 // any acceptable ACK answers the window probes (Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale

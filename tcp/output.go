@@ -22,15 +22,15 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	if c.state == StateSynSent {
 		return
 	}
-	if c.fastRetransmit {
-		c.fastRetransmit = false
+	if c.resend&resendFirst != 0 {
+		c.resend &^= resendFirst
 		if c.sndUna.LessThan(c.sndMax) {
 			c.retransmitFirst(now, emit)
 		}
 	}
-	if c.sackRexmit {
-		c.sackRexmit = false
-		if c.inRecovery {
+	if c.resend&resendHole != 0 {
+		c.resend &^= resendHole
+		if c.lr.inRecovery() {
 			c.retransmitNextHole(now, emit)
 		}
 	}
@@ -75,7 +75,22 @@ func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
 		flags |= wire.PSH // as when first sent: the segment emptied the queue
 	}
 	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
-	c.rexmitNxt = wire.Max(c.rexmitNxt, seq.Add(n))
+	c.lr.resent(seq.Add(n))
+}
+
+// retransmitNextHole resends the hole loss recovery names next, if any
+// (with SACK, RFC 6675 NextSeg rule 1).
+func (c *Conn) retransmitNextHole(now sim.Time, emit func(*trace.Packet)) {
+	seq, n, ok := c.lr.nextHole(c.flight())
+	if !ok {
+		return
+	}
+	flags := wire.ACK
+	if seq.Add(n) == c.sndEnd {
+		flags |= wire.PSH
+	}
+	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
+	c.lr.resent(seq.Add(n))
 }
 
 // sendNext sends the next segment at SND.NXT if the windows and the sender's
@@ -100,15 +115,15 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 		return false
 	}
 	retransmission := c.sndNxt.LessThan(c.sndMax)
-	if retransmission && c.sackOK {
-		// Going back over sent data (after an RTO): skip what the peer
-		// has SACKed, and stop each segment at the next SACKed block.
-		if end, sacked := c.sackedRange(c.sndNxt); sacked {
-			c.sndNxt = end
+	if retransmission {
+		// Going back over sent data (after an RTO): loss recovery may skip
+		// what the peer holds (SACK) and end the segment before it.
+		from, m := c.lr.resendFrom(c.sndNxt, avail, c.flight())
+		if from != c.sndNxt {
+			c.sndNxt = from
 			return true
-		} else if next := end; c.sndNxt.LessThan(next) {
-			avail = min(avail, c.sndNxt.Size(next))
 		}
+		avail = m
 	}
 	n := min(avail, c.sndMSS, usable)
 	if n == 0 {

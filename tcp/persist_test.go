@@ -181,8 +181,8 @@ func TestPersist_AnsweredProbesNeverAbort(t *testing.T) {
 			assert.NoError(t, h.conn.Err())
 			// RFC 5681 §2: the answers are not duplicate ACKs; no fast
 			// retransmission came of them.
-			assert.Equal(t, 0, h.conn.dupAcks)
-			assert.False(t, h.conn.inRecovery)
+			assert.Equal(t, 0, h.recovery().dupAcks)
+			assert.False(t, h.recovery().recovering)
 			// The window opens: the 200 bytes go, and the probes stop.
 			h.send(ms(430_000), seg{seq: 301, ack: 201, flags: ack, win: 65535})
 			h.expect(ms(430_000), seg{seq: 201, ack: 301, flags: psh, len: 200})
@@ -205,8 +205,8 @@ func TestPersist_ProbeAnswersAreNotDuplicateACKs(t *testing.T) {
 		h.send(ms(1160+10*i), probeAnswer)
 	}
 	h.expectNothing(ms(3149))
-	assert.Equal(t, 0, h.conn.dupAcks)
-	assert.False(t, h.conn.inRecovery)
+	assert.Equal(t, 0, h.recovery().dupAcks)
+	assert.False(t, h.recovery().recovering)
 	h.expect(ms(3150), rfcProbe(2))
 }
 

@@ -14,7 +14,9 @@ import (
 // it, so the compiler shows what they cannot touch.
 //
 // As in gVisor's snd.go, the congestion-control algorithm and the loss
-// recovery are chosen once per connection.
+// recovery are interfaces chosen once per connection (newConn and
+// initLossRecovery); unlike it, neither writes the sender's fields: they
+// return values the sender applies (recovery.go).
 type sender struct {
 	// Send sequence variables (RFC 9293 §3.3.1).
 
@@ -101,29 +103,16 @@ type sender struct {
 
 	// cc is the window-growth algorithm, chosen in newConn.
 	cc congestionControl
+	// lr is the loss recovery, chosen once the handshake has settled
+	// whether SACK is in use (initLossRecovery); nil before.
+	lr lossRecovery
 	// cwnd is the congestion window, in bytes.
 	cwnd uint32
 	// ssthresh is the slow-start threshold, in bytes; "arbitrarily high"
 	// (MaxUint32) until the first loss (RFC 5681 §3.1).
 	ssthresh uint32
-	// dupAcks counts duplicate ACKs in a row (RFC 5681 §3.2).
-	dupAcks int
-	// inRecovery is set during fast recovery (RFC 6582 §3.2).
-	inRecovery bool
-	// partialACKSeen is set once the retransmission timer was reset on
-	// this recovery's first partial ACK.
-	partialACKSeen bool
-	// recover is RFC 6582's "recover": the highest sequence number sent
-	// when recovery began.
-	recover wire.Seq
-	// fastRetransmit asks output to resend the segment at SND.UNA now.
-	fastRetransmit bool
-	// sacked is what the peer has SACKed beyond SND.UNA (sack.go).
-	sacked reassembly
-	// sackRexmit asks output to resend the next hole.
-	sackRexmit bool
-	// rexmitNxt is how far holes have been resent in this recovery.
-	rexmitNxt wire.Seq
+	// resend is what loss recovery has asked output to retransmit next.
+	resend resendSet
 }
 
 // newSender returns the send side of a connection whose initial sequence
@@ -136,7 +125,6 @@ func newSender(iss wire.Seq, rtt rttEstimator) sender {
 		persistSince: sim.Never,
 		cc:           &reno{},
 		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
-		recover:      iss,
 	}
 }
 
@@ -160,6 +148,18 @@ func (s *sender) sndWndLimit() wire.Seq {
 // finAcked reports whether our FIN has been sent and acknowledged.
 func (s *sender) finAcked() bool {
 	return s.finQueued && s.sndUna == s.sndEnd.Add(1)
+}
+
+// flight returns what loss recovery decides from: a copy of the sender's
+// variables, so that recovery reads them and never writes them.
+func (s *sender) flight() flight {
+	return flight{una: s.sndUna, max: s.sndMax, end: s.sndEnd, mss: s.sndMSS, cwnd: s.cwnd, ssthresh: s.ssthresh}
+}
+
+// apply takes loss recovery's decision: the new windows, and what to resend.
+func (s *sender) apply(d decision) {
+	s.cwnd, s.ssthresh = d.cwnd, d.ssthresh
+	s.resend |= d.resend
 }
 
 // sampleRTT takes an RTT sample when the timed segment is acknowledged.
