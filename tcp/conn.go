@@ -214,9 +214,9 @@ func (c *Conn) setState(now sim.Time, s State) {
 }
 
 // rcvWindow returns the window to advertise, in bytes: the free receive
-// buffer, moving the right edge only in steps of at least min(buffer/2, MSS)
-// to avoid the silly window syndrome (RFC 9293 §3.8.6.2.2), and never
-// shrinking what was offered before.
+// buffer as the policy chooses to offer it (RFC 9293 §3.8.6.2.2's silly
+// window avoidance, or Linux's __tcp_select_window), never shrinking what
+// was offered before.
 func (c *Conn) rcvWindow() uint32 {
 	bufSize := uint32(c.h.cfg.RecvBuffer)
 	free := bufSize - min(c.rcvUnread, bufSize)
@@ -226,31 +226,7 @@ func (c *Conn) rcvWindow() uint32 {
 	if free <= offered {
 		return offered
 	}
-	// RFC 9293 §3.8.6.2.2: the step is min(RCV.BUFF/2, Eff.snd.MSS).
-	step := min(bufSize/2, c.sndMSS)
-	if c.h.cfg.LinuxWindowSelection {
-		return max(c.linuxWindow(free, bufSize), offered)
-	}
-	if free-offered >= step || free == min(bufSize, maxWnd) {
-		return free
-	}
-	return offered
-}
-
-// linuxWindow is the window Linux's __tcp_select_window offers for free
-// bytes of a buffer of bufSize: 0 when less than half the buffer and less
-// than one segment is free; with window scaling the free space itself,
-// without it a whole number of segments (the peer's segment size as seen).
-func (c *Conn) linuxWindow(free, bufSize uint32) uint32 {
-	mss := c.rcvMSS
-	if mss == 0 {
-		mss = c.sndMSS
-	}
-	if free < bufSize/2 && free < mss {
-		return 0
-	}
-	if c.rcvWscale > 0 || mss == 0 {
-		return free
-	}
-	return free / mss * mss
+	w := c.h.policy.receiveWindow(windowRoom{free: free, buffer: bufSize, largest: maxWnd, offered: offered,
+		sndMSS: c.sndMSS, rcvMSS: c.rcvMSS, scaled: c.rcvWscale > 0})
+	return max(w, offered)
 }

@@ -105,9 +105,9 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	c.retries = 0
 	c.backoff = 0
 	c.stopRTO(now)
-	// RFC 5681 §3.1: after a lost SYN or SYN,ACK "the initial window used
-	// by a sender after a correctly transmitted SYN MUST be one segment".
-	if n := c.h.cfg.IW1AfterSYNRetransmits; n > 0 && c.synRetransmits >= n {
+	// After a lost SYN or SYN,ACK data starts with one segment (RFC 5681
+	// §3.1; Linux only after more than one loss).
+	if c.synRetransmits > 0 && c.h.policy.oneSegmentAfterSYN(c.synRetransmits) {
 		c.cwnd = c.sndMSS
 	}
 }
@@ -119,7 +119,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// A retransmitted SYN while our SYN,ACK is unanswered: the SYN,ACK was
 	// probably lost, so send it again now, as Linux does (tcp_check_req).
-	if c.state == StateSynReceived && f&wire.SYN != 0 && f&wire.ACK == 0 && seg.Seq == c.irs {
+	// Under the RFC it is an unacceptable segment, ACKed below.
+	if c.state == StateSynReceived && f&wire.SYN != 0 && f&wire.ACK == 0 && seg.Seq == c.irs &&
+		c.h.policy.answerRetransmittedSYN() {
 		c.synSent = false
 		c.synRetrans = true
 		return
@@ -133,7 +135,8 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// Simultaneous open (RFC 9293 figure 7): in SYN-RECEIVED the peer's
 	// SYN,ACK repeats its SYN (SEQ = RCV.NXT−1) and acknowledges ours; it
-	// completes the handshake, as Linux lets it (tcp_validate_incoming).
+	// completes the handshake, as the figure shows and Linux lets it
+	// (tcp_validate_incoming). Both profiles: docs/profiles.md.
 	simOpenSYNACK := c.state == StateSynReceived && !c.passive && f&(wire.SYN|wire.ACK) == wire.SYN|wire.ACK &&
 		seg.Seq == c.irs && seg.Ack == c.iss.Add(1) && c.synSent
 
@@ -289,12 +292,12 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	old := ack.LessThan(c.sndUna)
 	windowChanged := false
 	c.lr.onACK(c.flight(), seg)
-	c.probesOut = 0 // any acceptable ACK answers the window probes (Linux's tcp_ack)
+	c.probesOut = 0 // any acceptable ACK answers the window probes (RFC 1122 §4.2.2.17; Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale
 		windowChanged = w != c.sndWnd
 		if c.sndWnd == 0 && w > 0 {
-			c.persistBackoff = 0 // the window opened (Linux's tcp_ack_probe)
+			c.persistBackoff = 0 // the window opened: the next episode starts afresh (Linux's tcp_ack_probe, BSD)
 		}
 		c.sndWnd = w
 		c.maxSndWnd = max(c.maxSndWnd, w)

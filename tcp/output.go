@@ -135,7 +135,9 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			// All queued data fits: send it unless Nagle holds a small
 			// segment while earlier data is unacknowledged. Once the
 			// application has closed, nothing more will join it, so it goes
-			// (Linux pushes with Nagle off when it queues the FIN).
+			// (Linux pushes with Nagle off when it queues the FIN; BSD sends
+			// the FIN's segment). Both profiles, deliberately: see
+			// docs/profiles.md.
 			if !c.h.cfg.NoDelay && !c.finQueued && c.sndUna != c.sndNxt {
 				return false
 			}

@@ -60,7 +60,7 @@ type lossRecovery interface {
 func (c *Conn) initLossRecovery() {
 	fr := fastRecovery{cc: c.cc, iss: c.iss, recover: c.iss}
 	if c.sackOK {
-		c.lr = &sackRecovery{fastRecovery: fr}
+		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO()}
 		return
 	}
 	c.lr = &newRenoRecovery{fastRecovery: fr}

@@ -1,8 +1,6 @@
 package tcp
 
 import (
-	"time"
-
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -45,10 +43,16 @@ func (c *Conn) onDupACK(now sim.Time) {
 	c.apply(c.lr.onDupACK(now, c.flight()))
 }
 
+// userTimeoutApplies reports whether the user timeout replaces the retry
+// limits now: set, and covering the state (the policy's scope).
+func (c *Conn) userTimeoutApplies() bool {
+	return c.h.cfg.UserTimeout > 0 && c.h.policy.userTimeoutCovers(c.state)
+}
+
 // retryLimit says whether the timeout at now is one too many, and why.
 func (c *Conn) retryLimit(now sim.Time) *Error {
 	cfg := &c.h.cfg
-	if cfg.UserTimeout > 0 && (!cfg.UserTimeoutLinux || c.state.synchronized()) {
+	if c.userTimeoutApplies() {
 		// The user timeout replaces the retry limits (RFC 5482, RFC 9293 §3.10.8).
 		if now.Sub(c.stallSince) >= cfg.UserTimeout {
 			return ErrUserTimeout
@@ -65,38 +69,18 @@ func (c *Conn) retryLimit(now sim.Time) *Error {
 		}
 		return nil
 	}
-	if cfg.RetriesByTime {
-		if now.Sub(c.stallSince) >= linuxRetriesTimeout(cfg.Retries) {
-			return ErrTimedOut
-		}
-		return nil
-	}
-	if c.retries >= cfg.Retries {
+	if c.h.policy.retriesExhausted(c.retries, cfg.Retries, now.Sub(c.stallSince)) {
 		return ErrTimedOut
 	}
 	return nil
-}
-
-// linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
-// retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at
-// TCP_RTO_MAX (120 s): 924.6 s for tcp_retries2 = 15.
-func linuxRetriesTimeout(n int) sim.Duration {
-	const rtoMin, rtoMax = 200 * time.Millisecond, 120 * time.Second
-	var total sim.Duration
-	rto := rtoMin
-	for i := 0; i <= n; i++ {
-		total += rto
-		rto = min(2*rto, rtoMax)
-	}
-	return total
 }
 
 // startRTO (re)starts the retransmission timer for one RTO from now, or
 // for when the user timeout runs out if that is sooner.
 func (c *Conn) startRTO(now sim.Time) {
 	at := now.Add(c.rto())
-	if ut := c.h.cfg.UserTimeout; ut > 0 && (!c.h.cfg.UserTimeoutLinux || c.state.synchronized()) {
-		at = min(at, max(now, c.stallSince.Add(ut)))
+	if c.userTimeoutApplies() {
+		at = min(at, max(now, c.stallSince.Add(c.h.cfg.UserTimeout)))
 	}
 	c.setTimer(now, trace.TimerRetransmission, at, c.backoff)
 }

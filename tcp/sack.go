@@ -12,8 +12,8 @@ import (
 // only un-SACKed data lost), and during fast recovery each further ACK lets
 // the next hole go, rather than NewReno's one hole per round trip. The
 // window arithmetic stays NewReno's (RFC 6582, fastRecovery); RFC 6675's
-// pipe is not modelled. SACKed data is kept through an RTO, as Linux keeps
-// it while the receiver does not renege.
+// pipe is not modelled. Whether SACKed data is remembered through an RTO is
+// the policy's (RFC 2018 §8 says forget it; Linux keeps it).
 
 // sackRecovery is loss recovery with the SACK scoreboard.
 type sackRecovery struct {
@@ -23,6 +23,9 @@ type sackRecovery struct {
 	sacked reassembly
 	// rexmitNxt is how far holes have been resent in this recovery.
 	rexmitNxt wire.Seq
+	// keepAfterRTO keeps the scoreboard through a retransmission timeout
+	// (the policy's keepSACKedAfterRTO); otherwise an RTO clears it.
+	keepAfterRTO bool
 }
 
 func (r *sackRecovery) name() string { return "sack" }
@@ -62,7 +65,17 @@ func (r *sackRecovery) onDupACK(now sim.Time, f flight) decision {
 	return d
 }
 
+// onRTO clears the scoreboard unless the policy keeps it: RFC 2018 §8
+// fears the receiver reneged, Linux's tcp_enter_loss trusts it did not,
+// unless the data at SND.UNA itself is marked SACKed, which proves it did
+// (tcp_timeout_mark_lost). Either way the segment at SND.UNA goes again
+// (RFC 2018 §8: "MUST retransmit the segment at the left edge of the window
+// after a retransmit timeout"), and SACK blocks arriving after the timeout
+// are used.
 func (r *sackRecovery) onRTO(now sim.Time, f flight, first bool) decision {
+	if _, reneged := r.sackedRange(f.una, f.max); !r.keepAfterRTO || reneged {
+		r.sacked.reset()
+	}
 	return r.rto(now, f, first)
 }
 

@@ -53,7 +53,8 @@ type sender struct {
 	// §2.3); 0 unless both sides offered window scaling.
 	sndWscale uint8
 	// tsOffset is added to the millisecond clock for the TSval we send, one
-	// random offset per connection (RFC 7323 §5.4; Linux since 4.10).
+	// random offset per connection (Linux since 4.10; RFC 7323 §5.4 leaves
+	// the clock's origin open).
 	tsOffset uint32
 
 	// Retransmission (RFC 6298).
