@@ -10,10 +10,11 @@ import (
 
 // labeler is what the trace needs beyond TCP's own state: the labels that
 // say what a segment is (a retransmission, a duplicate ACK, a window
-// update, a probe) and the values last written as "var" records. TCP
-// itself never reads it; removing tracing would remove it whole. Labels are
-// computed by label, which changes nothing; send's commit step then
-// records what was sent (output.go).
+// update, a probe) and the values last written as "var" records. TCP's
+// own decisions never read it (the input path only notes why the next ACK
+// goes, in ackLabel and ackForProbe); removing tracing would remove it
+// whole. Labels are computed by label, which changes nothing; send's
+// commit step then records what was sent (output.go).
 type labeler struct {
 	// ackLabel is the label the next pure ACK carries: why it is sent
 	// (delayed, answering a keepalive).
@@ -39,26 +40,8 @@ type labeler struct {
 	tracedRTO                                int64
 }
 
-// probeKind says whether a segment is a probe, and of which kind: probes
-// are numbered and labelled, and move neither SND.NXT nor the
-// retransmission timer.
-type probeKind uint8
-
-const (
-	notProbe        probeKind = iota
-	zeroWindowProbe           // the persist timer's (persist.go)
-	keepaliveProbe            // the keepalive timer's (keepalive.go)
-)
-
 // labelOf is the label each kind of probe carries.
 var labelOf = [...]trace.Label{notProbe: 0, zeroWindowProbe: trace.LabelZeroWindowProbe, keepaliveProbe: trace.LabelKeepalive}
-
-// isRetransmission reports whether a segment [seq, seq+segLen) with flags
-// sends again what was sent before: data or FIN below SND.MAX (a probe's
-// byte aside), or a SYN already sent.
-func (c *Conn) isRetransmission(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) bool {
-	return segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe || flags&wire.SYN != 0 && c.synSent
-}
 
 // label returns the labels and ordinal of the segment p, built to carry
 // labels from its caller, and the count of duplicate ACKs in a row it

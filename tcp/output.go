@@ -158,6 +158,24 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 	return true
 }
 
+// probeKind says whether a segment is a probe, and of which kind: probes
+// are numbered and labelled, and move neither SND.NXT nor the
+// retransmission timer.
+type probeKind uint8
+
+const (
+	notProbe        probeKind = iota
+	zeroWindowProbe           // the persist timer's (persist.go)
+	keepaliveProbe            // the keepalive timer's (keepalive.go)
+)
+
+// isRetransmission reports whether a segment [seq, seq+segLen) with flags
+// sends again what was sent before: data or FIN below SND.MAX (a probe's
+// byte aside), or a SYN already sent.
+func (c *Conn) isRetransmission(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) bool {
+	return segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe || flags&wire.SYN != 0 && c.synSent
+}
+
 // send sends one segment: [seq, seq+n) with flags, carrying labels from
 // the caller (a fast retransmission), or a probe of the given kind. It
 // goes in three steps, so that what a segment looks like, what the trace
@@ -234,12 +252,12 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
 		c.rcvAdv = edge
 	}
-	if p.Labels&trace.LabelRetransmission != 0 {
+	if c.isRetransmission(seq, segLen, s.Flags, probe) {
 		c.retransmits++
 		c.rttTiming = false // Karn: never time a retransmitted segment
 	}
 	if s.Flags&wire.ACK != 0 {
-		c.ackSentNow(now, !c.ackSent || c.lastAckSent != s.Ack)
+		c.ackSentNow(now)
 		c.ackLabelled(s.Ack, p.Win, dups)
 	}
 
