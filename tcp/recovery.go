@@ -63,7 +63,8 @@ func (c *Conn) initLossRecovery() {
 		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO()}
 		return
 	}
-	c.lr = &newRenoRecovery{fastRecovery: fr}
+	c.newReno = newRenoRecovery{fastRecovery: fr}
+	c.lr = &c.newReno
 }
 
 // flight is the sender as loss recovery sees it: values copied from the

@@ -107,6 +107,9 @@ type sender struct {
 	// lr is the loss recovery, chosen once the handshake has settled
 	// whether SACK is in use (initLossRecovery); nil before.
 	lr lossRecovery
+	// newReno is where lr points when SACK is not in use: kept in the
+	// connection so that the common choice allocates nothing.
+	newReno newRenoRecovery
 	// cwnd is the congestion window, in bytes.
 	cwnd uint32
 	// ssthresh is the slow-start threshold, in bytes; "arbitrarily high"
