@@ -331,7 +331,7 @@ var keepaliveTable = &table[tcp.Config]{
 		{name: "probes", read: into(integerIn(1, 100), func(c *tcp.Config, n int64) { c.KeepaliveProbes = int(n) }), help: helpKeepProbes,
 			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveProbes) }), doc: "how many probes go unanswered before the connection is aborted (Linux's `tcp_keepalive_probes`)"},
 		{name: "garbage_byte", read: into(boolean, func(c *tcp.Config, b bool) { c.KeepaliveGarbageByte = b }), help: helpGarbage,
-			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveGarbageByte) }), doc: "`true` makes the probe carry one old byte, as BSD does; otherwise it carries none (RFC 1122's SHOULD)"},
+			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveGarbageByte) }), doc: "`true` makes the probe carry one old byte, as BSD does; otherwise it carries none (RFC 1122's SHOULD). The `linux` profile ignores it: its probes are SEQ = SND.UNA − 1 with no data, as Linux sends them"},
 	},
 }
 

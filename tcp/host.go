@@ -14,11 +14,12 @@ import (
 // sans-IO: feed it segments with Input, take what it sends with Poll, and
 // call Poll again no later than Deadline.
 type Host struct {
-	name string
-	addr netip.Addr
-	cfg  Config
-	rng  *rand.Rand
-	tr   trace.Sink
+	name   string
+	addr   netip.Addr
+	cfg    Config
+	policy policy // chosen from cfg.Behaviour once, here
+	rng    *rand.Rand
+	tr     trace.Sink
 
 	listeners []uint16
 	conns     []*Conn
@@ -37,7 +38,7 @@ func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.
 	if tr == nil {
 		tr = trace.Discard
 	}
-	return &Host{name: name, addr: addr, cfg: cfg, rng: rng, tr: tr}
+	return &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr}
 }
 
 // Name returns the host's name.
@@ -94,15 +95,9 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	cfg := &h.cfg
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
-		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
-		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
-		rtt:          newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, cfg.RTOMinOnVariance),
-		timers:       newTimers(),
-		persistSince: sim.Never,
-		quickACKs:    cfg.QuickACKs,
-		cc:           &reno{},
-		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
-		recover:      iss,
+		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy)),
+		receiver: receiver{quickACKs: cfg.QuickACKs},
+		timers:   newTimers(),
 	}
 	if cfg.WindowScaling {
 		c.rcvWscale = windowShift(cfg.RecvBuffer)
