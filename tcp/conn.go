@@ -144,13 +144,18 @@ func (c *Conn) windowUpdateDue() bool {
 	if !c.state.canReceiveData() || c.finRcvd {
 		return false
 	}
-	offered := c.offered()
+	offered, buf := c.offered(), uint32(c.h.cfg.RecvBuffer)
+	if room := buf - min(offered, buf); offered > 0 && room < 2*c.sndMSS && 2*room < buf {
+		// The window cannot grow past the buffer: no increase it could
+		// make is worth announcing, so rcvWindow need not be asked.
+		return false
+	}
 	w := c.rcvWindow()
 	if w <= offered {
 		return false
 	}
 	inc := w - offered
-	return inc >= 2*c.sndMSS || 2*inc >= uint32(c.h.cfg.RecvBuffer) || offered == 0
+	return inc >= 2*c.sndMSS || 2*inc >= buf || offered == 0
 }
 
 // Close asks for an orderly close (RFC 9293 §3.10.4): a FIN follows the data
@@ -192,9 +197,10 @@ func (c *Conn) Abort(now sim.Time) {
 func (c *Conn) abort(now sim.Time, err *Error) {
 	c.err = err
 	h := c.h
-	r := h.record(now, trace.KindAbort, c.id)
-	r.Abort = err.Cause
-	h.tr.Record(r)
+	if r := h.record(now, trace.KindAbort, c.id); r != nil {
+		r.Abort = err.Cause
+		h.tr.Record(r)
+	}
 	c.stopTimers(now)
 	c.setState(now, StateClosed)
 	h.remove(c)
@@ -206,11 +212,13 @@ func (c *Conn) setState(now sim.Time, s State) {
 	if s == c.state {
 		return
 	}
-	r := c.h.record(now, trace.KindState, c.id)
-	r.From = trace.State(c.state)
-	r.To = trace.State(s)
+	from := c.state
 	c.state = s
-	c.h.tr.Record(r)
+	if r := c.h.record(now, trace.KindState, c.id); r != nil {
+		r.From = trace.State(from)
+		r.To = trace.State(s)
+		c.h.tr.Record(r)
+	}
 }
 
 // rcvWindow returns the window to advertise, in bytes: the free receive

@@ -99,6 +99,9 @@ func (l *labeler) ackLabelled(ack wire.Seq, win uint32, dups int32) {
 // traceVars writes "var" records for congestion and window variables that changed.
 func (c *Conn) traceVars(now sim.Time) {
 	h := c.h
+	if !h.reads.Has(trace.KindVar) {
+		return // nobody reads them: not even the comparisons are made
+	}
 	if c.cwnd != c.tracedCwnd {
 		c.tracedCwnd = c.cwnd
 		h.varRecord(now, c, trace.VarCwnd, int64(c.cwnd))

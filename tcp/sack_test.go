@@ -276,7 +276,7 @@ func newSACKFlight(t *testing.T) tsHarness {
 	h.expect(ms(100), want...)
 	h.peerACK(ms(150), 1)
 	h.expectNothing(ms(150))
-	require.Equal(t, ms(400), h.conn.timers[trace.TimerRetransmission])
+	require.Equal(t, ms(400), h.conn.timers.at[trace.TimerRetransmission])
 	return h
 }
 
