@@ -44,9 +44,10 @@ type Config struct {
 	RTOMax     time.Duration
 
 	// SynRetries is how many times a SYN (or SYN,ACK) is retransmitted before
-	// the connection attempt is abandoned; 6 as Linux's tcp_syn_retries, which
-	// with 1 s doubling gives 127 s, meeting RFC 1122 §4.2.3.5's 3 minutes R2
-	// for SYN only approximately.
+	// the connection attempt is abandoned. The rfc profile's 7, with a 1 s
+	// RTO doubling up to 60 s, gives up at 183 s, meeting RFC 1122
+	// §4.2.3.5's 3 minutes for SYN; the linux profile's 6 is Linux's
+	// tcp_syn_retries (131 s with its linear timeouts).
 	SynRetries int
 	// Retries is how many times data (or a FIN) is retransmitted before the
 	// connection is aborted (ETIMEDOUT); 15 as Linux's tcp_retries2 (RFC 1122

@@ -22,7 +22,7 @@ func Profile(name string) (Config, error) {
 		SendBuffer: 64 << 10, // a classic socket buffer
 		RecvBuffer: 65535,    // the largest window without scaling (RFC 9293 §3.1)
 		RTOInitial: time.Second,
-		SynRetries: 6,  // Linux's tcp_syn_retries; RFC 1122 §4.2.3.5 wants ≥ 3 min for SYN R2
+		SynRetries: 6,  // Linux's tcp_syn_retries (the rfc profile sets 7, below)
 		Retries:    15, // Linux's tcp_retries2; RFC 1122 §4.2.3.5 wants R2 ≥ 100 s
 		// Keepalive values are used only when a scenario turns keepalive on.
 		KeepaliveIdle:     2 * time.Hour,    // RFC 1122 §4.2.3.6: no less than two hours
@@ -32,6 +32,7 @@ func Profile(name string) (Config, error) {
 	switch name {
 	case "rfc":
 		c.RTOMin = time.Second                // RFC 6298 (2.4)
+		c.SynRetries = 7                      // RFC 1122 §4.2.3.5: a SYN is retransmitted for at least 3 minutes: SYNs at 0, 1, 3, 7, 15, 31, 63 and 123 s, given up at 183 s
 		c.RTOMax = 60 * time.Second           // RFC 6298 (2.5): "at least 60 seconds"
 		c.MSL = 2 * time.Minute               // RFC 9293 §3.4.2
 		c.DelayedACK = 200 * time.Millisecond // RFC 1122 §4.2.3.2: < 0.5 s; 200 ms is the classic BSD value

@@ -35,7 +35,7 @@ func TestProfile_RFC(t *testing.T) {
 		RTOInitial:           time.Second,      // RFC 6298 (2.1)
 		RTOMin:               time.Second,      // RFC 6298 (2.4)
 		RTOMax:               60 * time.Second, // RFC 6298 (2.5)
-		SynRetries:           6,
+		SynRetries:           7,                // RFC 1122 §4.2.3.5: at least 3 minutes
 		Retries:              15,
 		MSL:                  2 * time.Minute,        // RFC 9293 §3.4.2
 		NoDelay:              false,                  // Nagle on (RFC 1122 §4.2.3.4)
