@@ -71,8 +71,10 @@ func TestAcceptability_OldDuplicateDataGetsACK(t *testing.T) {
 	h.expect(ms(100), seg{seq: 101, ack: 401, flags: ack, win: 65535})
 	// The same segment again (our ACK was lost, say): not acceptable, so
 	// "an acknowledgment should be sent in reply: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>".
+	// It repeats our ACK, but at the sender it acknowledges new data: an
+	// ACK of a duplicate segment, not a duplicate ACK (RFC 5681 §2).
 	h.send(ms(200), seg{seq: 301, ack: 101, flags: psh, len: 100})
-	h.expect(ms(200), seg{seq: 101, ack: 401, flags: ack, win: 65535, labels: trace.LabelDupACK, n: 1})
+	h.expect(ms(200), seg{seq: 101, ack: 401, flags: ack, win: 65535, labels: trace.LabelACKOfDuplicate})
 	assert.Equal(t, int64(100), h.appBytes(trace.AppRead), "delivered once")
 }
 

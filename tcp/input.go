@@ -145,6 +145,12 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 				if rcvWnd > 0 {
 					c.ackLabel |= trace.LabelKeepaliveACK
 				}
+			} else if segLen := seg.SeqLen(); segLen > 0 && seg.Seq.Add(segLen).LessThanEq(c.rcvNxt) {
+				// All of it was received before: its sender resent it (our
+				// ACK was lost, or its timer fired early). Our ACK repeats
+				// the last, but at the sender it is no duplicate ACK (RFC
+				// 5681 §2): it usually acknowledges new data there.
+				c.ackLabel |= trace.LabelACKOfDuplicate
 			}
 
 			if c.state == StateTimeWait && f&wire.FIN != 0 {

@@ -52,7 +52,10 @@ func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind) (trac
 	segLen := s.SeqLen()
 	labels |= labelOf[probe]
 	var n int32
-	if c.isRetransmission(s.Seq, segLen, s.Flags, probe) {
+	switch {
+	case c.isProbeByteResent(s.Seq, segLen, probe):
+		labels |= trace.LabelProbeByteResent
+	case c.isRetransmission(s.Seq, segLen, s.Flags, probe):
 		labels |= trace.LabelRetransmission
 	}
 	dups := c.dupAckCount
@@ -65,6 +68,10 @@ func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind) (trac
 		switch {
 		case pure && c.ackForProbe:
 			// The answer to a probe repeats the last ACK but duplicates nothing.
+		case pure && c.ackLabel.Has(trace.LabelACKOfDuplicate):
+			// The ACK of a resent segment: not a duplicate at the data
+			// sender, and it ends a run of duplicates.
+			dups = 0
 		case pure && s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
 			dups++
 			labels |= trace.LabelDupACK

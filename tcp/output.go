@@ -176,7 +176,14 @@ const (
 // sends again what was sent before: data or FIN below SND.MAX (a probe's
 // byte aside), or a SYN already sent.
 func (c *Conn) isRetransmission(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) bool {
-	return segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe || flags&wire.SYN != 0 && c.synSent
+	return segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe && !c.isProbeByteResent(seq, segLen, probe) ||
+		flags&wire.SYN != 0 && c.synSent
+}
+
+// isProbeByteResent reports whether data starting at seq starts with bytes
+// sent before only as zero-window probes: the data they were a sample of.
+func (c *Conn) isProbeByteResent(seq wire.Seq, segLen uint32, probe probeKind) bool {
+	return probe == notProbe && segLen > 0 && c.probeFrom != c.probeTo && seq.InRange(c.probeFrom, c.probeTo)
 }
 
 // send sends one segment: [seq, seq+n) with flags, carrying labels from
@@ -270,7 +277,11 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	case segLen == 0:
 	case probe != notProbe:
 		if c.sndMax.LessThan(end) {
+			if c.probeFrom == c.probeTo {
+				c.probeFrom = c.sndMax
+			}
 			c.sndMax = end // a zero-window probe's new byte (BSD); SND.NXT stays
+			c.probeTo = end
 		}
 	default:
 		if !seq.LessThan(c.sndMax) && !c.rttTiming {
@@ -278,6 +289,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 		}
 		if c.sndMax.LessThan(end) {
 			c.sndMax = end
+		}
+		if c.probeFrom != c.probeTo && !c.sndMax.LessThan(c.probeTo) && !seq.LessThan(c.probeFrom) {
+			c.probeFrom = c.probeTo // the probe bytes have gone as data
 		}
 		if !fast && c.sndNxt.LessThan(end) {
 			c.sndNxt = end

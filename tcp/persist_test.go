@@ -229,14 +229,31 @@ func TestPersist_WindowUpdateAfterProbeByteRefused(t *testing.T) {
 	h.expect(ms(1150), rfcProbe(1))
 	h.send(ms(1150), probeAnswer)
 	// The window opens, the probe's byte not taken: everything from SND.UNA
-	// = 201 goes, at once. (Its labels are not compared: only its first
-	// byte went before, inside a probe; BSD counts such a segment as a
-	// retransmission (tcps_sndrexmitpack, SND.NXT < SND.MAX), Wireshark does
-	// not since its issue 15427.)
+	// = 201 goes, at once. Only its first byte went before, as a sample in
+	// a probe: it is sent as the data it is, labelled so, and not counted
+	// as a retransmission (BSD counts it, tcps_sndrexmitpack, SND.NXT <
+	// SND.MAX; Wireshark does not, since its issue 15427). It is timed for
+	// the RTT no more than a retransmission would be (Karn).
 	h.send(ms(2000), seg{seq: 301, ack: 201, flags: ack, win: 65535})
-	h.expect(ms(2000), seg{seq: 201, ack: 301, flags: psh, len: 200})
+	h.expect(ms(2000), seg{seq: 201, ack: 301, flags: psh, len: 200, labels: trace.LabelProbeByteResent})
+	assert.Zero(t, h.conn.retransmits)
 	h.send(ms(2050), seg{seq: 301, ack: 401, flags: ack})
-	h.expectNothing(ms(1_000_000))
+	h.expectNothing(ms(2999))
+	// Later data is plain new data again.
+	h.write(ms(3000), 10)
+	h.expect(ms(3000), seg{seq: 401, ack: 301, flags: psh, len: 10, noLabels: true})
+}
+
+// A real retransmission of data that was sent as data is still one, even
+// when a probe's byte follows it.
+func TestPersist_RetransmissionBeforeTheProbeByteIsOne(t *testing.T) {
+	h := newZeroWindow(t, testConfig())
+	h.expect(ms(1150), rfcProbe(1))
+	h.send(ms(1150), probeAnswer)
+	assert.False(t, h.conn.isProbeByteResent(101, 100, notProbe), "[101, 201) went as data")
+	assert.True(t, h.conn.isRetransmission(101, 100, ack, notProbe))
+	assert.True(t, h.conn.isProbeByteResent(201, 200, notProbe))
+	assert.False(t, h.conn.isRetransmission(201, 200, ack, notProbe))
 }
 
 func TestPersist_BackoffStartsAgainAfterTheWindowOpens(t *testing.T) {

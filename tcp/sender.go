@@ -94,6 +94,12 @@ type sender struct {
 	probesOut int
 	// persistN counts zero-window probes sent in this stall, for their ordinals.
 	persistN int
+	// probeFrom and probeTo bound the bytes sent so far only as zero-window
+	// probes, [probeFrom, probeTo), beyond the data sent otherwise (a
+	// probe carrying the next byte, RFC 9293 §3.8.6.1); empty when equal.
+	// Data that starts there is sent as the data it is, not as a
+	// retransmission.
+	probeFrom, probeTo wire.Seq
 	// persistSince is when the first probe of this zero-window spell went;
 	// sim.Never otherwise.
 	persistSince sim.Time

@@ -79,10 +79,11 @@ func TestSynReceived_RetransmittedSYNGetsACKUnderRFC(t *testing.T) {
 	h.expect(ms(1010), synack) // lost again
 	// RFC 9293 §3.10.7.4 first step: the repeated SYN lies before RCV.NXT,
 	// so it is not acceptable: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, which
-	// repeats the SYN,ACK's acknowledgment and window (a duplicate ACK). The
-	// SYN,ACK goes again when its own timer expires, at 3010 ms.
+	// repeats the SYN,ACK's acknowledgment and window: the ACK of a
+	// duplicate segment. The SYN,ACK goes again when its own timer
+	// expires, at 3010 ms.
 	h.send(ms(2010), seg{seq: remoteISS, flags: wire.SYN, mss: 1460})
-	h.expect(ms(2010), seg{seq: localISS + 1, ack: remoteISS + 1, flags: ack, labels: trace.LabelDupACK, n: 1})
+	h.expect(ms(2010), seg{seq: localISS + 1, ack: remoteISS + 1, flags: ack, labels: trace.LabelACKOfDuplicate})
 	h.expectNothing(ms(3009))
 	h.expect(ms(3010), synack)
 	h.send(ms(3060), seg{seq: remoteISS + 1, ack: localISS + 1, flags: ack})

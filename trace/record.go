@@ -63,10 +63,13 @@ const (
 	LabelKeepalive                            // "keepalive": a keepalive probe (N is its ordinal)
 	LabelKeepaliveACK                         // "keepalive-ack": the answer to a keepalive probe
 	LabelDelayedACK                           // "delayed-ack": an ACK sent when the delayed-ACK timer fired
+	LabelACKOfDuplicate                       // "ack-of-duplicate": the ACK of a segment received before
+	LabelProbeByteResent                      // "probe-byte-resent": data starting with a zero-window probe's byte
 )
 
 var labelNames = [...]string{"retransmission", "fast-retransmission", "dup-ack", "zero-window",
-	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "delayed-ack"}
+	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "delayed-ack",
+	"ack-of-duplicate", "probe-byte-resent"}
 
 // Has reports whether all of m are set.
 func (l Label) Has(m Label) bool { return l&m == m }

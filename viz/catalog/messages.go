@@ -24,6 +24,8 @@ const (
 	MsgKeepaliveN         // %d: the probe's ordinal
 	MsgKeepaliveACK       // the answer to a keepalive probe
 	MsgDelayedACK         // sent when the delayed-ACK timer fired
+	MsgACKOfDuplicate     // the ACK of a segment received before (an earlier ACK was lost)
+	MsgProbeByteResent    // data starting with a zero-window probe's byte
 
 	MsgDropped         // %s: why (the link's or host's drop reason)
 	MsgDroppedInFlight // %s: why
@@ -146,6 +148,8 @@ var english = Phrases{
 	MsgKeepaliveN:         "keepalive probe #%d",
 	MsgKeepaliveACK:       "keepalive reply",
 	MsgDelayedACK:         "delayed ACK",
+	MsgACKOfDuplicate:     "ACK of a duplicate",
+	MsgProbeByteResent:    "probe byte sent as data",
 
 	MsgDropped:         "dropped: %s",
 	MsgDroppedInFlight: "dropped in flight: %s",

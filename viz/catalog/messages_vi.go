@@ -27,6 +27,8 @@ var vietnamese = Phrases{
 	MsgKeepaliveN:         "thăm dò keepalive #%d",
 	MsgKeepaliveACK:       "trả lời keepalive",
 	MsgDelayedACK:         "ACK trì hoãn",
+	MsgACKOfDuplicate:     "ACK cho đoạn trùng lặp",
+	MsgProbeByteResent:    "byte thăm dò gửi lại như dữ liệu",
 
 	MsgDropped:         "bị loại bỏ: %s",
 	MsgDroppedInFlight: "bị mất trên đường truyền: %s",

@@ -132,6 +132,8 @@ func (c *Phrases) LabelPhrases(ps []string, p *trace.Packet) []string {
 		{trace.LabelKeepalive, MsgKeepalive, true},
 		{trace.LabelKeepaliveACK, MsgKeepaliveACK, false},
 		{trace.LabelDelayedACK, MsgDelayedACK, false},
+		{trace.LabelACKOfDuplicate, MsgACKOfDuplicate, false},
+		{trace.LabelProbeByteResent, MsgProbeByteResent, false},
 	} {
 		if lb.Has(l.label) {
 			add(l.m, l.ordinal)

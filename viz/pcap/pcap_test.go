@@ -618,17 +618,12 @@ var tsharkExceptions = []tsharkException{
 			"part of fast recovery, not of a timeout (Linux counts it in TCPFastRetrans too), so we label it fast.",
 	},
 	{
-		label: trace.LabelRetransmission, ours: true,
-		applies: func(c *tsharkCase) bool {
-			r := c.rec()
-			p := c.prev(r.Node)
-			return r.Pkt.Seg.Len > 1 && p != nil && p.Pkt.Labels.Has(trace.LabelZeroWindowProbe) &&
-				p.Pkt.Seg.Len == 1 && p.Pkt.Seg.Seq == r.Pkt.Seg.Seq
-		},
-		why: "after a zero-window probe that carried the next byte of data (RFC 9293 §3.8.6.1), the first full " +
-			"segment starts with that byte again. We label it a retransmission, because the byte was sent before; " +
-			"Wireshark deliberately does not flag a segment that starts one byte before the next expected sequence " +
-			"number and carries more than one byte, since the segment before it may have been such a probe.",
+		label: trace.LabelDupACK, ours: false,
+		applies: func(c *tsharkCase) bool { return c.rec().Pkt.Labels.Has(trace.LabelACKOfDuplicate) },
+		why: "an ACK that answers a segment received before (its sender resent it because our earlier ACK was " +
+			"lost) repeats our last ACK number, so Wireshark calls it a duplicate ACK. At the data sender it " +
+			"acknowledges new data (the earlier ACK never arrived), so it is no duplicate ACK there (RFC 5681 §2) " +
+			"and does not count toward fast retransmit: we label it \"ack-of-duplicate\".",
 	},
 }
 
@@ -648,10 +643,21 @@ func TestPCAPTshark(t *testing.T) {
 			"Install it (e.g. apt-get install tshark), or set TCPSIM_REQUIRE_TOOLS=1 to make this a failure.")
 	}
 	used := make([]int, len(tsharkExceptions))
+	type run struct {
+		name  string
+		point pcap.Capture
+	}
+	var runs []run
 	for _, in := range scenarios.List() {
-		t.Run(in.Name, func(t *testing.T) {
-			capture, seen := runPCAP(t, pcapLoad(t, in.Name), pcap.Options{Capture: pcap.CaptureClient})
-			file := filepath.Join(t.TempDir(), in.Name+".pcap")
+		runs = append(runs, run{in.Name, pcap.CaptureClient})
+	}
+	// Where the ACK was lost, tshark at the server sees the ACK number
+	// repeat: the disagreement on "ack-of-duplicate" shows only there.
+	runs = append(runs, run{"lost-ack", pcap.CaptureServer})
+	for _, in := range runs {
+		t.Run(in.name+"/"+string(in.point), func(t *testing.T) {
+			capture, seen := runPCAP(t, pcapLoad(t, in.name), pcap.Options{Capture: in.point})
+			file := filepath.Join(t.TempDir(), in.name+".pcap")
 			require.NoError(t, os.WriteFile(file, capture, 0o644))
 			frames := runTshark(t, tshark, file)
 			require.Len(t, frames, len(seen), "the frames tshark read")
