@@ -3,12 +3,14 @@
 package kernel
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -56,8 +58,9 @@ type app struct {
 	// The loop's state.
 	ln        *net.TCPListener
 	cur       *conn
-	pending   int64 // bytes the script wants written that no connection has taken yet
-	timed     int   // timed writes whose time has come
+	all       []*conn // every connection opened, closed when the run ends
+	pending   int64   // bytes the script wants written that no connection has taken yet
+	timed     int     // timed writes whose time has come
 	closed    bool
 	closeDue  bool // the client's close came before its connection existed
 	attempt   int  // connections opened so far (client)
@@ -116,8 +119,9 @@ type (
 	}
 	evWrote struct {
 		k         *conn
-		n         int   // bytes the kernel took
-		discarded int64 // bytes dropped after an error
+		at        sim.Time // when the write was made (see writer)
+		n         int      // bytes the kernel took
+		discarded int64    // bytes dropped after an error
 		err       error
 	}
 	evTimedWrite struct{ bytes int64 }
@@ -166,16 +170,45 @@ func (a *app) start() error {
 	}
 	a.run.wg.Add(1)
 	go a.loop()
+	// The script's timed events, in the order the world arms them (so
+	// that events due at the same instant come in that order): the
+	// writes, the close, and last the client's connect.
+	var script []timed
 	for _, w := range a.cfg.Writes {
-		a.after(w.At, evTimedWrite{w.Bytes})
+		script = append(script, timed{w.At, evTimedWrite{w.Bytes}})
 	}
 	if a.cfg.Close == scenarios.CloseAt {
-		a.after(a.cfg.CloseAt, evCloseAt{})
+		script = append(script, timed{a.cfg.CloseAt, evCloseAt{}})
 	}
 	if a.role == roleClient {
-		a.after(a.cfg.ConnectAt, evDial{})
+		script = append(script, timed{a.cfg.ConnectAt, evDial{}})
 	}
+	slices.SortStableFunc(script, func(x, y timed) int { return cmp.Compare(x.at, y.at) })
+	a.run.wg.Add(1)
+	go a.clock(script)
 	return nil
+}
+
+// timed is an event of the script due at a time in the run.
+type timed struct {
+	at time.Duration
+	e  event
+}
+
+// clock hands the script's timed events to the loop when they are due, one
+// after the other, so that those due at the same instant keep their order.
+func (a *app) clock(script []timed) {
+	defer a.run.wg.Done()
+	for _, s := range script {
+		tm := time.NewTimer(time.Until(a.run.rec.wall(sim.At(s.at))))
+		select {
+		case <-tm.C:
+			a.send(s.e)
+		case <-a.run.ctx.Done():
+			tm.Stop()
+			return
+		}
+	}
 }
 
 // listen opens the server's listening socket in its namespace.
@@ -230,9 +263,11 @@ func (a *app) shutdownAll() {
 	if a.ln != nil {
 		a.ln.Close()
 	}
-	if a.cur != nil && !a.cur.dead {
-		a.cur.dead = true
-		a.cur.close()
+	for _, k := range a.all {
+		if !k.dead {
+			k.dead = true
+			k.close()
+		}
 	}
 }
 
@@ -282,7 +317,9 @@ func (a *app) handle(e event) {
 		k := e.k
 		k.writing -= int64(e.n) + e.discarded
 		if e.n > 0 && k == a.cur {
-			a.record(trace.Record{Kind: trace.KindApp, App: trace.AppWrite, Value: int64(e.n)}, k)
+			r := trace.Record{T: e.at, Kind: trace.KindApp, Node: a.name, App: trace.AppWrite, Value: int64(e.n),
+				Conn: a.run.conns.lookup(k.local, k.remote)}
+			a.run.rec.record(&r)
 		}
 		if k != a.cur || k.dead {
 			return
@@ -366,6 +403,7 @@ func (a *app) established(c *net.TCPConn) {
 	k.local = netip.AddrPortFrom(k.local.Addr().Unmap(), k.local.Port())
 	k.remote = netip.AddrPortFrom(k.remote.Addr().Unmap(), k.remote.Port())
 	a.cur = k
+	a.all = append(a.all, k)
 	a.run.wg.Add(2)
 	go a.reader(k)
 	go a.writer(k)
@@ -520,6 +558,11 @@ func (k *conn) close() {
 	k.c.Close()
 }
 
+// blockedWrite is how long a write may take and still be recorded when it
+// was made; one that blocked longer (the send buffer was full) is recorded
+// when the kernel had taken its bytes.
+const blockedWrite = 10 * time.Millisecond
+
 // writer writes what the loop hands it, in order, and reports each write.
 // After an error it discards the rest.
 func (a *app) writer(k *conn) {
@@ -532,14 +575,19 @@ func (a *app) writer(k *conn) {
 			continue
 		}
 		for n > 0 {
+			start := a.now()
 			w, err := k.c.Write(buf[:min(n, int64(len(buf)))])
+			at := a.now()
+			if at.Sub(start) < blockedWrite {
+				at = start
+			}
 			n -= int64(w)
 			if err != nil {
 				failed = err
-				a.send(evWrote{k: k, n: w, discarded: n, err: err})
+				a.send(evWrote{k: k, at: at, n: w, discarded: n, err: err})
 				break
 			}
-			a.send(evWrote{k: k, n: w})
+			a.send(evWrote{k: k, at: at, n: w})
 		}
 	}
 }

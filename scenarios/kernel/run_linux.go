@@ -35,11 +35,6 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 			return nil, err
 		}
 		var ss []sysctl
-		for _, sc := range noIPv6 {
-			if hasSysctl(sc.key) {
-				ss = append(ss, sc)
-			}
-		}
 		for _, sc := range st.sysctls {
 			if hasSysctl(sc.key) {
 				ss = append(ss, sc)
@@ -49,7 +44,6 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 		}
 		st.sysctls = ss
 		setups[i] = st
-		notes = append(notes, st.notes...)
 		// A device that lets the MSS through: the link's MTU, not the
 		// device's, is what drops a packet too big (a scenario's lesson).
 		mtu = max(mtu, st.mss+40)
@@ -82,9 +76,22 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 		}
 	}
 	for i, ep := range eps {
-		if err := nss[i].setSysctls(setups[i].sysctls); err != nil {
+		var quiet []sysctl
+		for _, sc := range noIPv6 {
+			if hasSysctl(sc.key) {
+				quiet = append(quiet, sc)
+			}
+		}
+		if err := nss[i].setSysctls(quiet); err != nil {
 			return nil, fmt.Errorf("%s: %w", ep.Name, err)
 		}
+		for _, sc := range setups[i].sysctls {
+			// A value the kernel refuses (out of its range) is noted, not fatal.
+			if err := nss[i].setSysctls([]sysctl{sc}); err != nil {
+				setups[i].notes = append(setups[i].notes, fmt.Sprintf("%s: not applied: %v", ep.Name, err))
+			}
+		}
+		notes = append(notes, setups[i].notes...)
 		if tuns[i], err = nss[i].openTUN(); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrUnavailable, ep.Name, err)
 		}
@@ -137,6 +144,7 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 
 	r.start()
 	stopped := false
+	var stuck error
 	stop := func() {
 		if !stopped {
 			stopped = true
@@ -145,8 +153,7 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 			for _, f := range tuns {
 				f.Close() // the relay's readers end
 			}
-			st.wg.Wait()
-			r.wait()
+			stuck = waitAtMost(stopTimeout, func() { st.wg.Wait(); r.wait() })
 		}
 	}
 	defer stop()
@@ -171,6 +178,8 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 		pcapErr = pc.flush()
 	}
 	switch {
+	case stuck != nil:
+		return res, stuck
 	case ctx.Err() != nil:
 		return res, ctx.Err()
 	case r.runErr != nil:
@@ -179,6 +188,25 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 		return res, fmt.Errorf("the relay could not write a packet: %w", r.writeErr)
 	}
 	return res, pcapErr
+}
+
+// stopTimeout bounds how long the end of a run waits for its goroutines
+// (sockets closed, devices closed): a bug there must not hang the run.
+const stopTimeout = 5 * time.Second
+
+// waitAtMost runs wait and gives up on it after d, with an error.
+func waitAtMost(d time.Duration, wait func()) error {
+	done := make(chan struct{})
+	go func() {
+		wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(d):
+		return fmt.Errorf("the run's goroutines did not end within %v of its end (a bug); the namespaces are removed anyway", d)
+	}
 }
 
 // wait waits for the run to end: at its time limit, when ctx is cancelled,
