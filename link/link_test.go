@@ -338,3 +338,42 @@ func TestRefuseOnArrival(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// kindsOnly is a Selective sink reading the kinds it is given.
+type kindsOnly struct {
+	reads trace.KindSet
+	got   []trace.Kind
+}
+
+func (k *kindsOnly) Record(r *trace.Record) { k.got = append(k.got, r.Kind) }
+func (k *kindsOnly) Reads() trace.KindSet   { return k.reads }
+
+// A link builds only the records its sink reads; with none (nil, or
+// Discard) it still carries and drops packets as before.
+func TestLink_BuildsOnlyTheRecordsItsSinkReads(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sink trace.Sink
+		want []trace.Kind
+	}{
+		{"drops and link events only", &kindsOnly{reads: trace.Kinds(trace.KindDrop, trace.KindLink)}, []trace.Kind{trace.KindLink, trace.KindDrop}},
+		{"nil", nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := sim.NewEngine(1000)
+			delivered := 0
+			l := New("a", "b", Config{Delay: time.Millisecond}, e, sim.NewRand(1, "x"), tc.sink, func(sim.Time, *trace.Packet) { delivered++ })
+			p := trace.Packet{ID: 1}
+			l.Send(0, &p)
+			require.NoError(t, e.Run(sim.Never))
+			l.SetDown(e.Now())
+			p.ID = 2
+			l.Send(e.Now(), &p)
+			assert.Equal(t, 1, delivered)
+			assert.Equal(t, int64(1), l.Stats().Dropped.LinkDown.Packets)
+			if k, ok := tc.sink.(*kindsOnly); ok {
+				assert.Equal(t, tc.want, k.got)
+			}
+		})
+	}
+}

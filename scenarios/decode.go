@@ -63,7 +63,7 @@ const (
 // What each key allows, for messages: the part after "; ".
 const (
 	helpTop         = `a scenario is a mapping of keys such as name, description, link, client, server and drop`
-	helpName        = `a name is one line of text such as lost-segment`
+	helpName        = `a name is one line of text such as lost-segment; the output files are named after it, so it has no /, \, .. or control characters`
 	helpDescription = `a description is text`
 	helpSeed        = `a seed is an integer 0..18446744073709551615`
 	helpDuration    = `the run's time limit is a duration > 0 and ≤ 168h such as "60s"`
@@ -103,7 +103,7 @@ const (
 	helpClose         = `close is auto, never, or the time to close at, a duration such as "30s"`
 
 	helpProfile    = `a profile is rfc (the textbook values) or linux (what a Linux host sends)`
-	helpDelayedACK = `delayed_ack is a duration from 0 to 500ms such as "200ms" (RFC 1122 §4.2.3.2: under 0.5 s), or off`
+	helpDelayedACK = `delayed_ack is a duration less than 500ms such as "200ms" (RFC 1122 §4.2.3.2: the delay MUST be less than 0.5 s), or off`
 	helpQuickACKs  = `quick_acks is a number of ACKs 0..100`
 	helpKeepalive  = `keepalive is true, false, or a mapping {idle: 2h, interval: 75s, probes: 9}`
 	helpKeepTime   = `a keepalive time is a duration from 1ms to 168h such as "75s"`
@@ -145,7 +145,7 @@ var profileKind = oneOf("a profile", true, false, tcp.Profiles...)
 var topTable = &table[Scenario]{
 	what: helpTop,
 	keys: []field[Scenario]{
-		{name: "name", read: custom("text", "one line, ≤ 100 characters", readName), help: helpName,
+		{name: "name", read: custom("text", "one line, ≤ 100 characters, without `/`, `\\`, `..` or control characters", readName), help: helpName,
 			def: "the file's name without `.yaml`", doc: "the scenario's name in traces and outputs"},
 		{name: "description", read: into(text, func(sc *Scenario, s string) { sc.Description = strings.TrimSpace(s) }), help: helpDescription,
 			def: "empty", note: "any; use `>-` for a folded paragraph", doc: "what the scenario shows; `tcpsim list` prints it"},
@@ -225,7 +225,7 @@ var endpointTable = &table[Endpoint]{
 			only: "client", misplaced: "connect_at is for the client: only the client connects (the server listens from the start)", group: "app",
 			def: code(0), doc: "when the client opens its connection (the server listens from the start)"},
 		{name: "reconnect", read: custom("`true`, `false` or a duration", "", readReconnect), help: helpReconnect,
-			only: "client", misplaced: "reconnect is for the client: only the client connects", noHome: true, group: "app",
+			only: "client", misplaced: "reconnect is for the client: only the client connects", group: "app",
 			def: code(false), doc: "after its connection is aborted the client connects again after this delay (`true`: 1 s), from the next local port, over `backup_link` if there is one, and runs its script again; a client host that reboots does the same after the delay"},
 		{name: "addr", read: custom("IPv4 address", "a host address; the two must differ", readAddr), help: helpAddr,
 			def: "client " + code(defaultClientAddr) + ", server " + code(defaultServerAddr), doc: "the host's address"},
@@ -255,7 +255,7 @@ var endpointTable = &table[Endpoint]{
 		{name: "rto_max", read: into(durationIn(time.Millisecond, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.RTOMax = t }), help: helpRTO,
 			def: profileDefault(func(c tcp.Config) string { return code(c.RTOMax) }), doc: "the RTO's ceiling: 60 s (RFC 6298 (2.5) allows one of at least 60 s)"},
 		{name: "syn_retries", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.SynRetries = int(n) }), help: helpRetries,
-			def: profileDefault(func(c tcp.Config) string { return code(c.SynRetries) }), doc: "how many times a SYN (or SYN,ACK) is retransmitted before the attempt is abandoned; 6 as Linux's `tcp_syn_retries`, which with 1 s doubling gives 127 s, meeting RFC 1122 §4.2.3.5's 3-minute R2 for SYN only approximately"},
+			def: profileDefault(func(c tcp.Config) string { return code(c.SynRetries) }), doc: "how many times a SYN (or SYN,ACK) is retransmitted before the attempt is abandoned; 7 in the `rfc` profile, 6 (Linux's `tcp_syn_retries`) in `linux`. With the `rfc` profile's RTO (1 s, doubling, at most 60 s) the SYNs go at 0, 1, 3, 7, 15, 31, 63 and 123 s and the attempt is abandoned at 183 s, meeting the 3 minutes RFC 1122 §4.2.3.5 requires (`linux`: 131 s, its first 4 timeouts 1 s apart)"},
 		{name: "retries", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.Retries = int(n) }), help: helpRetries,
 			def: profileDefault(func(c tcp.Config) string { return code(c.Retries) }), doc: "how many times data (or a FIN) is retransmitted before the connection is aborted (ETIMEDOUT); 15 as Linux's `tcp_retries2`, about 924.6 s with a 200 ms RTO floor (RFC 1122 §4.2.3.5 asks for at least 100 s)"},
 		{name: "msl", read: into(durationIn(0, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.MSL = t }), help: helpMSL,
@@ -279,7 +279,7 @@ var endpointTable = &table[Endpoint]{
 		// Read by endpoint before the others: it picks the defaults they override.
 		{name: "profile", read: bySection[Endpoint](profileKind.typ, ""), help: helpProfile,
 			def: "the top-level `profile`", doc: "this endpoint's behaviour profile; see [docs/profiles.md](profiles.md) for what `linux` changes"},
-		{name: "delayed_ack", read: into(durationOrOff(0, 500*time.Millisecond), func(e *Endpoint, t time.Duration) { e.TCP.DelayedACK = t }), help: helpDelayedACK,
+		{name: "delayed_ack", read: into(durationOrOffBelow(0, 500*time.Millisecond), func(e *Endpoint, t time.Duration) { e.TCP.DelayedACK = t }), help: helpDelayedACK, note: "(RFC 1122 §4.2.3.2)",
 			def: profileDefault(func(c tcp.Config) string { return code(c.DelayedACK) }), doc: "how long an ACK for in-order data may wait (RFC 1122 §4.2.3.2); every second full-sized segment, out-of-order data, a filled gap and a FIN are ACKed at once"},
 		{name: "quick_acks", read: into(integerIn(0, 100), func(e *Endpoint, n int64) { e.TCP.QuickACKs = int(n) }), help: helpQuickACKs,
 			def: profileDefault(func(c tcp.Config) string { return code(c.QuickACKs) }), doc: "ACKs of data sent at once at the start of a connection before delaying begins (Linux's quick-ack mode)"},
@@ -304,6 +304,12 @@ var endpointTable = &table[Endpoint]{
 		{name: "reply", read: into(sizeIn(0, maxBytes), func(e *Endpoint, n int64) { e.App.Reply = n }), help: helpReply,
 			only: "server", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send", group: "app",
 			def: code(0), doc: "bytes the server writes once it has read all of the client's data (`send` plus `writes`)"},
+		// The applications that replace the script (apps.go).
+		{name: "http", read: custom("`true` or a mapping", "see [HTTP](#http)", readHTTP), help: helpHTTP, group: "app",
+			def: "none", doc: "the host runs HTTP/1.1 instead of the script: the client's requests ([HTTP client](#http-client)), the server's responses ([HTTP server](#http-server)); give both or neither"},
+		{name: "heartbeat", read: custom("`true` or a mapping", "see [Heartbeat](#heartbeat)", readHeartbeat), help: helpHeartbeat,
+			only: "client", misplaced: "heartbeat is for the client: the client pings, and the server answers by itself on the heartbeat's port", group: "app",
+			def: "none", doc: "the client runs an application heartbeat instead of the script (beside `http`, if any): a ping every `interval` on a connection of its own, a pong expected within `timeout`, and a new connection after `reconnect` when none comes"},
 	},
 }
 
@@ -325,7 +331,7 @@ var keepaliveTable = &table[tcp.Config]{
 		{name: "probes", read: into(integerIn(1, 100), func(c *tcp.Config, n int64) { c.KeepaliveProbes = int(n) }), help: helpKeepProbes,
 			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveProbes) }), doc: "how many probes go unanswered before the connection is aborted (Linux's `tcp_keepalive_probes`)"},
 		{name: "garbage_byte", read: into(boolean, func(c *tcp.Config, b bool) { c.KeepaliveGarbageByte = b }), help: helpGarbage,
-			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveGarbageByte) }), doc: "`true` makes the probe carry one old byte, as BSD does; otherwise it carries none (RFC 1122's SHOULD)"},
+			def: profileDefault(func(c tcp.Config) string { return code(c.KeepaliveGarbageByte) }), doc: "`true` makes the probe carry one old byte, as BSD does; otherwise it carries none (RFC 1122's SHOULD). The `linux` profile ignores it: its probes are SEQ = SND.UNA − 1 with no data, as Linux sends them"},
 	},
 }
 
@@ -398,7 +404,7 @@ var dropTable = &table[ruleSpec]{
 	what: helpRule,
 	home: "it belongs in a drop rule, such as drop: [{from: client, data_segment: 3}]",
 	keys: []field[ruleSpec]{
-		{name: "from", read: into(oneOf("client or server", false, false, "client", "server"), func(r *ruleSpec, s string) { r.from = s }), help: helpFrom, required: true,
+		{name: "from", read: into(oneOf("client or server", true, false, "client", "server"), func(r *ruleSpec, s string) { r.from = s }), help: helpFrom, required: true,
 			doc: "whose packets the rule looks at"},
 		{name: "segment", read: into(integerIn(1, maxCount), func(r *ruleSpec, n int64) { r.segment = int(n) }), help: "segment is the Nth segment of any kind the side sends; " + helpOrdinal,
 			doc: "the Nth segment of any kind that side sends (SYNs, pure ACKs and all), counting every segment offered to the link, even those dropped by another rule"},
@@ -453,6 +459,8 @@ func init() {
 	// A later table wins a name two share: a drop rule's from over an outage's.
 	linkTable.addHomes(keyHome)
 	endpointTable.addHomes(keyHome)
+	httpClientTable.addHomes(keyHome)
+	httpServerTable.addHomes(keyHome)
 	outageTable.addHomes(keyHome)
 	dropTable.addHomes(keyHome)
 	for name, where := range map[string]string{
@@ -521,7 +529,7 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 	sc.ServerToClient = d.linkConfig(base, linkTable.fields(d, lf["server_to_client"]))
 
 	if v := f["backup_link"]; v.present() && !isNull(v.n) {
-		c := d.linkConfig(linkTable.fields(d, v), nil)
+		c := d.linkConfig(d.fields(v, helpBackup, linkTable.allowed("")), nil)
 		sc.Backup = &Path{ClientToServer: c, ServerToClient: c}
 	}
 
@@ -536,6 +544,7 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		}
 		d.errorf(v, "the client and the server have the same address %s; give them different ones (defaults: client 10.0.0.1, server 10.0.0.2)", sc.Client.Addr)
 	}
+	d.apps(sc, f["client"], f["server"], f["backup_link"])
 
 	for _, item := range d.list(f["drop"], helpDrop) {
 		from, rule, ok := d.dropRule(item)
@@ -578,9 +587,11 @@ func readName(d *decoder, v value, sc *Scenario, help string) bool {
 	case strings.TrimSpace(s) == "":
 		d.errorf(v, "the name is empty; %s", help)
 	case strings.ContainsAny(s, "\n\r"):
-		d.errorf(v, "the name has more than one line; %s (the description may have many)", help)
-	case len([]rune(s)) > 100:
-		d.errorf(v, "the name is longer than 100 characters; %s (the description may be long)", help)
+		d.errorf(v, "the name has more than one line (the description may have many); %s", help)
+	case len([]rune(s)) > maxNameRunes:
+		d.errorf(v, "the name is longer than %d characters (the description may be long); %s", maxNameRunes, help)
+	case nameProblem(s) != "":
+		d.errorf(v, "%s %s; %s", describe(v.n), nameProblem(s), help)
 	default:
 		sc.Name = s
 		return true
@@ -628,9 +639,10 @@ func (d *decoder) linkConfig(base, over map[string]value) link.Config {
 // It returns the addr value, and whether it is good, for the check that
 // the two differ.
 func (d *decoder) endpoint(v value, side, profile string) (Endpoint, value, bool) {
+	errs := len(d.errs) + d.more
 	f := d.fields(v, endpointTable.what, endpointKeys[side])
-	if x := f["profile"]; x.present() && d.profileOverride == "" {
-		if p, ok := profileKind.read(d, x, helpProfile); ok {
+	if x := f["profile"]; x.present() {
+		if p, ok := profileKind.read(d, x, helpProfile); ok && d.profileOverride == "" {
 			profile = p
 		}
 	}
@@ -643,6 +655,9 @@ func (d *decoder) endpoint(v value, side, profile string) (Endpoint, value, bool
 	d.rto(f, stored, &ep.TCP)
 	if !stored["window_scaling"] {
 		ep.TCP.ApplyBufferRules() // a receive buffer over 65,535 bytes needs window scaling
+	}
+	if len(d.errs)+d.more == errs {
+		d.checkTCP(v, ep.TCP)
 	}
 	return ep, f["addr"], !f["addr"].present() || stored["addr"]
 }

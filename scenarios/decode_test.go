@@ -270,7 +270,7 @@ func TestParse_Errors(t *testing.T) {
 			"bad.yaml:2:8: link: merge keys (<<) are not supported; write the keys out (the settings under link apply to both directions)",
 		}},
 		{"name on two lines", "name: \"two\\nlines\"\n", []string{
-			"bad.yaml:1:7: name: the name has more than one line; a name is one line of text such as lost-segment (the description may have many)",
+			"bad.yaml:1:7: name: the name has more than one line (the description may have many); a name is one line of text such as lost-segment; the output files are named after it, so it has no /, \\, .. or control characters",
 		}},
 		{"event budget zero", "event_budget: 0\n", []string{
 			"bad.yaml:1:15: event_budget: 0 is less than 1; the event budget is an integer 1..1000000000 such as 10000000 (or 10_000_000)",

@@ -65,8 +65,14 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 	if sc.Name == "" || sc.Duration <= 0 || sc.Duration > maxDuration || sc.EventBudget == 0 {
 		t.Fatalf("bad run settings: %+v", sc)
 	}
+	if p := nameProblem(sc.Name); p != "" {
+		t.Fatalf("the name %q %s: it names the output files", sc.Name, p)
+	}
 	for _, ep := range []Endpoint{sc.Client, sc.Server} {
 		c := ep.TCP
+		if err := c.Validate(); err != nil {
+			t.Fatalf("%s: %v", ep.Name, err)
+		}
 		if !(c.RTOMin <= c.RTOInitial && c.RTOInitial <= c.RTOMax) || c.RTOMin <= 0 {
 			t.Fatalf("%s: RTOs out of order: %+v", ep.Name, c)
 		}

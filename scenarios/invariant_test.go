@@ -28,7 +28,6 @@ func sweepScenarioProfile(profile string, seed uint64, loss float64, reorder boo
 		panic(err)
 	}
 	cfg.Retries = 100 // at 30 % loss a long run of losses must not end the test
-	cfg.RetriesByTime = false
 	cfg.SynRetries = 100
 	cfg.RTOMax = 10 * time.Second
 	return &Scenario{

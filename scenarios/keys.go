@@ -69,6 +69,22 @@ func durationOrOff(lo, hi time.Duration) kind[time.Duration] {
 	return k
 }
 
+// durationOrOffBelow is durationOrOff for a duration that must stay below
+// hi, not reach it (a delayed ACK: "less than 0.5 seconds").
+func durationOrOffBelow(lo, hi time.Duration) kind[time.Duration] {
+	k := durationOrOff(lo, hi)
+	k.allowed = "≥ " + docDuration(lo) + ", < " + docDuration(hi)
+	k.read = func(d *decoder, v value, help string) (time.Duration, bool) {
+		t, ok := d.durationOrOff(v, lo, hi, help)
+		if ok && t >= hi {
+			d.errorf(v, "%s is not less than %s; %s", describe(v.n), fmtDuration(hi), help)
+			return 0, false
+		}
+		return t, ok
+	}
+	return k
+}
+
 // timeInRun is a time since the start of the run, before its end;
 // consequence ends the message for one past the end ("the event would
 // never happen").
@@ -250,9 +266,6 @@ type field[T any] struct {
 	// group puts the key in a table of its own in the doc (the
 	// application's keys of an endpoint: "app").
 	group string
-	// noHome keeps the key out of keyHome, so unknownKey does not send a
-	// key written elsewhere here (reconnect, as the format has always had it).
-	noHome bool
 }
 
 // A table is the keys of one kind of mapping, in the order messages list
@@ -366,14 +379,16 @@ func (t *table[T]) names() []string {
 	return ns
 }
 
-// addHomes records in m that the table's keys belong here (see keyHome).
+// addHomes records in m that the table's keys belong here (see keyHome);
+// a key that only one side has belongs under that side.
 func (t *table[T]) addHomes(m map[string]string) {
 	if t.home == "" {
 		return
 	}
 	for _, f := range t.keys {
-		if !f.noHome {
-			m[f.name] = t.home
+		m[f.name] = t.home
+		if f.only != "" {
+			m[f.name] = "it is a setting of the " + f.only + " only: put it under " + f.only
 		}
 	}
 }

@@ -193,7 +193,7 @@ events:
 		WindowScaling: true, RTOInitial: 3 * time.Second, RTOMin: 200 * time.Millisecond, RTOMax: 120 * time.Second,
 		SynRetries: 0, Retries: 3, MSL: 30 * time.Second, NoDelay: true, InitialWindow: 10,
 		DelayedACK: 100 * time.Millisecond, QuickACKs: 2, Keepalive: true, KeepaliveIdle: 10 * time.Second,
-		KeepaliveInterval: 2 * time.Second, KeepaliveProbes: 4, UserTimeout: 30 * time.Second, IW1AfterSYNRetransmits: 1,
+		KeepaliveInterval: 2 * time.Second, KeepaliveProbes: 4, UserTimeout: 30 * time.Second,
 		KeepaliveGarbageByte: true, Timestamps: true, SACK: true, SynLinearTimeouts: 2,
 	}, c.TCP)
 	assert.Equal(t, App{
@@ -212,7 +212,7 @@ events:
 	assert.Equal(t, App{Reply: 2048, Close: CloseNever, Reader: Reader{Bytes: 1000, Every: 100 * time.Millisecond}}, s.App)
 	assert.Equal(t, "linux", s.Profile)
 	assert.Equal(t, 40*time.Millisecond, s.TCP.DelayedACK, "the linux profile's delayed ACK")
-	assert.True(t, s.TCP.ProbeOldSeq)
+	assert.Equal(t, tcp.BehaviourLinux, s.TCP.Behaviour)
 }
 
 func TestParse_WindowScalingDefaultsFromRecvBuffer(t *testing.T) {

@@ -56,8 +56,46 @@ type Endpoint struct {
 	// Profile is the behaviour profile the TCP settings started from ("rfc", "linux").
 	Profile string
 	TCP     tcp.Config
-	App     App
+	// App is the scripted application, which the host runs unless the
+	// scenario has HTTP or a heartbeat (Scenario.Scripted).
+	App App
+	// HTTPClient (on the client) or HTTPServer (on the server) is the
+	// host's HTTP application, from its http key; nil for none.
+	HTTPClient *HTTPClient
+	HTTPServer *HTTPServer
+	// Heartbeat (on the client) is the host's heartbeat application, from
+	// its heartbeat key; the server answers its pings. nil for none.
+	Heartbeat *Heartbeat
 }
+
+// Scripted reports whether the hosts run the scripted applications (App).
+// They do unless the client runs HTTP or a heartbeat: then the server
+// runs what answers them.
+func (s *Scenario) Scripted() bool {
+	return s.Client.HTTPClient == nil && s.Client.Heartbeat == nil
+}
+
+// The HTTP applications' settings are the world's.
+type (
+	HTTPClient = world.HTTPClientConfig
+	HTTPServer = world.HTTPServerConfig
+)
+
+// The HTTP client's modes (see world.HTTPMode).
+const (
+	HTTPKeepAlive = world.HTTPKeepAlive
+	HTTPClose     = world.HTTPClose
+)
+
+// Heartbeat is the client's heartbeat: what it does, and the server port
+// it connects to, where the server answers its pings.
+type Heartbeat struct {
+	HeartbeatConfig
+	Port uint16
+}
+
+// HeartbeatConfig is what a heartbeat client does (see world.HeartbeatConfig).
+type HeartbeatConfig = world.HeartbeatConfig
 
 // The scripted applications' settings are the world's.
 type (

@@ -509,6 +509,9 @@ func (d *decoder) unsigned(v value, lo int64, hi uint64, help string) (uint64, b
 func wholeNumber(n ast.Node) (neg bool, mag uint64, problem string) {
 	switch t := n.(type) {
 	case *ast.IntegerNode:
+		if tk := t.GetToken(); tk != nil && leadingZero(tk.Value) != "" {
+			return false, 0, leadingZero(tk.Value)
+		}
 		switch x := t.Value.(type) {
 		case int64:
 			if x < 0 {
@@ -542,10 +545,34 @@ func wholeNumber(n ast.Node) (neg bool, mag uint64, problem string) {
 			if quotedToken(t.Token) {
 				return false, 0, "is in quotes, so it is text; write the number without quotes"
 			}
+			if p := leadingZero(t.Value); p != "" {
+				return false, 0, p // 08, 09: not octal, so YAML 1.1 leaves it text
+			}
 			return false, 0, "is too large" // a plain scalar of digits that YAML could not hold
 		}
 	}
 	return false, 0, "is not a number"
+}
+
+// leadingZero is the problem with an integer written with a leading zero,
+// such as 0100: YAML 1.1 reads it as octal (64) and YAML 1.2 as decimal
+// (100), so its value would depend on the reader; "" for any other text.
+// 0 and the explicit bases (0o144, 0x64, 0b1100100) are not ambiguous.
+func leadingZero(text string) string {
+	digits := strings.TrimLeft(text, "+-")
+	sign := strings.TrimPrefix(text[:len(text)-len(digits)], "+")
+	digits = strings.ReplaceAll(digits, "_", "")
+	if len(digits) < 2 || digits[0] != '0' || strings.Trim(digits, "0123456789") != "" {
+		return ""
+	}
+	dec := strings.TrimLeft(digits, "0")
+	if dec == "" {
+		return "has a leading zero, which marks an octal number in YAML 1.1; write 0"
+	}
+	if oct, err := strconv.ParseUint(digits, 8, 64); err == nil {
+		return fmt.Sprintf("has a leading zero, which YAML 1.1 reads as octal (%s%d) and YAML 1.2 as decimal (%s%s); write %s%s, or %s0o%s for octal", sign, oct, sign, dec, sign, dec, sign, dec)
+	}
+	return "has a leading zero, which marks an octal number in YAML 1.1; write " + sign + dec
 }
 
 var exponentRE = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$`)
@@ -645,6 +672,8 @@ func (d *decoder) size(v value, lo, hi int64, help string) (int64, bool) {
 		default:
 			n = int64(mag)
 		}
+	case !quotedToken(v.n.GetToken()) && leadingZero(s) != "":
+		problem = leadingZero(s) // 08: a string to YAML 1.1
 	default:
 		var err error
 		if n, err = ParseSize(s); err != nil {
@@ -733,7 +762,11 @@ func (d *decoder) probability(v value, help string) (float64, bool) {
 	case *ast.FloatNode:
 		p = t.Value
 	case *ast.IntegerNode:
-		neg, mag, _ := wholeNumber(t)
+		neg, mag, problem := wholeNumber(t)
+		if problem != "" {
+			d.errorf(v, "%s %s; %s", describe(v.n), problem, help)
+			return 0, false
+		}
 		p = float64(mag)
 		if neg {
 			p = -p

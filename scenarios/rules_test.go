@@ -185,3 +185,15 @@ func TestDataSegment_SequenceWrap(t *testing.T) {
 	assert.True(t, c(0, seg(iss+1001, 1000)))  // the 2nd again
 	assert.False(t, c(0, seg(iss+2001, 1000))) // the 3rd
 }
+
+// A host is named in any case, in a drop rule's from as in an event
+// (issue 12: from: Client was refused while crash: Client was taken).
+func TestParse_HostNamesInAnyCase(t *testing.T) {
+	sc, err := Parse("x.yaml", []byte("drop:\n  - {from: Client, segment: 1}\n  - {from: SERVER, segment: 2}\nevents: [{at: 1s, crash: Client}]\n"))
+	require.NoError(t, err)
+	require.Len(t, sc.ClientToServer.Rules, 1)
+	assert.Equal(t, "segment 1", sc.ClientToServer.Rules[0].Desc)
+	require.Len(t, sc.ServerToClient.Rules, 1)
+	assert.Equal(t, "segment 2", sc.ServerToClient.Rules[0].Desc)
+	assert.Equal(t, "client", sc.Events[0].Node)
+}

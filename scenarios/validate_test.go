@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,9 +30,8 @@ func TestBuiltins_TCPConfigsValidate(t *testing.T) {
 
 // TestLoader_LimitsValidate checks that the loader's limits for TCP keys
 // lie within what tcp.Config.Validate accepts: endpoints set to the lowest
-// and to the highest values the loader takes validate. (The loader also
-// takes delayed_ack: 500ms, which RFC 1122 §4.2.3.2 and Validate do not:
-// "less than 0.5 seconds"; 499ms is used here.)
+// and to the highest values the loader takes validate (delayed_ack: 499ms,
+// as RFC 1122 §4.2.3.2 wants it "less than 0.5 seconds").
 func TestLoader_LimitsValidate(t *testing.T) {
 	src := []byte(`
 duration: 168h
@@ -76,4 +77,37 @@ server:
 		assert.Equal(t, 88, s.Client.TCP.MSS, "the file's values were taken")
 		assert.Equal(t, 65495, s.Server.TCP.MSS)
 	}
+}
+
+// The loader runs tcp.Config.Validate on each endpoint's final settings
+// and reports a refusal at the endpoint's section (exit 2, as any load
+// error). The key checks should leave it nothing to find; if it finds
+// something, that is a gap in them to close.
+func TestParse_TCPSettingsAreValidated(t *testing.T) {
+	d := newDecoder("x.yaml", []byte("client:\n  mss: 100\n"))
+	root, ok := d.parse([]byte("client:\n  mss: 100\n"))
+	require.True(t, ok)
+	v := d.fields(root, helpTop, topTable.allowed(""))["client"]
+	c := tcp.DefaultConfig()
+	d.checkTCP(v, c)
+	require.NoError(t, d.result(), "the defaults validate")
+	c.DelayedACK = 500 * time.Millisecond
+	d.checkTCP(v, c)
+	err := d.result()
+	require.Error(t, err)
+	assert.Equal(t, "x.yaml:2:3: client: the TCP settings are not valid: delayed ACK 500ms is not less than 500ms (RFC 1122 §4.2.3.2); the loader should have named the key: please report this file", strings.SplitN(err.Error(), "\n", 2)[0])
+}
+
+// With --profile the file's profiles are overridden, but still checked: a
+// misspelt one is an error whatever the flag (issue 12).
+func TestParseWith_ProfileOverrideStillChecksTheFile(t *testing.T) {
+	for _, src := range []string{"client: {profile: bsd}\n", "profile: bsd\n", "server: {profile: 3}\n"} {
+		_, err := ParseWith("x.yaml", []byte(src), Options{Profile: "linux"})
+		require.Error(t, err, src)
+		assert.Contains(t, err.Error(), "is not a profile; "+helpProfile, src)
+	}
+	s, err := ParseWith("x.yaml", []byte("profile: rfc\nclient: {profile: rfc}\n"), Options{Profile: "linux"})
+	require.NoError(t, err)
+	assert.Equal(t, "linux", s.Client.Profile, "the flag wins")
+	assert.Equal(t, "linux", s.Server.Profile)
 }

@@ -59,7 +59,7 @@ func TestAcceptability_FourCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &Conn{rcvNxt: tt.rcvNxt}
+			c := &receiver{rcvNxt: tt.rcvNxt}
 			assert.Equal(t, tt.want, c.acceptable(tt.seq, tt.segLen, tt.rcvWnd))
 		})
 	}

@@ -4,9 +4,10 @@ import "github.com/tcpsim/tcpsim/sim"
 
 // congestionControl is the window-growth part of congestion control: how
 // cwnd grows on new acknowledgements and how far ssthresh falls on a loss.
-// Loss recovery itself (fast retransmit, NewReno's partial ACKs, RTO) is the
-// sender's (retransmit.go), as in RFC 6582. Algorithms return values rather
-// than writing the sender's fields.
+// Loss recovery itself (fast retransmit, NewReno's partial ACKs, SACK
+// holes, the RTO's loss window) is the lossRecovery's (recovery.go), which
+// calls these. Algorithms return values rather than writing the sender's
+// fields (as ns-3's TcpCongestionOps::GetSsThresh).
 type congestionControl interface {
 	// name is the algorithm's name for traces ("reno").
 	name() string

@@ -7,8 +7,14 @@ import (
 )
 
 // Config holds one host's TCP settings. DefaultConfig gives the values of
-// the RFCs; each field's comment names its source.
+// the RFCs; each field's comment names its source. Behaviour picks how the
+// host acts where Linux departs from the RFCs (policy.go); every other
+// field is a number or a switch a scenario can set on its own.
 type Config struct {
+	// Behaviour is the behaviour policy: BehaviourRFC (the zero value) or
+	// BehaviourLinux, as the profile of that name sets it.
+	Behaviour Behaviour
+
 	// ISS is the initial send sequence number used when FixedISS is set;
 	// otherwise each connection draws one from the host's seeded stream
 	// (RFC 9293 §3.4.1 wants it unpredictable; a simulation wants it repeatable).
@@ -38,13 +44,16 @@ type Config struct {
 	RTOMax     time.Duration
 
 	// SynRetries is how many times a SYN (or SYN,ACK) is retransmitted before
-	// the connection attempt is abandoned; 6 as Linux's tcp_syn_retries, which
-	// with 1 s doubling gives 127 s, meeting RFC 1122 §4.2.3.5's 3 minutes R2
-	// for SYN only approximately.
+	// the connection attempt is abandoned. The rfc profile's 7, with a 1 s
+	// RTO doubling up to 60 s, gives up at 183 s, meeting RFC 1122
+	// §4.2.3.5's 3 minutes for SYN; the linux profile's 6 is Linux's
+	// tcp_syn_retries (131 s with its linear timeouts).
 	SynRetries int
 	// Retries is how many times data (or a FIN) is retransmitted before the
-	// connection is aborted (ETIMEDOUT); 15 as Linux's tcp_retries2, about
-	// 924.6 s with a 200 ms RTO floor (RFC 1122 §4.2.3.5 asks for at least 100 s).
+	// connection is aborted (ETIMEDOUT); 15 as Linux's tcp_retries2 (RFC 1122
+	// §4.2.3.5 asks for at least 100 s). The rfc behaviour counts timeouts;
+	// the linux one turns the count into a time, as retransmits_timed_out
+	// does: 924.6 s for 15, whatever the RTO.
 	Retries int
 
 	// MSL is the maximum segment lifetime; TIME-WAIT lasts 2·MSL. RFC 9293
@@ -66,23 +75,14 @@ type Config struct {
 	// delayed ACKs off, so every segment is ACKed at once.
 	DelayedACK time.Duration
 	// QuickACKs is how many ACKs at the start of a connection go out at once
-	// before delaying begins (Linux's quick-ack mode, TCP_MAX_QUICKACKS 16).
+	// before delaying begins (Linux's quick-ack mode, TCP_MAX_QUICKACKS 16);
+	// 0, the rfc profile's, turns the mode off.
 	QuickACKs int
 
-	// ProbeOldSeq makes zero-window and keepalive probes zero-length
-	// segments with SEQ = SND.UNA−1, as Linux sends them (tcp_xmit_probe_skb).
-	// Otherwise a zero-window probe carries the next byte of new data (RFC
-	// 9293 §3.8.6.1) and a keepalive probe is SEQ = SND.NXT−1 with no data
-	// (RFC 1122 §4.2.3.6: it SHOULD carry none), or with one garbage byte
-	// when KeepaliveGarbageByte is set (the MAY of the same section, as BSD).
-	ProbeOldSeq          bool
+	// KeepaliveGarbageByte puts one garbage byte in the rfc policy's
+	// keepalive probe (RFC 1122 §4.2.3.6's MAY, as BSD); without it the
+	// probe carries none (the SHOULD). Linux's probe never carries data.
 	KeepaliveGarbageByte bool
-
-	// IW1AfterSYNRetransmits: once the SYN (or SYN,ACK) has been resent this
-	// many times, data starts with a congestion window of one segment (RFC
-	// 5681 §3.1 after one; Linux's tcp_init_transfer after more than one); 0
-	// never.
-	IW1AfterSYNRetransmits int
 
 	// Keepalive turns TCP keepalive on (RFC 1122 §4.2.3.6; off by default,
 	// as in real stacks). After KeepaliveIdle without a segment from the
@@ -94,40 +94,21 @@ type Config struct {
 	KeepaliveIdle     time.Duration
 	KeepaliveInterval time.Duration
 	KeepaliveProbes   int
-	// KeepaliveRST sends a RST when keepalive gives up on the peer (Linux's
-	// tcp_keepalive_timer calls tcp_send_active_reset). ProbeAbortRST does
-	// the same when zero-window probing gives up; Linux's tcp_probe_timer
-	// does not (it only reports ETIMEDOUT), and neither profile sets it.
-	KeepaliveRST  bool
-	ProbeAbortRST bool
 
 	// UserTimeout aborts a connection whose data has stayed unacknowledged
 	// this long (RFC 5482, RFC 9293 §3.10.8); 0 is off. When set it replaces
 	// the retry limits (RFC 1122 §4.2.3.5 lets the application set R2), and
 	// the retransmission timer is shortened so the abort comes on time (as
-	// Linux's tcp_clamp_rto_to_user_timeout). UserTimeoutLinux gives it
-	// Linux's TCP_USER_TIMEOUT scope: only synchronized states (tcp(7)), and
-	// it also ends zero-window probing that has gone on that long, answered
-	// or not (tcp_probe_timer). Otherwise it applies in every state (RFC 9293
-	// §3.10.8) and never to answered probes (RFC 1122 §4.2.2.17).
-	UserTimeout      time.Duration
-	UserTimeoutLinux bool
-
-	// LinuxWindowSelection offers receive windows as Linux's
-	// __tcp_select_window does (0 once less than a segment and less than
-	// half the buffer is free; whole segments without window scaling)
-	// instead of RFC 9293 §3.8.6.2.2's rule (the right edge moves in steps
-	// of at least min(buffer/2, Eff.snd.MSS)).
-	LinuxWindowSelection bool
-
-	// RTOMinOnVariance applies RTOMin to the variance term instead of the
-	// whole timeout: RTO = SRTT + max(4·RTTVAR, RTOMin), as Linux's
-	// tcp_set_rto does (a 50 ms path gets 250 ms, not 200 ms).
-	RTOMinOnVariance bool
+	// Linux's tcp_clamp_rto_to_user_timeout). Its scope is the policy's:
+	// every state, and never answered probes, under the rfc behaviour;
+	// synchronized states, and zero-window probing that has lasted that
+	// long, under the linux one (TCP_USER_TIMEOUT, tcp(7)).
+	UserTimeout time.Duration
 
 	// SynLinearTimeouts is how many SYN retransmissions go out one initial
 	// RTO apart before doubling starts; they come on top of SynRetries
-	// (Linux ≥ 6.5's tcp_syn_linear_timeouts, 4). 0 is RFC 6298's doubling.
+	// (Linux ≥ 6.5's tcp_syn_linear_timeouts, 4). 0, the rfc profile's, is
+	// RFC 6298's doubling.
 	SynLinearTimeouts int
 	// Timestamps offers the timestamps option (RFC 7323 §3): every segment
 	// then carries TSval/TSecr, and 12 bytes of each segment go to it (a
@@ -135,16 +116,9 @@ type Config struct {
 	// segment at a time (Karn), not from the timestamps.
 	Timestamps bool
 	// SACK offers SACK-permitted (RFC 2018 §2) and, when the peer agrees,
-	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4);
-	// the sender then resends only the holes the peer's blocks leave (sack.go).
+	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4)
+	// and recovers losses with the SACK scoreboard (sack.go).
 	SACK bool
-
-	// RetriesByTime counts Retries as Linux does (tcp_retries2 via
-	// retransmits_timed_out): the connection is aborted once the time since
-	// the first retransmission exceeds what Retries doublings of a 200 ms RTO,
-	// capped at 120 s, would take (924.6 s for 15). Otherwise Retries counts
-	// timeouts.
-	RetriesByTime bool
 }
 
 // maxUnscaledWindow is the largest window the 16-bit window field holds

@@ -145,13 +145,13 @@ func newFastRecovery(t *testing.T) *harness {
 	h.expect(ms(202), retx(dataSeg(2), trace.LabelFastRetransmission))
 	require.Equal(t, uint32(3650), h.conn.ssthresh)
 	require.Equal(t, uint32(3650+3*smss), h.conn.cwnd)
-	require.Equal(t, seqOf(7), h.conn.recover, "RFC 6582 §3.2 (2): recover = highest sequence sent")
+	require.Equal(t, seqOf(7), h.recovery().recover, "RFC 6582 §3.2 (2): recover = highest sequence sent")
 	return h
 }
 
 func TestCongestion_FastRetransmitSanity(t *testing.T) {
 	h := newFastRecovery(t)
-	assert.True(t, h.conn.inRecovery)
+	assert.True(t, h.recovery().recovering)
 	h.expectNothing(ms(250))
 }
 
@@ -174,13 +174,13 @@ func TestCongestion_NewRenoPartialAndFullACK(t *testing.T) {
 	// segment if permitted: 5941 + 6570 − 10321 = 2190 allows one.
 	h.send(ms(250), ackOf(4))
 	assert.Equal(t, uint32(6570), h.conn.cwnd)
-	assert.True(t, h.conn.inRecovery, "a partial ACK does not end recovery")
+	assert.True(t, h.recovery().recovering, "a partial ACK does not end recovery")
 	h.expect(ms(250), retx(dataSeg(4), trace.LabelFastRetransmission), dataSeg(7))
 	// Segment 4's retransmission arrives; 5 and 6 were held: ACK 10321 =
 	// recover, a full ACK. cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS)
 	// with FlightSize = 11781 − 10321 = 1460 now: min(3650, 2920) = 2920.
 	h.send(ms(300), ackOf(7))
-	assert.False(t, h.conn.inRecovery)
+	assert.False(t, h.recovery().recovering)
 	assert.Equal(t, uint32(2920), h.conn.cwnd)
 	assert.Equal(t, uint32(3650), h.conn.ssthresh)
 	h.expect(ms(300), dataSeg(8)) // 10321 + 2920 − 11781 = 1460
@@ -203,7 +203,7 @@ func TestCongestion_NewRenoSmallPartialACKAddsNoSMSS(t *testing.T) {
 func TestCongestion_NoFastRetransmitBelowRecoverAfterRTO(t *testing.T) {
 	h := newFlight(t)
 	h.expect(ms(1151), retx(dataSeg(2), 0))
-	require.Equal(t, seqOf(7), h.conn.recover, "RFC 6582 §3.2 (5): recover = highest sent at the timeout")
+	require.Equal(t, seqOf(7), h.recovery().recover, "RFC 6582 §3.2 (5): recover = highest sent at the timeout")
 	// The receiver held 3: ACK 5941. Slow start: cwnd 2920; segments 4 and 5
 	// go again.
 	h.send(ms(1200), ackOf(4))
@@ -215,7 +215,7 @@ func TestCongestion_NoFastRetransmitBelowRecoverAfterRTO(t *testing.T) {
 		h.send(ms(1210+i), ackOf(4))
 		h.expectNothing(ms(1210 + i))
 	}
-	assert.False(t, h.conn.inRecovery)
+	assert.False(t, h.recovery().recovering)
 	assert.Equal(t, uint32(2*smss), h.conn.cwnd)
 	assert.Equal(t, uint32(3650), h.conn.ssthresh)
 }
@@ -228,7 +228,7 @@ func TestCongestion_DuplicateACKDefinition(t *testing.T) {
 	h.expectNothing(ms(200))
 	h.send(ms(201), seg{seq: 301, ack: seqOf(2), flags: psh, len: 10, win: 60000}) // carries data
 	h.expect(ms(201), seg{seq: seqOf(7), ack: 311, flags: ack})
-	assert.Equal(t, 0, h.conn.dupAcks)
+	assert.Equal(t, 0, h.recovery().dupAcks)
 	// Three true duplicates do.
 	h.send(ms(210), seg{seq: 311, ack: seqOf(2), flags: ack, win: 60000})
 	h.send(ms(211), seg{seq: 311, ack: seqOf(2), flags: ack, win: 60000})

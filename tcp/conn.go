@@ -1,12 +1,10 @@
 package tcp
 
 import (
-	"math"
 	"net/netip"
 
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
-	"github.com/tcpsim/tcpsim/wire"
 )
 
 // Error is why a connection was aborted, as a socket would report it. Its
@@ -43,123 +41,37 @@ const (
 )
 
 // Conn is one TCP connection: the transmission control block of RFC 9293
-// §3.3.1, named after its variables.
+// §3.3.1. Its variables are grouped by who owns them, each part embedded
+// so that they keep their RFC names (c.sndUna, c.rcvNxt): the sender
+// (sender.go), the receiver (receiver.go), the timers (timer.go) and the
+// labeler (labeler.go), which only the trace reads. What is left here is
+// the connection's identity, its state, and the options both sides agreed
+// to in the handshake, which both halves use.
 type Conn struct {
-	h     *Host
-	id    uint32
-	local netip.AddrPort
-	peer  netip.AddrPort
+	// h is the host the connection belongs to: its settings, policy and trace.
+	h *Host
+	// id is the connection's number on its host, for the trace.
+	id uint32
+	// local and peer are the connection's two endpoints.
+	local, peer netip.AddrPort
+	// state is the RFC 9293 §3.3.2 state.
 	state State
 	// passive is set on connections created by a listener (RFC 9293 §3.10.7.4:
 	// a reset SYN-RECEIVED connection returns to LISTEN).
 	passive bool
-	err     error
+	// err is why the connection was aborted, or nil.
+	err error
 
-	// Send sequence variables (RFC 9293 §3.3.1).
-	iss    wire.Seq // initial send sequence number
-	sndUna wire.Seq // oldest unacknowledged sequence number
-	sndNxt wire.Seq // next sequence number to send
-	sndMax wire.Seq // one past the highest sequence number ever sent (rewinding sndNxt on RTO leaves it)
-	sndWnd uint32   // the peer's receive window, bytes, after scaling
-	sndWl1 wire.Seq // segment sequence number used for the last window update
-	sndWl2 wire.Seq // segment acknowledgment number used for the last window update
-	// maxSndWnd is the largest window the peer has offered, bytes (RFC 9293 §3.8.6.2.1).
-	maxSndWnd uint32
-	// sndEnd is one past the last byte the application has written.
-	sndEnd wire.Seq
-	// finQueued is set once the application closed: a FIN follows the data, at sndEnd.
-	finQueued bool
-	synSent   bool // our SYN (or SYN,ACK) has been sent at least once
+	// Options agreed in the handshake: window scaling (RFC 7323 §2),
+	// timestamps (RFC 7323 §3) and SACK (RFC 2018), each set only when both
+	// sides offered it.
+	wscaleOK, tsOK, sackOK bool
 
-	// Receive sequence variables.
-	irs    wire.Seq // initial receive sequence number
-	rcvNxt wire.Seq // next sequence number expected
-	rcvAdv wire.Seq // right edge of the window last advertised (RCV.NXT + RCV.WND); never moves left
-	// rcvUnread counts in-order bytes received and not yet read by the application.
-	rcvUnread uint32
-	ooo       reassembly
-	finRcvd   bool // the peer's FIN has been accepted (in order)
-
-	// Segment sizes (RFC 9293 §3.7.1): what we may send and what we announced.
-	sndMSS uint32
-	// Window scale shifts (RFC 7323 §2.3): applied to windows we receive and
-	// to windows we send, both 0 unless both sides offered the option.
-	sndWscale, rcvWscale uint8
-	wscaleOK             bool
-
-	// Timestamps (RFC 7323 §3) and SACK (RFC 2018), when both sides agreed.
-	tsOK     bool
-	tsOffset uint32 // added to the millisecond clock, per connection (as Linux since 4.10)
-	tsRecent uint32 // TS.Recent: the timestamp to echo
-	sackOK   bool
-
+	sender
+	receiver
 	// timers says when each timer fires (timer.go).
 	timers connTimers
-
-	// Retransmission (RFC 6298).
-	rtt            rttEstimator
-	backoff        int      // RTO doublings in force (RFC 6298 (5.5)); 0 after a valid RTT sample
-	retries        int      // consecutive expiries without progress, against the retry limits
-	synRetrans     bool     // the SYN or SYN,ACK was retransmitted (RFC 6298 (5.7))
-	synRetransmits int      // how many times the RTO resent it
-	rttTiming      bool     // a segment is being timed (Karn's algorithm)
-	rttSeq         wire.Seq // the timed segment is acknowledged when SND.UNA passes this
-	rttSentAt      sim.Time
-	retransmits    uint64
-
-	// stallSince is when the oldest unacknowledged data was sent (or, once
-	// data is acknowledged with more outstanding, when that ACK came: the
-	// next segment's own send time is not kept); the time-based limits
-	// count from it.
-	stallSince sim.Time
-
-	// Persist timer and probes (persist.go).
-	persistBackoff int      // doublings of the probe interval
-	probesOut      int      // zero-window probes sent since the last ACK
-	persistN       int      // zero-window probes sent in this stall, for their ordinals
-	probing        bool     // the segment being sent is a probe
-	probeN         int32    // its ordinal, for the trace
-	persistSince   sim.Time // when the first probe of this zero-window spell went; sim.Never otherwise
-
-	// Keepalive (keepalive.go).
-	kaProbesOut int // keepalive probes sent since the peer was last heard
-
-	// Delayed ACK (delack.go).
-	rcvUnacked  uint32 // in-order bytes received since the last ACK we sent
-	rcvMSS      uint32 // the largest segment received: what "full-sized" means
-	quickACKs   int    // ACKs still to send at once (quick-ack mode)
-	ackLabel    trace.Label
-	ackForProbe bool // the ACK owed answers a probe: not a duplicate ACK
-
-	// Congestion control and loss recovery (RFC 5681, RFC 6582).
-	cc         congestionControl
-	cwnd       uint32
-	ssthresh   uint32
-	dupAcks    int
-	inRecovery bool
-	// partialACKSeen: the retransmission timer was reset on this recovery's first partial ACK.
-	partialACKSeen bool
-	recover        wire.Seq // RFC 6582's "recover": highest sequence sent when recovery began
-	// fastRetransmit asks output to resend the segment at SND.UNA now.
-	fastRetransmit bool
-	// With SACK (sack.go): what the peer has SACKed beyond SND.UNA, whether
-	// output should resend the next hole, and how far holes have been
-	// resent in this recovery.
-	sacked     reassembly
-	sackRexmit bool
-	rexmitNxt  wire.Seq
-
-	// ACK generation.
-	ackNow      bool     // an ACK must go out at the next output
-	lastAckSent wire.Seq // the last acknowledgment number sent
-	lastWinSent uint32   // the last window advertised, bytes
-	dupAckCount int32    // how many duplicate ACKs in a row we have sent for lastAckSent
-	ackSent     bool     // an ACK has been sent (lastAckSent is meaningful)
-
-	// Values last written to the trace as "var" records, to write changes only.
-	tracedCwnd, tracedSsthresh, tracedSndWnd uint32
-	tracedRcvBuf                             uint32
-	tracedRTO                                int64
+	labeler
 }
 
 // State returns the connection's state.
@@ -193,14 +105,6 @@ func (c *Conn) WriteSpace() int {
 
 // synUnacked reports whether our SYN (or SYN,ACK) awaits its acknowledgment.
 func (c *Conn) synUnacked() bool { return c.sndUna == c.iss && c.state != StateClosed }
-
-// dataUna is the first unacknowledged data byte: SND.UNA, past the SYN.
-func (c *Conn) dataUna() wire.Seq {
-	if c.sndUna == c.iss {
-		return c.iss.Add(1)
-	}
-	return c.sndUna
-}
 
 // Write queues up to n bytes for sending and returns how many fit in the
 // send buffer (RFC 9293 §3.10.2 SEND). Data written before the connection is
@@ -240,16 +144,18 @@ func (c *Conn) windowUpdateDue() bool {
 	if !c.state.canReceiveData() || c.finRcvd {
 		return false
 	}
-	offered := uint32(0)
-	if c.rcvNxt.LessThan(c.rcvAdv) {
-		offered = c.rcvNxt.Size(c.rcvAdv)
+	offered, buf := c.offered(), uint32(c.h.cfg.RecvBuffer)
+	if room := buf - min(offered, buf); offered > 0 && room < 2*c.sndMSS && 2*room < buf {
+		// The window cannot grow past the buffer: no increase it could
+		// make is worth announcing, so rcvWindow need not be asked.
+		return false
 	}
 	w := c.rcvWindow()
 	if w <= offered {
 		return false
 	}
 	inc := w - offered
-	return inc >= 2*c.sndMSS || 2*inc >= uint32(c.h.cfg.RecvBuffer) || offered == 0
+	return inc >= 2*c.sndMSS || 2*inc >= buf || offered == 0
 }
 
 // Close asks for an orderly close (RFC 9293 §3.10.4): a FIN follows the data
@@ -291,9 +197,10 @@ func (c *Conn) Abort(now sim.Time) {
 func (c *Conn) abort(now sim.Time, err *Error) {
 	c.err = err
 	h := c.h
-	r := h.record(now, trace.KindAbort, c.id)
-	r.Abort = err.Cause
-	h.tr.Record(r)
+	if r := h.record(now, trace.KindAbort, c.id); r != nil {
+		r.Abort = err.Cause
+		h.tr.Record(r)
+	}
 	c.stopTimers(now)
 	c.setState(now, StateClosed)
 	h.remove(c)
@@ -305,95 +212,29 @@ func (c *Conn) setState(now sim.Time, s State) {
 	if s == c.state {
 		return
 	}
-	r := c.h.record(now, trace.KindState, c.id)
-	r.From = trace.State(c.state)
-	r.To = trace.State(s)
+	from := c.state
 	c.state = s
-	c.h.tr.Record(r)
+	if r := c.h.record(now, trace.KindState, c.id); r != nil {
+		r.From = trace.State(from)
+		r.To = trace.State(s)
+		c.h.tr.Record(r)
+	}
 }
 
 // rcvWindow returns the window to advertise, in bytes: the free receive
-// buffer, moving the right edge only in steps of at least min(buffer/2, MSS)
-// to avoid the silly window syndrome (RFC 9293 §3.8.6.2.2), and never
-// shrinking what was offered before.
+// buffer as the policy chooses to offer it (RFC 9293 §3.8.6.2.2's silly
+// window avoidance, or Linux's __tcp_select_window), never shrinking what
+// was offered before.
 func (c *Conn) rcvWindow() uint32 {
 	bufSize := uint32(c.h.cfg.RecvBuffer)
 	free := bufSize - min(c.rcvUnread, bufSize)
 	maxWnd := uint32(65535) << c.rcvWscale
 	free = min(free, maxWnd)
-	offered := uint32(0)
-	if c.rcvNxt.LessThan(c.rcvAdv) {
-		offered = c.rcvNxt.Size(c.rcvAdv)
-	}
+	offered := c.offered()
 	if free <= offered {
 		return offered
 	}
-	// RFC 9293 §3.8.6.2.2: the step is min(RCV.BUFF/2, Eff.snd.MSS).
-	step := min(bufSize/2, c.sndMSS)
-	if c.h.cfg.LinuxWindowSelection {
-		return max(c.linuxWindow(free, bufSize), offered)
-	}
-	if free-offered >= step || free == min(bufSize, maxWnd) {
-		return free
-	}
-	return offered
-}
-
-// linuxWindow is the window Linux's __tcp_select_window offers for free
-// bytes of a buffer of bufSize: 0 when less than half the buffer and less
-// than one segment is free; with window scaling the free space itself,
-// without it a whole number of segments (the peer's segment size as seen).
-func (c *Conn) linuxWindow(free, bufSize uint32) uint32 {
-	mss := c.rcvMSS
-	if mss == 0 {
-		mss = c.sndMSS
-	}
-	if free < bufSize/2 && free < mss {
-		return 0
-	}
-	if c.rcvWscale > 0 || mss == 0 {
-		return free
-	}
-	return free / mss * mss
-}
-
-// flightSize returns the bytes sent and not yet acknowledged (RFC 5681's FlightSize).
-func (c *Conn) flightSize() uint32 { return c.sndUna.Size(c.sndMax) }
-
-// sndWndLimit returns the right edge of what may be sent: SND.UNA plus the
-// smaller of the peer's window and the congestion window.
-func (c *Conn) sndWndLimit() wire.Seq {
-	return c.sndUna.Add(min(c.sndWnd, c.cwnd))
-}
-
-// traceVars writes "var" records for congestion and window variables that changed.
-func (c *Conn) traceVars(now sim.Time) {
-	h := c.h
-	if c.cwnd != c.tracedCwnd {
-		c.tracedCwnd = c.cwnd
-		h.varRecord(now, c, trace.VarCwnd, int64(c.cwnd))
-	}
-	if c.ssthresh != c.tracedSsthresh {
-		c.tracedSsthresh = c.ssthresh
-		v := int64(c.ssthresh)
-		if c.ssthresh == math.MaxUint32 {
-			v = -1
-		}
-		h.varRecord(now, c, trace.VarSsthresh, v)
-	}
-	if c.rcvUnread != c.tracedRcvBuf {
-		c.tracedRcvBuf = c.rcvUnread
-		h.varRecord(now, c, trace.VarRcvBuffer, int64(c.rcvUnread))
-	}
-	if c.sndWnd != c.tracedSndWnd {
-		c.tracedSndWnd = c.sndWnd
-		h.varRecord(now, c, trace.VarSndWnd, int64(c.sndWnd))
-	}
-	if rto := int64(c.rtt.backedOff(c.backoff)); rto != c.tracedRTO {
-		c.tracedRTO = rto
-		h.varRecord(now, c, trace.VarRTO, rto)
-		if c.rtt.samples > 0 {
-			h.varRecord(now, c, trace.VarSRTT, int64(c.rtt.srtt))
-		}
-	}
+	w := c.h.policy.receiveWindow(windowRoom{free: free, buffer: bufSize, largest: maxWnd, offered: offered,
+		sndMSS: c.sndMSS, rcvMSS: c.rcvMSS, scaled: c.rcvWscale > 0})
+	return max(w, offered)
 }

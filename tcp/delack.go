@@ -32,11 +32,12 @@ func (c *Conn) onDelayedACK(now sim.Time, _ func(*trace.Packet)) {
 }
 
 // ackSentNow clears what an ACK, piggybacked or not, settles.
-func (c *Conn) ackSentNow(now sim.Time, acksNewData bool) {
+func (c *Conn) ackSentNow(now sim.Time) {
 	c.ackNow = false
 	// Quick-ack mode counts ACKs of data (Linux enters it on the first
 	// data segment, tcp_event_data_recv): the handshake's ACK is not one.
-	if acksNewData && c.rcvUnacked > 0 && c.quickACKs > 0 {
+	// Data received since the last ACK means this one acknowledges new data.
+	if c.rcvUnacked > 0 && c.quickACKs > 0 {
 		c.quickACKs--
 	}
 	c.rcvUnacked = 0

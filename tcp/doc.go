@@ -15,11 +15,16 @@
 // written to a trace.Sink as it happens.
 //
 // Files hold one concern each: state.go (states), host.go (demultiplexing,
-// segments for no connection, the event queue), conn.go (the connection's
-// variables and the application's API), input.go (segment arrival),
-// output.go (what to send), timer.go (the five timers), retransmit.go (the
-// RTO and loss recovery), rtt.go (the estimator), delack.go, persist.go,
-// keepalive.go, reassembly.go (out-of-order data), sack.go (the SACK
-// scoreboard), cc.go and newreno.go (window growth), config.go and
-// profile.go (settings and the rfc and linux profiles).
+// segments for no connection, the event queue), conn.go (the connection:
+// its parts, its state and the application's API), sender.go and
+// receiver.go (the two halves of the connection's variables), labeler.go
+// (what the trace says of each segment), input.go (segment arrival),
+// output.go (what to send: build, label, commit), timer.go (the five
+// timers), retransmit.go (the RTO, the retry limits, handing ACKs to loss
+// recovery), recovery.go (loss recovery: the interface, NewReno), sack.go
+// (the SACK scoreboard's recovery), rtt.go (the estimator), delack.go,
+// persist.go, keepalive.go, reassembly.go (out-of-order data), cc.go and
+// reno.go (window growth), config.go, profile.go (settings and the rfc and
+// linux profiles) and policy.go (the behaviour a profile picks: where
+// Linux departs from the RFCs).
 package tcp

@@ -113,7 +113,7 @@ func TestEstablished_FastRetransmitOnThirdDuplicateACK(t *testing.T) {
 	// The retransmission fills the hole: a full ACK ends recovery.
 	h.send(ms(251), seg{seq: 301, ack: 8861, flags: ack})
 	h.expectNothing(ms(5000))
-	assert.False(t, h.conn.inRecovery)
+	assert.False(t, h.recovery().recovering)
 }
 
 func TestEstablished_ActiveCloseToTimeWait(t *testing.T) {

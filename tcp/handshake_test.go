@@ -37,16 +37,18 @@ func TestHandshake_PassiveOpen(t *testing.T) {
 func TestHandshake_SYNRetransmittedWithBackoffThenAbort(t *testing.T) {
 	h := newSynSent(t, testConfig())
 	syn := seg{seq: localISS, flags: wire.SYN}
-	// RFC 6298 (2.1) initial RTO 1 s, (5.5) doubling: 1, 3, 7, 15, 31, 63 s.
-	for _, at := range []int64{1000, 3000, 7000, 15000, 31000, 63000} {
+	// RFC 6298 (2.1) initial RTO 1 s, (5.5) doubling: 1, 3, 7, 15, 31, 63 s;
+	// the seventh timeout would be 64 s, but RTOMax caps it at 60 s (RFC
+	// 6298 (2.5)): 123 s.
+	for _, at := range []int64{1000, 3000, 7000, 15000, 31000, 63000, 123_000} {
 		h.expectNothing(ms(at - 1))
 		h.expect(ms(at), syn)
 	}
-	// The seventh timeout would be 64 s, but RTOMax caps it at 60 s (RFC 6298 (2.5)).
-	h.expectNothing(ms(122_999))
+	// RFC 1122 §4.2.3.5: the SYN is retransmitted for at least 3 minutes.
+	h.expectNothing(ms(182_999))
 	assert.Equal(t, StateSynSent, h.conn.State())
-	h.advance(ms(123_000)) // six retries, then one more RTO: give up
+	h.advance(ms(183_000)) // seven retries, then one more RTO: give up
 	assert.Equal(t, StateClosed, h.conn.State())
 	assert.ErrorIs(t, h.conn.Err(), ErrTimedOut)
-	h.expectNothing(ms(200_000))
+	h.expectNothing(ms(300_000))
 }

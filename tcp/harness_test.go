@@ -47,6 +47,10 @@ type seg struct {
 	labels    trace.Label // compared when non-zero
 	noLabels  bool        // the segment must carry no labels at all
 	n         int32       // the labels' ordinal (dup-ACK #n), compared when non-zero
+	// sackOK puts SACK-permitted in an injected segment (a SYN); sack puts
+	// those SACK blocks in it. Neither is compared in expected segments.
+	sackOK bool
+	sack   []wire.SACKBlock
 }
 
 func (s seg) String() string {
@@ -86,12 +90,68 @@ type harness struct {
 	onReadable func(now sim.Time, c *Conn)
 }
 
-func newHarness(t *testing.T, cfg Config) *harness {
+// newHarness returns a harness whose host has the settings cfg and, when
+// pol is given, that policy instead of cfg.Behaviour's (a test of one Linux
+// behaviour on an otherwise RFC host, with RFC timings).
+func newHarness(t *testing.T, cfg Config, pol ...policy) *harness {
 	t.Helper()
 	h := &harness{t: t, autoRead: true}
 	h.host = NewHost("local", localAddr.Addr(), cfg, sim.NewRand(1, "test"), &h.log)
+	if len(pol) > 0 {
+		h.host.policy = pol[0]
+	}
 	return h
 }
+
+// mixedPolicy is the rfc policy with the Linux behaviours a test asks for,
+// one switch per policy method (so a test keeps the RFC's timings and
+// windows for everything else).
+type mixedPolicy struct {
+	rfcPolicy
+	linuxWindow      bool // __tcp_select_window
+	linuxProbes      bool // tcp_xmit_probe_skb's probe form
+	keepaliveRST     bool // a RST when keepalive gives up (tcp_keepalive_timer)
+	probeAbortRST    bool // a RST when zero-window probing gives up (as BSD's tcp_drop; neither profile)
+	linuxRetries     bool // retransmits_timed_out
+	linuxUserTimeout bool // TCP_USER_TIMEOUT's scope
+	linuxRTO         bool // tcp_set_rto
+	linuxIW          bool // tcp_init_transfer's cwnd after SYN loss
+	linuxSYN         bool // a retransmitted SYN gets the SYN,ACK at once (tcp_check_req)
+	linuxSACK        bool // the SACK scoreboard survives an RTO (tcp_enter_loss)
+}
+
+// pick returns the Linux policy when on is set, else the RFC one.
+func pick(on bool) policy {
+	if on {
+		return linuxPolicy{}
+	}
+	return rfcPolicy{}
+}
+
+func (m mixedPolicy) receiveWindow(r windowRoom) uint32 { return pick(m.linuxWindow).receiveWindow(r) }
+func (m mixedPolicy) retriesExhausted(n, limit int, stalled time.Duration) bool {
+	return pick(m.linuxRetries).retriesExhausted(n, limit, stalled)
+}
+func (m mixedPolicy) rto(srtt, k, lo, hi time.Duration) time.Duration {
+	return pick(m.linuxRTO).rto(srtt, k, lo, hi)
+}
+func (m mixedPolicy) oneSegmentAfterSYN(n int) bool { return pick(m.linuxIW).oneSegmentAfterSYN(n) }
+func (m mixedPolicy) answerRetransmittedSYN() bool  { return m.linuxSYN }
+func (m mixedPolicy) keepSACKedAfterRTO() bool      { return m.linuxSACK }
+
+func (m mixedPolicy) probe(kind probeKind, una, nxt, end wire.Seq, garbage bool) (wire.Seq, uint32) {
+	return pick(m.linuxProbes).probe(kind, una, nxt, end, garbage)
+}
+
+func (m mixedPolicy) resetOnGiveUp(kind probeKind) bool {
+	return kind == keepaliveProbe && m.keepaliveRST || kind == zeroWindowProbe && m.probeAbortRST
+}
+
+func (m mixedPolicy) userTimeoutCovers(s State) bool {
+	return pick(m.linuxUserTimeout).userTimeoutCovers(s)
+}
+
+func (m mixedPolicy) userTimeoutEndsProbing() bool { return m.linuxUserTimeout }
 
 // notices hands the application the events the host queued, as a real
 // application learns of them: after the host has processed what caused
@@ -169,6 +229,8 @@ func (h *harness) send(at sim.Time, s seg) {
 	p.Seg.Window = uint16(min(w, 65535))
 	p.Seg.Opt.MSS = s.mss
 	p.Seg.Opt.HasWScale, p.Seg.Opt.WScale = s.hasWScale, s.wscale
+	p.Seg.Opt.SACKPermitted = s.sackOK
+	p.Seg.Opt.NumSACK = uint8(copy(p.Seg.Opt.SACK[:], s.sack))
 	h.host.Input(h.now, &p, h.emit)
 	h.poll()
 }
@@ -277,9 +339,9 @@ func (h *harness) abort(at sim.Time) {
 // newSynSent returns a client that has sent its SYN at 0. The SYN's window
 // is the receive buffer, at most 65,535: a SYN's window is never scaled
 // (RFC 7323 §2.2).
-func newSynSent(t *testing.T, cfg Config) *harness {
+func newSynSent(t *testing.T, cfg Config, pol ...policy) *harness {
 	t.Helper()
-	h := newHarness(t, cfg)
+	h := newHarness(t, cfg, pol...)
 	h.conn = h.host.Connect(0, localAddr.Port(), remoteAddr)
 	h.poll()
 	h.expect(0, seg{seq: cfg.ISS, flags: wire.SYN, win: uint32(min(cfg.RecvBuffer, 65535)), mss: uint16(cfg.MSS), noLabels: true})
@@ -294,10 +356,11 @@ func newEstablished(t *testing.T) *harness {
 }
 
 // newEstablishedCfg is newEstablished with the given settings (cfg.ISS must
-// be localISS); the peer announces an MSS of 1460 and no window scaling.
-func newEstablishedCfg(t *testing.T, cfg Config) *harness {
+// be localISS), and policy if given; the peer announces an MSS of 1460 and
+// no window scaling.
+func newEstablishedCfg(t *testing.T, cfg Config, pol ...policy) *harness {
 	t.Helper()
-	h := newSynSent(t, cfg)
+	h := newSynSent(t, cfg, pol...)
 	h.send(ms(50), seg{seq: remoteISS, ack: localISS + 1, flags: wire.SYN | wire.ACK, mss: 1460})
 	h.expect(ms(50), seg{seq: localISS + 1, ack: remoteISS + 1, flags: wire.ACK})
 	if h.conn.State() != StateEstablished {
@@ -338,4 +401,17 @@ func (h *harness) states() []string {
 		}
 	}
 	return out
+}
+
+// recovery returns the connection's fast-recovery state, whichever loss
+// recovery it uses.
+func (h *harness) recovery() *fastRecovery {
+	switch r := h.conn.lr.(type) {
+	case *newRenoRecovery:
+		return &r.fastRecovery
+	case *sackRecovery:
+		return &r.fastRecovery
+	}
+	h.t.Fatalf("no loss recovery (%T)", h.conn.lr)
+	return nil
 }

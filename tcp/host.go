@@ -14,11 +14,13 @@ import (
 // sans-IO: feed it segments with Input, take what it sends with Poll, and
 // call Poll again no later than Deadline.
 type Host struct {
-	name string
-	addr netip.Addr
-	cfg  Config
-	rng  *rand.Rand
-	tr   trace.Sink
+	name   string
+	addr   netip.Addr
+	cfg    Config
+	policy policy // chosen from cfg.Behaviour once, here
+	rng    *rand.Rand
+	tr     trace.Sink
+	reads  trace.KindSet // the kinds tr reads: records of others are not built
 
 	listeners []uint16
 	conns     []*Conn
@@ -37,7 +39,7 @@ func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.
 	if tr == nil {
 		tr = trace.Discard
 	}
-	return &Host{name: name, addr: addr, cfg: cfg, rng: rng, tr: tr}
+	return &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr, reads: trace.Reads(tr)}
 }
 
 // Name returns the host's name.
@@ -54,10 +56,11 @@ func (h *Host) Listen(now sim.Time, port uint16) {
 	if !slices.Contains(h.listeners, port) {
 		h.listeners = append(h.listeners, port)
 	}
-	r := h.record(now, trace.KindApp, 0)
-	r.App = trace.AppListen
-	r.Value = int64(port)
-	h.tr.Record(r)
+	if r := h.record(now, trace.KindApp, 0); r != nil {
+		r.App = trace.AppListen
+		r.Value = int64(port)
+		h.tr.Record(r)
+	}
 }
 
 // Unlisten closes a passive port (CLOSE of a LISTEN socket, RFC 9293
@@ -69,10 +72,11 @@ func (h *Host) Unlisten(now sim.Time, port uint16) {
 		return
 	}
 	h.listeners = slices.DeleteFunc(h.listeners, func(p uint16) bool { return p == port })
-	r := h.record(now, trace.KindApp, 0)
-	r.App = trace.AppClose
-	r.Value = int64(port)
-	h.tr.Record(r)
+	if r := h.record(now, trace.KindApp, 0); r != nil {
+		r.App = trace.AppClose
+		r.Value = int64(port)
+		h.tr.Record(r)
+	}
 }
 
 // Connect opens a connection from local port lport to remote (RFC 9293
@@ -94,15 +98,9 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	cfg := &h.cfg
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
-		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
-		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
-		rtt:          newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, cfg.RTOMinOnVariance),
-		timers:       newTimers(),
-		persistSince: sim.Never,
-		quickACKs:    cfg.QuickACKs,
-		cc:           &reno{},
-		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
-		recover:      iss,
+		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy)),
+		receiver: receiver{quickACKs: cfg.QuickACKs},
+		timers:   newTimers(),
 	}
 	if cfg.WindowScaling {
 		c.rcvWscale = windowShift(cfg.RecvBuffer)
@@ -279,14 +277,21 @@ func (h *Host) Deadline() sim.Time {
 	return d
 }
 
-// record returns the host's reusable record, reset for a new entry.
+// record returns the host's reusable record, reset for a new entry, or
+// nil when the sink does not read records of kind k: then none is built.
 func (h *Host) record(now sim.Time, k trace.Kind, conn uint32) *trace.Record {
+	if !h.reads.Has(k) {
+		return nil
+	}
 	h.rec = trace.Record{T: now, Kind: k, Node: h.name, Conn: conn}
 	return &h.rec
 }
 
 func (h *Host) appRecord(now sim.Time, c *Conn, op trace.AppOp, n int64) {
 	r := h.record(now, trace.KindApp, c.id)
+	if r == nil {
+		return
+	}
 	r.App = op
 	r.Value = n
 	h.tr.Record(r)
@@ -294,6 +299,9 @@ func (h *Host) appRecord(now sim.Time, c *Conn, op trace.AppOp, n int64) {
 
 func (h *Host) varRecord(now sim.Time, c *Conn, v trace.Var, value int64) {
 	r := h.record(now, trace.KindVar, c.id)
+	if r == nil {
+		return
+	}
 	r.Var = v
 	r.Value = value
 	h.tr.Record(r)
@@ -301,6 +309,9 @@ func (h *Host) varRecord(now sim.Time, c *Conn, v trace.Var, value int64) {
 
 func (h *Host) timerRecord(now sim.Time, c *Conn, t trace.Timer, op trace.TimerOp, at sim.Time, n int) {
 	r := h.record(now, trace.KindTimer, c.id)
+	if r == nil {
+		return
+	}
 	r.Timer = t
 	r.TimerOp = op
 	r.At = at

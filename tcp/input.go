@@ -6,9 +6,6 @@ import (
 	"github.com/tcpsim/tcpsim/wire"
 )
 
-// dupThresh is the number of duplicate ACKs that signals a loss (RFC 5681 §3.2).
-const dupThresh = 3
-
 // takeSYNOptions applies the options of a received SYN: the peer's MSS
 // (RFC 9293 §3.7.1) and window scale (RFC 7323 §2.2).
 func (c *Conn) takeSYNOptions(seg *wire.Segment) {
@@ -23,6 +20,7 @@ func (c *Conn) takeSYNOptions(seg *wire.Segment) {
 		c.sndMSS -= tsOptionLen // RFC 7323 §3.2 / Linux's mss_cache: the option takes 12 bytes of each segment
 	}
 	c.sackOK = c.h.cfg.SACK && seg.Opt.SACKPermitted
+	c.initLossRecovery()
 	c.cwnd = initialWindow(c.h.cfg.InitialWindow, c.sndMSS)
 	if seg.Opt.HasWScale && c.h.cfg.WindowScaling {
 		c.wscaleOK = true
@@ -88,7 +86,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	// The handshake's third segment, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 	// (RFC 9293 §3.10.7.3), goes from the receive path, before the
 	// application hears of the connection and writes.
-	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0)
+	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	c.h.notify(c, EventEstablished)
 }
 
@@ -107,41 +105,23 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	c.retries = 0
 	c.backoff = 0
 	c.stopRTO(now)
-	// RFC 5681 §3.1: after a lost SYN or SYN,ACK "the initial window used
-	// by a sender after a correctly transmitted SYN MUST be one segment".
-	if n := c.h.cfg.IW1AfterSYNRetransmits; n > 0 && c.synRetransmits >= n {
+	// After a lost SYN or SYN,ACK data starts with one segment (RFC 5681
+	// §3.1; Linux only after more than one loss).
+	if c.synRetransmits > 0 && c.h.policy.oneSegmentAfterSYN(c.synRetransmits) {
 		c.cwnd = c.sndMSS
-	}
-}
-
-// acceptable is the segment acceptability test of RFC 9293 §3.10.7.4 (first):
-// four cases by segment length and receive window.
-func (c *Conn) acceptable(seq wire.Seq, segLen, rcvWnd uint32) bool {
-	switch {
-	case segLen == 0 && rcvWnd == 0:
-		return seq == c.rcvNxt
-	case segLen == 0:
-		return seq.InWindow(c.rcvNxt, rcvWnd)
-	case rcvWnd == 0:
-		// Not acceptable, but "special allowance should be made to accept
-		// valid ACKs, URGs, and RSTs": the caller trims the text away.
-		return seq == c.rcvNxt
-	default:
-		return seq.InWindow(c.rcvNxt, rcvWnd) || seq.Add(segLen-1).InWindow(c.rcvNxt, rcvWnd)
 	}
 }
 
 // inputSynchronized is RFC 9293 §3.10.7.4 for every state from SYN-RECEIVED on.
 func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	f := seg.Flags
-	rcvWnd := uint32(0)
-	if c.rcvNxt.LessThan(c.rcvAdv) {
-		rcvWnd = c.rcvNxt.Size(c.rcvAdv)
-	}
+	rcvWnd := c.offered()
 
 	// A retransmitted SYN while our SYN,ACK is unanswered: the SYN,ACK was
 	// probably lost, so send it again now, as Linux does (tcp_check_req).
-	if c.state == StateSynReceived && f&wire.SYN != 0 && f&wire.ACK == 0 && seg.Seq == c.irs {
+	// Under the RFC it is an unacceptable segment, ACKed below.
+	if c.state == StateSynReceived && f&wire.SYN != 0 && f&wire.ACK == 0 && seg.Seq == c.irs &&
+		c.h.policy.answerRetransmittedSYN() {
 		c.synSent = false
 		c.synRetrans = true
 		return
@@ -149,7 +129,8 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// Simultaneous open (RFC 9293 figure 7): in SYN-RECEIVED the peer's
 	// SYN,ACK repeats its SYN (SEQ = RCV.NXT−1) and acknowledges ours; it
-	// completes the handshake, as Linux lets it (tcp_validate_incoming).
+	// completes the handshake, as the figure shows and Linux lets it
+	// (tcp_validate_incoming). Both profiles: docs/profiles.md.
 	simOpenSYNACK := c.state == StateSynReceived && !c.passive && f&(wire.SYN|wire.ACK) == wire.SYN|wire.ACK &&
 		seg.Seq == c.irs && seg.Ack == c.iss.Add(1) && c.synSent
 
@@ -319,13 +300,13 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	}
 	old := ack.LessThan(c.sndUna)
 	windowChanged := false
-	c.takeSACK(seg)
-	c.probesOut = 0 // any acceptable ACK answers the window probes (Linux's tcp_ack)
+	c.lr.onACK(c.flight(), seg)
+	c.probesOut = 0 // any acceptable ACK answers the window probes (RFC 1122 §4.2.2.17; Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale
 		windowChanged = w != c.sndWnd
 		if c.sndWnd == 0 && w > 0 {
-			c.persistBackoff = 0 // the window opened (Linux's tcp_ack_probe)
+			c.persistBackoff = 0 // the window opened: the next episode starts afresh (Linux's tcp_ack_probe, BSD)
 		}
 		c.sndWnd = w
 		c.maxSndWnd = max(c.maxSndWnd, w)
@@ -399,11 +380,6 @@ func (c *Conn) receiveFIN(now sim.Time) {
 		return
 	}
 	c.h.notify(c, EventPeerClosed)
-}
-
-// finAcked reports whether our FIN has been sent and acknowledged.
-func (c *Conn) finAcked() bool {
-	return c.finQueued && c.sndUna == c.sndEnd.Add(1)
 }
 
 // close ends a connection normally: CLOSED, forgotten, the application told.

@@ -12,7 +12,8 @@ import (
 // them the connection is aborted. Any segment from the peer resets the idle
 // clock. While data is outstanding or waiting, keepalive does not probe:
 // the retransmission and persist timers watch the connection then (Linux's
-// tcp_keepalive_timer does the same).
+// tcp_keepalive_timer does the same; both profiles, as RFC 1122's
+// keep-alives are for idle connections: docs/profiles.md).
 
 // keepaliveActive reports whether keepalive watches the connection now.
 func (c *Conn) keepaliveActive() bool {
@@ -43,18 +44,10 @@ func (c *Conn) onKeepalive(now sim.Time, emit func(*trace.Packet)) {
 		return
 	}
 	if c.kaProbesOut >= cfg.KeepaliveProbes {
-		c.giveUp(now, emit, ErrKeepaliveTimeout, cfg.KeepaliveRST)
+		c.giveUp(now, emit, keepaliveProbe, ErrKeepaliveTimeout)
 		return
 	}
 	c.kaProbesOut++
-	c.probeN = int32(c.kaProbesOut)
-	switch {
-	case cfg.ProbeOldSeq:
-		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelKeepalive)
-	case cfg.KeepaliveGarbageByte:
-		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 1, trace.LabelKeepalive)
-	default:
-		c.sendProbe(now, emit, c.sndNxt.Add(^uint32(0)), 0, trace.LabelKeepalive)
-	}
+	c.sendProbe(now, emit, keepaliveProbe)
 	c.setTimer(now, trace.TimerKeepalive, now.Add(cfg.KeepaliveInterval), c.kaProbesOut)
 }

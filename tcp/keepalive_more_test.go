@@ -19,7 +19,7 @@ import (
 // interval 2 s, 3 probes (after mod), whose 100 bytes [101, 201) went at
 // 100 ms and were acknowledged at 150 ms: the peer was last heard at 150 ms,
 // SND.UNA = SND.NXT = 201.
-func newShortKeepalive(t *testing.T, mod func(*Config)) *harness {
+func newShortKeepalive(t *testing.T, mod func(*Config), pol ...policy) *harness {
 	t.Helper()
 	cfg := testConfig()
 	cfg.Keepalive = true
@@ -29,7 +29,7 @@ func newShortKeepalive(t *testing.T, mod func(*Config)) *harness {
 	if mod != nil {
 		mod(&cfg)
 	}
-	h := newEstablishedCfg(t, cfg)
+	h := newEstablishedCfg(t, cfg, pol...)
 	h.write(ms(100), 100)
 	h.expect(ms(100), seg{seq: 101, ack: 301, flags: psh, len: 100})
 	h.send(ms(150), seg{seq: 301, ack: 201, flags: ack})
@@ -48,21 +48,25 @@ func shortKAProbe(n int32, garbage bool) seg {
 }
 
 func TestKeepalive_ProbeFormsAndIdleRestart(t *testing.T) {
+	garbage := func(c *Config) { c.KeepaliveGarbageByte = true }
 	tests := []struct {
 		name    string
 		mod     func(*Config)
+		pol     policy
 		garbage bool
 	}{
 		// RFC 1122 §4.2.3.6: SEQ = SND.NXT−1, and it SHOULD carry no data…
-		{"rfc", nil, false},
+		{"rfc", nil, rfcPolicy{}, false},
 		// …or MAY carry one garbage octet.
-		{"garbage byte", func(c *Config) { c.KeepaliveGarbageByte = true }, true},
-		// Linux's tcp_xmit_probe_skb: SEQ = SND.UNA−1, no data.
-		{"old seq", func(c *Config) { c.ProbeOldSeq = true }, false},
+		{"garbage byte", garbage, rfcPolicy{}, true},
+		// Linux's tcp_xmit_probe_skb: SEQ = SND.UNA−1, no data, garbage
+		// byte or not.
+		{"old seq", nil, oldSeqProbes, false},
+		{"old seq, garbage byte asked", garbage, oldSeqProbes, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newShortKeepalive(t, tt.mod)
+			h := newShortKeepalive(t, tt.mod, tt.pol)
 			h.expectNothing(ms(10_149))
 			h.expect(ms(10_150), shortKAProbe(1, tt.garbage)) // last heard + idle
 			// The answer restarts the idle clock: the next probe is the
@@ -78,11 +82,11 @@ func TestKeepalive_ProbeFormsAndIdleRestart(t *testing.T) {
 func TestKeepalive_SilentPeerTimesOut(t *testing.T) {
 	// Probes at idle, idle + interval, idle + 2·interval after the peer was
 	// last heard; at idle + 3·interval (16150 ms) the third has gone
-	// unanswered: abort, with a RST first only if KeepaliveRST (Linux).
+	// unanswered: abort, with a RST first only if the policy says so (Linux).
 	for _, rst := range []bool{false, true} {
 		name := map[bool]string{false: "no RST", true: "reset on abort"}[rst]
 		t.Run(name, func(t *testing.T) {
-			h := newShortKeepalive(t, func(c *Config) { c.KeepaliveRST = rst })
+			h := newShortKeepalive(t, nil, mixedPolicy{keepaliveRST: rst})
 			for n, at := range []int64{10_150, 12_150, 14_150} {
 				h.expectNothing(ms(at - 1))
 				h.expect(ms(at), shortKAProbe(int32(n+1), false))

@@ -22,12 +22,11 @@ const (
 
 // newKeepalive returns an established connection with keepalive on. Its
 // probes are zero-length segments <SEQ=SND.NXT−1>, the form RFC 1122
-// recommends (with nothing in flight SND.UNA−1 = SND.NXT−1).
+// recommends (with nothing in flight SND.UNA−1 = SND.NXT−1, Linux's form).
 func newKeepalive(t *testing.T) *harness {
 	t.Helper()
 	cfg := testConfig()
 	cfg.Keepalive = true
-	cfg.ProbeOldSeq = true
 	return newEstablishedCfg(t, cfg)
 }
 

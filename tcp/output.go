@@ -23,15 +23,15 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	if c.state == StateSynSent {
 		return
 	}
-	if c.fastRetransmit {
-		c.fastRetransmit = false
+	if c.resend&resendFirst != 0 {
+		c.resend &^= resendFirst
 		if c.sndUna.LessThan(c.sndMax) {
 			c.retransmitFirst(now, emit)
 		}
 	}
-	if c.sackRexmit {
-		c.sackRexmit = false
-		if c.inRecovery {
+	if c.resend&resendHole != 0 {
+		c.resend &^= resendHole
+		if c.lr.inRecovery() {
 			c.retransmitNextHole(now, emit)
 		}
 	}
@@ -40,7 +40,7 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 		}
 	}
 	if c.ackNow {
-		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0)
+		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	}
 	c.updatePersist(now)
 	c.traceVars(now)
@@ -53,7 +53,7 @@ func (c *Conn) sendSYN(now sim.Time, emit func(*trace.Packet)) {
 	if c.state != StateSynSent {
 		flags |= wire.ACK // SYN-RECEIVED, or FIN-WAIT-1 after a CLOSE there
 	}
-	c.send(now, emit, c.iss, 0, flags, 0)
+	c.send(now, emit, c.iss, 0, flags, 0, notProbe)
 	c.synSent = true
 }
 
@@ -75,8 +75,24 @@ func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
 	if n > 0 && seq.Add(n) == c.sndEnd {
 		flags |= wire.PSH // as when first sent: the segment emptied the queue
 	}
-	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission)
-	c.rexmitNxt = wire.Max(c.rexmitNxt, seq.Add(n))
+	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
+	c.lr.resent(seq.Add(n))
+}
+
+// retransmitNextHole resends the hole loss recovery names next, if any
+// (with SACK, RFC 6675 NextSeg rule 1).
+func (c *Conn) retransmitNextHole(now sim.Time, emit func(*trace.Packet)) {
+	seq, n, ok := c.lr.nextHole(c.flight())
+	if !ok {
+		return
+	}
+	n = min(n, c.segMSS()) // room for the options this segment carries (RFC 6691 §2)
+	flags := wire.ACK
+	if seq.Add(n) == c.sndEnd {
+		flags |= wire.PSH
+	}
+	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
+	c.lr.resent(seq.Add(n))
 }
 
 // sendNext sends the next segment at SND.NXT if the windows and the sender's
@@ -95,21 +111,21 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 	if avail == 0 {
 		// Only the FIN may be left: it takes one sequence number of window.
 		if c.finQueued && c.sndNxt == c.sndEnd && usable > 0 {
-			c.send(now, emit, c.sndNxt, 0, wire.FIN|wire.ACK, 0)
+			c.send(now, emit, c.sndNxt, 0, wire.FIN|wire.ACK, 0, notProbe)
 			return true
 		}
 		return false
 	}
 	retransmission := c.sndNxt.LessThan(c.sndMax)
-	if retransmission && c.sackOK {
-		// Going back over sent data (after an RTO): skip what the peer
-		// has SACKed, and stop each segment at the next SACKed block.
-		if end, sacked := c.sackedRange(c.sndNxt); sacked {
-			c.sndNxt = end
+	if retransmission {
+		// Going back over sent data (after an RTO): loss recovery may skip
+		// what the peer holds (SACK) and end the segment before it.
+		from, m := c.lr.resendFrom(c.sndNxt, avail, c.flight())
+		if from != c.sndNxt {
+			c.sndNxt = from
 			return true
-		} else if next := end; c.sndNxt.LessThan(next) {
-			avail = min(avail, c.sndNxt.Size(next))
 		}
+		avail = m
 	}
 	mss := c.segMSS()
 	n := min(avail, mss, usable)
@@ -122,7 +138,9 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			// All queued data fits: send it unless Nagle holds a small
 			// segment while earlier data is unacknowledged. Once the
 			// application has closed, nothing more will join it, so it goes
-			// (Linux pushes with Nagle off when it queues the FIN).
+			// (Linux pushes with Nagle off when it queues the FIN; BSD sends
+			// the FIN's segment). Both profiles, deliberately: see
+			// docs/profiles.md.
 			if !c.h.cfg.NoDelay && !c.finQueued && c.sndUna != c.sndNxt {
 				return false
 			}
@@ -139,16 +157,50 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			flags |= wire.FIN
 		}
 	}
-	c.send(now, emit, c.sndNxt, n, flags, 0)
+	c.send(now, emit, c.sndNxt, n, flags, 0, notProbe)
 	return true
 }
 
-// send builds one segment from the connection's state, labels it, updates
-// the send variables and timers, and hands it to emit.
-func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, flags wire.Flags, labels trace.Label) {
+// probeKind says whether a segment is a probe, and of which kind: probes
+// are numbered and labelled, and move neither SND.NXT nor the
+// retransmission timer.
+type probeKind uint8
+
+const (
+	notProbe        probeKind = iota
+	zeroWindowProbe           // the persist timer's (persist.go)
+	keepaliveProbe            // the keepalive timer's (keepalive.go)
+)
+
+// isRetransmission reports whether a segment [seq, seq+segLen) with flags
+// sends again what was sent before: data or FIN below SND.MAX (a probe's
+// byte aside), or a SYN already sent.
+func (c *Conn) isRetransmission(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) bool {
+	return segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe || flags&wire.SYN != 0 && c.synSent
+}
+
+// send sends one segment: [seq, seq+n) with flags, carrying labels from
+// the caller (a fast retransmission), or a probe of the given kind. It
+// goes in three steps, so that what a segment looks like, what the trace
+// says of it and what sending it changes are apart: build fills the header
+// and options from the state, label computes its labels without changing
+// anything, and commit moves the sequence variables, timers and ACK
+// bookkeeping. The segment is then handed to emit.
+func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, flags wire.Flags, labels trace.Label, probe probeKind) {
+	p := c.build(now, seq, n, flags)
+	var dups int32
+	p.Labels, p.N, dups = c.label(p, labels, probe)
+	c.commit(now, p, dups, labels&trace.LabelFastRetransmission != 0, probe)
+	emit(p)
+}
+
+// build fills the host's reusable packet with the segment [seq, seq+n):
+// header, window and options, from the connection's state, which it does
+// not change.
+func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *trace.Packet {
 	h := c.h
 	p := &h.pkt
-	*p = trace.Packet{Conn: c.id, Labels: labels}
+	*p = trace.Packet{Conn: c.id}
 	s := &p.Seg
 	s.Src, s.Dst = c.local, c.peer
 	s.Seq = seq
@@ -179,9 +231,6 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 		s.Window = uint16(field)
 		p.Win = field << c.rcvWscale
 	}
-	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
-		c.rcvAdv = edge
-	}
 
 	if flags&(wire.SYN|wire.RST) == 0 {
 		if c.tsOK {
@@ -191,59 +240,46 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 			c.setSACKBlocks(&s.Opt)
 		}
 	}
+	return p
+}
 
-	segLen := s.SeqLen()
+// commit records that p is being sent: the window advertised, the ACK
+// owed now settled, the labeler's count of duplicate ACKs (dups), and, for
+// data, SYN and FIN, SND.NXT and SND.MAX, RTT timing (Karn's rule) and the
+// retransmission timer. A fast retransmission (fast) leaves SND.NXT
+// where it is; a probe moves neither SND.NXT nor the timers.
+func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, probe probeKind) {
+	s := &p.Seg
+	seq, segLen := s.Seq, s.SeqLen()
 	end := seq.Add(segLen)
-	if segLen > 0 && seq.LessThan(c.sndMax) && !c.probing || flags&wire.SYN != 0 && c.synSent {
-		p.Labels |= trace.LabelRetransmission
+	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
+		c.rcvAdv = edge
+	}
+	if c.isRetransmission(seq, segLen, s.Flags, probe) {
 		c.retransmits++
 		c.rttTiming = false // Karn: never time a retransmitted segment
 	}
-
-	// Labels for the receiver side: duplicate ACKs, window updates, zero windows.
-	if flags&wire.ACK != 0 {
-		pure := segLen == 0 && flags&wire.RST == 0 && !c.probing
-		if pure {
-			p.Labels |= c.ackLabel
-		}
-		switch {
-		case pure && c.ackForProbe:
-			// The answer to a probe repeats the last ACK but duplicates nothing.
-		case pure && s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
-			c.dupAckCount++
-			p.Labels |= trace.LabelDupACK
-			p.N = c.dupAckCount
-		case pure && s.Ack == c.lastAckSent && p.Win > c.lastWinSent:
-			p.Labels |= trace.LabelWindowUpdate
-			c.dupAckCount = 0
-		default:
-			c.dupAckCount = 0
-		}
-		c.ackSentNow(now, !c.ackSent || c.lastAckSent != s.Ack)
-		c.lastAckSent, c.lastWinSent, c.ackSent = s.Ack, p.Win, true
-		c.ackLabel, c.ackForProbe = 0, false
-	}
-	if c.probing {
-		p.N = c.probeN
-	}
-	if p.Win == 0 && flags&wire.RST == 0 {
-		p.Labels |= trace.LabelZeroWindow
+	if s.Flags&wire.ACK != 0 {
+		c.ackSentNow(now)
+		c.ackLabelled(s.Ack, p.Win, dups)
 	}
 
 	// Sequence variables and timers.
 	idleBefore := c.sndUna == c.sndMax // nothing was outstanding before this segment
-	if segLen > 0 && c.probing {
+	switch {
+	case segLen == 0:
+	case probe != notProbe:
 		if c.sndMax.LessThan(end) {
 			c.sndMax = end // a zero-window probe's new byte (BSD); SND.NXT stays
 		}
-	} else if segLen > 0 {
+	default:
 		if !seq.LessThan(c.sndMax) && !c.rttTiming {
 			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
 		}
 		if c.sndMax.LessThan(end) {
 			c.sndMax = end
 		}
-		if labels&trace.LabelFastRetransmission == 0 && c.sndNxt.LessThan(end) {
+		if !fast && c.sndNxt.LessThan(end) {
 			c.sndNxt = end
 		}
 		if !c.timerOn(trace.TimerRetransmission) { // RFC 6298 (5.1)
@@ -253,7 +289,6 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 			c.startRTO(now)
 		}
 	}
-	emit(p)
 }
 
 // tsOptionLen is what the timestamps option takes in every segment, padded

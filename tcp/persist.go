@@ -10,9 +10,10 @@ import (
 // advertises a zero window while we have data to send and nothing in
 // flight, probe the window after one RTO, then at exponentially growing
 // intervals (capped at RTOMax), for as long as the peer answers. A probe is
-// the next byte of new data, or, with ProbeOldSeq, a zero-length segment
-// with SEQ = SND.UNA−1 as Linux sends it. Unanswered probes count against
-// Retries, as Linux's tcp_probe_timer counts them against tcp_retries2.
+// the next byte of new data (rfc), or a zero-length segment with SEQ =
+// SND.UNA−1 as Linux sends it (the policy's probe). Unanswered probes
+// count against Retries in both profiles, as Linux's tcp_probe_timer
+// counts them against tcp_retries2 and BSD's tcp_timer_persist does too.
 //
 // The same timer is the sender's silly-window override (RFC 1122 §4.2.3.4,
 // RFC 9293 §3.8.6.2.1 (4)): when the window is open but too small for the
@@ -51,12 +52,12 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 		return
 	}
 	if c.probesOut >= c.h.cfg.Retries {
-		c.giveUp(now, emit, ErrTimedOut, c.h.cfg.ProbeAbortRST)
+		c.giveUp(now, emit, zeroWindowProbe, ErrTimedOut)
 		return
 	}
-	cfg := &c.h.cfg
-	if cfg.UserTimeout > 0 && cfg.UserTimeoutLinux && c.persistSince != sim.Never && now.Sub(c.persistSince) >= cfg.UserTimeout {
-		c.giveUp(now, emit, ErrUserTimeout, cfg.ProbeAbortRST) // Linux: probing may last the user timeout, answered or not
+	if ut := c.h.cfg.UserTimeout; ut > 0 && c.h.policy.userTimeoutEndsProbing() &&
+		c.persistSince != sim.Never && now.Sub(c.persistSince) >= ut {
+		c.giveUp(now, emit, zeroWindowProbe, ErrUserTimeout) // Linux: probing may last the user timeout, answered or not
 		return
 	}
 	if c.persistSince == sim.Never {
@@ -71,7 +72,7 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 			if c.sndNxt.Add(n) == c.sndEnd {
 				flags |= wire.PSH
 			}
-			c.send(now, emit, c.sndNxt, n, flags, 0)
+			c.send(now, emit, c.sndNxt, n, flags, 0, notProbe)
 		}
 		c.persistBackoff = 0
 		c.persistSince = sim.Never
@@ -79,32 +80,27 @@ func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 	}
 	c.probesOut++
 	c.persistN++
-	c.probeN = int32(c.persistN)
 	c.persistBackoff++
-	if c.h.cfg.ProbeOldSeq {
-		c.sendProbe(now, emit, c.sndUna.Add(^uint32(0)), 0, trace.LabelZeroWindowProbe)
-	} else if c.sndNxt.LessThan(c.sndEnd) {
-		// One byte beyond the window; SND.NXT stays, SND.MAX covers it (as BSD).
-		c.sendProbe(now, emit, c.sndNxt, 1, trace.LabelZeroWindowProbe)
-	} else {
-		c.sendProbe(now, emit, c.sndNxt, 0, trace.LabelZeroWindowProbe) // only the FIN is left: a bare ACK asks
-	}
+	// The probe's form is the policy's: RFC 9293's byte of new data (SND.NXT
+	// stays, SND.MAX covers it, as BSD; a bare ACK when only the FIN is
+	// left) or Linux's zero-length SND.UNA−1.
+	c.sendProbe(now, emit, zeroWindowProbe)
 	c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
 }
 
-// sendProbe sends a zero-window or keepalive probe: seq and n bytes, ACK
-// set, without moving SND.NXT or starting the retransmission timer.
-func (c *Conn) sendProbe(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, label trace.Label) {
-	c.probing = true
-	c.send(now, emit, seq, n, wire.ACK, label)
-	c.probing, c.probeN = false, 0
+// sendProbe sends a probe of the given kind, in the form the policy
+// gives it, ACK set, without moving SND.NXT or starting the
+// retransmission timer.
+func (c *Conn) sendProbe(now sim.Time, emit func(*trace.Packet), kind probeKind) {
+	seq, n := c.h.policy.probe(kind, c.sndUna, c.sndNxt, c.sndEnd, c.h.cfg.KeepaliveGarbageByte)
+	c.send(now, emit, seq, n, wire.ACK, 0, kind)
 }
 
-// giveUp aborts a connection whose probes went unanswered, sending a RST
-// first when asked to.
-func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), err *Error, rst bool) {
-	if rst {
-		c.send(now, emit, c.sndNxt, 0, wire.RST|wire.ACK, 0)
+// giveUp aborts a connection whose probes of the given kind went
+// unanswered, sending a RST first if the policy says so.
+func (c *Conn) giveUp(now sim.Time, emit func(*trace.Packet), kind probeKind, err *Error) {
+	if c.h.policy.resetOnGiveUp(kind) {
+		c.send(now, emit, c.sndNxt, 0, wire.RST|wire.ACK, 0, notProbe)
 	}
 	c.abort(now, err)
 }

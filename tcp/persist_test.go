@@ -29,9 +29,9 @@ import (
 // Nothing is in flight, so only the persist timer can find out when the
 // window opens. The RTO is 1 s (RTT 50 ms, RFC 6298 (2.4) floor), so the
 // first probe is due at 1150 ms.
-func newZeroWindow(t *testing.T, cfg Config) *harness {
+func newZeroWindow(t *testing.T, cfg Config, pol ...policy) *harness {
 	t.Helper()
-	h := newEstablishedCfg(t, cfg)
+	h := newEstablishedCfg(t, cfg, pol...)
 	h.write(ms(100), 100)
 	h.expect(ms(100), seg{seq: 101, ack: 301, flags: psh, len: 100})
 	h.write(ms(110), 200)
@@ -41,12 +41,8 @@ func newZeroWindow(t *testing.T, cfg Config) *harness {
 	return h
 }
 
-// probeOldSeqConfig is testConfig with Linux's probe form.
-func probeOldSeqConfig() Config {
-	cfg := testConfig()
-	cfg.ProbeOldSeq = true
-	return cfg
-}
+// oldSeqProbes is the rfc policy with Linux's probe form.
+var oldSeqProbes = mixedPolicy{linuxProbes: true}
 
 // rfcProbe is RFC 9293 §3.8.6.1's probe: the next byte of new data, at
 // SND.NXT = 201, without moving SND.NXT.
@@ -110,7 +106,8 @@ func TestPersist_ProbesBackOffToRTOMaxThenGiveUp(t *testing.T) {
 
 func TestPersist_UnansweredProbesGiveUpAfterRetries(t *testing.T) {
 	// Retries 3: probes at 1150, 3150 and 7150 ms; the expiry at 15150 ms is
-	// one too many. ProbeAbortRST sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>
+	// one too many. A policy that resets on the abort (neither profile's:
+	// BSD's tcp_drop does) sends <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>
 	// first (as tcp_send_active_reset builds it).
 	tests := []struct {
 		name        string
@@ -127,9 +124,7 @@ func TestPersist_UnansweredProbesGiveUpAfterRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig()
 			cfg.Retries = 3
-			cfg.ProbeOldSeq = tt.probeOldSeq
-			cfg.ProbeAbortRST = tt.rst
-			h := newZeroWindow(t, cfg)
+			h := newZeroWindow(t, cfg, mixedPolicy{linuxProbes: tt.probeOldSeq, probeAbortRST: tt.rst})
 			for n, at := range []int64{1150, 3150, 7150} {
 				h.expectNothing(ms(at - 1))
 				h.expect(ms(at), tt.probe(int32(n+1)))
@@ -157,16 +152,17 @@ func TestPersist_AnsweredProbesNeverAbort(t *testing.T) {
 	// N = 1 (the count Linux keeps in icsk_probes_out).
 	tests := []struct {
 		name  string
-		cfg   Config
+		pol   policy
 		probe func(int32) seg
 	}{
-		{"rfc probe", testConfig(), rfcProbe},
-		{"old-seq probe", probeOldSeqConfig(), oldSeqProbe},
+		{"rfc probe", rfcPolicy{}, rfcProbe},
+		{"old-seq probe", oldSeqProbes, oldSeqProbe},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.cfg.Retries = 3
-			h := newZeroWindow(t, tt.cfg)
+			cfg := testConfig()
+			cfg.Retries = 3
+			h := newZeroWindow(t, cfg, tt.pol)
 			// The answer comes back at once, so the probe interval is the same
 			// whether counted from the probe (BSD) or the answer (Linux's
 			// tcp_ack_probe).
@@ -181,8 +177,8 @@ func TestPersist_AnsweredProbesNeverAbort(t *testing.T) {
 			assert.NoError(t, h.conn.Err())
 			// RFC 5681 §2: the answers are not duplicate ACKs; no fast
 			// retransmission came of them.
-			assert.Equal(t, 0, h.conn.dupAcks)
-			assert.False(t, h.conn.inRecovery)
+			assert.Equal(t, 0, h.recovery().dupAcks)
+			assert.False(t, h.recovery().recovering)
 			// The window opens: the 200 bytes go, and the probes stop.
 			h.send(ms(430_000), seg{seq: 301, ack: 201, flags: ack, win: 65535})
 			h.expect(ms(430_000), seg{seq: 201, ack: 301, flags: psh, len: 200})
@@ -205,8 +201,8 @@ func TestPersist_ProbeAnswersAreNotDuplicateACKs(t *testing.T) {
 		h.send(ms(1160+10*i), probeAnswer)
 	}
 	h.expectNothing(ms(3149))
-	assert.Equal(t, 0, h.conn.dupAcks)
-	assert.False(t, h.conn.inRecovery)
+	assert.Equal(t, 0, h.recovery().dupAcks)
+	assert.False(t, h.recovery().recovering)
 	h.expect(ms(3150), rfcProbe(2))
 }
 
@@ -244,7 +240,7 @@ func TestPersist_WindowUpdateAfterProbeByteRefused(t *testing.T) {
 }
 
 func TestPersist_BackoffStartsAgainAfterTheWindowOpens(t *testing.T) {
-	h := newZeroWindow(t, probeOldSeqConfig())
+	h := newZeroWindow(t, testConfig(), oldSeqProbes)
 	h.expect(ms(1150), oldSeqProbe(1))
 	h.expect(ms(3150), oldSeqProbe(2))
 	h.send(ms(3200), seg{seq: 301, ack: 201, flags: ack, win: 65535})

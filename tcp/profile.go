@@ -13,14 +13,16 @@ var Profiles = []string{"rfc", "linux"}
 //   - "rfc": the textbook, value by value from the RFCs;
 //   - "linux": what a Linux host (6.x, default sysctls) puts on the wire.
 //
-// Every value names its source. A scenario overrides any of them.
+// A profile is numbers and a Behaviour, which picks the policy (policy.go)
+// for everything Linux does differently rather than with other numbers.
+// Every value names its source. A scenario overrides any number.
 func Profile(name string) (Config, error) {
 	c := Config{
 		MSS:        1460,     // Ethernet MTU 1500 − 20 IP − 20 TCP
 		SendBuffer: 64 << 10, // a classic socket buffer
 		RecvBuffer: 65535,    // the largest window without scaling (RFC 9293 §3.1)
 		RTOInitial: time.Second,
-		SynRetries: 6,  // Linux's tcp_syn_retries; RFC 1122 §4.2.3.5 wants ≥ 3 min for SYN R2
+		SynRetries: 6,  // Linux's tcp_syn_retries (the rfc profile sets 7, below)
 		Retries:    15, // Linux's tcp_retries2; RFC 1122 §4.2.3.5 wants R2 ≥ 100 s
 		// Keepalive values are used only when a scenario turns keepalive on.
 		KeepaliveIdle:     2 * time.Hour,    // RFC 1122 §4.2.3.6: no less than two hours
@@ -30,11 +32,13 @@ func Profile(name string) (Config, error) {
 	switch name {
 	case "rfc":
 		c.RTOMin = time.Second                // RFC 6298 (2.4)
+		c.SynRetries = 7                      // RFC 1122 §4.2.3.5: a SYN is retransmitted for at least 3 minutes: SYNs at 0, 1, 3, 7, 15, 31, 63 and 123 s, given up at 183 s
 		c.RTOMax = 60 * time.Second           // RFC 6298 (2.5): "at least 60 seconds"
 		c.MSL = 2 * time.Minute               // RFC 9293 §3.4.2
 		c.DelayedACK = 200 * time.Millisecond // RFC 1122 §4.2.3.2: < 0.5 s; 200 ms is the classic BSD value
-		c.IW1AfterSYNRetransmits = 1          // RFC 5681 §3.1
+		c.Behaviour = BehaviourRFC            // rfcPolicy: each behaviour as the RFCs say
 	case "linux":
+		c.Behaviour = BehaviourLinux         // linuxPolicy: where Linux departs from the RFCs
 		c.RTOMin = 200 * time.Millisecond    // TCP_RTO_MIN
 		c.RTOMax = 120 * time.Second         // TCP_RTO_MAX
 		c.MSL = 30 * time.Second             // TIME-WAIT is TCP_TIMEWAIT_LEN = 60 s = 2·MSL
@@ -46,14 +50,7 @@ func Profile(name string) (Config, error) {
 		c.WindowScaling = true               // tcp_window_scaling = 1
 		c.Timestamps = true                  // tcp_timestamps = 1
 		c.SACK = true                        // tcp_sack = 1
-		c.ProbeOldSeq = true                 // tcp_xmit_probe_skb: SEQ = SND.UNA − 1, no data
-		c.KeepaliveRST = true                // tcp_keepalive_timer: tcp_send_active_reset
-		c.UserTimeoutLinux = true            // TCP_USER_TIMEOUT as tcp(7) describes it
-		c.RTOMinOnVariance = true            // tcp_set_rto: srtt + max(mdev, rto_min)
-		c.LinuxWindowSelection = true        // __tcp_select_window
 		c.SynLinearTimeouts = 4              // tcp_syn_linear_timeouts (Linux ≥ 6.5)
-		c.IW1AfterSYNRetransmits = 2         // tcp_init_transfer: total_retrans > 1
-		c.RetriesByTime = true               // retransmits_timed_out
 	default:
 		return Config{}, fmt.Errorf("unknown profile %q (known: rfc, linux)", name)
 	}

@@ -27,36 +27,30 @@ func TestProfile_RFC(t *testing.T) {
 	got, err := Profile("rfc")
 	require.NoError(t, err)
 	assert.Equal(t, Config{
-		MSS:                    1460,             // 1500-byte MTU − 20 IP − 20 TCP
-		SendBuffer:             65536,            // 64 KiB, a classic socket buffer
-		RecvBuffer:             65535,            // the largest unscaled window (RFC 9293 §3.1)
-		WindowScaling:          false,            // not needed for 65535
-		RTOInitial:             time.Second,      // RFC 6298 (2.1)
-		RTOMin:                 time.Second,      // RFC 6298 (2.4)
-		RTOMax:                 60 * time.Second, // RFC 6298 (2.5)
-		SynRetries:             6,
-		Retries:                15,
-		MSL:                    2 * time.Minute,        // RFC 9293 §3.4.2
-		NoDelay:                false,                  // Nagle on (RFC 1122 §4.2.3.4)
-		InitialWindow:          0,                      // RFC 5681 §3.1's rule: 3 segments for 1460
-		DelayedACK:             200 * time.Millisecond, // RFC 1122 §4.2.3.2: < 0.5 s
-		QuickACKs:              0,
-		ProbeOldSeq:            false, // a probe carries new data (RFC 9293 §3.8.6.1)
-		KeepaliveGarbageByte:   false, // RFC 1122 §4.2.3.6: SHOULD carry no data
-		IW1AfterSYNRetransmits: 1,     // RFC 5681 §3.1
-		Keepalive:              false, // RFC 1122 §4.2.3.6: MUST default to off
-		KeepaliveIdle:          2 * time.Hour,
-		KeepaliveInterval:      75 * time.Second,
-		KeepaliveProbes:        9,
-		KeepaliveRST:           false,
-		ProbeAbortRST:          false,
-		UserTimeout:            0,
-		UserTimeoutLinux:       false,
-		RTOMinOnVariance:       false, // RFC 6298 (2.4): the floor is on the whole RTO
-		SynLinearTimeouts:      0,
-		Timestamps:             false,
-		SACK:                   false,
-		RetriesByTime:          false,
+		Behaviour:            BehaviourRFC,     // rfcPolicy
+		MSS:                  1460,             // 1500-byte MTU − 20 IP − 20 TCP
+		SendBuffer:           65536,            // 64 KiB, a classic socket buffer
+		RecvBuffer:           65535,            // the largest unscaled window (RFC 9293 §3.1)
+		WindowScaling:        false,            // not needed for 65535
+		RTOInitial:           time.Second,      // RFC 6298 (2.1)
+		RTOMin:               time.Second,      // RFC 6298 (2.4)
+		RTOMax:               60 * time.Second, // RFC 6298 (2.5)
+		SynRetries:           7,                // RFC 1122 §4.2.3.5: at least 3 minutes
+		Retries:              15,
+		MSL:                  2 * time.Minute,        // RFC 9293 §3.4.2
+		NoDelay:              false,                  // Nagle on (RFC 1122 §4.2.3.4)
+		InitialWindow:        0,                      // RFC 5681 §3.1's rule: 3 segments for 1460
+		DelayedACK:           200 * time.Millisecond, // RFC 1122 §4.2.3.2: < 0.5 s
+		QuickACKs:            0,
+		KeepaliveGarbageByte: false, // RFC 1122 §4.2.3.6: SHOULD carry no data
+		Keepalive:            false, // RFC 1122 §4.2.3.6: MUST default to off
+		KeepaliveIdle:        2 * time.Hour,
+		KeepaliveInterval:    75 * time.Second,
+		KeepaliveProbes:      9,
+		UserTimeout:          0,
+		SynLinearTimeouts:    0,
+		Timestamps:           false,
+		SACK:                 false,
 	}, got)
 	// What the RFCs require of these values.
 	assert.GreaterOrEqual(t, got.RTOMax, 60*time.Second, "RFC 6298 (2.5)")
@@ -69,37 +63,30 @@ func TestProfile_Linux(t *testing.T) {
 	got, err := Profile("linux")
 	require.NoError(t, err)
 	assert.Equal(t, Config{
-		MSS:                    1460,
-		SendBuffer:             16384,                  // tcp_wmem[1]
-		RecvBuffer:             131072,                 // tcp_rmem[1]
-		WindowScaling:          true,                   // tcp_window_scaling
-		RTOInitial:             time.Second,            // TCP_TIMEOUT_INIT
-		RTOMin:                 200 * time.Millisecond, // TCP_RTO_MIN
-		RTOMax:                 120 * time.Second,      // TCP_RTO_MAX
-		SynRetries:             6,                      // tcp_syn_retries
-		Retries:                15,                     // tcp_retries2
-		MSL:                    30 * time.Second,       // TCP_TIMEWAIT_LEN 60 s = 2·MSL
-		NoDelay:                false,
-		InitialWindow:          10,                    // TCP_INIT_CWND
-		DelayedACK:             40 * time.Millisecond, // TCP_DELACK_MIN
-		QuickACKs:              16,                    // TCP_MAX_QUICKACKS
-		ProbeOldSeq:            true,                  // tcp_xmit_probe_skb
-		KeepaliveGarbageByte:   false,
-		IW1AfterSYNRetransmits: 2, // tcp_init_transfer: total_retrans > 1
-		Keepalive:              false,
-		KeepaliveIdle:          2 * time.Hour,    // tcp_keepalive_time 7200
-		KeepaliveInterval:      75 * time.Second, // tcp_keepalive_intvl
-		KeepaliveProbes:        9,                // tcp_keepalive_probes
-		KeepaliveRST:           true,             // tcp_keepalive_timer's tcp_send_active_reset
-		ProbeAbortRST:          false,            // tcp_probe_timer: tcp_write_err only
-		UserTimeout:            0,
-		UserTimeoutLinux:       true, // tcp(7) TCP_USER_TIMEOUT
-		RTOMinOnVariance:       true, // tcp_set_rto: srtt + max(mdev, rto_min)
-		LinuxWindowSelection:   true, // __tcp_select_window
-		SynLinearTimeouts:      4,    // tcp_syn_linear_timeouts
-		Timestamps:             true, // tcp_timestamps
-		SACK:                   true, // tcp_sack
-		RetriesByTime:          true, // retransmits_timed_out
+		Behaviour:            BehaviourLinux, // linuxPolicy
+		MSS:                  1460,
+		SendBuffer:           16384,                  // tcp_wmem[1]
+		RecvBuffer:           131072,                 // tcp_rmem[1]
+		WindowScaling:        true,                   // tcp_window_scaling
+		RTOInitial:           time.Second,            // TCP_TIMEOUT_INIT
+		RTOMin:               200 * time.Millisecond, // TCP_RTO_MIN
+		RTOMax:               120 * time.Second,      // TCP_RTO_MAX
+		SynRetries:           6,                      // tcp_syn_retries
+		Retries:              15,                     // tcp_retries2
+		MSL:                  30 * time.Second,       // TCP_TIMEWAIT_LEN 60 s = 2·MSL
+		NoDelay:              false,
+		InitialWindow:        10,                    // TCP_INIT_CWND
+		DelayedACK:           40 * time.Millisecond, // TCP_DELACK_MIN
+		QuickACKs:            16,                    // TCP_MAX_QUICKACKS
+		KeepaliveGarbageByte: false,
+		Keepalive:            false,
+		KeepaliveIdle:        2 * time.Hour,    // tcp_keepalive_time 7200
+		KeepaliveInterval:    75 * time.Second, // tcp_keepalive_intvl
+		KeepaliveProbes:      9,                // tcp_keepalive_probes
+		UserTimeout:          0,
+		SynLinearTimeouts:    4,    // tcp_syn_linear_timeouts
+		Timestamps:           true, // tcp_timestamps
+		SACK:                 true, // tcp_sack
 	}, got)
 }
 

@@ -21,6 +21,16 @@ type reassembly struct {
 // arrived records out-of-order data [seq, end) that has just arrived, its
 // block becoming the most recent.
 func (r *reassembly) arrived(seq, end wire.Seq) {
+	if n := len(r.blocks); n > 0 && len(r.recent) > 0 && seq.LessThan(end) {
+		// The common case: the segment after the latest arrival extends
+		// the last block, which the latest arrival's block is.
+		last := &r.blocks[n-1]
+		if last.Right == seq && r.recent[0].InRange(last.Left, last.Right) {
+			last.Right = end
+			r.recent[0] = seq
+			return
+		}
+	}
 	r.add(seq, end)
 	b, ok := r.blockOf(seq)
 	if !ok {

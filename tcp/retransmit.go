@@ -1,104 +1,58 @@
 package tcp
 
 import (
-	"time"
-
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
 )
 
 // onNewACK handles an acknowledgment of new data up to ack (RFC 9293
-// §3.10.7.4 fifth step; RFC 6298 (5.2), (5.3); RFC 5681; RFC 6582).
+// §3.10.7.4 fifth step; RFC 6298 (5.2), (5.3)); the window and what to
+// resend are loss recovery's (recovery.go).
 func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	acked := c.sndUna.Size(ack)
 	// Did the ACK free send-buffer space (not just cover our SYN or FIN)?
 	dataAcked := c.dataUna().LessThan(wire.Min(ack, c.sndEnd))
 	c.sndUna = ack
-	c.trimSACKed()
 	if c.sndNxt.LessThan(ack) {
 		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
 	}
 	c.sampleRTT(now, ack)
 	c.retries = 0
-	c.dupAcks = 0
 	c.stallSince = now // progress: the clock of the limits starts again
 
-	if c.inRecovery {
-		if !ack.LessThan(c.recover) {
-			// RFC 6582 §3.2 (3): a full acknowledgment ends recovery; the
-			// window deflates to min(ssthresh, max(FlightSize, SMSS) + SMSS).
-			c.cwnd = min(c.ssthresh, max(c.flightSize(), c.sndMSS)+c.sndMSS)
-			c.inRecovery = false
-		} else {
-			// RFC 6582 §3.2 (3): a partial acknowledgment: the next hole is
-			// lost too; resend it, deflate by what was acknowledged, add back
-			// one SMSS. With SACK the holes not yet resent go one per ACK.
-			if c.sackOK {
-				c.sackRexmit = true
-			} else {
-				c.fastRetransmit = true
-			}
-			if c.cwnd > acked {
-				c.cwnd -= acked
-			} else {
-				c.cwnd = 0
-			}
-			if acked >= c.sndMSS {
-				c.cwnd += c.sndMSS // "if the partial ACK acknowledges at least one SMSS"
-			}
-			c.cwnd = max(c.cwnd, c.sndMSS)
-		}
-	} else if acked > 0 {
-		c.cwnd = c.cc.onAck(now, c.cwnd, c.ssthresh, acked, c.sndMSS)
-	}
+	d := c.lr.onNewACK(now, c.flight(), acked)
+	c.apply(d)
 
-	// RFC 6298 (5.2): all acknowledged: timer off; (5.3): else restart it —
-	// in NewReno recovery only on the first partial ACK (RFC 6582 §3.2 (3),
-	// the "Impatient" variant).
+	// RFC 6298 (5.2): all acknowledged: timer off; (5.3): else restart it,
+	// unless loss recovery keeps it running.
 	switch {
 	case c.sndUna == c.sndMax:
 		c.stopRTO(now)
-	case c.inRecovery && c.partialACKSeen:
+	case d.keepRTO:
 	default:
 		c.startRTO(now)
-		c.partialACKSeen = c.inRecovery
 	}
 	if dataAcked {
 		c.h.notify(c, EventWritable)
 	}
 }
 
-// onDupACK counts a duplicate ACK; the third starts fast retransmit and
-// NewReno fast recovery (RFC 5681 §3.2, RFC 6582 §3.2).
+// onDupACK hands a duplicate ACK to loss recovery (RFC 5681 §3.2).
 func (c *Conn) onDupACK(now sim.Time) {
-	c.dupAcks++
-	if c.inRecovery {
-		c.cwnd += c.sndMSS // (4): each further duplicate inflates the window
-		c.sackRexmit = c.sackOK
-		return
-	}
-	if c.dupAcks != dupThresh {
-		return
-	}
-	// RFC 6582 §3.2 (2): only when the ACK covers more than "recover", so a
-	// burst of duplicates after an RTO does not start a second recovery.
-	if !c.recover.LessThan(c.sndUna) && c.recover != c.iss {
-		return
-	}
-	c.recover = c.sndMax
-	c.ssthresh = c.cc.ssthreshAfterLoss(now, c.cwnd, c.flightSize(), c.sndMSS)
-	c.cwnd = c.ssthresh + dupThresh*c.sndMSS
-	c.inRecovery = true
-	c.partialACKSeen = false
-	c.fastRetransmit = true
-	c.rexmitNxt = c.sndUna
+	c.apply(c.lr.onDupACK(now, c.flight()))
+}
+
+// userTimeoutApplies reports whether the user timeout replaces the retry
+// limits now: set, and covering the state (the policy's scope).
+func (c *Conn) userTimeoutApplies() bool {
+	return c.h.cfg.UserTimeout > 0 && c.h.policy.userTimeoutCovers(c.state)
 }
 
 // retryLimit says whether the timeout at now is one too many, and why.
 func (c *Conn) retryLimit(now sim.Time) *Error {
 	cfg := &c.h.cfg
-	if cfg.UserTimeout > 0 && (!cfg.UserTimeoutLinux || c.state.synchronized()) {
+	if c.userTimeoutApplies() {
 		// The user timeout replaces the retry limits (RFC 5482, RFC 9293 §3.10.8).
 		if now.Sub(c.stallSince) >= cfg.UserTimeout {
 			return ErrUserTimeout
@@ -115,50 +69,18 @@ func (c *Conn) retryLimit(now sim.Time) *Error {
 		}
 		return nil
 	}
-	if cfg.RetriesByTime {
-		if now.Sub(c.stallSince) >= linuxRetriesTimeout(cfg.Retries) {
-			return ErrTimedOut
-		}
-		return nil
-	}
-	if c.retries >= cfg.Retries {
+	if c.h.policy.retriesExhausted(c.retries, cfg.Retries, now.Sub(c.stallSince)) {
 		return ErrTimedOut
 	}
 	return nil
 }
 
-// linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
-// retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at
-// TCP_RTO_MAX (120 s): 924.6 s for tcp_retries2 = 15.
-func linuxRetriesTimeout(n int) sim.Duration {
-	const rtoMin, rtoMax = 200 * time.Millisecond, 120 * time.Second
-	var total sim.Duration
-	rto := rtoMin
-	for i := 0; i <= n; i++ {
-		total += rto
-		rto = min(2*rto, rtoMax)
-	}
-	return total
-}
-
-// sampleRTT takes an RTT sample when the timed segment is acknowledged.
-func (c *Conn) sampleRTT(now sim.Time, ack wire.Seq) {
-	if c.rttTiming && c.rttSeq.LessThanEq(ack) {
-		c.rttTiming = false
-		c.rtt.sample(now.Sub(c.rttSentAt))
-		c.backoff = 0 // RFC 6298 §5: a new measurement collapses the backed-off RTO
-	}
-}
-
-// rto returns the current timeout with backoff applied.
-func (c *Conn) rto() sim.Duration { return c.rtt.backedOff(c.backoff) }
-
 // startRTO (re)starts the retransmission timer for one RTO from now, or
 // for when the user timeout runs out if that is sooner.
 func (c *Conn) startRTO(now sim.Time) {
 	at := now.Add(c.rto())
-	if ut := c.h.cfg.UserTimeout; ut > 0 && (!c.h.cfg.UserTimeoutLinux || c.state.synchronized()) {
-		at = min(at, max(now, c.stallSince.Add(ut)))
+	if c.userTimeoutApplies() {
+		at = min(at, max(now, c.stallSince.Add(c.h.cfg.UserTimeout)))
 	}
 	c.setTimer(now, trace.TimerRetransmission, at, c.backoff)
 }
@@ -203,15 +125,9 @@ func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
 	}
 	// RFC 5681 §3.1 (4): on the first timeout of a segment, ssthresh falls to
 	// max(FlightSize/2, 2·SMSS); cwnd becomes the loss window, one SMSS.
-	if c.retries == 1 {
-		c.ssthresh = c.cc.ssthreshAfterLoss(now, c.cwnd, c.flightSize(), c.sndMSS)
-	}
-	c.cwnd = c.sndMSS
-	c.inRecovery = false
-	c.dupAcks = 0
-	c.recover = c.sndMax // RFC 6582 §3.2 (5)
-	c.fastRetransmit = false
-	c.sackRexmit = false
+	// Whatever recovery had queued to resend is superseded.
+	c.resend = 0
+	c.apply(c.lr.onRTO(now, c.flight(), c.retries == 1))
 	// (5.4): retransmit the earliest unacknowledged segment; everything after
 	// it goes again as the window allows (SND.NXT rewinds to SND.UNA).
 	c.sndNxt = c.sndUna

@@ -10,20 +10,27 @@ const rtoClockGranularity = time.Millisecond
 // its SYN or SYN,ACK was retransmitted and no RTT was measured: RFC 6298 (5.7).
 const rtoAfterSYNTimeout = 3 * time.Second
 
-// rttEstimator computes the retransmission timeout of RFC 6298 §2.
+// rttEstimator computes the retransmission timeout of RFC 6298 §2: SRTT
+// and RTTVAR as (2.2) and (2.3) say; how they make the RTO is the rule's
+// (the host's policy: RFC 6298 (2.3)–(2.5), or Linux's tcp_set_rto).
 type rttEstimator struct {
 	srtt    time.Duration // smoothed round-trip time; 0 until the first sample
 	rttvar  time.Duration // round-trip time variation
 	rto     time.Duration // the current timeout, before backoff
-	min     time.Duration
-	max     time.Duration
-	samples int
-	// minOnVariance: RTO = SRTT + max(4·RTTVAR, min), as Linux computes it.
-	minOnVariance bool
+	min     time.Duration // the RTO's floor (RFC 6298 (2.4))
+	max     time.Duration // the RTO's ceiling (RFC 6298 (2.5)), and the backoff's
+	samples int           // how many RTT samples have been taken
+	rule    rtoRule       // how SRTT and the variance term make the RTO
 }
 
-func newRTTEstimator(initial, min, max time.Duration, minOnVariance bool) rttEstimator {
-	return rttEstimator{rto: clampDuration(initial, 0, max), min: min, max: max, minOnVariance: minOnVariance}
+// rtoRule turns SRTT and the variance term k = max(G, 4·RTTVAR) into the
+// RTO, within the floor lo and the ceiling hi. The host's policy is one.
+type rtoRule interface {
+	rto(srtt, k, lo, hi time.Duration) time.Duration
+}
+
+func newRTTEstimator(initial, min, max time.Duration, rule rtoRule) rttEstimator {
+	return rttEstimator{rto: clampDuration(initial, 0, max), min: min, max: max, rule: rule}
 }
 
 // sample folds in one round-trip measurement r (RFC 6298 (2.2), (2.3)).
@@ -44,12 +51,7 @@ func (e *rttEstimator) sample(r time.Duration) {
 	if k < rtoClockGranularity {
 		k = rtoClockGranularity
 	}
-	if e.minOnVariance {
-		e.rto = clampDuration(e.srtt+max(k, e.min), 0, e.max)
-		return
-	}
-	// RFC 6298 (2.4): round up to RTOMin; (2.5): a maximum may be placed.
-	e.rto = clampDuration(e.srtt+k, e.min, e.max)
+	e.rto = e.rule.rto(e.srtt, k, e.min, e.max)
 }
 
 // backedOff returns the timeout after n consecutive expiries: RTO·2ⁿ, at most

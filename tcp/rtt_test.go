@@ -57,7 +57,7 @@ func TestRTT_Estimator(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newRTTEstimator(time.Second, tt.min, tt.max, false)
+			e := newRTTEstimator(time.Second, tt.min, tt.max, rfcPolicy{})
 			for _, r := range tt.samples {
 				e.sample(r)
 			}
@@ -70,7 +70,7 @@ func TestRTT_Estimator(t *testing.T) {
 }
 
 func TestRTT_InitialAboveMaximumIsCapped(t *testing.T) {
-	e := newRTTEstimator(120*time.Second, time.Second, 60*time.Second, false)
+	e := newRTTEstimator(120*time.Second, time.Second, 60*time.Second, rfcPolicy{})
 	assert.Equal(t, 60*time.Second, e.backedOff(0))
 }
 
@@ -96,7 +96,7 @@ func TestRTT_BackedOff(t *testing.T) {
 		{60 * s, 1, 60 * s},
 	}
 	for _, tt := range tests {
-		e := newRTTEstimator(tt.rto, 0, 60*s, false)
+		e := newRTTEstimator(tt.rto, 0, 60*s, rfcPolicy{})
 		assert.Equal(t, tt.want, e.backedOff(tt.n), "RTO %v backed off %d times", tt.rto, tt.n)
 	}
 }

@@ -49,12 +49,12 @@ func TestSACK_SackedRangeAndHighest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &Conn{sndUna: tt.una, sndMax: tt.max}
-			c.sacked.blocks = blocksOf(tt.blocks)
-			end, sacked := c.sackedRange(tt.seq)
+			r := &sackRecovery{}
+			r.sacked.blocks = blocksOf(tt.blocks)
+			end, sacked := r.sackedRange(tt.seq, tt.max)
 			assert.Equal(t, tt.wantEnd, end, "end")
 			assert.Equal(t, tt.wantSacked, sacked, "sacked")
-			assert.Equal(t, tt.wantHighest, c.highestSACKed(), "highestSACKed")
+			assert.Equal(t, tt.wantHighest, r.highestSACKed(tt.una), "highestSACKed")
 		})
 	}
 }
@@ -82,11 +82,17 @@ func TestSACK_TakeSACK(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &Conn{sndUna: 1000, sndMax: 9000, sackOK: tt.sackOK}
-			c.sacked.blocks = blocksOf(tt.before)
+			// Without SACK agreed the connection's recovery is NewReno's,
+			// which has no scoreboard.
+			r := &sackRecovery{}
+			r.sacked.blocks = blocksOf(tt.before)
+			var lr lossRecovery = &newRenoRecovery{}
+			if tt.sackOK {
+				lr = r
+			}
 			seg := wire.Segment{Opt: sack(wire.Options{}, tt.blocks...)}
-			c.takeSACK(&seg)
-			assert.Equal(t, tt.want, spansOf(c.sacked.blocks))
+			lr.onACK(flight{una: 1000, max: 9000}, &seg)
+			assert.Equal(t, tt.want, spansOf(r.sacked.blocks))
 		})
 	}
 }
@@ -270,7 +276,7 @@ func newSACKFlight(t *testing.T) tsHarness {
 	h.expect(ms(100), want...)
 	h.peerACK(ms(150), 1)
 	h.expectNothing(ms(150))
-	require.Equal(t, ms(400), h.conn.timers[trace.TimerRetransmission])
+	require.Equal(t, ms(400), h.conn.timers.at[trace.TimerRetransmission])
 	return h
 }
 
@@ -300,7 +306,7 @@ func TestSACK_SenderHolesOnePerDuplicateACK(t *testing.T) {
 	// at SND.UNA.
 	h.peerACK(ms(162), 1, [2]int{6, 7}, [2]int{4, 5}, [2]int{2, 3})
 	h.expect(ms(162), fastRexmit(1))
-	require.True(t, h.conn.inRecovery)
+	require.True(t, h.conn.lr.inRecovery())
 	// RFC 6675 NextSeg (1): each further duplicate lets the next hole below
 	// the highest SACKed byte go, skipping the SACKed segments 2 and 4 …
 	h.peerACK(ms(163), 1, [2]int{6, 8}, [2]int{4, 5}, [2]int{2, 3})
@@ -318,9 +324,9 @@ func TestSACK_SenderHolesOnePerDuplicateACK(t *testing.T) {
 	h.expectNothing(ms(210))
 	h.peerACK(ms(211), 5, [2]int{6, 10})
 	h.expectNothing(ms(211))
-	assert.True(t, h.conn.inRecovery)
+	assert.True(t, h.conn.lr.inRecovery())
 	h.peerACK(ms(212), 10)
-	assert.False(t, h.conn.inRecovery)
+	assert.False(t, h.conn.lr.inRecovery())
 	h.expectNothing(ms(60_000)) // all acknowledged: no timeout
 	assert.Equal(t, uint64(3), h.conn.retransmits)
 }
@@ -391,7 +397,7 @@ func TestSACK_SenderWithoutSACKIgnoresBlocks(t *testing.T) {
 	h.expect(ms(162), fastRexmit(1))
 	h.peerACK(ms(163), 1, [2]int{6, 8}, [2]int{4, 5}, [2]int{2, 3})
 	h.expectNothing(ms(163))
-	assert.Empty(t, h.conn.sacked.blocks)
+	assert.IsType(t, &newRenoRecovery{}, h.conn.lr, "without SACK, no scoreboard")
 	// The timeout: segment 1, then 2 and 3 (the SACKed 2 too).
 	h.expect(ms(400), retx(sdata(1), 0))
 	h.peerACK(ms(450), 2)

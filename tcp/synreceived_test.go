@@ -20,7 +20,13 @@ import (
 // remoteISS, ours localISS.
 func newSynReceived(t *testing.T) *harness {
 	t.Helper()
-	h := newHarness(t, testConfig())
+	return newSynReceivedPolicy(t, rfcPolicy{})
+}
+
+// newSynReceivedPolicy is newSynReceived with the host's policy pol.
+func newSynReceivedPolicy(t *testing.T, pol policy) *harness {
+	t.Helper()
+	h := newHarness(t, testConfig(), pol)
 	h.host.Listen(0, localAddr.Port())
 	h.send(ms(10), seg{seq: remoteISS, flags: wire.SYN, mss: 1460})
 	h.expect(ms(10), seg{seq: localISS, ack: remoteISS + 1, flags: synAck, win: 65535, mss: 1460, noLabels: true})
@@ -52,16 +58,35 @@ func TestSynReceived_SYNACKRetransmittedOnRTO(t *testing.T) {
 	h.expectNothing(ms(200_000))
 }
 
-func TestSynReceived_RetransmittedSYNGetsSYNACKAtOnce(t *testing.T) {
-	h := newSynReceived(t)
+func TestSynReceived_RetransmittedSYNGetsSYNACKAtOnceLinux(t *testing.T) {
+	h := newSynReceivedPolicy(t, mixedPolicy{linuxSYN: true})
 	synack := seg{seq: localISS, ack: remoteISS + 1, flags: synAck, mss: 1460, labels: trace.LabelRetransmission}
 	h.expect(ms(1010), synack) // lost again
 	// The client's own timer resends its SYN: the SYN,ACK must have been
-	// lost, so it goes again now rather than at 3010 (as Linux does).
+	// lost, so it goes again now rather than at 3010 (as Linux's
+	// tcp_check_req does).
 	h.send(ms(2010), seg{seq: remoteISS, flags: wire.SYN, mss: 1460})
 	h.expect(ms(2010), synack)
 	h.send(ms(2060), seg{seq: remoteISS + 1, ack: localISS + 1, flags: ack})
 	h.expectNothing(ms(2060))
+	assert.Equal(t, StateEstablished, h.conn.State())
+	assert.Len(t, h.host.Conns(), 1, "the retransmitted SYN made no second connection")
+}
+
+func TestSynReceived_RetransmittedSYNGetsACKUnderRFC(t *testing.T) {
+	h := newSynReceived(t)
+	synack := seg{seq: localISS, ack: remoteISS + 1, flags: synAck, mss: 1460, labels: trace.LabelRetransmission}
+	h.expect(ms(1010), synack) // lost again
+	// RFC 9293 §3.10.7.4 first step: the repeated SYN lies before RCV.NXT,
+	// so it is not acceptable: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, which
+	// repeats the SYN,ACK's acknowledgment and window (a duplicate ACK). The
+	// SYN,ACK goes again when its own timer expires, at 3010 ms.
+	h.send(ms(2010), seg{seq: remoteISS, flags: wire.SYN, mss: 1460})
+	h.expect(ms(2010), seg{seq: localISS + 1, ack: remoteISS + 1, flags: ack, labels: trace.LabelDupACK, n: 1})
+	h.expectNothing(ms(3009))
+	h.expect(ms(3010), synack)
+	h.send(ms(3060), seg{seq: remoteISS + 1, ack: localISS + 1, flags: ack})
+	h.expectNothing(ms(3060))
 	assert.Equal(t, StateEstablished, h.conn.State())
 	assert.Len(t, h.host.Conns(), 1, "the retransmitted SYN made no second connection")
 }

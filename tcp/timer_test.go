@@ -162,3 +162,30 @@ func TestNotices_QueuedUntilAsked(t *testing.T) {
 	assert.Equal(t, Notice{h.conn, EventEstablished}, ns[0])
 	assert.Empty(t, h.host.Notices(), "Notices forgets what it returned")
 }
+
+// kindCounter is a Selective sink that reads only the kinds it is given.
+type kindCounter struct {
+	reads trace.KindSet
+	seen  map[trace.Kind]int
+}
+
+func (k *kindCounter) Record(r *trace.Record) { k.seen[r.Kind]++ }
+func (k *kindCounter) Reads() trace.KindSet   { return k.reads }
+
+// A host builds no record its sink does not read (issue 10): here only
+// state changes, though the handshake also sets timers and changes
+// variables.
+func TestHost_BuildsOnlyTheRecordsItsSinkReads(t *testing.T) {
+	k := &kindCounter{reads: trace.Kinds(trace.KindState), seen: map[trace.Kind]int{}}
+	cfg := testConfig()
+	host := NewHost("local", localAddr.Addr(), cfg, sim.NewRand(1, "test"), k)
+	c := host.Connect(0, localAddr.Port(), remoteAddr)
+	var sent []trace.Packet
+	host.Poll(0, func(p *trace.Packet) { sent = append(sent, *p) })
+	p := trace.Packet{Seg: wire.Segment{Src: remoteAddr, Dst: localAddr, Seq: remoteISS, Ack: localISS + 1,
+		Flags: wire.SYN | ack, Window: 65535, Opt: wire.Options{MSS: 1460}}}
+	host.Input(ms(50), &p, func(p *trace.Packet) { sent = append(sent, *p) })
+	require.Equal(t, StateEstablished, c.State())
+	require.Len(t, sent, 2, "SYN and ACK")
+	assert.Equal(t, map[trace.Kind]int{trace.KindState: 2}, k.seen)
+}

@@ -123,10 +123,9 @@ func TestUserTimeout_AppliesInSynSent(t *testing.T) {
 }
 
 func TestUserTimeout_ZeroWindowProbingLinux(t *testing.T) {
-	cfg := probeOldSeqConfig()
+	cfg := testConfig()
 	cfg.UserTimeout = 6 * time.Second
-	cfg.UserTimeoutLinux = true
-	h := newZeroWindow(t, cfg)
+	h := newZeroWindow(t, cfg, mixedPolicy{linuxProbes: true, linuxUserTimeout: true})
 	// Probes at 1150, 3150 and 7150 ms would follow; the first went at
 	// 1150 ms (icsk_probes_tstamp), so at the third, 6 s later, the user
 	// timeout has passed: abort instead, although every probe is answered.

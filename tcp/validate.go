@@ -59,10 +59,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("negative delayed ACK %v", c.DelayedACK)
 	case c.DelayedACK >= maxDelayedACK:
 		return fmt.Errorf("delayed ACK %v is not less than %v (RFC 1122 §4.2.3.2)", c.DelayedACK, maxDelayedACK)
+	case c.Behaviour != BehaviourRFC && c.Behaviour != BehaviourLinux:
+		return fmt.Errorf("unknown behaviour %d (BehaviourRFC or BehaviourLinux)", c.Behaviour)
 	case c.QuickACKs < 0:
 		return fmt.Errorf("negative quick ACKs %d", c.QuickACKs)
-	case c.IW1AfterSYNRetransmits < 0:
-		return fmt.Errorf("negative SYN retransmissions for a one-segment window %d", c.IW1AfterSYNRetransmits)
 	case c.KeepaliveIdle < 0:
 		return fmt.Errorf("negative keepalive idle time %v", c.KeepaliveIdle)
 	case c.KeepaliveInterval < 0:

@@ -65,7 +65,7 @@ func TestValidate_Limits(t *testing.T) {
 		{"delayed ACK 499 ms", func(c *Config) { c.DelayedACK = 499 * time.Millisecond }, ""},
 		{"delayed ACK 500 ms", func(c *Config) { c.DelayedACK = 500 * time.Millisecond }, "delayed ACK 500ms is not less than 500ms (RFC 1122 §4.2.3.2)"},
 		{"negative quick ACKs", func(c *Config) { c.QuickACKs = -1 }, "negative quick ACKs -1"},
-		{"negative IW1 threshold", func(c *Config) { c.IW1AfterSYNRetransmits = -1 }, "negative SYN retransmissions for a one-segment window -1"},
+		{"unknown behaviour", func(c *Config) { c.Behaviour = 7 }, "unknown behaviour 7 (BehaviourRFC or BehaviourLinux)"},
 
 		{"negative keepalive idle", func(c *Config) { c.KeepaliveIdle = -time.Second }, "negative keepalive idle time -1s"},
 		{"negative keepalive interval", func(c *Config) { c.KeepaliveInterval = -time.Second }, "negative keepalive interval -1s"},

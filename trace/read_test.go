@@ -105,6 +105,7 @@ func TestReadJSON_Errors(t *testing.T) {
 		{"short SACK block", send(`,"options":{"sack":[[1,2],[3]]}`), "trace: line 1: SACK block 1 has 1 numbers, want 2"},
 		{"bad timer", `{"t_ns":0,"event":"timer","timer":"egg","op":"set"}`, `trace: line 1: unknown timer "egg"`},
 		{"bad timer op", `{"t_ns":0,"event":"timer","timer":"persist","op":"snooze"}`, `trace: line 1: unknown timer op "snooze"`},
+		{"bad from state", `{"t_ns":0,"event":"state","from":"LISTENING","to":"ESTABLISHED"}`, `trace: line 1: unknown state "LISTENING"`},
 		{"bad state", `{"t_ns":0,"event":"state","from":"LISTEN","to":"ESTABLISHED-ISH"}`, `trace: line 1: unknown state "ESTABLISHED-ISH"`},
 		{"bad variable", `{"t_ns":0,"event":"var","name":"cwnd_bytes","value":1}`, `trace: line 1: unknown variable "cwnd_bytes"`},
 		{"bad app op", `{"t_ns":0,"event":"app","op":"send","bytes":1}`, `trace: line 1: unknown app op "send"`},

@@ -1,32 +1,127 @@
 package viz
 
 import (
-	"go/build"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-// viz reads the trace and nothing else of the simulator: it may import the
-// standard library, trace, wire and sim, and its two drawing libraries
-// (gopacket for pcap, gonum/plot for diagrams and plots); never tcp, link or
-// scenarios. External tests (package viz_test) may run scenarios to get
-// traces, which this check does not see.
-func TestImports(t *testing.T) {
-	pkg, err := build.ImportDir(".", 0)
-	if err != nil {
-		t.Fatal(err)
+const module = "github.com/tcpsim/tcpsim/"
+
+// Libraries, by import path prefix.
+const (
+	gonum    = "gonum.org/v1/plot"
+	gopacket = "github.com/google/gopacket"
+	testify  = "github.com/stretchr/testify"
+)
+
+// libraries says, for every package under viz, which third-party
+// libraries it may import: each output its own. Which of the module's
+// packages each may import, cmd/tcpsim's import test holds (the outputs
+// read trace, wire and sim, never tcp, link or scenarios).
+var libraries = map[string][]string{
+	"viz":                    nil,
+	"viz/catalog":            nil,
+	"viz/ladder":             nil,
+	"viz/textdiagram":        nil,
+	"viz/canvas":             {gonum},
+	"viz/diagram":            {gonum},
+	"viz/plot":               {gonum},
+	"viz/pcap":               {gopacket},
+	"viz/internal/testtrace": {testify}, // for tests only
+}
+
+// goList returns, for each package under viz, its imports (deps false) or
+// every package it depends on, directly or not (deps true).
+func goList(t *testing.T, deps bool) map[string][]string {
+	t.Helper()
+	field := ".Imports"
+	if deps {
+		field = ".Deps"
 	}
-	const module = "github.com/tcpsim/tcpsim/"
-	allowed := map[string]bool{module + "trace": true, module + "wire": true, module + "sim": true}
-	libraries := []string{"github.com/google/gopacket", "gonum.org/v1/plot"}
-	for _, imp := range append(pkg.Imports, pkg.TestImports...) {
-		std := !strings.Contains(strings.Split(imp, "/")[0], ".")
-		lib := false
-		for _, l := range libraries {
-			lib = lib || imp == l || strings.HasPrefix(imp, l+"/")
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join "+field+" \" \"}}|{{.Dir}}|{{join .GoFiles \" \"}}", module+"viz/...").Output()
+	if err != nil {
+		t.Skipf("go list is not available: %v", err)
+	}
+	pkgs := make(map[string][]string)
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Split(line, "|")
+		require.Len(t, f, 4, line)
+		pkgs[strings.TrimPrefix(f[0], module)] = strings.Fields(f[1])
+		// Look at each file go list read, so that go test's cache runs the
+		// test again when one changes rather than replay a pass.
+		for _, name := range strings.Fields(f[3]) {
+			_, err := os.Stat(filepath.Join(f[2], name))
+			require.NoError(t, err)
 		}
-		if !std && !lib && !allowed[imp] {
-			t.Errorf("viz imports %s", imp)
+	}
+	return pkgs
+}
+
+// library returns the library of import path imp, or "" for the standard
+// library and the module.
+func library(imp string) string {
+	if strings.HasPrefix(imp, module) || !strings.Contains(strings.Split(imp, "/")[0], ".") {
+		return ""
+	}
+	for _, l := range []string{gonum, gopacket, testify} {
+		if imp == l || strings.HasPrefix(imp, l+"/") {
+			return l
 		}
+	}
+	return imp
+}
+
+// Every package under viz imports no third-party library but its own.
+// (External tests, package x_test, may import more, such as scenarios to
+// get traces; go list does not count them as the package's imports.)
+func TestImports(t *testing.T) {
+	pkgs := goList(t, false)
+	for pkg, imports := range pkgs {
+		allowed, known := libraries[pkg]
+		if !assert.True(t, known, "package %s is not in libraries; add it here, to cmd/tcpsim's import test and to the README's layout", pkg) {
+			continue
+		}
+		for _, imp := range imports {
+			if l := library(imp); l != "" {
+				assert.Contains(t, allowed, l, "%s imports %s", pkg, imp)
+			}
+		}
+	}
+	for pkg := range libraries {
+		assert.Contains(t, pkgs, pkg, "libraries lists a package that is not there")
+	}
+}
+
+// The libraries stay with their outputs, through every indirect import
+// too (their own dependencies come with them): the ladder and summary,
+// the text diagrams and the catalogue pull in no third-party code at all,
+// no viz package depends on the simulator proper, and nothing but tests
+// uses the test helpers.
+func TestLibrariesStayWithTheirOutputs(t *testing.T) {
+	deps := goList(t, true)
+	require.NotEmpty(t, deps)
+	for pkg, all := range deps {
+		for _, dep := range all {
+			if l := library(dep); l == gonum || l == gopacket || l == testify {
+				assert.Contains(t, libraries[pkg], l, "%s depends on %s", pkg, dep)
+			}
+			if pkg != "viz/internal/testtrace" {
+				assert.NotEqual(t, module+"viz/internal/testtrace", dep, "%s depends on the test helpers", pkg)
+			}
+			for _, simulator := range []string{"tcp", "link", "scenarios", "cmd/tcpsim"} {
+				assert.NotEqual(t, module+simulator, dep, "%s depends on %s", pkg, simulator)
+			}
+		}
+	}
+	for _, plain := range []string{"viz/catalog", "viz/ladder", "viz/textdiagram"} {
+		assert.False(t, slices.ContainsFunc(deps[plain], func(d string) bool { return library(d) != "" }),
+			"%s pulls in a third-party library", plain)
 	}
 }

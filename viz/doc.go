@@ -1,12 +1,35 @@
-// Package viz turns a run's trace into things people read: the terminal
-// ladder diagram, the end-of-run summary and (later) diagrams, plots and pcap.
+// Package viz holds tcpsim's outputs: everything that turns a run's trace
+// into something people read. It has no code of its own; each output is a
+// package, so that a program that wants the plain-text ladder pulls in no
+// drawing or capture library:
 //
-// Every output is a consumer of [trace.Record]s and nothing else: viz imports
-// trace, wire and sim, never tcp, link or scenarios. The streaming outputs
-// ([Ladder], [Summary]) are [trace.Sink]s that keep a bounded amount of state,
-// so they can follow a run of millions of records.
+//   - [github.com/tcpsim/tcpsim/viz/catalog]: what every output says the
+//     same way. The message catalogue (one file per language: English,
+//     Vietnamese), the notes for the trace's events and the reasons for
+//     drops and aborts, times in seconds, and sequence numbers, absolute or
+//     relative to each side's ISN (catalog.SeqNumbers, catalog.ISNs).
+//   - [github.com/tcpsim/tcpsim/viz/ladder]: the terminal ladder diagram
+//     and the end-of-run summary, trace.Sinks that follow a run of millions
+//     of records in bounded memory.
+//   - [github.com/tcpsim/tcpsim/viz/diagram]: sequence diagrams in SVG, PNG
+//     and PDF, with slanted arrows, drops, timers and state changes.
+//   - [github.com/tcpsim/tcpsim/viz/plot]: the time–sequence graph and the
+//     window plot.
+//   - [github.com/tcpsim/tcpsim/viz/canvas]: what diagram and plot share:
+//     the output formats, byte-for-byte repeatable files, the font, colours
+//     and a painter in page coordinates.
+//   - [github.com/tcpsim/tcpsim/viz/textdiagram]: Mermaid and PlantUML
+//     sequence diagrams, for documents.
+//   - [github.com/tcpsim/tcpsim/viz/pcap]: captures that Wireshark and
+//     tcpdump read.
 //
-// Every phrase a reader sees comes from one message catalogue (messages.go),
-// so that the outputs can be translated; protocol words (SYN, ACK, seq, RFC
-// 9293 state names) stay as they are in every language.
+// Imports point one way. Every output reads trace records and nothing
+// else of the simulator: a viz package imports trace, wire, sim and
+// viz/catalog, never tcp, link or scenarios; diagram and plot import
+// viz/canvas too. Each third-party library lives in the packages of its
+// output: gonum/plot in canvas, diagram and plot; gopacket in pcap. The
+// tests in deps_test.go here and in cmd/tcpsim hold these rules.
+//
+// The same records and options always give the same bytes, in every
+// output.
 package viz

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"encoding/binary"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -196,25 +197,87 @@ const (
 	TCPHeaderLen  = 20
 )
 
-// OptionsLen returns the bytes the options take in the TCP header, padded to
-// a multiple of four as a real stack lays them out (Linux's order:
-// MSS, SACK-permitted/timestamps, window scale, SACK blocks).
+// TCP option kinds (RFC 9293 §3.2, RFC 7323 §2.2 and §3.2, RFC 2018 §2 and §3).
+const (
+	OptNOP       = 1 // no-operation, to align the next option
+	OptMSS       = 2 // maximum segment size (4 bytes)
+	OptWScale    = 3 // window scale (3 bytes)
+	OptSACKPerm  = 4 // SACK permitted (2 bytes)
+	OptSACK      = 5 // SACK blocks (2 + 8 per block)
+	OptTimestamp = 8 // timestamps (10 bytes)
+)
+
+// MaxOptionsLen is the most option bytes a TCP header holds (RFC 9293 §3.1:
+// a data offset of at most 15 words).
+const MaxOptionsLen = 40
+
+// OptionsLen returns the bytes the options take in the TCP header, as
+// AppendOptions lays them out: a multiple of four.
 func (o *Options) OptionsLen() int {
+	if o.MSS == 0 && !o.HasTimestamp && !o.SACKPermitted && !o.HasWScale && o.NumSACK == 0 {
+		return 0 // most segments carry no option: nothing to lay out
+	}
+	return o.putLen()
+}
+
+// AppendOptions appends the options as they go in the TCP header, laid out
+// as Linux lays them out (tcp_options_write in net/ipv4/tcp_output.c): MSS;
+// SACK-permitted and timestamps together, or NOP,NOP before either alone;
+// NOP and window scale; NOP,NOP and the SACK blocks. Every group fills
+// whole 32-bit words, so no padding follows. At most MaxSACKBlocks blocks
+// are written, whatever NumSACK says; the result can be longer than
+// MaxOptionsLen (four SACK blocks and timestamps), which the caller checks.
+func AppendOptions(b []byte, o *Options) []byte {
+	var buf optionBytes
+	n := o.put(&buf)
+	return append(b, buf[:n]...)
+}
+
+// putLen is OptionsLen for options that are there.
+func (o *Options) putLen() int {
+	var buf optionBytes
+	return o.put(&buf)
+}
+
+// optionBytes holds every option at once, MaxSACKBlocks SACK blocks
+// included: 4 + 12 + 4 + 4 + 8·4 = 56 bytes.
+type optionBytes [56]byte
+
+// put writes the options into b as AppendOptions describes, and returns
+// how many bytes they take. It is the one place that knows the layout.
+func (o *Options) put(b *optionBytes) int {
 	n := 0
 	if o.MSS != 0 {
-		n += 4
+		b[0], b[1], b[2], b[3] = OptMSS, 4, byte(o.MSS>>8), byte(o.MSS)
+		n = 4
 	}
 	switch {
 	case o.HasTimestamp:
-		n += 12 // NOP,NOP,TS or SACK_PERM,TS (10 bytes + 2)
+		if o.SACKPermitted {
+			b[n], b[n+1] = OptSACKPerm, 2
+		} else {
+			b[n], b[n+1] = OptNOP, OptNOP
+		}
+		b[n+2], b[n+3] = OptTimestamp, 10
+		binary.BigEndian.PutUint32(b[n+4:], o.TSVal)
+		binary.BigEndian.PutUint32(b[n+8:], o.TSEcr)
+		n += 12
 	case o.SACKPermitted:
-		n += 4 // NOP,NOP,SACK_PERM
+		b[n], b[n+1], b[n+2], b[n+3] = OptNOP, OptNOP, OptSACKPerm, 2
+		n += 4
 	}
 	if o.HasWScale {
-		n += 4 // NOP,WS
+		b[n], b[n+1], b[n+2], b[n+3] = OptNOP, OptWScale, 3, o.WScale
+		n += 4
 	}
-	if o.NumSACK > 0 {
-		n += 4 + 8*int(o.NumSACK) // NOP,NOP,SACK hdr + blocks
+	if k := min(int(o.NumSACK), MaxSACKBlocks); k > 0 {
+		b[n], b[n+1], b[n+2], b[n+3] = OptNOP, OptNOP, OptSACK, byte(2+8*k)
+		n += 4
+		for _, blk := range o.SACK[:k] {
+			binary.BigEndian.PutUint32(b[n:], uint32(blk.Left))
+			binary.BigEndian.PutUint32(b[n+4:], uint32(blk.Right))
+			n += 8
+		}
 	}
 	return n
 }

@@ -17,7 +17,8 @@ import (
 	"github.com/tcpsim/tcpsim/scenarios/kernel"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
-	"github.com/tcpsim/tcpsim/viz"
+	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/viz/ladder"
 )
 
 // kernelOptions are the flags of 'tcpsim kernel'.
@@ -57,7 +58,7 @@ func newKernelCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.trace, "trace", "", "write the trace as JSON Lines to `FILE` (\"-\" for stdout, then nothing else goes there)")
 	f.StringVar(&o.pcap, "pcap", "", "write the packets the kernels sent, as they sent them, to `FILE` (.pcap, raw IPv4)")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
-	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
+	f.IntVar(&o.width, "width", ladder.DefaultWidth, "ladder width in columns")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours, even on a terminal (NO_COLOR is honoured too)")
 	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers (the default when the scenario does not set both ISNs)")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder and summary: en or vi")
@@ -72,7 +73,7 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 	default:
 		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
 	}
-	lang, err := viz.ParseLang(o.lang)
+	lang, err := catalog.ParseLang(o.lang)
 	if err != nil {
 		return usageError{fmt.Errorf("--lang: %w", err)}
 	}
@@ -89,7 +90,10 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 	if err := kernel.Check(); err != nil {
 		return usageError{err}
 	}
-	relative := o.relative || !(s.Client.TCP.FixedISS && s.Server.TCP.FixedISS)
+	seq := catalog.SeqAbsolute
+	if o.relative || !(s.Client.TCP.FixedISS && s.Server.TCP.FixedISS) {
+		seq = catalog.SeqRelative
+	}
 
 	var sinks []trace.Sink
 	human := stdout // unless the trace goes there
@@ -120,17 +124,17 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 	if o.trace != "-" {
 		fmt.Fprintf(out, "%s on the Linux kernel — %s\n\n", s.Name, s.Description)
 	}
-	var ladder *viz.Ladder
+	var lad *ladder.Ladder
 	if o.ladder != "none" && o.trace != "-" {
-		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: relative, Width: o.width,
+		opt := ladder.Options{Color: useColor(human, o.noColor), SeqNumbers: seq, Width: o.width,
 			End: sim.At(min(s.Duration, o.maxTime)), Lang: lang}
 		if o.ladder == "auto" {
 			opt.MaxLines = autoLadderLines
 		}
-		ladder = viz.NewLadder(out, opt)
-		sinks = append(sinks, ladder)
+		lad = ladder.New(out, opt)
+		sinks = append(sinks, lad)
 	}
-	summary := viz.NewSummary()
+	summary := ladder.NewSummary()
 	sinks = append(sinks, summary)
 
 	kopt := kernel.Options{MaxDuration: o.maxTime}
@@ -144,8 +148,8 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 		}
 		return runErr
 	}
-	if ladder != nil {
-		if err := ladder.Flush(); err != nil {
+	if lad != nil {
+		if err := lad.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintln(out)

@@ -2,16 +2,21 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+// tcpsim runs the command line args and returns its exit code and output.
+func tcpsim(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
 	code = execute(args, &o, &e)
@@ -22,80 +27,64 @@ func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
 		return
 	}
 	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run 'go test ./cmd/tcpsim -update' to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (update with -update after reading the diff)\n--- got:\n%s", path, got)
-	}
+	require.NoError(t, err, "run 'go test ./cmd/tcpsim -update' to create it")
+	assert.Equal(t, string(want), got, "output differs from %s (update with -update after reading the diff)", path)
 }
 
 // The README's first command, as a golden file: the ladder a new user sees.
 func TestRun_LostSegmentLadder(t *testing.T) {
-	code, out, errOut := run(t, "run", "--no-color", "../../scenarios/lost-segment.yaml")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	code, out, errOut := tcpsim(t, "run", "--no-color", "../../scenarios/lost-segment.yaml")
+	require.Equal(t, exitOK, code, errOut)
 	golden(t, "lost-segment", out)
 	for _, want := range []string{"SYN seq=100", "SYN,ACK seq=300 ack=101", "ACK seq=101 ack=301", "dup ACK #3", "fast retransmission", "dropped"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("ladder lacks %q", want)
-		}
+		assert.Contains(t, out, want)
 	}
 }
 
 func TestRun_HandshakeRelative(t *testing.T) {
-	code, out, errOut := run(t, "run", "--no-color", "--relative", "handshake")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	code, out, errOut := tcpsim(t, "run", "--no-color", "--relative", "handshake")
+	require.Equal(t, exitOK, code, errOut)
 	golden(t, "handshake-relative", out)
+	// --seq-numbers relative is the same; so is it with --relative too.
+	for _, args := range [][]string{{"--seq-numbers", "relative"}, {"--seq-numbers", "relative", "--relative"}} {
+		_, again, _ := tcpsim(t, append([]string{"run", "--no-color", "handshake"}, args...)...)
+		assert.Equal(t, out, again, args)
+	}
 }
 
 func TestRun_TraceToStdoutIsOnlyJSON(t *testing.T) {
-	code, out, errOut := run(t, "run", "--trace", "-", "handshake")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	code, out, errOut := tcpsim(t, "run", "--trace", "-", "handshake")
+	require.Equal(t, exitOK, code, errOut)
 	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		if !strings.HasPrefix(line, `{"t_ns":`) || !strings.HasSuffix(line, "}") {
-			t.Fatalf("stdout line %d is not a trace record: %q", i+1, line)
-		}
+		require.True(t, strings.HasPrefix(line, `{"t_ns":`) && strings.HasSuffix(line, "}"), "stdout line %d is not a trace record: %q", i+1, line)
 	}
-	if !strings.Contains(errOut, "summary") {
-		t.Errorf("the summary should go to stderr, got %q", errOut)
-	}
+	assert.Contains(t, errOut, "summary", "the summary goes to stderr")
 }
 
 func TestRun_TraceFileAndSeedAreDeterministic(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
 	for _, p := range []string{a, b} {
-		if code, _, e := run(t, "run", "--ladder", "none", "--seed", "42", "--trace", p, "lost-segment"); code != 0 {
-			t.Fatalf("exit %d: %s", code, e)
-		}
+		code, _, e := tcpsim(t, "run", "--ladder", "none", "--seed", "42", "--trace", p, "lost-segment")
+		require.Equal(t, exitOK, code, e)
 	}
-	x, _ := os.ReadFile(a)
-	y, _ := os.ReadFile(b)
-	if len(x) == 0 || !bytes.Equal(x, y) {
-		t.Fatalf("traces differ or are empty (%d, %d bytes)", len(x), len(y))
-	}
+	x, err := os.ReadFile(a)
+	require.NoError(t, err)
+	y, err := os.ReadFile(b)
+	require.NoError(t, err)
+	assert.NotEmpty(t, x)
+	assert.True(t, bytes.Equal(x, y), "two traces of one seed differ")
 }
 
 func TestErrors_ExitCode2WithPlace(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(bad, []byte("link: {delay: -5ms}\nclinet: {isn: 1}\n"), 0o644)
-	cases := []struct {
+	require.NoError(t, os.WriteFile(bad, []byte("link: {delay: -5ms}\nclinet: {isn: 1}\n"), 0o644))
+	for _, c := range []struct {
 		args []string
 		want []string
 	}{
@@ -107,88 +96,181 @@ func TestErrors_ExitCode2WithPlace(t *testing.T) {
 		{[]string{"run", "--bogus", "handshake"}, []string{"bogus"}},
 		{[]string{"show", "nope"}, []string{"nope"}},
 		{[]string{"frobnicate"}, []string{"frobnicate"}},
-	}
-	for _, c := range cases {
-		code, _, errOut := run(t, c.args...)
-		if code != exitBadInput {
-			t.Errorf("%v: exit %d, want 2; stderr %q", c.args, code, errOut)
-		}
+	} {
+		code, _, errOut := tcpsim(t, c.args...)
+		assert.Equal(t, exitBadInput, code, "%v: stderr %q", c.args, errOut)
 		for _, w := range c.want {
-			if !strings.Contains(errOut, w) {
-				t.Errorf("%v: stderr %q lacks %q", c.args, errOut, w)
-			}
+			assert.Contains(t, errOut, w, c.args)
 		}
-		if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
-			t.Errorf("%v: a stack trace leaked: %q", c.args, errOut)
-		}
+		assert.NotContains(t, errOut, "goroutine", "%v: a stack trace leaked", c.args)
+		assert.NotContains(t, errOut, "panic", "%v: a stack trace leaked", c.args)
 	}
 }
 
 func TestListShowValidate(t *testing.T) {
-	code, out, _ := run(t, "list")
-	if code != 0 || !strings.Contains(out, "lost-segment") || !strings.Contains(out, "handshake") {
-		t.Fatalf("list: %d %q", code, out)
-	}
-	code, out, _ = run(t, "show", "lost-segment")
-	if code != 0 || !strings.Contains(out, "data_segment: 3") {
-		t.Fatalf("show: %d %q", code, out)
-	}
-	code, out, _ = run(t, "validate", "../../scenarios/syn-lost.yaml")
-	if code != 0 || !strings.Contains(out, "ok") {
-		t.Fatalf("validate: %d %q", code, out)
-	}
+	code, out, _ := tcpsim(t, "list")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "lost-segment")
+	assert.Contains(t, out, "handshake")
+	code, out, _ = tcpsim(t, "show", "lost-segment")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "data_segment: 3")
+	code, out, _ = tcpsim(t, "validate", "../../scenarios/syn-lost.yaml")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "ok")
 }
 
 func TestRun_OutputDirWritesEverything(t *testing.T) {
 	dir := t.TempDir()
-	code, _, errOut := run(t, "run", "--ladder", "none", "-o", dir, "--to", "1s", "lost-segment")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "-o", dir, "--to", "1s", "lost-segment")
+	require.Equal(t, exitOK, code, errOut)
 	for _, suffix := range []string{".txt", ".jsonl", ".pcap", ".svg", ".png", ".pdf", "-seq.png", "-window.png", ".mmd", ".puml"} {
 		fi, err := os.Stat(filepath.Join(dir, "lost-segment"+suffix))
-		if err != nil || fi.Size() == 0 {
-			t.Errorf("lost-segment%s: %v (size %v)", suffix, err, fi)
+		if assert.NoError(t, err, suffix) {
+			assert.NotZero(t, fi.Size(), suffix)
 		}
 	}
-	png, _ := os.ReadFile(filepath.Join(dir, "lost-segment.png"))
-	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
-		t.Error("lost-segment.png is not a PNG")
-	}
-	pdf, _ := os.ReadFile(filepath.Join(dir, "lost-segment.pdf"))
-	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
-		t.Error("lost-segment.pdf is not a PDF")
-	}
+	png, err := os.ReadFile(filepath.Join(dir, "lost-segment.png"))
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")), "lost-segment.png is a PNG")
+	pdf, err := os.ReadFile(filepath.Join(dir, "lost-segment.pdf"))
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF")), "lost-segment.pdf is a PDF")
+}
+
+// A file flag given with -o names its own file; -o names the others.
+func TestRun_OutputDirAndAFileFlag(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	mine := filepath.Join(other, "mine.svg")
+	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "-o", dir, "--svg", mine, "handshake")
+	require.Equal(t, exitOK, code, errOut)
+	assert.FileExists(t, mine)
+	assert.NoFileExists(t, filepath.Join(dir, "handshake.svg"))
+	assert.FileExists(t, filepath.Join(dir, "handshake.png"))
 }
 
 func TestRun_Vietnamese(t *testing.T) {
-	code, out, errOut := run(t, "run", "--no-color", "--lang", "vi", "handshake")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
+	code, out, errOut := tcpsim(t, "run", "--no-color", "--lang", "vi", "handshake")
+	require.Equal(t, exitOK, code, errOut)
 	for _, want := range []string{"thời gian", "ứng dụng", "tổng kết", "SYN seq=100"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("Vietnamese output lacks %q", want)
-		}
+		assert.Contains(t, out, want)
 	}
 }
 
+// Every flag and every output file is checked before the run starts: a
+// mistake is exit status 2, names the flag, and leaves no file behind.
 func TestErrors_OutputFlags(t *testing.T) {
 	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	scenario := filepath.Join(dir, "my.yaml")
+	require.NoError(t, os.WriteFile(scenario, []byte("duration: 1s\n"), 0o644))
+	trace := filepath.Join(dir, "trace.jsonl") // asked for in every case: it must not be written
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--lang", "fr", "handshake"}, "--lang"},
-		{[]string{"run", "--plot-seq", filepath.Join(dir, "x.gif"), "handshake"}, ".png, .svg or .pdf"},
-		{[]string{"run", "--seq-numbers", "hex", "handshake"}, "--seq-numbers"},
-		{[]string{"run", "--from", "2s", "--to", "1s", "--svg", filepath.Join(dir, "x.svg"), "handshake"}, "--to"},
-		{[]string{"run", "--capture", "moon", "--pcap", filepath.Join(dir, "x.pcap"), "handshake"}, "capture"},
-		{[]string{"run", "--profile", "bsd", "handshake"}, "profile"},
+		{[]string{"--lang", "fr"}, "--lang"},
+		{[]string{"--plot-seq", filepath.Join(dir, "x.gif")}, ".png, .svg or .pdf"},
+		{[]string{"--seq-numbers", "hex"}, "--seq-numbers"},
+		{[]string{"--seq-numbers", "absolute", "--relative"}, "--relative and --seq-numbers absolute contradict"},
+		{[]string{"--from", "2s", "--to", "1s", "--svg", filepath.Join(dir, "x.svg")}, "--to"},
+		{[]string{"--from", "-1s"}, "--from"},
+		{[]string{"--capture", "moon", "--pcap", filepath.Join(dir, "x.pcap")}, "--capture"},
+		{[]string{"--capture", "moon"}, "--capture"},
+		{[]string{"--profile", "bsd"}, "profile"},
+		// Output files.
+		{[]string{"--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png " + filepath.Join(dir, "no-such-folder", "x.png") + ": its folder"},
+		{[]string{"-o", filepath.Join(dir, "new"), "--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png"}, // and -o's folder is not made
+		{[]string{"--pcap", filepath.Join(file, "x.pcap")}, "--pcap " + filepath.Join(file, "x.pcap") + ": not a directory"},
+		{[]string{"--svg", dir}, "--svg " + dir + ": is a folder"},
+		{[]string{"--svg", filepath.Join(dir, "x"), "--mermaid", filepath.Join(dir, "x")}, "--svg and --mermaid both write"},
+		{[]string{"--pcap", filepath.Join(dir, "x"), "--trace", filepath.Join(dir, "x")}, "--trace and --pcap both write"},
+		{[]string{"-o", dir, "--png", filepath.Join(dir, "handshake.svg")}, "-o and --png both write " + filepath.Join(dir, "handshake.svg")},
+		{[]string{"-o", file}, "-o:"},
+		{[]string{"--svg", scenario, scenario}, "--svg " + scenario + ": that is the scenario file"},
 	} {
-		code, _, errOut := run(t, c.args...)
-		if code != exitBadInput || !strings.Contains(errOut, c.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit 2 mentioning %q", c.args, code, errOut, c.want)
+		args := append([]string{"run", "--trace", trace}, c.args...)
+		if !strings.HasSuffix(args[len(args)-1], ".yaml") {
+			args = append(args, "handshake")
+		}
+		code, _, errOut := tcpsim(t, args...)
+		assert.Equal(t, exitBadInput, code, "%v: stderr %q", c.args, errOut)
+		assert.Contains(t, errOut, c.want, c.args)
+		assert.NoFileExists(t, trace, "%v: the run started", c.args)
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "only a-file and my.yaml: the checks leave nothing behind")
+}
+
+// A file that cannot be written is exit status 1, with a message naming
+// the file; the other outputs are still written. (/dev/full takes any
+// open and fails every write, as a full disk does.)
+func TestErrors_WriteFailures(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	dir := t.TempDir()
+	svg := filepath.Join(dir, "ok.svg")
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--trace", "/dev/full"}, []string{"tcpsim: --trace /dev/full: no space left on device"}},
+		{[]string{"--pcap", "/dev/full"}, []string{"tcpsim: --pcap /dev/full: no space left on device"}},
+		{[]string{"--png", "/dev/full", "--svg", svg}, []string{"tcpsim: --png /dev/full: no space left on device"}},
+	} {
+		require.NoError(t, os.RemoveAll(svg))
+		code, _, errOut := tcpsim(t, append(append([]string{"run", "--ladder", "none"}, c.args...), "handshake")...)
+		assert.Equal(t, exitFailed, code, "%v: stderr %q", c.args, errOut)
+		for _, w := range c.want {
+			assert.Contains(t, errOut, w, c.args)
+		}
+		if strings.Contains(strings.Join(c.args, " "), svg) {
+			assert.FileExists(t, svg, "%v: the other outputs are written", c.args)
 		}
 	}
+
+	// -o's NAME.txt, which a failed flush used to lose without a word.
+	out := t.TempDir()
+	require.NoError(t, os.Symlink("/dev/full", filepath.Join(out, "handshake.txt")))
+	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "-o", out, "handshake")
+	assert.Equal(t, exitFailed, code, errOut)
+	assert.Contains(t, errOut, "tcpsim: -o "+filepath.Join(out, "handshake.txt")+": no space left on device")
+	assert.FileExists(t, filepath.Join(out, "handshake.svg"), "the other outputs are written")
+
+	// The terminal's output.
+	var e bytes.Buffer
+	code = execute([]string{"run", "handshake"}, failWriter{}, &e)
+	assert.Equal(t, exitFailed, code, e.String())
+	assert.Contains(t, e.String(), "tcpsim: writing the ladder and summary to stdout: disk full")
+}
+
+// failWriter fails every write, as a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// The command maps its flags to runOptions: validate resolves them, and
+// run would get them (runF stands in for it).
+func TestRunOptions(t *testing.T) {
+	var got *runOptions
+	cmd := newRunCmd(&bytes.Buffer{}, &bytes.Buffer{}, func(o *runOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--lang", "VI", "--capture", "link", "--pcap", filepath.Join(t.TempDir(), "x.pcap"), "--seed", "7", "lost-segment"})
+	require.NoError(t, cmd.Execute())
+	require.NotNil(t, got)
+	assert.Equal(t, "vi", string(got.language))
+	assert.Equal(t, "link", string(got.where))
+	assert.Equal(t, uint64(7), got.s.Seed)
+	assert.Equal(t, "absolute", got.seq.String(), "lost-segment sets both ISNs")
+	require.Len(t, got.files, 1)
+	assert.Equal(t, "--pcap", got.files[0].flag)
+
+	random := filepath.Join(t.TempDir(), "random.yaml")
+	require.NoError(t, os.WriteFile(random, []byte("duration: 1s\n"), 0o644))
+	cmd = newRunCmd(&bytes.Buffer{}, &bytes.Buffer{}, func(o *runOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{random})
+	require.NoError(t, cmd.Execute())
+	assert.Equal(t, "relative", got.seq.String(), "a scenario without ISNs gets random ones")
 }

@@ -14,8 +14,8 @@ import (
 // Exit codes.
 const (
 	exitOK       = 0
-	exitFailed   = 1 // the run itself failed (its event budget ran out, an output could not be written)
-	exitBadInput = 2 // the scenario, a flag or an argument is wrong: the user can fix it
+	exitFailed   = 1 // the run failed (its event budget ran out), or an output could not be written
+	exitBadInput = 2 // the scenario, a flag, an output path or an argument is wrong: found before the run
 )
 
 // usageError marks an error the user made on the command line.
@@ -36,7 +36,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(stdout, stderr), newListCmd(stdout), newShowCmd(stdout), newValidateCmd(stdout), newKernelCmd(stdout, stderr))
+	root.AddCommand(newRunCmd(stdout, stderr, nil), newListCmd(stdout), newShowCmd(stdout), newValidateCmd(stdout), newKernelCmd(stdout, stderr))
 	return root
 }
 
@@ -58,7 +58,9 @@ func execute(args []string, stdout, stderr io.Writer) int {
 		printScenarioErrors(stderr, scenarios.ErrorList{one})
 		return exitBadInput
 	}
-	fmt.Fprintf(stderr, "tcpsim: %v\n", err)
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(stderr, "tcpsim: %s\n", line) // errors.Join puts one error on each line
+	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintln(stderr, "Run 'tcpsim --help' for usage.")

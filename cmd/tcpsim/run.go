@@ -2,36 +2,57 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
-	"github.com/tcpsim/tcpsim/viz"
+	"github.com/tcpsim/tcpsim/viz/canvas"
+	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/viz/ladder"
+	"github.com/tcpsim/tcpsim/viz/pcap"
 )
 
-// runOptions are the flags of 'tcpsim run'.
+// runOptions are the flags of 'tcpsim run', as cobra fills them, and what
+// validate makes of them.
 type runOptions struct {
-	scenario string
-	seed     uint64
-	seedSet  bool
-	trace    string // JSON-lines trace file; "-" for stdout
-	noColor  bool
-	relative bool
-	ladder   string // auto, full or none
-	width    int
-	profile  string // overrides the scenario's behaviour profile
-	pcap     string // pcap file to write
-	capture  string // where the pcap is captured: client, server or link
-	lang     string // language of the ladder, summary and diagrams
-	dir      string // -o: write every output into this folder
-	// ladderFile also writes the ladder (without colour) to a file (-o).
-	ladderFile string
-	files      fileOutputs
+	scenario   string // the argument: a file or a built-in scenario's name
+	seed       uint64
+	seedSet    bool   // --seed was given
+	trace      string // JSON-lines trace file; "-" for stdout
+	noColor    bool
+	relative   bool   // --relative: --seq-numbers relative
+	ladder     string // auto, full or none
+	width      int    // of the ladder, in columns
+	profile    string // overrides the scenario's behaviour profile
+	pcap       string // pcap file to write
+	capture    string // where the pcap is captured: client, server or link
+	lang       string // language of the ladder, summary and diagrams
+	dir        string // -o: write every output into this folder
+	svg        string // sequence diagram
+	png        string
+	pdf        string
+	plotSeq    string // Stevens time-sequence graph
+	plotWindow string // cwnd, flight and window plot
+	mermaid    string
+	plantuml   string
+	from, to   time.Duration // the diagrams' and plots' time window; 0, 0: all
+	seqNumbers string        // "" (absolute when the scenario fixes both ISNs, else relative), absolute or relative
+
+	// Set by validate.
+	s        *scenarios.Scenario
+	language catalog.Lang
+	seq      catalog.SeqNumbers // for every output
+	where    pcap.Capture
+	files    []outputFile // every file the run writes, checked
 }
 
 // autoLadderLines is how many ladder lines --ladder auto prints before it
@@ -39,8 +60,10 @@ type runOptions struct {
 // transfer's million segments are left to the summary and the trace.
 const autoLadderLines = 300
 
-func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
-	var o runOptions
+// newRunCmd returns 'tcpsim run', which maps its flags to runOptions,
+// validates them and calls runF (run, but for tests).
+func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Command {
+	o := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run FILE|NAME",
 		Short: "Run a scenario and draw it as a ladder diagram",
@@ -51,170 +74,196 @@ func newRunCmd(stdout, stderr io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.scenario = args[0]
 			o.seedSet = cmd.Flags().Changed("seed")
-			return runRun(&o, stdout, stderr)
+			if err := o.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return run(o, stdout, stderr)
 		},
 	}
 	f := cmd.Flags()
 	f.Uint64Var(&o.seed, "seed", 0, "override the scenario's random seed")
 	f.StringVar(&o.trace, "trace", "", "write the trace as JSON Lines to `FILE` (\"-\" for stdout, then nothing else goes there)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours, even on a terminal (NO_COLOR is honoured too)")
-	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does (the default when the scenario does not set both ISNs)")
+	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does (the default when the scenario does not set both ISNs); the same as --seq-numbers relative")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
-	f.IntVar(&o.width, "width", viz.DefaultLadderWidth, "ladder width in columns")
+	f.IntVar(&o.width, "width", ladder.DefaultWidth, "ladder width in columns")
 	f.StringVar(&o.pcap, "pcap", "", "write a capture that Wireshark and tshark read to `FILE` (.pcap)")
 	f.StringVar(&o.capture, "capture", "client", "where --pcap captures: client (its interface), server, or link (every segment as sent)")
-	f.StringVar(&o.files.svg, "svg", "", "write the sequence diagram as SVG to `FILE`")
-	f.StringVar(&o.files.png, "png", "", "write the sequence diagram as PNG to `FILE`")
-	f.StringVar(&o.files.pdf, "pdf", "", "write the sequence diagram as PDF to `FILE`")
-	f.StringVar(&o.files.plotSeq, "plot-seq", "", "write the time-sequence graph to `FILE` (.png, .svg or .pdf)")
-	f.StringVar(&o.files.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
-	f.StringVar(&o.files.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
-	f.StringVar(&o.files.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
-	f.DurationVar(&o.files.from, "from", 0, "diagrams and plots start at this simulated time, such as 1.5s")
-	f.DurationVar(&o.files.to, "to", 0, "diagrams and plots end at this simulated time (default: the end of the run)")
-	f.StringVar(&o.files.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in the ladder and diagrams (default: absolute when the scenario sets both ISNs, else relative)")
-	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml)")
+	f.StringVar(&o.svg, "svg", "", "write the sequence diagram as SVG to `FILE`")
+	f.StringVar(&o.png, "png", "", "write the sequence diagram as PNG to `FILE`")
+	f.StringVar(&o.pdf, "pdf", "", "write the sequence diagram as PDF to `FILE`")
+	f.StringVar(&o.plotSeq, "plot-seq", "", "write the time-sequence graph to `FILE` (.png, .svg or .pdf)")
+	f.StringVar(&o.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
+	f.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
+	f.StringVar(&o.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
+	f.DurationVar(&o.from, "from", 0, "diagrams and plots start at this simulated time, such as 1.5s")
+	f.DurationVar(&o.to, "to", 0, "diagrams and plots end at this simulated time (default: the end of the run)")
+	f.StringVar(&o.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in the ladder and diagrams (default: absolute when the scenario sets both ISNs, else relative)")
+	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml); a file flag given too names its own file")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder, summary and diagrams: en or vi")
 	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
 	return cmd
 }
 
-func runRun(o *runOptions, stdout, stderr io.Writer) error {
+// validate checks every flag, loads the scenario and checks every output
+// file, so that a mistake stops the command before the run starts, with
+// exit status 2 and a message naming the flag.
+func (o *runOptions) validate() error {
 	switch o.ladder {
 	case "auto", "full", "none":
 	default:
 		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
 	}
-	lang, err := viz.ParseLang(o.lang)
-	if err != nil {
+	var err error
+	if o.language, err = catalog.ParseLang(o.lang); err != nil {
 		return usageError{fmt.Errorf("--lang: %w", err)}
 	}
-	if err := o.files.check(); err != nil {
-		return err
+	if o.where, err = pcap.ParseCapture(o.capture); err != nil {
+		return usageError{fmt.Errorf("--capture: %w", err)}
 	}
-	s, err := scenarios.LoadWith(o.scenario, scenarios.Options{Profile: o.profile})
-	if err != nil {
-		return err
-	}
-	if o.dir != "" {
-		if err := os.MkdirAll(o.dir, 0o755); err != nil {
-			return usageError{fmt.Errorf("-o: %w", err)}
+	if o.seqNumbers != "" {
+		if o.seq, err = catalog.ParseSeqNumbers(o.seqNumbers); err != nil {
+			return usageError{fmt.Errorf("--seq-numbers: %w", err)}
 		}
-		o.standardNames(s.Name)
+		if o.relative && o.seq != catalog.SeqRelative {
+			return usageError{fmt.Errorf("--relative and --seq-numbers %s contradict each other", o.seqNumbers)}
+		}
 	}
-	// Sequence numbers: --relative or --seq-numbers decide; otherwise, as in
-	// the diagrams, absolute when the scenario sets both ISNs (the textbook
-	// numbers) and relative when they are drawn at random (ten-digit
-	// numbers would crowd every line).
-	switch o.files.seqNumbers {
-	case "relative":
-		o.relative = true
-	case "":
-		o.relative = o.relative || !(s.Client.TCP.FixedISS && s.Server.TCP.FixedISS)
+	if o.from < 0 || o.to < 0 {
+		return usageError{fmt.Errorf("--from %v, --to %v: a time in the run is not negative", o.from, o.to)}
 	}
-	if o.seedSet {
-		s.Seed = o.seed
+	if o.to != 0 && o.to <= o.from {
+		return usageError{fmt.Errorf("--to %v is not after --from %v", o.to, o.from)}
+	}
+	for _, p := range [][2]string{{"--plot-seq", o.plotSeq}, {"--plot-window", o.plotWindow}} {
+		if p[1] != "" {
+			if _, err := plotFormat(p[0], p[1]); err != nil {
+				return err
+			}
+		}
 	}
 
-	var sinks []trace.Sink
-	// Human output goes to stdout, unless the trace does; then to stderr.
-	human := stdout
-	var jw *trace.JSONWriter
-	if o.trace != "" {
-		var w io.Writer = stdout
-		if o.trace == "-" {
-			human = stderr
-		} else {
-			f, err := os.Create(o.trace)
-			if err != nil {
-				return usageError{fmt.Errorf("--trace: %w", err)}
-			}
-			defer f.Close()
-			w = f
-		}
-		jw = trace.NewJSONWriter(w)
-		sinks = append(sinks, jw)
+	if o.s, err = scenarios.LoadWith(o.scenario, scenarios.Options{Profile: o.profile}); err != nil {
+		return err
 	}
-	var pcap *viz.PCAP
-	if o.pcap != "" {
-		f, err := os.Create(o.pcap)
-		if err != nil {
-			return usageError{fmt.Errorf("--pcap: %w", err)}
-		}
-		defer f.Close()
-		if pcap, err = viz.NewPCAP(f, viz.PCAPOptions{Capture: o.capture}); err != nil {
-			return usageError{fmt.Errorf("--capture: %w", err)}
-		}
-		sinks = append(sinks, pcap)
+	if o.seedSet {
+		o.s.Seed = o.seed
 	}
-	out := bufio.NewWriterSize(human, 64<<10)
-	if o.trace != "-" {
-		if s.Description != "" {
-			fmt.Fprintf(out, "%s — %s\n\n", s.Name, s.Description)
-		} else {
-			fmt.Fprintf(out, "%s\n\n", s.Name)
-		}
+	// Sequence numbers, for the ladder and every drawing alike: the flags
+	// decide; otherwise absolute when the scenario sets both ISNs (the
+	// textbook numbers) and relative when they are drawn at random
+	// (ten-digit numbers would crowd every line), as Wireshark shows them.
+	switch {
+	case o.seqNumbers != "":
+	case o.relative || !(o.s.Client.TCP.FixedISS && o.s.Server.TCP.FixedISS):
+		o.seq = catalog.SeqRelative
+	default:
+		o.seq = catalog.SeqAbsolute
 	}
-	var ladder *viz.Ladder
-	if o.ladder != "none" && !(o.trace == "-") {
-		opt := viz.LadderOptions{Color: useColor(human, o.noColor), Relative: o.relative, Width: o.width, End: sim.At(s.Duration), Lang: lang}
-		if o.ladder == "auto" {
-			opt.MaxLines = autoLadderLines
-		}
-		ladder = viz.NewLadder(out, opt)
-		sinks = append(sinks, ladder)
+	return o.checkFiles()
+}
+
+// plotFormat returns the format a plot file's extension names.
+func plotFormat(flag, path string) (canvas.Format, error) {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	f, err := canvas.ParseFormat(ext)
+	if err != nil {
+		return "", usageError{fmt.Errorf("%s %s: the extension picks the format: .png, .svg or .pdf", flag, path)}
 	}
-	if o.ladderFile != "" {
-		f, err := os.Create(o.ladderFile)
-		if err != nil {
-			return usageError{fmt.Errorf("-o: %w", err)}
-		}
-		defer f.Close()
-		opt := viz.LadderOptions{Relative: o.relative, Width: o.width, End: sim.At(s.Duration), Lang: lang}
-		if o.ladder != "full" {
-			opt.MaxLines = autoLadderLines
-		}
-		fileLadder := viz.NewLadder(f, opt)
-		defer fileLadder.Flush()
-		sinks = append(sinks, fileLadder)
+	return f, nil
+}
+
+// run runs the validated scenario, streaming the ladder, the trace and the
+// pcap as it goes, then writes the summary and the outputs drawn from the
+// whole trace. Human output goes to stdout, or to stderr when the trace
+// goes to stdout. It writes every output it can and returns every error
+// met, each naming its file (exit status 1), and the run's own error.
+func run(o *runOptions, stdout, stderr io.Writer) error {
+	human, humanName := stdout, "stdout"
+	if o.trace == "-" {
+		human, humanName = stderr, "stderr"
 	}
+	st, errs := o.openStreams(stdout)
+	sc := o.newScreen(human)
+	sinks := append(st.sinks, sc.sinks()...)
 	var log *trace.Log
-	if o.files.any() {
+	if o.drawings() {
 		log = &trace.Log{}
 		sinks = append(sinks, log)
 	}
-	summary := viz.NewSummary()
-	sinks = append(sinks, summary)
 
-	_, runErr := scenarios.Run(s, trace.Tee(sinks...))
-	if ladder != nil {
-		if err := ladder.Flush(); err != nil {
-			return err
-		}
-		fmt.Fprintln(out)
+	_, runErr := scenarios.Run(o.s, trace.Tee(sinks...))
+
+	if err := sc.finish(o.language); err != nil {
+		errs = append(errs, fmt.Errorf("writing the ladder and summary to %s: %w", humanName, err))
 	}
-	if err := summary.WriteLang(out, lang); err != nil {
-		return err
-	}
-	if err := out.Flush(); err != nil {
-		return err
-	}
-	if jw != nil {
-		if err := jw.Flush(); err != nil {
-			return fmt.Errorf("writing the trace: %w", err)
-		}
-	}
-	if pcap != nil {
-		if err := pcap.Flush(); err != nil {
-			return fmt.Errorf("writing the pcap: %w", err)
-		}
-	}
+	errs = append(errs, st.close()...)
 	if log != nil {
-		if err := o.files.write(s, lang, log.Records); err != nil {
+		errs = append(errs, o.draw(log.Records)...)
+	}
+	return errors.Join(append(errs, runErr)...)
+}
+
+// screen is what a person reads: the scenario's name and description, the
+// ladder (unless --ladder none, or the trace takes stdout) and the summary.
+type screen struct {
+	out     *bufio.Writer
+	ladder  *ladder.Ladder // nil for none
+	summary *ladder.Summary
+}
+
+// newScreen writes the heading to a buffer for w, and returns the screen's
+// sinks ready for the run.
+func (o *runOptions) newScreen(w io.Writer) *screen {
+	sc := &screen{out: bufio.NewWriterSize(w, 64<<10), summary: ladder.NewSummary()}
+	if o.trace == "-" {
+		return sc // the summary alone, on stderr
+	}
+	if o.s.Description != "" {
+		fmt.Fprintf(sc.out, "%s — %s\n\n", o.s.Name, o.s.Description)
+	} else {
+		fmt.Fprintf(sc.out, "%s\n\n", o.s.Name)
+	}
+	if o.ladder != "none" {
+		opt := o.ladderOptions()
+		opt.Color = useColor(w, o.noColor)
+		if o.ladder == "auto" {
+			opt.MaxLines = autoLadderLines
+		}
+		sc.ladder = ladder.New(sc.out, opt)
+	}
+	return sc
+}
+
+func (sc *screen) sinks() []trace.Sink {
+	if sc.ladder == nil {
+		return []trace.Sink{sc.summary}
+	}
+	return []trace.Sink{sc.ladder, sc.summary}
+}
+
+// finish writes the rest of the ladder and the summary, in lang, and
+// flushes them out.
+func (sc *screen) finish(lang catalog.Lang) error {
+	if sc.ladder != nil {
+		if err := sc.ladder.Flush(); err != nil {
 			return err
 		}
+		fmt.Fprintln(sc.out)
 	}
-	return runErr
+	if err := sc.summary.WriteLang(sc.out, lang); err != nil {
+		return err
+	}
+	return sc.out.Flush()
+}
+
+// ladderOptions are the options of both ladders, on the terminal and in
+// NAME.txt.
+func (o *runOptions) ladderOptions() ladder.Options {
+	return ladder.Options{SeqNumbers: o.seq, Width: o.width, End: sim.At(o.s.Duration), Lang: o.language}
 }
 
 // useColor reports whether w is a terminal that should get colours.

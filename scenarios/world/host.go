@@ -48,6 +48,33 @@ type Host struct {
 
 	down  bool // crashed: drops what arrives, sends nothing
 	boots int  // how many times the host has rebooted
+
+	// firstPort and nextPort are the host's ephemeral ports (LocalPort).
+	firstPort, nextPort uint16
+}
+
+// firstEphemeralPort is the first dynamic port (RFC 6335 §6).
+const firstEphemeralPort = 49152
+
+// SetFirstPort makes port the first local port LocalPort hands out.
+func (h *Host) SetFirstPort(port uint16) { h.firstPort, h.nextPort = port, port }
+
+// LocalPort returns the next local port for a connection the host opens:
+// from the first (SetFirstPort, else 49152, RFC 6335 §6) upward, back to
+// the first after 65535. The applications of a host share the sequence, as
+// a host's sockets share its ephemeral range, so an HTTP client and a
+// heartbeat beside it never open two connections from one port.
+func (h *Host) LocalPort() uint16 {
+	if h.nextPort == 0 {
+		h.SetFirstPort(firstEphemeralPort)
+	}
+	p := h.nextPort
+	if h.nextPort == 65535 {
+		h.nextPort = h.firstPort
+	} else {
+		h.nextPort++
+	}
+	return p
 }
 
 type route struct {

@@ -110,7 +110,6 @@ type HTTPClient struct {
 	h      *Host
 	cfg    *HTTPClientConfig
 	server netip.AddrPort
-	port   uint16 // the next local port to connect from
 
 	queue []int // requests not yet sent, by number, in order
 	conns []*httpClientConn
@@ -127,10 +126,10 @@ type httpClientConn struct {
 	closing     bool // we closed (or the peer did): no more requests here
 }
 
-// NewHTTPClient puts an HTTP client on h that connects from local port
-// lport on (the next ports for further connections) to server.
-func NewHTTPClient(h *Host, lport uint16, server netip.AddrPort, cfg *HTTPClientConfig) *HTTPClient {
-	a := &HTTPClient{h: h, cfg: cfg, server: server, port: lport}
+// NewHTTPClient puts an HTTP client on h that connects to server, each
+// connection from the host's next local port (Host.LocalPort).
+func NewHTTPClient(h *Host, server netip.AddrPort, cfg *HTTPClientConfig) *HTTPClient {
+	a := &HTTPClient{h: h, cfg: cfg, server: server}
 	for n := 1; n <= cfg.Requests; n++ {
 		a.queue = append(a.queue, n)
 	}
@@ -154,8 +153,7 @@ func (a *HTTPClient) openMore(now sim.Time) {
 		return
 	}
 	for len(a.queue) > a.carrying() && a.open() < max(a.cfg.Connections, 1) {
-		c := a.h.Dial(now, a.port, a.server, a)
-		a.port++
+		c := a.h.Dial(now, a.h.LocalPort(), a.server, a)
 		a.conns = append(a.conns, &httpClientConn{msgConn: newMsgConn(a.h, c)})
 	}
 }

@@ -39,7 +39,8 @@ func runHTTP(t *testing.T, cfg tcp.Config, cc HTTPClientConfig, sc HTTPServerCon
 	if cc.Host == "" {
 		cc.Host = "server"
 	}
-	r.client = NewHTTPClient(c, 40000, netip.AddrPortFrom(s.Addr(), 80), &cc)
+	c.SetFirstPort(40000)
+	r.client = NewHTTPClient(c, netip.AddrPortFrom(s.Addr(), 80), &cc)
 	r.client.Start()
 	_, err := w.Run(time.Hour)
 	require.NoError(t, err)

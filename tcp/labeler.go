@@ -1,0 +1,132 @@
+package tcp
+
+import (
+	"math"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// labeler is what the trace needs beyond TCP's own state: the labels that
+// say what a segment is (a retransmission, a duplicate ACK, a window
+// update, a probe) and the values last written as "var" records. TCP's
+// own decisions never read it (the input path only notes why the next ACK
+// goes, in ackLabel and ackForProbe); removing tracing would remove it
+// whole. Labels are computed by label, which changes nothing; send's
+// commit step then records what was sent (output.go).
+type labeler struct {
+	// ackLabel is the label the next pure ACK carries: why it is sent
+	// (delayed, answering a keepalive).
+	ackLabel trace.Label
+	// ackForProbe is set when the ACK owed answers a probe: it repeats the
+	// last ACK but duplicates nothing.
+	ackForProbe bool
+	// lastAckSent is the acknowledgment number of the last segment sent
+	// with ACK; meaningful once ackSent is set.
+	lastAckSent wire.Seq
+	// lastWinSent is the window, in bytes, that segment advertised.
+	lastWinSent uint32
+	// dupAckCount counts the duplicate ACKs sent in a row for lastAckSent.
+	dupAckCount int32
+	// ackSent is set once a segment with ACK has been sent.
+	ackSent bool
+
+	// The values last written to the trace as "var" records, so that only
+	// changes are written: cwnd, ssthresh, SND.WND and the receive buffer
+	// in bytes, the RTO in nanoseconds.
+	tracedCwnd, tracedSsthresh, tracedSndWnd uint32
+	tracedRcvBuf                             uint32
+	tracedRTO                                int64
+}
+
+// labelOf is the label each kind of probe carries.
+var labelOf = [...]trace.Label{notProbe: 0, zeroWindowProbe: trace.LabelZeroWindowProbe, keepaliveProbe: trace.LabelKeepalive}
+
+// label returns the labels and ordinal of the segment p, built to carry
+// labels from its caller, and the count of duplicate ACKs in a row it
+// leaves. It reads the sender's, receiver's and labeler's state and
+// changes none of it.
+func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind) (trace.Label, int32, int32) {
+	s := &p.Seg
+	segLen := s.SeqLen()
+	labels |= labelOf[probe]
+	var n int32
+	if c.isRetransmission(s.Seq, segLen, s.Flags, probe) {
+		labels |= trace.LabelRetransmission
+	}
+	dups := c.dupAckCount
+	// Labels for the receiver side: duplicate ACKs, window updates, zero windows.
+	if s.Flags&wire.ACK != 0 {
+		pure := segLen == 0 && s.Flags&wire.RST == 0 && probe == notProbe
+		if pure {
+			labels |= c.ackLabel
+		}
+		switch {
+		case pure && c.ackForProbe:
+			// The answer to a probe repeats the last ACK but duplicates nothing.
+		case pure && s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
+			dups++
+			labels |= trace.LabelDupACK
+			n = dups
+		case pure && s.Ack == c.lastAckSent && p.Win > c.lastWinSent:
+			labels |= trace.LabelWindowUpdate
+			dups = 0
+		default:
+			dups = 0
+		}
+	}
+	switch probe {
+	case zeroWindowProbe:
+		n = int32(c.persistN)
+	case keepaliveProbe:
+		n = int32(c.kaProbesOut)
+	}
+	if p.Win == 0 && s.Flags&wire.RST == 0 {
+		labels |= trace.LabelZeroWindow
+	}
+	return labels, n, dups
+}
+
+// ackLabelled records that a segment with ACK went: what it acknowledged
+// and advertised, and the duplicate count label computed.
+func (l *labeler) ackLabelled(ack wire.Seq, win uint32, dups int32) {
+	l.dupAckCount = dups
+	l.lastAckSent, l.lastWinSent, l.ackSent = ack, win, true
+	l.ackLabel, l.ackForProbe = 0, false
+}
+
+// traceVars writes "var" records for congestion and window variables that changed.
+func (c *Conn) traceVars(now sim.Time) {
+	h := c.h
+	if !h.reads.Has(trace.KindVar) {
+		return // nobody reads them: not even the comparisons are made
+	}
+	if c.cwnd != c.tracedCwnd {
+		c.tracedCwnd = c.cwnd
+		h.varRecord(now, c, trace.VarCwnd, int64(c.cwnd))
+	}
+	if c.ssthresh != c.tracedSsthresh {
+		c.tracedSsthresh = c.ssthresh
+		v := int64(c.ssthresh)
+		if c.ssthresh == math.MaxUint32 {
+			v = -1
+		}
+		h.varRecord(now, c, trace.VarSsthresh, v)
+	}
+	if c.rcvUnread != c.tracedRcvBuf {
+		c.tracedRcvBuf = c.rcvUnread
+		h.varRecord(now, c, trace.VarRcvBuffer, int64(c.rcvUnread))
+	}
+	if c.sndWnd != c.tracedSndWnd {
+		c.tracedSndWnd = c.sndWnd
+		h.varRecord(now, c, trace.VarSndWnd, int64(c.sndWnd))
+	}
+	if rto := int64(c.rtt.backedOff(c.backoff)); rto != c.tracedRTO {
+		c.tracedRTO = rto
+		h.varRecord(now, c, trace.VarRTO, rto)
+		if c.rtt.samples > 0 {
+			h.varRecord(now, c, trace.VarSRTT, int64(c.rtt.srtt))
+		}
+	}
+}

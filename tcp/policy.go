@@ -1,0 +1,262 @@
+package tcp
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// A profile (profile.go) is numbers and a behaviour. The numbers (RTOMin,
+// MSL, QuickACKs, SynLinearTimeouts, …) are Config fields a scenario can
+// set one by one. The behaviour is where the linux profile does something
+// other than what the RFCs say, not just with other numbers: each such
+// difference is one method of policy, with the RFC's answer in rfcPolicy
+// and Linux's in linuxPolicy, and the code asks the host's policy instead
+// of testing a flag. A Linux behaviour that runs under both profiles on
+// purpose is listed, with its reason, in docs/profiles.md ("Linux
+// behaviour in both profiles, deliberately").
+//
+// The policy is chosen once, when the host is made (NewHost), from
+// Config.Behaviour. Its methods are pure: they answer from their
+// arguments, and the caller acts.
+
+// Behaviour selects the behaviour policy of a host: what it does where
+// Linux departs from the RFCs (window selection, probe form, retry budget,
+// user-timeout scope, RTO formula, …; docs/profiles.md lists them). The
+// zero value is the RFCs'.
+type Behaviour uint8
+
+// The behaviours, one per profile.
+const (
+	BehaviourRFC   Behaviour = iota // as the RFCs say
+	BehaviourLinux                  // as Linux 6.x does
+)
+
+// String returns the behaviour's profile name: "rfc" or "linux".
+func (b Behaviour) String() string {
+	switch b {
+	case BehaviourRFC:
+		return "rfc"
+	case BehaviourLinux:
+		return "linux"
+	}
+	return "Behaviour(" + strconv.Itoa(int(b)) + ")"
+}
+
+// newPolicy returns the policy of a behaviour; an unknown value gets the RFCs'.
+func newPolicy(b Behaviour) policy {
+	if b == BehaviourLinux {
+		return linuxPolicy{}
+	}
+	return rfcPolicy{}
+}
+
+// policy is every behaviour in which the linux profile departs from the
+// RFCs.
+type policy interface {
+	// name is the profile's name.
+	name() string
+
+	// receiveWindow returns the window to advertise when more is free
+	// than is still offered (RFC 9293 §3.8.6.2.2's receiver-side silly
+	// window avoidance, or Linux's __tcp_select_window). The caller never
+	// offers less than room.offered.
+	receiveWindow(room windowRoom) uint32
+
+	// probe returns the sequence number and length of a zero-window or
+	// keepalive probe, given SND.UNA, SND.NXT and the end of the data
+	// written, and whether a keepalive may carry a garbage byte.
+	probe(kind probeKind, una, nxt, end wire.Seq, garbageByte bool) (wire.Seq, uint32)
+	// resetOnGiveUp reports whether a RST goes to the peer when probes of
+	// this kind went unanswered and the connection is aborted.
+	resetOnGiveUp(kind probeKind) bool
+
+	// retriesExhausted reports whether a timeout of data (or a FIN) is one
+	// too many: retries expiries have passed, the limit is Retries, and the
+	// oldest unacknowledged data has waited stalled. SYN retries are counted
+	// alike under both.
+	retriesExhausted(retries, limit int, stalled time.Duration) bool
+	// userTimeoutCovers reports whether the user timeout (RFC 5482)
+	// replaces the retry limits in state s.
+	userTimeoutCovers(s State) bool
+	// userTimeoutEndsProbing reports whether zero-window probing that has
+	// lasted the user timeout ends the connection even while answered.
+	userTimeoutEndsProbing() bool
+
+	// rto returns the retransmission timeout from SRTT and the variance
+	// term k = max(G, 4·RTTVAR), within the floor lo and the ceiling hi.
+	rto(srtt, k, lo, hi time.Duration) time.Duration
+	// oneSegmentAfterSYN reports whether data starts with a congestion
+	// window of one segment after the SYN (or SYN,ACK) was resent n times.
+	oneSegmentAfterSYN(n int) bool
+	// answerRetransmittedSYN reports whether a retransmitted SYN that
+	// reaches SYN-RECEIVED gets our SYN,ACK again at once, rather than the
+	// ACK an unacceptable segment gets.
+	answerRetransmittedSYN() bool
+	// keepSACKedAfterRTO reports whether the SACK scoreboard survives a
+	// retransmission timeout.
+	keepSACKedAfterRTO() bool
+}
+
+// windowRoom is what receive-window selection decides from, in bytes.
+type windowRoom struct {
+	free    uint32 // the free receive buffer, at most largest
+	buffer  uint32 // the receive buffer's size
+	largest uint32 // the largest window the scale can advertise
+	offered uint32 // what is still open of the window last advertised; less than free
+	sndMSS  uint32 // Eff.snd.MSS
+	rcvMSS  uint32 // the largest segment received; 0 before any
+	scaled  bool   // window scaling is in use
+}
+
+// rfcPolicy is the RFCs' behaviour.
+type rfcPolicy struct{}
+
+func (rfcPolicy) name() string { return "rfc" }
+
+// receiveWindow: RFC 9293 §3.8.6.2.2: the right edge moves only in steps
+// of at least min(RCV.BUFF/2, Eff.snd.MSS), or when the whole buffer is free.
+func (rfcPolicy) receiveWindow(r windowRoom) uint32 {
+	step := min(r.buffer/2, r.sndMSS)
+	if r.free-r.offered >= step || r.free == min(r.buffer, r.largest) {
+		return r.free
+	}
+	return r.offered
+}
+
+// probe: a zero-window probe is the next byte of new data (RFC 9293
+// §3.8.6.1), or, when only the FIN is left, a bare ACK at SND.NXT; a
+// keepalive is SEQ = SND.NXT−1 with no data (RFC 1122 §4.2.3.6: it SHOULD
+// carry none), or one garbage byte when asked (the MAY of the same
+// section, as BSD).
+func (rfcPolicy) probe(kind probeKind, _, nxt, end wire.Seq, garbageByte bool) (wire.Seq, uint32) {
+	if kind == keepaliveProbe {
+		if garbageByte {
+			return nxt.Add(^uint32(0)), 1
+		}
+		return nxt.Add(^uint32(0)), 0
+	}
+	if nxt.LessThan(end) {
+		return nxt, 1
+	}
+	return nxt, 0
+}
+
+// resetOnGiveUp: RFC 1122 §4.2.3.6 and §4.2.3.5 abort without a RST: the
+// peer is presumed unreachable.
+func (rfcPolicy) resetOnGiveUp(probeKind) bool { return false }
+
+// retriesExhausted: RFC 1122 §4.2.3.5's R2 as a count of timeouts.
+func (rfcPolicy) retriesExhausted(retries, limit int, _ time.Duration) bool {
+	return retries >= limit
+}
+
+// userTimeoutCovers: RFC 9293 §3.10.8: "For any state if a user timeout
+// occurs …".
+func (rfcPolicy) userTimeoutCovers(State) bool { return true }
+
+// userTimeoutEndsProbing: RFC 1122 §4.2.2.17: while the peer answers, the
+// sender "MUST allow the connection to stay open".
+func (rfcPolicy) userTimeoutEndsProbing() bool { return false }
+
+// rto: RFC 6298 (2.3) RTO = SRTT + max(G, 4·RTTVAR), (2.4) rounded up to
+// the minimum, (2.5) at most the maximum.
+func (rfcPolicy) rto(srtt, k, lo, hi time.Duration) time.Duration {
+	return clampDuration(srtt+k, lo, hi)
+}
+
+// oneSegmentAfterSYN: RFC 5681 §3.1: after a lost SYN or SYN,ACK "the
+// initial window used by a sender after a correctly transmitted SYN MUST
+// be one segment".
+func (rfcPolicy) oneSegmentAfterSYN(n int) bool { return n >= 1 }
+
+// answerRetransmittedSYN: RFC 9293 §3.10.7.4: the repeated SYN is not
+// acceptable (it lies before RCV.NXT) and gets an ACK; our SYN,ACK goes
+// again when its own timer expires.
+func (rfcPolicy) answerRetransmittedSYN() bool { return false }
+
+// keepSACKedAfterRTO: RFC 2018 §8: "After a retransmit timeout the data
+// sender SHOULD turn off all of the SACKed bits, since the timeout might
+// indicate that the data receiver has reneged."
+func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
+
+// linuxPolicy is what Linux 6.x does (net/ipv4/tcp_*.c), where it differs.
+type linuxPolicy struct{}
+
+func (linuxPolicy) name() string { return "linux" }
+
+// receiveWindow is __tcp_select_window: 0 when less than half the buffer
+// and less than one segment is free; with window scaling the free space
+// itself, without it a whole number of segments (the peer's segment size
+// as seen, Linux's rcv_mss).
+func (linuxPolicy) receiveWindow(r windowRoom) uint32 {
+	mss := r.rcvMSS
+	if mss == 0 {
+		mss = r.sndMSS
+	}
+	if r.free < r.buffer/2 && r.free < mss {
+		return 0
+	}
+	if r.scaled || mss == 0 {
+		return r.free
+	}
+	return r.free / mss * mss
+}
+
+// probe is tcp_xmit_probe_skb: zero-length, SEQ = SND.UNA−1, a sequence
+// number the peer has acknowledged, for both kinds (no garbage byte).
+func (linuxPolicy) probe(_ probeKind, una, _, _ wire.Seq, _ bool) (wire.Seq, uint32) {
+	return una.Add(^uint32(0)), 0
+}
+
+// resetOnGiveUp: tcp_keepalive_timer sends a RST (tcp_send_active_reset)
+// before tcp_write_err; tcp_probe_timer only reports ETIMEDOUT.
+func (linuxPolicy) resetOnGiveUp(kind probeKind) bool { return kind == keepaliveProbe }
+
+// retriesExhausted is retransmits_timed_out: the data has waited at least
+// as long as limit doublings of TCP_RTO_MIN, capped at TCP_RTO_MAX, take.
+func (linuxPolicy) retriesExhausted(_, limit int, stalled time.Duration) bool {
+	return stalled >= linuxRetriesTimeout(limit)
+}
+
+// userTimeoutCovers: TCP_USER_TIMEOUT applies to data in synchronized
+// states (tcp(7); SYN retries keep tcp_syn_retries).
+func (linuxPolicy) userTimeoutCovers(s State) bool { return s.synchronized() }
+
+// userTimeoutEndsProbing: tcp_probe_timer ends probing that has lasted the
+// user timeout since the first probe (icsk_probes_tstamp), answered or not.
+func (linuxPolicy) userTimeoutEndsProbing() bool { return true }
+
+// rto is tcp_set_rto: SRTT + max(4·RTTVAR, TCP_RTO_MIN): the floor is on
+// the variance term, so a 50 ms path gets 250 ms, not 200 ms.
+func (linuxPolicy) rto(srtt, k, lo, hi time.Duration) time.Duration {
+	return clampDuration(srtt+max(k, lo), 0, hi)
+}
+
+// oneSegmentAfterSYN is tcp_init_transfer: cwnd 1 only when total_retrans
+// > 1 ("In light of RFC6298 more aggressive 1sec initRTO").
+func (linuxPolicy) oneSegmentAfterSYN(n int) bool { return n > 1 }
+
+// answerRetransmittedSYN is tcp_check_req: a retransmitted SYN means our
+// SYN,ACK was probably lost, so it goes again at once (inet_rtx_syn_ack).
+func (linuxPolicy) answerRetransmittedSYN() bool { return true }
+
+// keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
+// only what is not SACKed) unless the receiver is seen to renege.
+func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
+// retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at
+// TCP_RTO_MAX (120 s): 924.6 s for tcp_retries2 = 15.
+func linuxRetriesTimeout(n int) sim.Duration {
+	const rtoMin, rtoMax = 200 * time.Millisecond, 120 * time.Second
+	var total sim.Duration
+	rto := rtoMin
+	for i := 0; i <= n; i++ {
+		total += rto
+		rto = min(2*rto, rtoMax)
+	}
+	return total
+}

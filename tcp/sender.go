@@ -1,0 +1,179 @@
+package tcp
+
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// sender is the send half of a connection's transmission control block: the
+// send sequence variables of RFC 9293 §3.3.1, the retransmission state of
+// RFC 6298, the probes that watch a stalled or idle connection, and the
+// congestion window with the loss recovery that moves it (RFC 5681, RFC
+// 6582, RFC 2018). It is embedded in Conn, so its fields keep their RFC
+// names there (c.sndUna); methods that need only the sender are defined on
+// it, so the compiler shows what they cannot touch.
+//
+// As in gVisor's snd.go, the congestion-control algorithm and the loss
+// recovery are interfaces chosen once per connection (newConn and
+// initLossRecovery); unlike it, neither writes the sender's fields: they
+// return values the sender applies (recovery.go).
+type sender struct {
+	// Send sequence variables (RFC 9293 §3.3.1).
+
+	// iss is the initial send sequence number.
+	iss wire.Seq
+	// sndUna (SND.UNA) is the oldest unacknowledged sequence number.
+	sndUna wire.Seq
+	// sndNxt (SND.NXT) is the next sequence number to send; an RTO rewinds
+	// it to SND.UNA.
+	sndNxt wire.Seq
+	// sndMax is one past the highest sequence number ever sent; rewinding
+	// SND.NXT leaves it.
+	sndMax wire.Seq
+	// sndWnd (SND.WND) is the peer's receive window in bytes, after scaling.
+	sndWnd uint32
+	// sndWl1 (SND.WL1) is the segment sequence number of the last window update.
+	sndWl1 wire.Seq
+	// sndWl2 (SND.WL2) is the acknowledgment number of the last window update.
+	sndWl2 wire.Seq
+	// maxSndWnd is the largest window the peer has offered, in bytes (RFC
+	// 9293 §3.8.6.2.1's max(SND.WND)).
+	maxSndWnd uint32
+	// sndEnd is one past the last byte the application has written.
+	sndEnd wire.Seq
+	// finQueued is set once the application closed: a FIN follows the data, at sndEnd.
+	finQueued bool
+	// synSent is set once our SYN (or SYN,ACK) has been sent, and cleared
+	// when it must go again.
+	synSent bool
+	// sndMSS is the largest segment we may send, in bytes (RFC 9293
+	// §3.7.1's Eff.snd.MSS, less the timestamps option when in use).
+	sndMSS uint32
+	// sndWscale is the shift applied to windows we receive (RFC 7323
+	// §2.3); 0 unless both sides offered window scaling.
+	sndWscale uint8
+	// tsOffset is added to the millisecond clock for the TSval we send, one
+	// random offset per connection (Linux since 4.10; RFC 7323 §5.4 leaves
+	// the clock's origin open).
+	tsOffset uint32
+
+	// Retransmission (RFC 6298).
+
+	// rtt estimates the round-trip time and gives the RTO before backoff.
+	rtt rttEstimator
+	// backoff is how many RTO doublings are in force (RFC 6298 (5.5)); 0
+	// after a valid RTT sample.
+	backoff int
+	// retries counts consecutive RTO expiries without progress, against
+	// the retry limits.
+	retries int
+	// synRetrans is set when the SYN or SYN,ACK was retransmitted (RFC 6298 (5.7)).
+	synRetrans bool
+	// synRetransmits counts how many times the RTO resent the SYN or SYN,ACK.
+	synRetransmits int
+	// rttTiming is set while a segment is being timed (Karn's algorithm).
+	rttTiming bool
+	// rttSeq is the sequence number SND.UNA must pass to acknowledge the
+	// timed segment.
+	rttSeq wire.Seq
+	// rttSentAt is when the timed segment was sent.
+	rttSentAt sim.Time
+	// retransmits counts the segments sent again, of any kind.
+	retransmits uint64
+	// stallSince is when the oldest unacknowledged data was sent (or, once
+	// data is acknowledged with more outstanding, when that ACK came: the
+	// next segment's own send time is not kept); the time-based limits
+	// count from it.
+	stallSince sim.Time
+
+	// Zero-window probes (persist.go) and keepalive probes (keepalive.go).
+
+	// persistBackoff is how many times the probe interval has doubled.
+	persistBackoff int
+	// probesOut counts zero-window probes sent since the last ACK.
+	probesOut int
+	// persistN counts zero-window probes sent in this stall, for their ordinals.
+	persistN int
+	// persistSince is when the first probe of this zero-window spell went;
+	// sim.Never otherwise.
+	persistSince sim.Time
+	// kaProbesOut counts keepalive probes sent since the peer was last heard.
+	kaProbesOut int
+
+	// Congestion control and loss recovery (RFC 5681, RFC 6582, RFC 2018).
+
+	// cc is the window-growth algorithm, chosen in newConn.
+	cc congestionControl
+	// lr is the loss recovery, chosen once the handshake has settled
+	// whether SACK is in use (initLossRecovery); nil before.
+	lr lossRecovery
+	// newReno is where lr points when SACK is not in use: kept in the
+	// connection so that the common choice allocates nothing.
+	newReno newRenoRecovery
+	// cwnd is the congestion window, in bytes.
+	cwnd uint32
+	// ssthresh is the slow-start threshold, in bytes; "arbitrarily high"
+	// (MaxUint32) until the first loss (RFC 5681 §3.1).
+	ssthresh uint32
+	// resend is what loss recovery has asked output to retransmit next.
+	resend resendSet
+}
+
+// newSender returns the send side of a connection whose initial sequence
+// number is iss, before any segment has been exchanged.
+func newSender(iss wire.Seq, rtt rttEstimator) sender {
+	return sender{
+		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
+		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
+		rtt:          rtt,
+		persistSince: sim.Never,
+		cc:           &reno{},
+		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
+	}
+}
+
+// dataUna is the first unacknowledged data byte: SND.UNA, past the SYN.
+func (s *sender) dataUna() wire.Seq {
+	if s.sndUna == s.iss {
+		return s.iss.Add(1)
+	}
+	return s.sndUna
+}
+
+// flightSize returns the bytes sent and not yet acknowledged (RFC 5681's FlightSize).
+func (s *sender) flightSize() uint32 { return s.sndUna.Size(s.sndMax) }
+
+// sndWndLimit returns the right edge of what may be sent: SND.UNA plus the
+// smaller of the peer's window and the congestion window.
+func (s *sender) sndWndLimit() wire.Seq {
+	return s.sndUna.Add(min(s.sndWnd, s.cwnd))
+}
+
+// finAcked reports whether our FIN has been sent and acknowledged.
+func (s *sender) finAcked() bool {
+	return s.finQueued && s.sndUna == s.sndEnd.Add(1)
+}
+
+// flight returns what loss recovery decides from: a copy of the sender's
+// variables, so that recovery reads them and never writes them.
+func (s *sender) flight() flight {
+	return flight{una: s.sndUna, max: s.sndMax, end: s.sndEnd, mss: s.sndMSS, cwnd: s.cwnd, ssthresh: s.ssthresh}
+}
+
+// apply takes loss recovery's decision: the new windows, and what to resend.
+func (s *sender) apply(d decision) {
+	s.cwnd, s.ssthresh = d.cwnd, d.ssthresh
+	s.resend |= d.resend
+}
+
+// sampleRTT takes an RTT sample when the timed segment is acknowledged.
+func (s *sender) sampleRTT(now sim.Time, ack wire.Seq) {
+	if s.rttTiming && s.rttSeq.LessThanEq(ack) {
+		s.rttTiming = false
+		s.rtt.sample(now.Sub(s.rttSentAt))
+		s.backoff = 0 // RFC 6298 §5: a new measurement collapses the backed-off RTO
+	}
+}
+
+// rto returns the current timeout with backoff applied.
+func (s *sender) rto() sim.Duration { return s.rtt.backedOff(s.backoff) }

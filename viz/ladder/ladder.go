@@ -1,0 +1,605 @@
+package ladder
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// Options configures a Ladder.
+type Options struct {
+	// Color writes ANSI colours: drops red, retransmissions yellow, dup ACKs
+	// magenta, state changes cyan, aborts bold red. Without it the output
+	// holds no escape codes. The CLI sets it only when writing to a terminal.
+	Color bool
+	// SeqNumbers shows seq, ack and SACK edges as they are in the header
+	// (the default) or relative to the initial sequence number of their
+	// direction, as Wireshark does: SYN seq=0, SYN,ACK seq=0 ack=1. Each
+	// side's ISN is learned from the SYNs it sends (catalog.ISNs); numbers
+	// are absolute until then.
+	SeqNumbers catalog.SeqNumbers
+	// Width is the line width in columns: 0 means DefaultWidth, and
+	// anything below MinWidth is raised to it. Lines fit in Width for
+	// runs shorter than 10,000 s.
+	Width int
+	// Left and Right name the nodes drawn on the left and right timelines;
+	// "" means "client" and "server".
+	Left, Right string
+	// MaxLines limits the event lines written; 0 means no limit. Past the
+	// limit events are only counted, and Flush ends the ladder with one line
+	// saying how many were left out.
+	MaxLines int
+	// End is the run's time limit: runs of 10,000 s or more get a wider
+	// time column so the timelines stay straight (0: as for a short run).
+	End sim.Time
+	// ShowReads writes a note for every application read; they are
+	// frequent, so they are left out by default.
+	ShowReads bool
+	// Lang is the language of the phrases; "" (or one the catalogue does
+	// not know) means English.
+	Lang catalog.Lang
+}
+
+// Ladder widths, in columns.
+const (
+	DefaultWidth = 100
+	MinWidth     = 64
+)
+
+// Pieces of the drawing (each one column wide).
+const (
+	bar        = "│"
+	dash       = "─"
+	headRight  = "▶"
+	headLeft   = "◀"
+	cross      = "✗"
+	abortMark  = "!! "
+	noteIndent = 1 // spaces between a timeline and a side note
+)
+
+// ANSI SGR sequences.
+const (
+	colorRed     = "\x1b[31m"
+	colorYellow  = "\x1b[33m"
+	colorMagenta = "\x1b[35m"
+	colorCyan    = "\x1b[36m"
+	colorBoldRed = "\x1b[1;31m"
+	colorReset   = "\x1b[0m"
+)
+
+// timeWidth is the width of a time in the time column, for runs shorter
+// than 10,000 s; longer runs take a digit more each time the run's length
+// gains one (see Options.End).
+const timeWidth = len("   0.000000 s")
+
+// timeDigits is how many digits the whole seconds of times up to end take,
+// at least the four of timeWidth.
+func timeDigits(end sim.Time) int {
+	if end <= 0 {
+		return 4
+	}
+	return max(4, len(strconv.FormatUint(uint64(end)/1e9, 10)))
+}
+
+// prefixWidth is the columns before the left timeline, the time and a
+// space, for runs shorter than 10,000 s (Ladder.prefix in general).
+const prefixWidth = timeWidth + 1
+
+// noteWidth returns the columns right of the right timeline for a ladder
+// width columns wide: about a quarter of it, so that "dropped in flight:"
+// and most drop reasons fit on one or two lines.
+func noteWidth(width int) int { return min(max(width*29/100, 16), 40) }
+
+// Ladder is a trace.Sink that draws the run as a ladder diagram on a
+// terminal, one line per event, as the records arrive (here at width 100):
+//
+//	 time      client                                             server
+//	0.000 s    │── SYN seq=100 win=65535 <mss 1460> ──────────────────▶│
+//	0.050 s    │◀────── SYN,ACK seq=300 ack=101 win=65535 <mss 1460> ──│
+//	0.100 s    │ SYN-SENT → ESTABLISHED                                │
+//	0.100 s    │── ACK seq=101 ack=301 win=65535 ─────────────────────▶│
+//	0.101200 s │── seq=1561 ack=301 len=1460 win=65535 ──✗             │ dropped: loss
+//	0.152400 s │◀──────────────────── ACK seq=301 ack=1561 win=65535 ──│ dup ACK #1
+//
+// Each sent segment is an arrow between the two timelines, drawn when it is
+// sent; what the segment means (retransmission, dup ACK #2, dropped: why)
+// is written in the note column right of the right timeline. State changes,
+// application calls, aborts and RTO expiries are notes on their node's side;
+// link and host events are centred. Deliveries, variables, other timers and
+// reads (unless ShowReads) draw nothing.
+//
+// A Ladder keeps a bounded state: one sent record held back, so that a drop
+// of that segment at the same instant can end its arrow with ✗, and each
+// connection's ISNs for relative numbers. Call Flush when the run ends.
+type Ladder struct {
+	w     *bufio.Writer
+	opt   Options
+	msg   *catalog.Phrases
+	inner int // columns between the two timelines
+	notes int // columns right of the right timeline: a space and the note
+	// digits is how wide the whole seconds of the time column are, and
+	// prefix the columns before the left timeline.
+	digits, prefix int
+
+	pending    trace.Record // a send held back to merge with its drop
+	pendingPkt trace.Packet // its packet (the producer reuses its own)
+	hasPending bool
+
+	lines   int   // event lines written
+	skipped int64 // events past MaxLines, not written
+	full    bool  // MaxLines reached: only count from now on
+	// The last send counted but not written, so that its drop is not
+	// counted as a line of its own.
+	lastID uint64
+	lastT  sim.Time
+	lastOK bool
+
+	isns *catalog.ISNs // each side's ISN, for relative numbers
+
+	line  []byte   // the line being built
+	label []byte   // the segment label being built
+	note  []string // the note's phrases
+}
+
+// New returns a Ladder writing to w, with its header line already
+// buffered.
+func New(w io.Writer, opt Options) *Ladder {
+	if opt.Width == 0 {
+		opt.Width = DefaultWidth
+	}
+	opt.Width = max(opt.Width, MinWidth)
+	if opt.Left == "" {
+		opt.Left = "client"
+	}
+	if opt.Right == "" {
+		opt.Right = "server"
+	}
+	notes := noteWidth(opt.Width)
+	l := &Ladder{
+		w:      bufio.NewWriterSize(w, 64<<10),
+		opt:    opt,
+		msg:    opt.Lang.Phrases(),
+		notes:  notes,
+		inner:  opt.Width - prefixWidth - 2 - notes - (timeDigits(opt.End) - 4),
+		digits: timeDigits(opt.End),
+		prefix: prefixWidth + timeDigits(opt.End) - 4,
+		isns:   catalog.NewISNs(opt.SeqNumbers),
+		line:   make([]byte, 0, 256),
+		label:  make([]byte, 0, 128),
+		note:   make([]string, 0, 4),
+	}
+	l.header()
+	return l
+}
+
+// header writes the time heading and the node names over their timelines.
+func (l *Ladder) header() {
+	b := l.line[:0]
+	t := l.msg.Str(catalog.MsgTime)
+	digitsW := l.digits + len(".000") // right-aligned over the digits
+	b = appendRepeat(b, " ", digitsW-width(t))
+	b = append(b, t...)
+	b = appendRepeat(b, " ", l.prefix-max(digitsW, width(t)))
+	left := truncate(l.opt.Left, l.inner/2)
+	right := truncate(l.opt.Right, l.inner/2)
+	b = append(b, left...)
+	b = appendRepeat(b, " ", l.inner+2-width(left)-width(right))
+	b = append(b, right...)
+	b = append(b, '\n')
+	l.line = b
+	l.w.Write(b)
+}
+
+// Record draws r, or holds it back (a send), or ignores it.
+func (l *Ladder) Record(r *trace.Record) {
+	if l.full {
+		l.skip(r)
+		return
+	}
+	if l.hasPending {
+		p := &l.pending
+		if r.Kind == trace.KindDrop && r.Pkt.ID == p.Pkt.ID && r.T == p.T {
+			l.hasPending = false
+			l.sendLine(p, r)
+			return
+		}
+		if r.T != p.T || l.visible(r) {
+			l.hasPending = false
+			l.sendLine(p, nil)
+			if l.full {
+				l.skip(r)
+				return
+			}
+		}
+	}
+	switch r.Kind {
+	case trace.KindSend:
+		l.pending, l.pendingPkt = *r, *r.Pkt // the producer reuses its packet
+		l.pending.Pkt = &l.pendingPkt
+		l.hasPending = true
+	case trace.KindDrop:
+		l.inFlightDropLine(r)
+	case trace.KindState:
+		l.sideLine(r, "", l.msg.Sprintf(catalog.MsgState, r.From, r.To), colorCyan)
+	case trace.KindAbort:
+		// The reason goes in the note column, where a long one wraps.
+		l.sideLine(r, abortMark, l.msg.Str(catalog.MsgAbortedSide), colorBoldRed, l.msg.AbortReason(r.Abort))
+	case trace.KindApp:
+		if l.visible(r) {
+			l.sideLine(r, "", l.msg.AppNote(r), "")
+		}
+	case trace.KindTimer:
+		if l.visible(r) {
+			l.sideLine(r, "", l.msg.RTOFired(r.Value), colorYellow)
+		}
+	case trace.KindHost:
+		l.centreLine(r.T, l.msg.HostNote(r))
+	case trace.KindLink:
+		l.centreLine(r.T, l.msg.LinkNote(r))
+	}
+}
+
+// visible reports whether r draws a line (a send draws one, possibly
+// together with its drop).
+func (l *Ladder) visible(r *trace.Record) bool {
+	switch r.Kind {
+	case trace.KindSend, trace.KindDrop, trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink:
+		return true
+	case trace.KindApp:
+		return r.App != trace.AppRead || l.opt.ShowReads
+	case trace.KindTimer:
+		return r.Timer == trace.TimerRetransmission && r.TimerOp == trace.TimerFired
+	}
+	return false
+}
+
+// skip counts r's line once MaxLines is reached, as Record would have
+// drawn it: a drop merged into its send's line is not a line of its own.
+func (l *Ladder) skip(r *trace.Record) {
+	switch {
+	case r.Kind == trace.KindSend:
+		l.skipped++
+		l.lastID, l.lastT, l.lastOK = r.Pkt.ID, r.T, true
+	case r.Kind == trace.KindDrop && l.lastOK && r.Pkt.ID == l.lastID && r.T == l.lastT:
+		l.lastOK = false
+	case l.visible(r):
+		l.skipped++
+		l.lastOK = false
+	}
+}
+
+// take reserves an event line, or counts the event as skipped when
+// MaxLines is reached.
+func (l *Ladder) take() bool {
+	if l.opt.MaxLines > 0 && l.lines >= l.opt.MaxLines {
+		l.skipped++
+		l.full = true
+		return false
+	}
+	l.lines++
+	return true
+}
+
+// Flush draws the send still held back, writes how many events MaxLines
+// left out, and flushes the output. It returns the first write error.
+// Call it once, when the run ends.
+func (l *Ladder) Flush() error {
+	if l.hasPending {
+		l.hasPending = false
+		l.sendLine(&l.pending, nil)
+	}
+	if l.skipped > 0 {
+		m := catalog.MsgMoreEvents
+		if l.skipped == 1 {
+			m = catalog.MsgMoreEvent
+		}
+		b := l.msg.Appendf(l.line[:0], m, l.skipped)
+		l.line = append(b, '\n')
+		l.w.Write(l.line)
+		l.skipped = 0
+	}
+	return l.w.Flush()
+}
+
+// leftToRight reports whether the packet in r travels from the left
+// timeline to the right one.
+func (l *Ladder) leftToRight(r *trace.Record) bool {
+	switch {
+	case r.Node == l.opt.Right:
+		return false
+	case r.Node == l.opt.Left:
+		return true
+	}
+	return r.Peer != l.opt.Left
+}
+
+// sendLine draws the arrow of the segment sent in s; with drop, the arrow
+// stops half way at ✗ and the note says why.
+func (l *Ladder) sendLine(s, drop *trace.Record) {
+	if !l.take() {
+		return
+	}
+	l.isns.Learn(s)
+	l.label = l.appendLabel(l.label[:0], s, false)
+	l.note = l.msg.LabelPhrases(l.note[:0], s.Pkt)
+	color := ""
+	switch lb := s.Pkt.Labels; {
+	case drop != nil:
+		color = colorRed
+	case lb&(trace.LabelRetransmission|trace.LabelFastRetransmission) != 0:
+		color = colorYellow
+	case lb.Has(trace.LabelDupACK):
+		color = colorMagenta
+	}
+	if drop != nil {
+		l.note = append(l.note, l.msg.Sprintf(catalog.MsgDropped, l.msg.DropReason(drop.Drop, drop.Peer)))
+	}
+	l.begin(s.T)
+	l.line = append(l.line, bar...)
+	l.paint(color)
+	l.line = l.appendArrow(l.line, l.leftToRight(s), drop != nil)
+	l.unpaint(color)
+	l.line = append(l.line, bar...)
+	l.end(color)
+}
+
+// appendArrow appends the arrow carrying l.label, exactly l.inner columns
+// wide. The label sits next to the sender; a dropped segment's arrow stops
+// at ✗ half way, or just after a long label.
+func (l *Ladder) appendArrow(b []byte, ltr, dropped bool) []byte {
+	// In columns: "── " label " " dashes head, or mirrored.
+	const ends = 2 + 1 + 1 + 1 // two dashes, two spaces, the head
+	label := l.label           // ASCII: one byte per column
+	room := l.inner - ends - 1 // at least one dash before the head
+	if dropped {
+		room-- // a space between ✗ and the far timeline
+	}
+	cols := len(label)
+	if cols > room {
+		label, cols = append(label[:room-1], "…"...), room
+	}
+	span := l.inner // columns the arrow covers
+	if dropped {
+		span = max(l.inner/2, cols+ends+min(2, room-cols+1))
+	}
+	dashes := span - cols - ends
+	if ltr {
+		b = appendRepeat(b, dash, 2)
+		b = append(b, ' ')
+		b = append(b, label...)
+		b = append(b, ' ')
+		b = appendRepeat(b, dash, dashes)
+		if dropped {
+			b = append(b, cross...)
+		} else {
+			b = append(b, headRight...)
+		}
+		return appendRepeat(b, " ", l.inner-span)
+	}
+	b = appendRepeat(b, " ", l.inner-span)
+	if dropped {
+		b = append(b, cross...)
+	} else {
+		b = append(b, headLeft...)
+	}
+	b = appendRepeat(b, dash, dashes)
+	b = append(b, ' ')
+	b = append(b, label...)
+	b = append(b, ' ')
+	return appendRepeat(b, dash, 2)
+}
+
+// inFlightDropLine draws a drop that did not follow its send: the segment
+// dies half way between the timelines.
+func (l *Ladder) inFlightDropLine(r *trace.Record) {
+	if !l.take() {
+		return
+	}
+	l.label = l.appendLabel(l.label[:0], r, true)
+	half := l.inner / 2
+	label := l.label
+	if room := half - 2 - noteIndent; len(label) > room { // " ✗" and a space
+		label = append(label[:room-1], "…"...)
+	}
+	cols := width(string(label)) + 2 // label, a space and ✗
+	l.begin(r.T)
+	l.line = append(l.line, bar...)
+	l.paint(colorRed)
+	if l.leftToRight(r) {
+		l.line = appendRepeat(l.line, " ", half-cols+1)
+		l.line = append(l.line, label...)
+		l.line = append(l.line, ' ')
+		l.line = append(l.line, cross...)
+		l.line = appendRepeat(l.line, " ", l.inner-half-1)
+	} else {
+		l.line = appendRepeat(l.line, " ", half)
+		l.line = append(l.line, cross...)
+		l.line = append(l.line, ' ')
+		l.line = append(l.line, label...)
+		l.line = appendRepeat(l.line, " ", l.inner-half-cols)
+	}
+	l.unpaint(colorRed)
+	l.line = append(l.line, bar...)
+	l.note = append(l.note[:0], l.msg.Sprintf(catalog.MsgDroppedInFlight, l.msg.DropReason(r.Drop, r.Peer)))
+	l.end(colorRed)
+}
+
+// sideLine draws mark and text on the side of r's node: after the left
+// timeline or before the right one. Connections after the first are named.
+// notes go in the note column, which wraps rather than cuts.
+func (l *Ladder) sideLine(r *trace.Record, mark, text, color string, notes ...string) {
+	if !l.take() {
+		return
+	}
+	text = mark + l.msg.Conn(r.Conn, text)
+	text = truncate(text, l.inner-noteIndent)
+	pad := l.inner - noteIndent - width(text)
+	l.begin(r.T)
+	l.line = append(l.line, bar...)
+	if r.Node == l.opt.Right {
+		l.line = appendRepeat(l.line, " ", pad)
+		l.paint(color)
+		l.line = append(l.line, text...)
+		l.unpaint(color)
+		l.line = appendRepeat(l.line, " ", noteIndent)
+	} else {
+		l.line = appendRepeat(l.line, " ", noteIndent)
+		l.paint(color)
+		l.line = append(l.line, text...)
+		l.unpaint(color)
+		l.line = appendRepeat(l.line, " ", pad)
+	}
+	l.line = append(l.line, bar...)
+	l.note = append(l.note[:0], notes...)
+	l.end(color)
+}
+
+// centreLine draws text centred between the timelines.
+func (l *Ladder) centreLine(t sim.Time, text string) {
+	if !l.take() {
+		return
+	}
+	text = truncate(text, l.inner-2)
+	left := (l.inner - width(text)) / 2
+	l.begin(t)
+	l.line = append(l.line, bar...)
+	l.line = appendRepeat(l.line, " ", left)
+	l.line = append(l.line, text...)
+	l.line = appendRepeat(l.line, " ", l.inner-left-width(text))
+	l.line = append(l.line, bar...)
+	l.note = l.note[:0]
+	l.end("")
+}
+
+// begin starts a line with the time column.
+func (l *Ladder) begin(t sim.Time) {
+	l.line = catalog.AppendSecondsColumn(l.line[:0], t, l.digits)
+	l.line = append(l.line, ' ')
+}
+
+// end finishes the line with the note, if any, and writes it. The note's
+// phrases are joined with commas when they fit the note column; if not,
+// each starts a line of its own, wrapped at spaces, on continuation lines
+// that carry the timelines on.
+func (l *Ladder) end(color string) {
+	if len(l.note) == 0 {
+		l.line = append(l.line, '\n')
+		l.w.Write(l.line)
+		return
+	}
+	cols := l.notes - 1
+	phrases := l.note
+	if joined := strings.Join(phrases, ", "); width(joined) <= cols {
+		phrases = []string{joined}
+	}
+	first := true
+	for _, p := range phrases {
+		for rest := p; rest != ""; {
+			var line string
+			line, rest = cutLine(rest, cols)
+			if !first {
+				l.line = appendRepeat(l.line, " ", l.prefix)
+				l.line = append(l.line, bar...)
+				l.line = appendRepeat(l.line, " ", l.inner)
+				l.line = append(l.line, bar...)
+			}
+			first = false
+			l.line = append(l.line, ' ')
+			l.paint(color)
+			l.line = append(l.line, line...)
+			l.unpaint(color)
+			l.line = append(l.line, '\n')
+		}
+	}
+	l.w.Write(l.line)
+}
+
+func (l *Ladder) paint(color string) {
+	if l.opt.Color && color != "" {
+		l.line = append(l.line, color...)
+	}
+}
+
+func (l *Ladder) unpaint(color string) {
+	if l.opt.Color && color != "" {
+		l.line = append(l.line, colorReset...)
+	}
+}
+
+// appendLabel appends what the arrow of r's segment says, tcpdump-lite:
+// "SYN,ACK seq=300 ack=101 win=65535 <mss 1460>". The flags are left out
+// when they are just ACK on a segment with data ("seq=101 ack=301
+// len=1460 win=65535"). short keeps only flags, seq and len.
+func (l *Ladder) appendLabel(b []byte, r *trace.Record, short bool) []byte {
+	s := &r.Pkt.Seg
+	if s.Flags != 0 && !(s.Flags == wire.ACK && s.Len > 0) {
+		b = append(b, s.Flags.String()...)
+		b = append(b, ' ')
+	}
+	b = append(b, "seq="...)
+	b = strconv.AppendUint(b, l.isns.Seq(r), 10)
+	if !short && s.Flags.Has(wire.ACK) {
+		b = append(b, " ack="...)
+		b = strconv.AppendUint(b, l.isns.Ack(r), 10)
+	}
+	if s.Len > 0 {
+		b = append(b, " len="...)
+		b = strconv.AppendUint(b, uint64(s.Len), 10)
+	}
+	if short {
+		return b
+	}
+	b = append(b, " win="...)
+	b = strconv.AppendUint(b, uint64(r.Pkt.Win), 10)
+	return l.appendOptions(b, r)
+}
+
+// appendOptions appends the segment's options in wire.Options.String's
+// order and words, with SACK edges as the ACK. Timestamps,
+// which ride on every segment once negotiated, show as "TS" on a SYN only:
+// their values are in the trace and the pcap, and would crowd the line.
+func (l *Ladder) appendOptions(b []byte, r *trace.Record) []byte {
+	o := &r.Pkt.Seg.Opt
+	syn := r.Pkt.Seg.Flags.Has(wire.SYN)
+	if o.MSS == 0 && !o.SACKPermitted && !(o.HasTimestamp && syn) && !o.HasWScale && o.NumSACK == 0 {
+		return b
+	}
+	b = append(b, " <"...)
+	n := len(b)
+	sep := func(b []byte) []byte {
+		if len(b) > n {
+			b = append(b, ',')
+		}
+		return b
+	}
+	if o.MSS != 0 {
+		b = append(b, "mss "...)
+		b = strconv.AppendUint(b, uint64(o.MSS), 10)
+	}
+	if o.SACKPermitted {
+		b = append(sep(b), "sackOK"...)
+	}
+	if o.HasTimestamp && syn {
+		b = append(sep(b), "TS"...)
+	}
+	if o.HasWScale {
+		b = append(sep(b), "wscale "...)
+		b = strconv.AppendUint(b, uint64(o.WScale), 10)
+	}
+	if o.NumSACK > 0 {
+		b = append(sep(b), "sack"...)
+		for _, blk := range o.SACK[:min(int(o.NumSACK), wire.MaxSACKBlocks)] {
+			b = append(b, ' ')
+			b = strconv.AppendUint(b, l.isns.Edge(r, blk.Left), 10)
+			b = append(b, '-')
+			b = strconv.AppendUint(b, l.isns.Edge(r, blk.Right), 10)
+		}
+	}
+	return append(b, '>')
+}

@@ -1,0 +1,641 @@
+// Package plot draws a connection's numbers over time with gonum/plot, in
+// SVG, PNG or PDF: the time–sequence graph of Stevens and tcptrace
+// (WriteSeq) and the congestion and receive windows (WriteWindow).
+//
+// It reads the trace and nothing else of the simulator, takes its words
+// from viz/catalog and its canvas, font and colours from viz/canvas.
+package plot
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"net/netip"
+	"strconv"
+
+	gonumplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/viz/canvas"
+	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// Options configures WriteSeq and WriteWindow. The zero value
+// plots the node's first connection over the whole run.
+type Options struct {
+	// From and To select the stretch of the run to plot; To 0 means until
+	// the last record.
+	From, To sim.Time
+	// Conn is the node's connection to plot (its number on the node, as in
+	// the trace); 0 means the first one the node sends on.
+	Conn uint32
+	// Width and Height are the plot's size in inches: 0 means
+	// DefaultWidth and DefaultHeight.
+	Width, Height float64
+	// DPI is the resolution of PNG output; 0 means canvas.DefaultDPI.
+	DPI int
+	// Title replaces the default title.
+	Title string
+	// Lang is the language of the phrases from the message catalogue.
+	Lang catalog.Lang
+}
+
+// Plot defaults and limits.
+const (
+	DefaultWidth  = 8.0 // inches
+	DefaultHeight = 4.5 // inches
+	// Bins bounds the detail of a plot: a plotSeries with more than
+	// 2·Bins bars or 4·Bins points is decimated over Bins
+	// equal stretches of time (finer than the pixels of a default PNG):
+	// the bars of one stretch become one bar over their whole sequence
+	// range, and a line keeps its first, lowest, highest and last plotPoint in
+	// each stretch, so the picture is the same and a run of 70,000
+	// segments plots in well under a second.
+	Bins = 2000
+)
+
+// WriteSeq writes the time–sequence graph of the data node sends ("" means
+// "client"), as Stevens and tcptrace draw it, in format "svg", "png" or
+// "pdf": every data segment is a vertical bar over its sequence numbers
+// (relative to the ISN) at the time it was sent, retransmissions in
+// another colour; the ACK line is the highest acknowledgment node has
+// received, and the window line that ACK plus the receive window its peer
+// advertised in the same segment — both as they reach node, so at the
+// time the sender learns them.
+func WriteSeq(w io.Writer, format canvas.Format, records []trace.Record, node string, opt Options) error {
+	if err := format.Check(); err != nil {
+		return err
+	}
+	c, err := newPlotConn(records, node, opt)
+	if err != nil {
+		return err
+	}
+	var data, retrans []seqBar
+	var ack, wnd plotSeries
+	var ackU, wndU seqUnwrapper
+	for i := range records {
+		r := &records[i]
+		switch {
+		case c.sends(r) && r.Pkt.Seg.Len > 0:
+			lo := c.seqU.at(uint32(r.Pkt.Seg.Seq - c.isn))
+			b := seqBar{t: r.T.Seconds(), lo: float64(lo), hi: float64(lo + int64(r.Pkt.Seg.Len))}
+			if r.Pkt.Labels&(trace.LabelRetransmission|trace.LabelFastRetransmission) != 0 {
+				retrans = append(retrans, b)
+			} else {
+				data = append(data, b)
+			}
+		case c.receives(r) && r.Pkt.Seg.Flags.Has(wire.ACK):
+			a := ackU.at(uint32(r.Pkt.Seg.Ack - c.isn))
+			if len(ack) == 0 || float64(a) > ack[len(ack)-1].v {
+				ack = append(ack, plotPoint{r.T.Seconds(), float64(a)})
+			}
+			e := wndU.at(uint32(r.Pkt.Seg.Ack-c.isn) + r.Pkt.Win)
+			wnd = append(wnd, plotPoint{r.T.Seconds(), float64(e)})
+		}
+	}
+	p := c.newPlot(c.cat.Sprintf(catalog.MsgPlotSeqTitle, c.node, c.peer), c.cat.Str(catalog.MsgPlotSeq))
+	lo, hi := c.window()
+	data, retrans = clipBars(data, lo, hi), clipBars(retrans, lo, hi)
+	ack, wnd = ack.clip(lo, hi).hold(hi), wnd.clip(lo, hi).hold(hi)
+	if len(wnd) > 0 {
+		c.addStep(p, wnd, plotYellow, 1.6, nil, c.cat.Str(catalog.MsgPlotRcvWindow))
+	}
+	if len(ack) > 0 {
+		c.addStep(p, ack, plotGreen, 1.4, nil, c.cat.Str(catalog.MsgPlotACK))
+	}
+	if len(data) > 0 {
+		bars := &seqBars{bars: decimateBars(data), color: plotBlue, width: 1.2}
+		p.Add(bars)
+		c.legend(c.cat.Str(catalog.MsgPlotData), bars)
+	}
+	if len(retrans) > 0 {
+		bars := &seqBars{bars: decimateBars(retrans), color: plotRed, width: 1.8}
+		p.Add(bars)
+		c.legend(c.cat.Str(catalog.MsgPlotRetrans), bars)
+	}
+	return c.write(w, format, p)
+}
+
+// WriteWindow writes, for the data node sends ("" means "client"), in
+// format "svg", "png" or "pdf": its congestion window and slow-start
+// threshold (while finite), its bytes in flight (the highest sequence number
+// sent less the highest acknowledged), the receive window its peer
+// advertises (the snd_wnd variable, or else the window of the peer's
+// segments as they arrive) and, when the trace has the "rcv_buffer"
+// variable, the bytes waiting in the peer's receive buffer — each a step
+// line over time.
+func WriteWindow(w io.Writer, format canvas.Format, records []trace.Record, node string, opt Options) error {
+	if err := format.Check(); err != nil {
+		return err
+	}
+	c, err := newPlotConn(records, node, opt)
+	if err != nil {
+		return err
+	}
+	var cwnd, flight, sndWnd, peerWin, rcvBuf plotSeries
+	var ssthresh []plotSeries        // one per stretch where it is finite
+	var sndMax, ackMax int64 = -1, 0 // relative to the ISN: nothing acknowledged yet
+	var ackU seqUnwrapper
+	finite := false
+	for i := range records {
+		r := &records[i]
+		t := r.T.Seconds()
+		switch {
+		case r.Kind == trace.KindVar && r.Node == c.node && r.Conn == c.conn:
+			switch r.Var {
+			case trace.VarCwnd:
+				cwnd = append(cwnd, plotPoint{t, float64(r.Value)})
+			case trace.VarSsthresh:
+				if r.Value < 0 || r.Value >= math.MaxInt32 {
+					if finite { // infinite from now: end the stretch
+						last := ssthresh[len(ssthresh)-1]
+						ssthresh[len(ssthresh)-1] = append(last, plotPoint{t, last[len(last)-1].v})
+					}
+					finite = false
+					continue
+				}
+				if !finite {
+					ssthresh = append(ssthresh, nil)
+					finite = true
+				}
+				ssthresh[len(ssthresh)-1] = append(ssthresh[len(ssthresh)-1], plotPoint{t, float64(r.Value)})
+			case trace.VarSndWnd:
+				sndWnd = append(sndWnd, plotPoint{t, float64(r.Value)})
+			}
+		case r.Kind == trace.KindVar && r.Node == c.peer && c.peerConn != 0 && r.Conn == c.peerConn && r.Var == trace.VarRcvBuffer:
+			rcvBuf = append(rcvBuf, plotPoint{t, float64(r.Value)})
+		case c.sends(r):
+			end := c.seqU.at(uint32(r.Pkt.Seg.End() - c.isn))
+			if end <= sndMax {
+				continue
+			}
+			sndMax = end
+			flight = append(flight, plotPoint{t, float64(max(sndMax-ackMax, 0))})
+		case c.receives(r):
+			peerWin = append(peerWin, plotPoint{t, float64(r.Pkt.Win)})
+			if !r.Pkt.Seg.Flags.Has(wire.ACK) {
+				continue
+			}
+			if a := ackU.at(uint32(r.Pkt.Seg.Ack - c.isn)); a > ackMax {
+				ackMax = a
+				if sndMax >= 0 {
+					flight = append(flight, plotPoint{t, float64(max(sndMax-ackMax, 0))})
+				}
+			}
+		}
+	}
+	if len(sndWnd) > 0 {
+		peerWin = sndWnd
+	}
+	p := c.newPlot(c.cat.Sprintf(catalog.MsgPlotWindowTitle, c.node), c.cat.Str(catalog.MsgPlotBytes))
+	lo, hi := c.window()
+	if s := peerWin.clip(lo, hi).hold(hi); len(s) > 0 {
+		c.addStep(p, s, plotYellow, 2.6, nil, c.cat.Str(catalog.MsgPlotPeerWindow))
+	}
+	if s := rcvBuf.clip(lo, hi).hold(hi); len(s) > 0 {
+		c.addStep(p, s, plotPurple, 1.2, nil, c.cat.Sprintf(catalog.MsgPlotRcvBuffer, c.peer))
+	}
+	legend := true
+	for i, s := range ssthresh {
+		if s = s.clip(lo, hi); finite && i == len(ssthresh)-1 {
+			s = s.hold(hi) // finite to the end
+		}
+		if len(s) > 0 {
+			name := ""
+			if legend {
+				name, legend = c.cat.Str(catalog.MsgPlotSsthresh), false
+			}
+			c.addStep(p, s, plotRed, 1.4, []vg.Length{5, 3}, name)
+		}
+	}
+	if s := cwnd.clip(lo, hi).hold(hi); len(s) > 0 {
+		c.addStep(p, s, plotBlue, 1.6, nil, c.cat.Str(catalog.MsgPlotCwnd))
+	}
+	if s := flight.clip(lo, hi).hold(hi); len(s) > 0 {
+		c.addStep(p, s, plotGreen, 1.1, nil, c.cat.Str(catalog.MsgPlotInFlight))
+	}
+	return c.write(w, format, p)
+}
+
+// Plot colours (Okabe–Ito).
+var (
+	plotBlue   = canvas.RGB(0x0072B2)
+	plotRed    = canvas.RGB(0xD55E00)
+	plotGreen  = canvas.RGB(0x009E73)
+	plotYellow = canvas.RGB(0xE69F00)
+	plotPurple = canvas.RGB(0xCC79A7)
+)
+
+// plotConn is the connection a plot is about: the data sender's side.
+type plotConn struct {
+	recs        []trace.Record
+	opt         Options
+	cat         *catalog.Phrases
+	node, peer  string
+	conn        uint32 // on node
+	peerConn    uint32 // on peer, once seen
+	src, dst    netip.AddrPort
+	isn         wire.Seq
+	seqU        seqUnwrapper
+	first, last sim.Time // the connection's first and last segment
+	entries     []plotEntry
+	title       string
+}
+
+// plotEntry is one entry of a plot's legend.
+type plotEntry struct {
+	name  string
+	thumb gonumplot.Thumbnailer
+}
+
+// legend adds an entry to the legend.
+func (c *plotConn) legend(name string, t gonumplot.Thumbnailer) {
+	c.entries = append(c.entries, plotEntry{name, t})
+}
+
+// newPlotConn finds node's connection, its peer and its ISN.
+func newPlotConn(recs []trace.Record, node string, opt Options) (*plotConn, error) {
+	if err := opt.Lang.Check(); err != nil {
+		return nil, err
+	}
+	if opt.To != 0 && opt.To < opt.From {
+		return nil, fmt.Errorf("plot window ends (%v) before it starts (%v)", opt.To, opt.From)
+	}
+	if node == "" {
+		node = "client"
+	}
+	c := &plotConn{recs: recs, opt: opt, cat: opt.Lang.Phrases(), node: node, conn: opt.Conn}
+	found, synSeen := false, false
+	for i := range recs {
+		r := &recs[i]
+		if r.Kind != trace.KindSend || r.Node != node || (c.conn != 0 && r.Conn != c.conn) {
+			continue
+		}
+		c.last = r.T
+		if !found {
+			found = true
+			c.first = r.T
+			c.conn, c.peer = r.Conn, r.Peer
+			c.src, c.dst = r.Pkt.Seg.Src, r.Pkt.Seg.Dst
+			c.isn = r.Pkt.Seg.Seq
+		}
+		if r.Pkt.Seg.Flags.Has(wire.SYN) && !synSeen {
+			c.isn, synSeen = r.Pkt.Seg.Seq, true
+		}
+	}
+	if !found {
+		if opt.Conn != 0 {
+			return nil, fmt.Errorf("%s sends nothing on connection %d", node, opt.Conn)
+		}
+		return nil, fmt.Errorf("%s sends nothing: no segments to plot", node)
+	}
+	for i := range recs {
+		if r := &recs[i]; c.receives(r) {
+			if c.peerConn == 0 {
+				c.peerConn = r.Conn
+			}
+			c.last = max(c.last, r.T)
+		}
+	}
+	return c, nil
+}
+
+// sends reports whether r is node sending on the connection.
+func (c *plotConn) sends(r *trace.Record) bool {
+	return r.Kind == trace.KindSend && r.Node == c.node && r.Conn == c.conn
+}
+
+// receives reports whether r is a segment of the connection's peer
+// arriving at node.
+func (c *plotConn) receives(r *trace.Record) bool {
+	return r.Kind == trace.KindDeliver && r.Node == c.peer && r.Peer == c.node &&
+		r.Pkt.Seg.Src == c.dst && r.Pkt.Seg.Dst == c.src
+}
+
+// window returns the stretch to plot, in seconds: From to To, or by
+// default from the connection's first segment to its last.
+func (c *plotConn) window() (lo, hi float64) {
+	from, to := c.opt.From, c.opt.To
+	if from == 0 && to == 0 {
+		from = c.first
+	}
+	if to == 0 {
+		to = max(c.last, from)
+	}
+	if to == from {
+		to = from + 1_000_000 // 1 ms, so the axis has a width
+	}
+	return from.Seconds(), to.Seconds()
+}
+
+// newPlot returns a plot with the drawings' font, a grid and the axes.
+func (c *plotConn) newPlot(title, yLabel string) *gonumplot.Plot {
+	p := gonumplot.New()
+	f := func(size vg.Length) font.Font { return font.From(canvas.Font, size) }
+	c.title = title
+	if c.opt.Title != "" {
+		c.title = c.opt.Title
+	}
+	p.X.Label.Text = c.cat.Str(catalog.MsgPlotTime)
+	p.Y.Label.Text = yLabel
+	for _, ax := range []*gonumplot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = f(9.5)
+		ax.Tick.Label.Font = f(8.5)
+		ax.Color = canvas.Axis
+		ax.Tick.Color = canvas.Axis
+		ax.Tick.Label.Color = canvas.Ink
+		ax.Label.TextStyle.Color = canvas.Ink
+	}
+	p.Y.Tick.Marker = byteTicks{}
+	grid := plotter.NewGrid()
+	grid.Vertical.Color, grid.Horizontal.Color = canvas.Grid, canvas.Grid
+	grid.Vertical.Width, grid.Horizontal.Width = 0.6, 0.6
+	p.Add(grid)
+	lo, hi := c.window()
+	p.X.Min, p.X.Max = lo, hi
+	p.Y.Min = 0
+	return p
+}
+
+// addStep adds s as a step line; with name, to the legend too.
+func (c *plotConn) addStep(p *gonumplot.Plot, s plotSeries, col color.Color, width vg.Length, dash []vg.Length, name string) {
+	s = decimateSeries(s)
+	xys := make(plotter.XYs, len(s))
+	for i, pt := range s {
+		xys[i].X, xys[i].Y = pt.t, pt.v
+	}
+	l := &plotter.Line{XYs: xys, StepStyle: plotter.PostStep,
+		LineStyle: draw.LineStyle{Color: col, Width: width, Dashes: dash}}
+	p.Add(l)
+	if name != "" {
+		c.legend(name, l)
+	}
+}
+
+// write draws p under its title and a legend in one or more rows, and
+// writes it in format.
+func (c *plotConn) write(w io.Writer, format canvas.Format, p *gonumplot.Plot) error {
+	width, height := c.opt.Width, c.opt.Height
+	if width == 0 {
+		width = DefaultWidth
+	}
+	if height == 0 {
+		height = DefaultHeight
+	}
+	cv, err := canvas.New(format, vg.Length(width)*vg.Inch, vg.Length(height)*vg.Inch, c.opt.DPI)
+	if err != nil {
+		return err
+	}
+	W, H := width*72, height*72
+	pt := canvas.Painter{Canvas: cv, Height: H}
+	pt.Fill(canvas.RGB(0xFFFFFF), [2]float64{0, 0}, [2]float64{W, 0}, [2]float64{W, H}, [2]float64{0, H})
+	const margin, thumbW, rowH = 10.0, 20.0, 14.0
+	y := margin + 12
+	pt.Text(canvas.Face(12), canvas.Ink, W/2, y, canvas.AlignCenter, c.title)
+	y += 8
+	// The legend: entries in rows, each row centred.
+	lf := canvas.Face(8.5)
+	var rows [][]plotEntry
+	var row []plotEntry
+	rowW := func(r []plotEntry) float64 {
+		w := 0.0
+		for _, e := range r {
+			w += thumbW + 5 + canvas.Width(lf, e.name) + 16
+		}
+		return w - 16
+	}
+	for _, e := range c.entries {
+		if len(row) > 0 && rowW(append(row, e)) > W-2*margin {
+			rows = append(rows, row)
+			row = nil
+		}
+		row = append(row, e)
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	for _, r := range rows {
+		x := (W - rowW(r)) / 2
+		mid := y + rowH/2
+		for _, e := range r {
+			tc := draw.Canvas{Canvas: cv, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: vg.Length(x), Y: vg.Length(H - mid - 4)},
+				Max: vg.Point{X: vg.Length(x + thumbW), Y: vg.Length(H - mid + 4)}}}
+			e.thumb.Thumbnail(&tc)
+			pt.TextMid(lf, canvas.Ink, x+thumbW+5, mid, canvas.AlignLeft, e.name)
+			x += thumbW + 5 + canvas.Width(lf, e.name) + 16
+		}
+		y += rowH
+	}
+	y += 4
+	p.BackgroundColor = nil
+	p.Draw(draw.Crop(draw.New(cv), vg.Length(margin), -vg.Length(margin+6), vg.Length(margin), -vg.Length(y)))
+	return canvas.Write(w, format, cv)
+}
+
+// plotPoint is one value of a step line: v from time t (seconds) on.
+type plotPoint struct{ t, v float64 }
+
+// plotSeries is a step line's points in time order.
+type plotSeries []plotPoint
+
+// clip returns the points within [lo, hi], starting with the value in force
+// at lo.
+func (s plotSeries) clip(lo, hi float64) plotSeries {
+	var out plotSeries
+	for i, p := range s {
+		if p.t < lo {
+			continue
+		}
+		if p.t > hi {
+			break
+		}
+		if len(out) == 0 && i > 0 && p.t > lo {
+			out = append(out, plotPoint{lo, s[i-1].v})
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 && len(s) > 0 && s[len(s)-1].t < lo {
+		out = append(out, plotPoint{lo, s[len(s)-1].v})
+	}
+	return out
+}
+
+// hold extends s with its last value to hi.
+func (s plotSeries) hold(hi float64) plotSeries {
+	if n := len(s); n > 0 && s[n-1].t < hi && !math.IsInf(hi, 1) {
+		s = append(s, plotPoint{hi, s[n-1].v})
+	}
+	return s
+}
+
+// decimate keeps, in each of Bins stretches of time, the first, lowest,
+// highest and last plotPoint, in time order; plotSeries of at most 4·Bins points
+// are kept whole.
+func decimateSeries(s plotSeries) plotSeries {
+	if len(s) <= 4*Bins {
+		return s
+	}
+	t0, t1 := s[0].t, s[len(s)-1].t
+	width := (t1 - t0) / Bins
+	out := make(plotSeries, 0, 4*Bins+1)
+	for i := 0; i < len(s); {
+		bin := math.Floor((s[i].t - t0) / width)
+		j := i
+		lo, hi := i, i
+		for j < len(s) && (math.Floor((s[j].t-t0)/width) == bin || bin >= Bins-1) {
+			if s[j].v < s[lo].v {
+				lo = j
+			}
+			if s[j].v > s[hi].v {
+				hi = j
+			}
+			j++
+		}
+		keep := []int{i, lo, hi, j - 1}
+		prev := -1
+		for _, k := range plotSortedUnique(keep) {
+			if k != prev {
+				out = append(out, s[k])
+				prev = k
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// plotSortedUnique sorts a few indexes and drops repeats.
+func plotSortedUnique(k []int) []int {
+	for i := 1; i < len(k); i++ {
+		for j := i; j > 0 && k[j] < k[j-1]; j-- {
+			k[j], k[j-1] = k[j-1], k[j]
+		}
+	}
+	out := k[:0]
+	for i, v := range k {
+		if i == 0 || v != k[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// seqUnwrapper turns 32-bit sequence offsets into 64-bit ones that keep
+// growing past 4 GiB: each value is taken as the nearest to the previous.
+type seqUnwrapper struct {
+	last int64
+	init bool
+}
+
+func (u *seqUnwrapper) at(v uint32) int64 {
+	if !u.init {
+		u.last, u.init = int64(v), true
+		return u.last
+	}
+	u.last += int64(int32(v - uint32(u.last)))
+	return u.last
+}
+
+// seqBar is one segment of the sequence plot: bytes lo…hi sent at t.
+type seqBar struct{ t, lo, hi float64 }
+
+// clipBars returns the bars sent within [lo, hi].
+func clipBars(b []seqBar, lo, hi float64) []seqBar {
+	var out []seqBar
+	for _, x := range b {
+		if x.t >= lo && x.t <= hi {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// decimateBars merges the bars of each of Bins stretches of time into one
+// bar over their whole range; at most 2·Bins bars are kept whole.
+func decimateBars(b []seqBar) []seqBar {
+	if len(b) <= 2*Bins {
+		return b
+	}
+	t0, t1 := b[0].t, b[len(b)-1].t
+	width := (t1 - t0) / Bins
+	var out []seqBar
+	for _, x := range b {
+		bin := min(math.Floor((x.t-t0)/width), Bins-1)
+		if n := len(out); n > 0 && min(math.Floor((out[n-1].t-t0)/width), Bins-1) == bin {
+			out[n-1].lo = min(out[n-1].lo, x.lo)
+			out[n-1].hi = max(out[n-1].hi, x.hi)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// seqBars draws segments as vertical bars: a gonumplot.Plotter, a
+// gonumplot.DataRanger and a gonumplot.Thumbnailer.
+type seqBars struct {
+	bars  []seqBar
+	color color.Color
+	width vg.Length
+}
+
+func (s *seqBars) Plot(c draw.Canvas, p *gonumplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	sty := draw.LineStyle{Color: s.color, Width: s.width}
+	for _, b := range s.bars {
+		x, y0, y1 := trX(b.t), trY(b.lo), trY(b.hi)
+		if y1-y0 < 1.5 { // keep a bar visible however far out the plot is
+			y1 = y0 + 1.5
+		}
+		c.StrokeLine2(sty, x, y0, x, y1)
+		c.StrokeLine2(draw.LineStyle{Color: s.color, Width: 0.8}, x-1.2, y1, x+1.2, y1)
+	}
+}
+
+func (s *seqBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xmin, ymin = math.Inf(1), math.Inf(1)
+	xmax, ymax = math.Inf(-1), math.Inf(-1)
+	for _, b := range s.bars {
+		xmin, xmax = min(xmin, b.t), max(xmax, b.t)
+		ymin, ymax = min(ymin, b.lo), max(ymax, b.hi)
+	}
+	return xmin, xmax, ymin, ymax
+}
+
+func (s *seqBars) Thumbnail(c *draw.Canvas) {
+	x := (c.Min.X + c.Max.X) / 2
+	c.StrokeLine2(draw.LineStyle{Color: s.color, Width: s.width}, x, c.Min.Y, x, c.Max.Y)
+}
+
+// byteTicks labels a byte axis in B, kB or MB (SI units, as link rates).
+type byteTicks struct{}
+
+func (byteTicks) Ticks(lo, hi float64) []gonumplot.Tick {
+	ticks := gonumplot.DefaultTicks{}.Ticks(lo, hi)
+	scale, unit := 1.0, ""
+	switch top := max(math.Abs(lo), math.Abs(hi)); {
+	case top >= 10e6:
+		scale, unit = 1e6, " MB"
+	case top >= 10e3:
+		scale, unit = 1e3, " kB"
+	}
+	for i := range ticks {
+		if ticks[i].Label == "" {
+			continue
+		}
+		v := ticks[i].Value / scale
+		ticks[i].Label = strconv.FormatFloat(v, 'g', 6, 64) + unit
+		if v == 0 {
+			ticks[i].Label = "0"
+		}
+	}
+	return ticks
+}
