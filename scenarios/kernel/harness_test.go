@@ -19,3 +19,13 @@ func TestRun_RebootIsNotSupportedYet(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnsupported)
 	assert.Contains(t, err.Error(), "not supported yet: reboot")
 }
+
+// TestRun_HTTPIsNotSupportedYet: the HTTP applications do not run on the
+// kernel yet.
+func TestRun_HTTPIsNotSupportedYet(t *testing.T) {
+	s, err := scenarios.Load("http-keepalive")
+	require.NoError(t, err)
+	err = Supported(s)
+	require.ErrorIs(t, err, ErrUnsupported)
+	assert.Contains(t, err.Error(), "HTTP")
+}
