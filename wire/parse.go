@@ -22,18 +22,13 @@ var errShortIPHdr = fmt.Errorf("%w: shorter than an IPv4 header", ErrTruncated)
 // IP protocol number of TCP (RFC 9293 §3.1, the IANA registry).
 const protocolTCP = 6
 
-// The TCP option kinds ParseIPv4 reads (RFC 9293 §3.2, RFC 7323 §2.2 and
-// §3.2, RFC 2018 §2 and §3), with the lengths they must have.
-const (
-	kindEnd       = 0  // end of the option list
-	kindNOP       = 1  // no-operation, one byte
-	kindMSS       = 2  // 4 bytes
-	kindWScale    = 3  // 3 bytes
-	kindSACKPerm  = 4  // 2 bytes
-	kindSACK      = 5  // 2 + 8 per block
-	kindTimestamp = 8  // 10 bytes
-	maxWScale     = 14 // RFC 7323 §2.3: a larger shift is taken as 14
-)
+// The end of the option list (RFC 9293 §3.2), which the writer never
+// needs: its options fill whole words.
+const optEnd = 0
+
+// maxWScale is the largest window scale shift (RFC 7323 §2.3); a larger
+// one is taken as 14.
+const maxWScale = 14
 
 // ParseIPv4 reads an IPv4 packet that carries a TCP segment, as a TUN
 // device or a raw-IP capture holds it: the addresses, ports, sequence and
@@ -104,9 +99,9 @@ func parseOptions(b []byte, o *Options) {
 	for len(b) > 0 {
 		kind := b[0]
 		switch kind {
-		case kindEnd:
+		case optEnd:
 			return
-		case kindNOP:
+		case OptNOP:
 			b = b[1:]
 			continue
 		}
@@ -119,17 +114,17 @@ func parseOptions(b []byte, o *Options) {
 		}
 		data := b[2:n]
 		switch {
-		case kind == kindMSS && n == 4:
+		case kind == OptMSS && n == 4:
 			o.MSS = binary.BigEndian.Uint16(data)
-		case kind == kindWScale && n == 3:
+		case kind == OptWScale && n == 3:
 			o.HasWScale, o.WScale = true, min(data[0], maxWScale)
-		case kind == kindSACKPerm && n == 2:
+		case kind == OptSACKPerm && n == 2:
 			o.SACKPermitted = true
-		case kind == kindTimestamp && n == 10:
+		case kind == OptTimestamp && n == 10:
 			o.HasTimestamp = true
 			o.TSVal = binary.BigEndian.Uint32(data[0:4])
 			o.TSEcr = binary.BigEndian.Uint32(data[4:8])
-		case kind == kindSACK && n > 2 && (n-2)%8 == 0:
+		case kind == OptSACK && n > 2 && (n-2)%8 == 0:
 			o.NumSACK = 0
 			for i := 0; i+8 <= len(data) && int(o.NumSACK) < MaxSACKBlocks; i += 8 {
 				o.SACK[o.NumSACK] = SACKBlock{

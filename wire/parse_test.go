@@ -27,7 +27,7 @@ type packet struct {
 func (p packet) bytes() []byte {
 	opts := append([]byte(nil), p.tcpOpts...)
 	for len(opts)%4 != 0 {
-		opts = append(opts, kindEnd)
+		opts = append(opts, optEnd)
 	}
 	ihl := 20 + len(p.ipOpts)
 	tcpLen := 20 + len(opts)
@@ -62,10 +62,10 @@ func (p packet) bytes() []byte {
 
 // Options as Linux lays them out (tcp_options_write).
 var (
-	optMSS1460    = []byte{kindMSS, 4, 0x05, 0xb4}
-	optSACKPermTS = []byte{kindSACKPerm, 2, kindTimestamp, 10, 0, 0, 0, 7, 0, 0, 0, 0}
-	optNOPWS7     = []byte{kindNOP, kindWScale, 3, 7}
-	optNOPNOPTS   = []byte{kindNOP, kindNOP, kindTimestamp, 10, 0, 0, 1, 0, 0, 0, 0, 9}
+	optMSS1460    = []byte{OptMSS, 4, 0x05, 0xb4}
+	optSACKPermTS = []byte{OptSACKPerm, 2, OptTimestamp, 10, 0, 0, 0, 7, 0, 0, 0, 0}
+	optNOPWS7     = []byte{OptNOP, OptWScale, 3, 7}
+	optNOPNOPTS   = []byte{OptNOP, OptNOP, OptTimestamp, 10, 0, 0, 1, 0, 0, 0, 0, 9}
 )
 
 func cat(parts ...[]byte) []byte {
@@ -93,34 +93,34 @@ func TestParseIPv4(t *testing.T) {
 		{
 			name: "data with timestamps, IP options and Ethernet padding",
 			in: packet{src: "10.0.0.2", dst: "10.0.0.1", sport: 80, dport: 49152, seq: 300, ack: 101, flags: PSH | ACK, win: 502,
-				ipOpts: []byte{kindNOP, kindNOP, kindNOP, 0}, tcpOpts: optNOPNOPTS, payload: 1448, padding: 6},
+				ipOpts: []byte{OptNOP, OptNOP, OptNOP, 0}, tcpOpts: optNOPNOPTS, payload: 1448, padding: 6},
 			want: Segment{Src: netip.AddrPortFrom(s, 80), Dst: netip.AddrPortFrom(c, 49152), Seq: 300, Ack: 101, Flags: PSH | ACK,
 				Window: 502, Len: 1448, Opt: Options{HasTimestamp: true, TSVal: 256, TSEcr: 9}},
 		},
 		{
 			name: "SACK blocks",
 			in: packet{src: "10.0.0.2", dst: "10.0.0.1", sport: 80, dport: 49152, seq: 1, ack: 2, flags: ACK, win: 1000,
-				tcpOpts: cat([]byte{kindNOP, kindNOP, kindSACK, 18}, u32(3000, 4000, 5000, 6000))},
+				tcpOpts: cat([]byte{OptNOP, OptNOP, OptSACK, 18}, u32(3000, 4000, 5000, 6000))},
 			want: Segment{Src: netip.AddrPortFrom(s, 80), Dst: netip.AddrPortFrom(c, 49152), Seq: 1, Ack: 2, Flags: ACK, Window: 1000,
 				Opt: Options{NumSACK: 2, SACK: [MaxSACKBlocks]SACKBlock{{3000, 4000}, {5000, 6000}}}},
 		},
 		{
 			name: "unknown option skipped, wrong-length MSS ignored, window scale capped at 14",
 			in: packet{src: "10.0.0.1", dst: "10.0.0.2", sport: 1, dport: 2, flags: SYN,
-				tcpOpts: cat([]byte{30, 4, 1, 2}, []byte{kindMSS, 3, 9}, []byte{kindWScale, 3, 20})},
+				tcpOpts: cat([]byte{30, 4, 1, 2}, []byte{OptMSS, 3, 9}, []byte{OptWScale, 3, 20})},
 			want: Segment{Src: netip.AddrPortFrom(c, 1), Dst: netip.AddrPortFrom(s, 2), Flags: SYN,
 				Opt: Options{HasWScale: true, WScale: 14}},
 		},
 		{
 			name: "a silly option length ends the list",
 			in: packet{src: "10.0.0.1", dst: "10.0.0.2", sport: 1, dport: 2, flags: SYN,
-				tcpOpts: cat(optMSS1460, []byte{kindNOP, 77, 1, kindWScale, 3, 7})},
+				tcpOpts: cat(optMSS1460, []byte{OptNOP, 77, 1, OptWScale, 3, 7})},
 			want: Segment{Src: netip.AddrPortFrom(c, 1), Dst: netip.AddrPortFrom(s, 2), Flags: SYN, Opt: Options{MSS: 1460}},
 		},
 		{
 			name: "options after End are not read",
 			in: packet{src: "10.0.0.1", dst: "10.0.0.2", sport: 1, dport: 2, flags: SYN,
-				tcpOpts: cat([]byte{kindEnd, kindNOP, kindNOP, kindNOP}, optMSS1460)},
+				tcpOpts: cat([]byte{optEnd, OptNOP, OptNOP, OptNOP}, optMSS1460)},
 			want: Segment{Src: netip.AddrPortFrom(c, 1), Dst: netip.AddrPortFrom(s, 2), Flags: SYN},
 		},
 		{
@@ -193,7 +193,7 @@ func TestParseIPv4_Errors(t *testing.T) {
 func FuzzParseIPv4(f *testing.F) {
 	f.Add(packet{src: "10.0.0.1", dst: "10.0.0.2", sport: 49152, dport: 80, seq: 100, flags: SYN, win: 64240,
 		tcpOpts: cat(optMSS1460, optSACKPermTS, optNOPWS7)}.bytes())
-	f.Add(packet{src: "10.0.0.2", dst: "10.0.0.1", flags: ACK, tcpOpts: cat([]byte{kindNOP, kindNOP, kindSACK, 34}, u32(1, 2, 3, 4, 5, 6, 7, 8))}.bytes())
+	f.Add(packet{src: "10.0.0.2", dst: "10.0.0.1", flags: ACK, tcpOpts: cat([]byte{OptNOP, OptNOP, OptSACK, 34}, u32(1, 2, 3, 4, 5, 6, 7, 8))}.bytes())
 	f.Add(packet{src: "10.0.0.2", dst: "10.0.0.1", flags: ACK, ipOpts: []byte{1, 1, 1, 1}, payload: 3, padding: 2}.bytes())
 	f.Add([]byte{0x45})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -217,4 +217,27 @@ func FuzzParseIPv4(f *testing.F) {
 			t.Fatalf("header fields %v", s.String())
 		}
 	})
+}
+
+// TestParseIPv4_ReadsWhatAppendOptionsWrites holds the parser against the
+// writer: options laid out as Linux lays them out read back the same.
+func TestParseIPv4_ReadsWhatAppendOptionsWrites(t *testing.T) {
+	for i, o := range []Options{
+		{},
+		{MSS: 1460},
+		{MSS: 1460, SACKPermitted: true, HasTimestamp: true, TSVal: 1, TSEcr: 2, HasWScale: true, WScale: 7},
+		{MSS: 536, SACKPermitted: true, HasWScale: true},
+		{HasTimestamp: true, TSVal: 0xffffffff, TSEcr: 0x01020304, NumSACK: 3,
+			SACK: [MaxSACKBlocks]SACKBlock{{1, 2}, {3, 4}, {0xfffffff0, 0x10}}},
+		{NumSACK: 4, SACK: [MaxSACKBlocks]SACKBlock{{1, 2}, {3, 4}, {5, 6}, {7, 8}}},
+	} {
+		b := packet{src: "10.0.0.1", dst: "10.0.0.2", flags: ACK, tcpOpts: AppendOptions(nil, &o), payload: 7}.bytes()
+		s, err := ParseIPv4(b)
+		if err != nil {
+			t.Fatalf("%d: %v", i, err)
+		}
+		if s.Opt != o || s.Len != 7 {
+			t.Errorf("%d: read %+v (len %d), wrote %+v", i, s.Opt, s.Len, o)
+		}
+	}
 }
