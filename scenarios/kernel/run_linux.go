@@ -114,11 +114,11 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st := &runState{ctx: runCtx, rec: rec, conns: conns}
-	client := &app{run: st, side: clientSide, name: s.Client.Name, ns: nss[clientSide], role: roleClient,
+	client := &app{run: st, name: s.Client.Name, ns: nss[clientSide], role: roleClient,
 		cfg: &s.Client.App, addr: s.Client.Addr, port: s.Client.Port,
 		peer:   netip.AddrPortFrom(s.Server.Addr, s.Server.Port),
 		expect: s.Server.App.Reply + s.Server.App.Total(), opts: setups[clientSide].sock, ev: make(chan event, 64)}
-	server := &app{run: st, side: serverSide, name: s.Server.Name, ns: nss[serverSide], role: roleServer,
+	server := &app{run: st, name: s.Server.Name, ns: nss[serverSide], role: roleServer,
 		cfg: &s.Server.App, addr: s.Server.Addr, port: s.Server.Port,
 		expect: s.Client.App.Total(), opts: setups[serverSide].sock, ev: make(chan event, 64)}
 	apps := [2]*app{client, server}
