@@ -58,6 +58,16 @@ func (e *Engine) Fired() uint64 { return e.fired }
 // Pending returns how many timers are scheduled.
 func (e *Engine) Pending() int { return len(e.queue) }
 
+// Next returns the instant of the earliest armed timer, or Never when none
+// is armed. A driver that runs the engine in step with another clock (a
+// relay of real packets) sleeps until then.
+func (e *Engine) Next() Time {
+	if len(e.queue) == 0 {
+		return Never
+	}
+	return e.queue[0].at
+}
+
 // Timer is a reusable event: a callback that fires at most once per arming.
 // Arm it with [Timer.Reset]; disarm it with [Timer.Stop]. A Timer belongs to
 // one engine; its methods allocate nothing. A zero or nil Timer is unarmed:

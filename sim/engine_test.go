@@ -513,3 +513,31 @@ func checkHeap(t *testing.T, e *Engine) {
 		}
 	}
 }
+
+func TestEngine_Next(t *testing.T) {
+	e := NewEngine(100)
+	if got := e.Next(); got != Never {
+		t.Fatalf("empty engine: Next = %v, want never", got)
+	}
+	var r recorder
+	a := r.timer(e, "a")
+	a.Reset(ms(30))
+	r.timer(e, "b").Reset(ms(20))
+	if got := e.Next(); got != ms(20) {
+		t.Fatalf("Next = %v, want 0.020s", got)
+	}
+	a.Reset(ms(5))
+	if got := e.Next(); got != ms(5) {
+		t.Fatalf("after Reset: Next = %v, want 0.005s", got)
+	}
+	a.Stop()
+	if got := e.Next(); got != ms(20) {
+		t.Fatalf("after Stop: Next = %v, want 0.020s", got)
+	}
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Next(); got != Never {
+		t.Fatalf("after Run: Next = %v, want never", got)
+	}
+}

@@ -18,7 +18,9 @@ import (
 // two; tcp and link never import each other; the outputs under viz read
 // only trace, wire and sim, take their words from viz/catalog, and diagram
 // and plot share viz/canvas; only the world (scenarios/world) puts tcp and
-// link together, and scenarios, the YAML layer, builds worlds. Which third-party library each output may use,
+// link together, and scenarios, the YAML layer, builds worlds;
+// scenarios/kernel runs a scenario on the real kernel instead, with the
+// links but not tcp. Which third-party library each output may use,
 // ../../viz/deps_test.go holds.
 var architecture = map[string][]string{
 	"sim":                    {},
@@ -28,6 +30,7 @@ var architecture = map[string][]string{
 	"link":                   {"sim", "wire", "trace"},
 	"scenarios/world":        {"sim", "wire", "trace", "tcp", "link"},
 	"scenarios":              {"sim", "wire", "trace", "tcp", "link", "scenarios/world"},
+	"scenarios/kernel":       {"sim", "wire", "trace", "link", "scenarios", "scenarios/world"},
 	"viz":                    {},
 	"viz/catalog":            {"sim", "wire", "trace"},
 	"viz/ladder":             {"sim", "wire", "trace", "viz/catalog"},
@@ -37,7 +40,7 @@ var architecture = map[string][]string{
 	"viz/plot":               {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/pcap":               {"sim", "wire", "trace"},
 	"viz/internal/testtrace": {"sim", "wire", "trace"}, // for tests only
-	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios",
+	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel",
 		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap"},
 }
 

@@ -1,0 +1,186 @@
+package kernel
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tcpsim/tcpsim/scenarios"
+)
+
+// setup is how one host of a scenario is set up on the real kernel: the
+// socket options its applications' sockets get, the sysctls of its
+// namespace, and the attributes of its route to the other host.
+//
+// The rule: a Linux host keeps its own defaults, and what the scenario sets
+// to something other than its profile's default is applied, where Linux has
+// a per-socket, per-namespace or per-route knob for it. A value equal to
+// the profile's default counts as not set (the loader keeps no record of
+// which keys a file wrote). What has no knob is listed in notes.
+type setup struct {
+	sock    sockOpts
+	sysctls []sysctl
+	route   []string // extra `ip route` attributes: rto_min, initcwnd, quickack
+	mss     int      // the MSS the host's device must allow, for its MTU
+	notes   []string
+}
+
+// sockOpts are the socket options of a host's sockets; zero values leave
+// the kernel's default.
+type sockOpts struct {
+	mss            int // TCP_MAXSEG
+	sndBuf, rcvBuf int // SO_SNDBUF, SO_RCVBUF (the kernel doubles them: socket(7))
+	noDelay        bool
+	keepalive      bool
+	keepIdle       int // TCP_KEEPIDLE, seconds
+	keepIntvl      int // TCP_KEEPINTVL, seconds
+	keepCnt        int // TCP_KEEPCNT
+	userTimeout    time.Duration
+}
+
+// sysctl is one setting under /proc/sys/net of a namespace.
+type sysctl struct {
+	key   string // "ipv4/tcp_syn_retries", under /proc/sys/net
+	value string
+}
+
+// Linux's limits on the keepalive options, in seconds (MAX_TCP_KEEPIDLE and
+// MAX_TCP_KEEPINTVL in include/net/tcp.h); TCP_KEEPCNT is at most
+// MAX_TCP_KEEPCNT, 127.
+const (
+	maxKeepIdle  = 32767
+	maxKeepIntvl = 32767
+	maxKeepCnt   = 127
+)
+
+// profileDefaults returns the settings an endpoint of the given profile has
+// when the file sets nothing, by loading a scenario that says only that.
+func profileDefaults(profile string) (scenarios.Endpoint, error) {
+	s, err := scenarios.Parse("profile-defaults.yaml", []byte("profile: "+profile+"\n"))
+	if err != nil {
+		return scenarios.Endpoint{}, fmt.Errorf("the defaults of profile %q: %w", profile, err)
+	}
+	return s.Client, nil
+}
+
+// plan works out the setup of endpoint ep.
+func plan(ep *scenarios.Endpoint) (setup, error) {
+	def, err := profileDefaults(ep.Profile)
+	if err != nil {
+		return setup{}, err
+	}
+	c, d := &ep.TCP, &def.TCP
+	var st setup
+	note := func(format string, args ...any) {
+		st.notes = append(st.notes, ep.Name+": "+fmt.Sprintf(format, args...))
+	}
+	set := func(key string, v int) { st.sysctls = append(st.sysctls, sysctl{key, strconv.Itoa(v)}) }
+	boolInt := func(b bool) int {
+		if b {
+			return 1
+		}
+		return 0
+	}
+
+	st.mss = c.MSS
+	if c.MSS != d.MSS {
+		st.sock.mss = c.MSS
+	}
+	if c.SendBuffer != d.SendBuffer {
+		st.sock.sndBuf = c.SendBuffer
+	}
+	if c.RecvBuffer != d.RecvBuffer {
+		st.sock.rcvBuf = c.RecvBuffer
+	}
+	st.sock.noDelay = c.NoDelay
+	if c.Keepalive {
+		st.sock.keepalive = true
+		st.sock.keepIdle = seconds(c.KeepaliveIdle, maxKeepIdle, "keepalive idle", note)
+		st.sock.keepIntvl = seconds(c.KeepaliveInterval, maxKeepIntvl, "keepalive interval", note)
+		st.sock.keepCnt = min(c.KeepaliveProbes, maxKeepCnt)
+		if c.KeepaliveProbes > maxKeepCnt {
+			note("keepalive probes %d: Linux allows at most %d", c.KeepaliveProbes, maxKeepCnt)
+		}
+		if c.KeepaliveGarbageByte {
+			note("keepalive garbage_byte is not applied: Linux's probes carry no data")
+		}
+	}
+	if c.UserTimeout > 0 {
+		st.sock.userTimeout = c.UserTimeout
+		if c.UserTimeout%time.Millisecond != 0 {
+			st.sock.userTimeout = c.UserTimeout.Truncate(time.Millisecond) + time.Millisecond
+			note("user_timeout %v rounded up to %v: TCP_USER_TIMEOUT counts milliseconds", c.UserTimeout, st.sock.userTimeout)
+		}
+	}
+
+	// Per-namespace sysctls (net.ipv4 is per network namespace).
+	if c.SynRetries != d.SynRetries {
+		set("ipv4/tcp_syn_retries", min(c.SynRetries, 127))
+		set("ipv4/tcp_synack_retries", min(c.SynRetries, 127))
+	}
+	if c.Retries != d.Retries {
+		set("ipv4/tcp_retries2", c.Retries)
+	}
+	if c.WindowScaling != d.WindowScaling {
+		set("ipv4/tcp_window_scaling", boolInt(c.WindowScaling))
+	}
+	if c.Timestamps != d.Timestamps {
+		set("ipv4/tcp_timestamps", boolInt(c.Timestamps))
+	}
+	if c.SACK != d.SACK {
+		set("ipv4/tcp_sack", boolInt(c.SACK))
+	}
+	if c.SynLinearTimeouts != d.SynLinearTimeouts {
+		set("ipv4/tcp_syn_linear_timeouts", c.SynLinearTimeouts)
+	}
+	if c.RTOMin != d.RTOMin {
+		set("ipv4/tcp_rto_min_us", int(c.RTOMin/time.Microsecond))
+	}
+	if c.RTOMax != d.RTOMax {
+		set("ipv4/tcp_rto_max_ms", int(c.RTOMax/time.Millisecond))
+	}
+
+	// Per-route attributes of the route to the other host.
+	if c.InitialWindow != d.InitialWindow && c.InitialWindow > 0 {
+		st.route = append(st.route, "initcwnd", strconv.Itoa(c.InitialWindow))
+	}
+	if c.DelayedACK != d.DelayedACK {
+		if c.DelayedACK == 0 {
+			st.route = append(st.route, "quickack", "1")
+		} else {
+			note("delayed_ack %v is not applied: Linux chooses its delayed-ACK timeout itself (40 ms to 200 ms)", c.DelayedACK)
+		}
+	}
+
+	// What Linux has no knob for.
+	if c.FixedISS {
+		note("isn %d: the kernel draws its own ISN; the trace shows the scenario's numbers (the pcap the real ones)", c.ISS)
+	}
+	if c.RTOInitial != d.RTOInitial {
+		note("rto_initial %v is not applied: Linux's is fixed at 1 s (TCP_TIMEOUT_INIT)", c.RTOInitial)
+	}
+	if c.MSL != d.MSL {
+		note("msl %v is not applied: Linux's TIME-WAIT is fixed at 60 s", c.MSL)
+	}
+	if c.QuickACKs != d.QuickACKs {
+		note("quick_acks %d is not applied: Linux counts its quick ACKs itself", c.QuickACKs)
+	}
+	return st, nil
+}
+
+// seconds converts d to whole seconds for a keepalive option, rounding up
+// and noting when it had to.
+func seconds(d time.Duration, most int, what string, note func(string, ...any)) int {
+	s := int((d + time.Second - 1) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	if s > most {
+		note("%s %v: Linux allows at most %d s", what, d, most)
+		return most
+	}
+	if time.Duration(s)*time.Second != d {
+		note("%s %v rounded up to %d s: Linux counts keepalive times in seconds", what, d, s)
+	}
+	return s
+}
