@@ -20,17 +20,19 @@ import (
 // and plot share viz/canvas; only the world (scenarios/world) puts tcp and
 // link together, and scenarios, the YAML layer, builds worlds;
 // scenarios/kernel runs a scenario on the real kernel instead, with the
-// links but not tcp. Which third-party library each output may use,
+// links but not tcp. trace/analysis labels captured segments for both the
+// kernel harness and viz/pcap's reader. Which third-party library each output may use,
 // ../../viz/deps_test.go holds.
 var architecture = map[string][]string{
 	"sim":                    {},
 	"wire":                   {},
 	"trace":                  {"sim", "wire"},
+	"trace/analysis":         {"sim", "wire", "trace"},
 	"tcp":                    {"sim", "wire", "trace"},
 	"link":                   {"sim", "wire", "trace"},
 	"scenarios/world":        {"sim", "wire", "trace", "tcp", "link"},
 	"scenarios":              {"sim", "wire", "trace", "tcp", "link", "scenarios/world"},
-	"scenarios/kernel":       {"sim", "wire", "trace", "link", "scenarios", "scenarios/world"},
+	"scenarios/kernel":       {"sim", "wire", "trace", "trace/analysis", "link", "scenarios", "scenarios/world"},
 	"viz":                    {},
 	"viz/catalog":            {"sim", "wire", "trace"},
 	"viz/ladder":             {"sim", "wire", "trace", "viz/catalog"},
@@ -38,7 +40,7 @@ var architecture = map[string][]string{
 	"viz/canvas":             {},
 	"viz/diagram":            {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/plot":               {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
-	"viz/pcap":               {"sim", "wire", "trace"},
+	"viz/pcap":               {"sim", "wire", "trace", "trace/analysis"},
 	"viz/internal/testtrace": {"sim", "wire", "trace"}, // for tests only
 	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel",
 		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap"},

@@ -10,7 +10,7 @@
 // driven by a sim.Engine kept in step with the wall clock), so delay, rate,
 // queue, random loss and drop rules act on real packets exactly as in the
 // simulation. The relay records what it forwards and drops as trace
-// records, labelled by a Wireshark-like analysis ([Analyzer]), and as a
+// records, labelled by a Wireshark-like analysis ([analysis.Analyzer]), and as a
 // pcap: every existing output can draw the kernel's run.
 //
 // Unlike the rest of the simulator this package is I/O by nature: it uses

@@ -10,6 +10,7 @@ import (
 	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/trace/analysis"
 	"github.com/tcpsim/tcpsim/wire"
 )
 
@@ -49,7 +50,7 @@ type relay struct {
 	// trace numbers host i's bytes from it (see mapISN).
 	fixedISS [2]*wire.Seq
 	shifts   map[uint32]*[2]isnShift
-	an       *Analyzer
+	an       *analysis.Analyzer
 	conns    *connTable
 	pcap     *capture // nil for none
 	down     [2]bool  // the host has crashed
@@ -94,7 +95,7 @@ func newRelay(s *scenarios.Scenario, rec *recorder, devs [2]device, pcap *captur
 		addrs:  [2]netip.Addr{s.Client.Addr, s.Server.Addr},
 		devs:   devs,
 		shifts: make(map[uint32]*[2]isnShift),
-		an:     NewAnalyzer(),
+		an:     analysis.NewAnalyzer(),
 		conns:  conns,
 		pcap:   pcap,
 		raw:    make(map[uint64][]byte),
@@ -346,6 +347,16 @@ func (r *relay) idle() (last sim.Time, empty bool) {
 type connTable struct {
 	mu sync.Mutex
 	m  map[pairKey]uint32
+}
+
+// pairKey names a connection by its two ends, the smaller first.
+type pairKey struct{ a, b netip.AddrPort }
+
+func lessAddrPort(x, y netip.AddrPort) bool {
+	if c := x.Addr().Compare(y.Addr()); c != 0 {
+		return c < 0
+	}
+	return x.Port() < y.Port()
 }
 
 func newConnTable() *connTable { return &connTable{m: make(map[pairKey]uint32)} }

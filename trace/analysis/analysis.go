@@ -1,4 +1,10 @@
-package kernel
+// Package analysis labels the segments of a capture, where no sender state
+// exists to ask, as Wireshark's TCP sequence analysis does: retransmission,
+// fast retransmission, dup ACK #N, zero window and its probes, window
+// update, keepalive and its ACK. The kernel harness (scenarios/kernel)
+// labels what the real stack sends with it, and viz/pcap what it reads
+// from a capture file.
+package analysis
 
 import (
 	"net/netip"
@@ -31,8 +37,9 @@ import (
 //     fast-retransmission instead when the reverse side has sent at least
 //     two duplicate ACKs and the segment starts at their ACK number.
 //     Wireshark also asks that the last of them came within 20 ms; that
-//     rule is for a capture beside the sender, and the relay that records
-//     here sits in the middle of the path, so it is left out.
+//     rule is for a capture beside the sender, and a capture may be taken
+//     anywhere on the path (the kernel harness records in the middle), so
+//     it is left out.
 //   - zero-window: the window field is 0.
 //   - window-update: no data, at nextSeq, the same ACK as last time, and a
 //     non-zero window different from the last.

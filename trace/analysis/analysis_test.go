@@ -1,4 +1,4 @@
-package kernel
+package analysis
 
 import (
 	"net/netip"
