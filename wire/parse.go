@@ -7,10 +7,13 @@ import (
 	"net/netip"
 )
 
-// The reasons ParseIPv4 gives for bytes it cannot read as a TCP segment.
+// The reasons ParseIPv4, ParseIPv6 and ParseIP give for bytes they cannot
+// read as a TCP segment.
 // Its errors wrap one of them.
 var (
 	ErrNotIPv4   = errors.New("not an IPv4 packet")
+	ErrNotIPv6   = errors.New("not an IPv6 packet")
+	ErrNotIP     = errors.New("not an IP packet")
 	ErrNotTCP    = errors.New("not TCP")
 	ErrFragment  = errors.New("an IP fragment")
 	ErrTruncated = errors.New("truncated")
@@ -71,8 +74,94 @@ func ParseIPv4(b []byte) (Segment, error) {
 	}
 	src, _ := netip.AddrFromSlice(b[12:16])
 	dst, _ := netip.AddrFromSlice(b[16:20])
+	return parseTCP(src, dst, b[ihl:total])
+}
 
-	t := b[ihl:total]
+// IPv6 next-header values (the IANA registry; RFC 8200 §4) that ParseIPv6
+// steps over or stops at.
+const (
+	ipv6HopByHop    = 0
+	ipv6Routing     = 43
+	ipv6Fragment    = 44
+	ipv6DestOptions = 60
+	ipv6NoNext      = 59
+)
+
+// IPv6HeaderLen is the size of the IPv6 fixed header (RFC 8200 §3).
+const IPv6HeaderLen = 40
+
+// maxIPv6ExtHeaders bounds the extension headers ParseIPv6 steps over.
+const maxIPv6ExtHeaders = 8
+
+// ParseIPv6 reads an IPv6 packet that carries a TCP segment, as ParseIPv4
+// does an IPv4 one. It steps over the hop-by-hop, routing and destination
+// options extension headers (RFC 8200 §4); a fragment header is
+// ErrFragment whatever its offset, as reassembly is not done. A jumbogram
+// (payload length 0) is ErrMalformed. Bytes past the payload length are
+// ignored.
+func ParseIPv6(b []byte) (Segment, error) {
+	var s Segment
+	if len(b) < IPv6HeaderLen {
+		return s, fmt.Errorf("%w: shorter than an IPv6 header", ErrTruncated)
+	}
+	if v := b[0] >> 4; v != 6 {
+		return s, fmt.Errorf("%w: IP version %d", ErrNotIPv6, v)
+	}
+	plen := int(binary.BigEndian.Uint16(b[4:6]))
+	switch {
+	case plen == 0:
+		return s, fmt.Errorf("%w: IPv6 payload length 0 (a jumbogram, or nothing)", ErrMalformed)
+	case IPv6HeaderLen+plen > len(b):
+		return s, fmt.Errorf("%w: the IPv6 header says %d bytes, %d arrived", ErrTruncated, IPv6HeaderLen+plen, len(b))
+	}
+	src := netip.AddrFrom16([16]byte(b[8:24]))
+	dst := netip.AddrFrom16([16]byte(b[24:40]))
+	next, p := b[6], b[IPv6HeaderLen:IPv6HeaderLen+plen]
+	for i := 0; ; i++ {
+		switch next {
+		case protocolTCP:
+			return parseTCP(src, dst, p)
+		case ipv6Fragment:
+			return s, ErrFragment
+		case ipv6HopByHop, ipv6Routing, ipv6DestOptions:
+			if i == maxIPv6ExtHeaders {
+				return s, fmt.Errorf("%w: more than %d IPv6 extension headers", ErrMalformed, maxIPv6ExtHeaders)
+			}
+			if len(p) < 8 {
+				return s, fmt.Errorf("%w: an IPv6 extension header cut short", ErrTruncated)
+			}
+			n := (int(p[1]) + 1) * 8 // RFC 8200 §4.3: in 8-octet units, not counting the first 8
+			if n > len(p) {
+				return s, fmt.Errorf("%w: an IPv6 extension header of %d bytes in %d", ErrTruncated, n, len(p))
+			}
+			next, p = p[0], p[n:]
+		case ipv6NoNext:
+			return s, fmt.Errorf("%w: no next header", ErrNotTCP)
+		default:
+			return s, fmt.Errorf("%w: IPv6 next header %d", ErrNotTCP, next)
+		}
+	}
+}
+
+// ParseIP reads an IPv4 or IPv6 packet carrying a TCP segment, by the
+// version in its first byte (see ParseIPv4 and ParseIPv6). An empty packet
+// is ErrTruncated, any other version ErrNotIP.
+func ParseIP(b []byte) (Segment, error) {
+	if len(b) == 0 {
+		return Segment{}, fmt.Errorf("%w: an empty packet", ErrTruncated)
+	}
+	switch b[0] >> 4 {
+	case 4:
+		return ParseIPv4(b)
+	case 6:
+		return ParseIPv6(b)
+	}
+	return Segment{}, fmt.Errorf("%w: IP version %d", ErrNotIP, b[0]>>4)
+}
+
+// parseTCP reads the TCP segment t, the IP payload between src and dst.
+func parseTCP(src, dst netip.Addr, t []byte) (Segment, error) {
+	var s Segment
 	if len(t) < TCPHeaderLen {
 		return s, fmt.Errorf("%w: %d bytes of TCP header", ErrTruncated, len(t))
 	}

@@ -241,3 +241,127 @@ func TestParseIPv4_ReadsWhatAppendOptionsWrites(t *testing.T) {
 		}
 	}
 }
+
+// ipv6 wraps the TCP part of an IPv4 test packet in an IPv6 header, with
+// extension headers ext (each a whole header, its next-header byte set
+// here) before it.
+func ipv6(p packet, src, dst string, ext ...[]byte) []byte {
+	p.src, p.dst = "10.0.0.1", "10.0.0.2"
+	v4 := p.bytes()
+	ihl := int(v4[0]&0x0f) * 4
+	tcp := v4[ihl : ihl+int(binary.BigEndian.Uint16(v4[2:4]))-ihl]
+	var payload []byte
+	next := byte(6)
+	if p.proto != 0 {
+		next = p.proto
+	}
+	for i := len(ext) - 1; i >= 0; i-- {
+		h := append([]byte(nil), ext[i]...)
+		h[0] = next
+		next = ext[i][0] // the caller puts the header's own type in byte 0
+		payload = append(h, payload...)
+	}
+	payload = append(payload, tcp...)
+	b := make([]byte, 40, 40+len(payload)+p.padding)
+	b[0] = 0x60
+	binary.BigEndian.PutUint16(b[4:], uint16(len(payload)))
+	b[6] = next
+	b[7] = 64
+	s, d := netip.MustParseAddr(src).As16(), netip.MustParseAddr(dst).As16()
+	copy(b[8:], s[:])
+	copy(b[24:], d[:])
+	b = append(b, payload...)
+	return append(b, make([]byte, p.padding)...)
+}
+
+// extHeader is an IPv6 extension header of type typ and 8·(1+units) bytes,
+// with its type in byte 0 for ipv6 to read (it writes the next header there).
+func extHeader(typ byte, units byte) []byte {
+	h := make([]byte, 8*(1+int(units)))
+	h[0], h[1] = typ, units
+	return h
+}
+
+func TestParseIPv6(t *testing.T) {
+	p := packet{sport: 49152, dport: 80, seq: 7, ack: 9, flags: PSH | ACK, win: 512, payload: 11, padding: 3,
+		tcpOpts: cat([]byte{OptNOP, OptNOP}, optNOPNOPTS[2:])}
+	for name, b := range map[string][]byte{
+		"plain":                   ipv6(p, "2001:db8::1", "2001:db8::2"),
+		"hop-by-hop, destination": ipv6(p, "2001:db8::1", "2001:db8::2", extHeader(ipv6HopByHop, 0), extHeader(ipv6DestOptions, 1)),
+		"routing":                 ipv6(p, "2001:db8::1", "2001:db8::2", extHeader(ipv6Routing, 2)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			for _, parse := range []func([]byte) (Segment, error){ParseIPv6, ParseIP} {
+				s, err := parse(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := Segment{
+					Src: netip.MustParseAddrPort("[2001:db8::1]:49152"), Dst: netip.MustParseAddrPort("[2001:db8::2]:80"),
+					Seq: 7, Ack: 9, Flags: PSH | ACK, Window: 512, Len: 11,
+					Opt: Options{HasTimestamp: true, TSVal: 256, TSEcr: 9},
+				}
+				if s != want {
+					t.Errorf("read %v %v→%v, want %v %v→%v", s.String(), s.Src, s.Dst, want.String(), want.Src, want.Dst)
+				}
+			}
+		})
+	}
+}
+
+func TestParseIPv6_Errors(t *testing.T) {
+	ok := packet{sport: 1, dport: 2, flags: ACK, payload: 10}
+	good := ipv6(ok, "::1", "::2")
+	set := func(i int, v byte) []byte {
+		b := append([]byte(nil), good...)
+		b[i] = v
+		return b
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want error
+	}{
+		{"shorter than an IPv6 header", good[:39], ErrTruncated},
+		{"IPv4", set(0, 0x45), ErrNotIPv6},
+		{"payload length beyond the bytes", good[:len(good)-1], ErrTruncated},
+		{"payload length 0", set(5, 0), ErrMalformed},
+		{"UDP", ipv6(packet{proto: 17}, "::1", "::2"), ErrNotTCP},
+		{"no next header", set(6, ipv6NoNext), ErrNotTCP},
+		{"a fragment", ipv6(ok, "::1", "::2", extHeader(ipv6Fragment, 0)), ErrFragment},
+		{"an extension header past the end", ipv6(packet{proto: ipv6DestOptions}, "::1", "::2"), ErrTruncated},
+		{"TCP header cut short", set(5, 10), ErrTruncated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseIPv6(tt.in)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+		})
+	}
+	for _, b := range [][]byte{nil, {0x10}, {0x70, 0}} {
+		if _, err := ParseIP(b); err == nil {
+			t.Errorf("ParseIP(% x) read a segment", b)
+		}
+	}
+}
+
+// FuzzParseIPv6: it must never panic, and what it accepts must hold the
+// header's addresses.
+func FuzzParseIPv6(f *testing.F) {
+	f.Add(ipv6(packet{sport: 1, dport: 2, flags: SYN, tcpOpts: cat(optMSS1460, optSACKPermTS, optNOPWS7)}, "::1", "::2"))
+	f.Add(ipv6(packet{flags: ACK, payload: 3}, "::1", "::2", extHeader(ipv6HopByHop, 0)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := ParseIPv6(b)
+		if err != nil {
+			return
+		}
+		if s.Src.Addr() != netip.AddrFrom16([16]byte(b[8:24])) || s.Dst.Addr() != netip.AddrFrom16([16]byte(b[24:40])) {
+			t.Fatalf("addresses %v → %v", s.Src, s.Dst)
+		}
+		if int(s.Len) > int(binary.BigEndian.Uint16(b[4:6])) || s.Opt.NumSACK > MaxSACKBlocks {
+			t.Fatalf("%v", s.String())
+		}
+	})
+}
