@@ -1,9 +1,12 @@
 // Package pcap writes a run's segments as a pcap file that Wireshark and
 // tcpdump read, with gopacket: one Ethernet/IPv4/TCP frame per segment
-// seen at a capture point, stamped with the simulated time.
+// seen at a capture point, stamped with the simulated time ([Writer]).
+// And it reads any capture, pcap or pcapng, back into a trace that every
+// output draws ([Read], [File.Records]), labelled by the Wireshark-like
+// analysis of package trace/analysis.
 //
-// It reads the trace and nothing else of the simulator, and is the only
-// package that uses gopacket.
+// It reads and writes the trace and nothing else of the simulator; of the
+// outputs, it is the only one that uses gopacket.
 package pcap
 
 import (
