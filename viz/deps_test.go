@@ -34,6 +34,7 @@ var libraries = map[string][]string{
 	"viz/diagram":            {gonum},
 	"viz/plot":               {gonum},
 	"viz/pcap":               {gopacket},
+	"viz/compare":            nil,
 	"viz/internal/testtrace": {testify}, // for tests only
 }
 
@@ -101,9 +102,9 @@ func TestImports(t *testing.T) {
 
 // The libraries stay with their outputs, through every indirect import
 // too (their own dependencies come with them): the ladder and summary,
-// the text diagrams and the catalogue pull in no third-party code at all,
-// no viz package depends on the simulator proper, and nothing but tests
-// uses the test helpers.
+// the text diagrams, the comparison and the catalogue pull in no
+// third-party code at all, no viz package depends on the simulator
+// proper, and nothing but tests uses the test helpers.
 func TestLibrariesStayWithTheirOutputs(t *testing.T) {
 	deps := goList(t, true)
 	require.NotEmpty(t, deps)
@@ -120,7 +121,7 @@ func TestLibrariesStayWithTheirOutputs(t *testing.T) {
 			}
 		}
 	}
-	for _, plain := range []string{"viz/catalog", "viz/ladder", "viz/textdiagram"} {
+	for _, plain := range []string{"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/compare"} {
 		assert.False(t, slices.ContainsFunc(deps[plain], func(d string) bool { return library(d) != "" }),
 			"%s pulls in a third-party library", plain)
 	}

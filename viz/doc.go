@@ -21,7 +21,11 @@
 //   - [github.com/tcpsim/tcpsim/viz/textdiagram]: Mermaid and PlantUML
 //     sequence diagrams, for documents.
 //   - [github.com/tcpsim/tcpsim/viz/pcap]: captures that Wireshark and
-//     tcpdump read.
+//     tcpdump read, and any capture read back into a trace, labelled by
+//     trace/analysis.
+//   - [github.com/tcpsim/tcpsim/viz/compare]: two traces of one exchange
+//     (a simulation and the kernel, or a capture) held against each other
+//     segment by segment, with a similarity figure.
 //
 // Imports point one way. Every output reads trace records and nothing
 // else of the simulator: a viz package imports trace, wire, sim and

@@ -41,9 +41,10 @@ var architecture = map[string][]string{
 	"viz/diagram":            {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/plot":               {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/pcap":               {"sim", "wire", "trace", "trace/analysis"},
+	"viz/compare":            {"sim", "wire", "trace", "viz/catalog"},
 	"viz/internal/testtrace": {"sim", "wire", "trace"}, // for tests only
 	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel",
-		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap"},
+		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap", "viz/compare"},
 }
 
 const mod = "github.com/tcpsim/tcpsim/"

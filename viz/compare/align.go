@@ -1,0 +1,231 @@
+package compare
+
+import "time"
+
+// Pair is one row of an alignment: segment A of the first trace and
+// segment B of the second, the same segment sent by both; or one of them
+// alone (the other is -1).
+type Pair struct{ A, B int }
+
+// Matched reports whether both traces sent the segment.
+func (p Pair) Matched() bool { return p.A >= 0 && p.B >= 0 }
+
+// DefaultMaxCells bounds the table of the exact alignment (16 MiB): past
+// it (two traces of some 2,000 different segments each, once their common
+// start and end are set aside), Align lines up the rest greedily.
+const DefaultMaxCells = 4 << 20
+
+// lookahead is how far the greedy alignment looks, in each trace, for the
+// next segment both sent.
+const lookahead = 256
+
+// Align lines up two traces' segments: a longest common subsequence of
+// their keys (direction, flags but PSH, relative seq and ack, length), so
+// that a segment one side sent and the other did not shifts nothing after
+// it. Where the same key repeats (a segment resent, duplicate ACKs), each
+// match then moves to the segment of that key, between its neighbouring
+// matches, that is closest in time. It returns every segment of both once,
+// in order; the segments of one side alone between two matched pairs come
+// in the order of their times, the first trace's first at equal times.
+//
+// The common start and end are matched as they are; what lies between is
+// aligned exactly when it fits in maxCells table cells (0 means
+// DefaultMaxCells), and greedily otherwise: at each mismatch it takes the
+// nearest segment the two share within lookahead of each.
+func Align(a, b []Segment, maxCells int) []Pair {
+	if maxCells <= 0 {
+		maxCells = DefaultMaxCells
+	}
+	ka, kb := keys(a), keys(b)
+	var matches []Pair
+	pre := 0
+	for pre < len(ka) && pre < len(kb) && ka[pre] == kb[pre] {
+		matches = append(matches, Pair{pre, pre})
+		pre++
+	}
+	suf := 0
+	for suf < len(ka)-pre && suf < len(kb)-pre && ka[len(ka)-1-suf] == kb[len(kb)-1-suf] {
+		suf++
+	}
+	midA, midB := ka[pre:len(ka)-suf], kb[pre:len(kb)-suf]
+	var mid []Pair
+	if len(midA)*len(midB) <= maxCells {
+		mid = lcs(midA, midB)
+	} else {
+		mid = greedy(midA, midB)
+	}
+	for _, p := range mid {
+		matches = append(matches, Pair{p.A + pre, p.B + pre})
+	}
+	for i := suf; i > 0; i-- {
+		matches = append(matches, Pair{len(ka) - i, len(kb) - i})
+	}
+	closest(matches, a, b, ka)
+	return withUnmatched(matches, a, b)
+}
+
+func keys(s []Segment) []key {
+	k := make([]key, len(s))
+	for i := range s {
+		k[i] = s[i].key()
+	}
+	return k
+}
+
+// lcs returns the matched pairs of a longest common subsequence of a and
+// b, from a table of the subsequences' lengths for every pair of suffixes:
+// (len(a)+1)·(len(b)+1) cells of 4 bytes (Align bounds their number).
+func lcs(a, b []key) []Pair {
+	n, m := len(a), len(b)
+	w := m + 1
+	l := make([]uint32, (n+1)*w) // l[i*w+j]: the length for a[i:], b[j:]
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				l[i*w+j] = l[(i+1)*w+j+1] + 1
+			} else {
+				l[i*w+j] = max(l[(i+1)*w+j], l[i*w+j+1])
+			}
+		}
+	}
+	var matches []Pair
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case a[i] == b[j]:
+			matches = append(matches, Pair{i, j})
+			i++
+			j++
+		case l[(i+1)*w+j] >= l[i*w+j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	return matches
+}
+
+// greedy returns the matched pairs of a one-pass alignment: equal keys
+// match; at a mismatch it finds the nearest pair of equal keys (the least
+// i+j past the mismatch, each within lookahead) and leaves what comes
+// before it unmatched.
+func greedy(a, b []key) []Pair {
+	var matches []Pair
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] == b[j] {
+			matches = append(matches, Pair{i, j})
+			i++
+			j++
+			continue
+		}
+		di, dj, found := 0, 0, false
+	search:
+		for d := 1; d <= 2*lookahead; d++ {
+			for x := max(0, d-lookahead); x <= min(d, lookahead); x++ {
+				y := d - x
+				if i+x < len(a) && j+y < len(b) && a[i+x] == b[j+y] {
+					di, dj, found = x, y, true
+					break search
+				}
+			}
+		}
+		if !found {
+			di, dj = 1, 1 // nothing near: both are unmatched, and on
+		}
+		i, j = i+di, j+dj
+	}
+	return matches
+}
+
+// maxCandidates bounds the segments closest looks at on each side of a
+// match.
+const maxCandidates = 64
+
+// closest moves each match, among the segments of its key between its
+// neighbouring matches, to the two closest in time. Any of them keeps the
+// alignment valid: what lies between two matches is unmatched. A run of
+// matches of one key (duplicate ACKs) can only shift one step at a time,
+// so it goes over the matches from the last and from the first, again
+// while anything moves (at most closestPasses times).
+func closest(matches []Pair, a, b []Segment, ka []key) {
+	for range closestPasses {
+		moved := false
+		for k := len(matches) - 1; k >= 0; k-- {
+			moved = closer(matches, k, a, b, ka) || moved
+		}
+		for k := range matches {
+			moved = closer(matches, k, a, b, ka) || moved
+		}
+		if !moved {
+			return
+		}
+	}
+}
+
+// closestPasses bounds closest's passes over the matches.
+const closestPasses = 4
+
+// closer moves match k to the closest pair in time of its key between its
+// neighbours, and reports whether it moved.
+func closer(matches []Pair, k int, a, b []Segment, ka []key) bool {
+	m := &matches[k]
+	loA, loB := -1, -1
+	if k > 0 {
+		loA, loB = matches[k-1].A, matches[k-1].B
+	}
+	hiA, hiB := len(a), len(b)
+	if k+1 < len(matches) {
+		hiA, hiB = matches[k+1].A, matches[k+1].B
+	}
+	want := ka[m.A]
+	best, bestD := *m, absDelta(a[m.A].T, b[m.B].T)
+	for i := max(loA+1, m.A-maxCandidates); i < min(hiA, m.A+maxCandidates+1); i++ {
+		if ka[i] != want {
+			continue
+		}
+		for j := max(loB+1, m.B-maxCandidates); j < min(hiB, m.B+maxCandidates+1); j++ {
+			if b[j].key() != want {
+				continue
+			}
+			if d := absDelta(a[i].T, b[j].T); d < bestD {
+				best, bestD = Pair{i, j}, d
+			}
+		}
+	}
+	moved := best != *m
+	*m = best
+	return moved
+}
+
+func absDelta(x, y time.Duration) time.Duration {
+	if x > y {
+		return x - y
+	}
+	return y - x
+}
+
+// withUnmatched returns the whole alignment: the matches, and between
+// each two the segments of each side alone, in the order of their times
+// (the first trace's first at equal times), keeping each side's order.
+func withUnmatched(matches []Pair, a, b []Segment) []Pair {
+	pairs := make([]Pair, 0, len(a)+len(b)-len(matches))
+	i, j := 0, 0
+	gap := func(toA, toB int) {
+		for i < toA || j < toB {
+			if j == toB || i < toA && a[i].T <= b[j].T {
+				pairs = append(pairs, Pair{i, -1})
+				i++
+			} else {
+				pairs = append(pairs, Pair{-1, j})
+				j++
+			}
+		}
+	}
+	for _, m := range matches {
+		gap(m.A, m.B)
+		pairs = append(pairs, m)
+		i, j = m.A+1, m.B+1
+	}
+	gap(len(a), len(b))
+	return pairs
+}

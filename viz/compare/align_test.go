@@ -1,0 +1,199 @@
+package compare
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tcpsim/tcpsim/wire"
+)
+
+// segs builds segments from a compact spelling, one per field: direction
+// ('>' client to server, '<' back), flags, seq, ack, len and the time in
+// ms, such as ">S 0 0 0 @0" or "<A 1 1449 0 @50". Flags: S SYN, A ACK,
+// P PSH, F FIN, R RST.
+func segs(t *testing.T, spec ...string) []Segment {
+	t.Helper()
+	var out []Segment
+	for _, s := range spec {
+		var dir, flags string
+		var seq, ack, n uint32
+		var ms int
+		_, err := fmt.Sscanf(s, "%1s%s %d %d %d @%d", &dir, &flags, &seq, &ack, &n, &ms)
+		require.NoError(t, err, s)
+		seg := Segment{Seq: seq, Ack: ack, Len: n, T: time.Duration(ms) * time.Millisecond}
+		if dir == "<" {
+			seg.Dir = ServerToClient
+		}
+		for _, c := range flags {
+			seg.Flags |= map[rune]wire.Flags{'S': wire.SYN, 'A': wire.ACK, 'P': wire.PSH, 'F': wire.FIN, 'R': wire.RST}[c]
+		}
+		out = append(out, seg)
+	}
+	return out
+}
+
+// spell writes an alignment as the tests spell it: "=" for a matched pair,
+// "a" for a segment of the first trace alone, "b" for one of the second.
+func spell(pairs []Pair) string {
+	var b strings.Builder
+	for _, p := range pairs {
+		switch {
+		case p.Matched():
+			b.WriteByte('=')
+		case p.A >= 0:
+			b.WriteByte('a')
+		default:
+			b.WriteByte('b')
+		}
+	}
+	return b.String()
+}
+
+// handshake is the start both sides of most cases share.
+var handshake = []string{">S 0 0 0 @0", "<SA 0 1 0 @50", ">A 1 1 0 @100"}
+
+func TestAlign(t *testing.T) {
+	with := func(extra ...string) []string { return append(append([]string(nil), handshake...), extra...) }
+	tests := []struct {
+		name string
+		a, b []string
+		want string
+	}{
+		{"the same", with(">A 1 1 100 @100"), with(">A 1 1 100 @101"), "===="},
+		{"both empty", nil, nil, ""},
+		{"one empty", handshake, nil, "aaa"},
+		{"the other empty", nil, handshake, "bbb"},
+		{"PSH is not part of the key", with(">A 1 1 100 @100"), with(">PA 1 1 100 @100"), "===="},
+		{"a segment the second did not send",
+			with(">A 1 1 100 @100", ">A 101 1 100 @100", ">A 201 1 100 @100"),
+			with(">A 1 1 100 @100", ">A 201 1 100 @100"), "====a="},
+		{"a segment only the second sent",
+			with("<A 1 101 0 @150", "<A 1 201 0 @151"),
+			with("<A 1 101 0 @150", "<A 1 101 0 @151", "<A 1 201 0 @152"), "====b="},
+		{"an ACK the second sends before its FIN, which the first carries on it",
+			with("<FA 1 101 0 @150", ">A 101 2 0 @200"),
+			with("<A 1 101 0 @150", "<FA 1 101 0 @151", ">A 101 2 0 @200"), "===b=="},
+		{"a different window of segments: the first sends two, the second three",
+			with(">A 1 1 1448 @100", ">A 1449 1 1448 @100", "<A 1 2897 0 @150"),
+			with(">A 1 1 1000 @100", ">A 1001 1 1000 @100", ">A 2001 1 896 @100", "<A 1 2897 0 @150"), "===aabbb="},
+		{"a lost SYN resent: the second saw only the resend, matched by time",
+			[]string{">S 0 0 0 @0", ">S 0 0 0 @1000", "<SA 0 1 0 @1050"},
+			[]string{">S 0 0 0 @1000", "<SA 0 1 0 @1050"}, "a=="},
+		{"duplicate ACKs matched by time",
+			with("<A 1 1 0 @150", "<A 1 1 0 @300", "<A 1 1 0 @301"),
+			with("<A 1 1 0 @299", "<A 1 1 0 @302"), "===a=="},
+		{"nothing in common", []string{">S 0 0 0 @0"}, []string{"<R 0 0 0 @0"}, "ab"},
+		{"two segments swapped",
+			with(">A 1 1 100 @100", ">A 101 1 100 @100"),
+			with(">A 101 1 100 @100", ">A 1 1 100 @100"), "===a=b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := segs(t, tt.a...), segs(t, tt.b...)
+			got := Align(a, b, 0)
+			assert.Equal(t, tt.want, spell(got))
+			checkAlignment(t, got, len(a), len(b))
+			// The greedy alignment, for traces too long for the table,
+			// matches as many on these small cases.
+			greedy := Align(a, b, 1)
+			assert.Equal(t, strings.Count(tt.want, "="), strings.Count(spell(greedy), "="), "greedily: %s", spell(greedy))
+			checkAlignment(t, greedy, len(a), len(b))
+		})
+	}
+}
+
+// Between two matched pairs, the segments of one side alone come in the
+// order of their times.
+func TestAlign_UnmatchedInTimeOrder(t *testing.T) {
+	a := segs(t, ">S 0 0 0 @0", ">A 1 1 10 @10", ">A 11 1 10 @30", "<A 1 99 0 @90")
+	b := segs(t, ">S 0 0 0 @0", "<A 1 5 0 @20", "<A 1 6 0 @40", "<A 1 99 0 @90")
+	assert.Equal(t, "=abab=", spell(Align(a, b, 0)))
+}
+
+// checkAlignment holds an alignment's invariants: every segment of each
+// trace once, each trace in its order, matched pairs of equal keys.
+func checkAlignment(t *testing.T, pairs []Pair, n, m int) {
+	t.Helper()
+	nextA, nextB := 0, 0
+	for _, p := range pairs {
+		if p.A >= 0 {
+			require.Equal(t, nextA, p.A, "the first trace's segments in order, each once")
+			nextA++
+		}
+		if p.B >= 0 {
+			require.Equal(t, nextB, p.B, "the second trace's segments in order, each once")
+			nextB++
+		}
+		require.True(t, p.A >= 0 || p.B >= 0, "an empty pair")
+	}
+	require.Equal(t, []int{n, m}, []int{nextA, nextB}, "every segment once")
+}
+
+// lcsLength is the length of a longest common subsequence, the textbook
+// way, for checking.
+func lcsLength(a, b []Segment) int {
+	l := make([][]int, len(a)+1)
+	for i := range l {
+		l[i] = make([]int, len(b)+1)
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			if a[i-1].key() == b[j-1].key() {
+				l[i][j] = l[i-1][j-1] + 1
+			} else {
+				l[i][j] = max(l[i-1][j], l[i][j-1])
+			}
+		}
+	}
+	return l[len(a)][len(b)]
+}
+
+// Random traces from a small alphabet: the exact alignment matches as many
+// segments as a longest common subsequence has, and the greedy one makes a
+// valid alignment with no more; both orders hold.
+func TestAlign_Random(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 0))
+	gen := func(n int) []Segment {
+		s := make([]Segment, n)
+		for i := range s {
+			s[i] = Segment{Dir: Dir(rng.IntN(2)), Flags: wire.ACK, Seq: uint32(rng.IntN(4)), T: time.Duration(i)}
+		}
+		return s
+	}
+	for range 300 {
+		a, b := gen(rng.IntN(30)), gen(rng.IntN(30))
+		want := lcsLength(a, b)
+		exact := Align(a, b, 0)
+		checkAlignment(t, exact, len(a), len(b))
+		assert.Equal(t, want, strings.Count(spell(exact), "="))
+		greedy := Align(a, b, 1)
+		checkAlignment(t, greedy, len(a), len(b))
+		assert.LessOrEqual(t, strings.Count(spell(greedy), "="), want)
+	}
+}
+
+// Two long traces, too long for the table: the greedy alignment still
+// lines them up around what differs.
+func TestAlign_LongTraces(t *testing.T) {
+	var a, b []Segment
+	for i := range uint32(10000) {
+		s := Segment{Flags: wire.ACK, Seq: 1 + 1448*i, Ack: 1, Len: 1448, T: time.Duration(i) * time.Microsecond}
+		a = append(a, s)
+		if i%1000 != 500 { // the second lost ten of them
+			b = append(b, s)
+		}
+	}
+	b = append(b[:5000:5000], append([]Segment{{Flags: wire.ACK | wire.FIN}}, b[5000:]...)...) // and sent one more
+	pairs := Align(a, b, 1000)
+	checkAlignment(t, pairs, len(a), len(b))
+	got := spell(pairs)
+	assert.Equal(t, 9990, strings.Count(got, "="))
+	assert.Equal(t, 10, strings.Count(got, "a"))
+	assert.Equal(t, 1, strings.Count(got, "b"))
+}
