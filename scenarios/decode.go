@@ -515,6 +515,7 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 
 	profile := "rfc"
 	if v := f["profile"]; v.present() {
+		d.profileWritten = true
 		if p, ok := profileKind.read(d, v, helpProfile); ok {
 			profile = p
 		}
@@ -545,6 +546,7 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		d.errorf(v, "the client and the server have the same address %s; give them different ones (defaults: client 10.0.0.1, server 10.0.0.2)", sc.Client.Addr)
 	}
 	d.apps(sc, f["client"], f["server"], f["backup_link"])
+	sc.ProfileWritten = d.profileWritten
 
 	for _, item := range d.list(f["drop"], helpDrop) {
 		from, rule, ok := d.dropRule(item)
@@ -642,6 +644,7 @@ func (d *decoder) endpoint(v value, side, profile string) (Endpoint, value, bool
 	errs := len(d.errs) + d.more
 	f := d.fields(v, endpointTable.what, endpointKeys[side])
 	if x := f["profile"]; x.present() {
+		d.profileWritten = true
 		if p, ok := profileKind.read(d, x, helpProfile); ok && d.profileOverride == "" {
 			profile = p
 		}

@@ -320,3 +320,20 @@ func TestDocExamples(t *testing.T) {
 		assert.NoError(t, err)
 	}
 }
+
+// ProfileWritten tells a profile the file names from the default, whatever
+// --profile makes of it.
+func TestParse_ProfileWritten(t *testing.T) {
+	for src, want := range map[string]bool{
+		"{}\n":                             false,
+		"profile: rfc\n":                   true,
+		"client: {profile: linux}\n":       true,
+		"server: {profile: rfc, mss: 536}": true,
+	} {
+		for _, override := range []string{"", "linux"} {
+			sc, err := ParseWith("x.yaml", []byte(src), Options{Profile: override})
+			require.NoError(t, err, src)
+			assert.Equal(t, want, sc.ProfileWritten, "%q with --profile %q", src, override)
+		}
+	}
+}

@@ -31,6 +31,12 @@ type Scenario struct {
 
 	// Events are things that happen to hosts during the run, in time order.
 	Events []HostEvent
+
+	// ProfileWritten says that the file names a behaviour profile, at the
+	// top or for a host (whatever Options.Profile then made of it): a
+	// comparison with the kernel simulates the linux profile unless the
+	// scenario asks for one.
+	ProfileWritten bool
 }
 
 // HostEvent is a host crashing (it goes silent: it drops everything that

@@ -40,6 +40,7 @@ type decoder struct {
 	// profileOverride, when set, replaces every profile the file names
 	// (tcpsim run --profile).
 	profileOverride string
+	profileWritten  bool // a profile key was present: at the top, or in a host's section
 	file            string
 	lines           []string
 	anchors         map[string]ast.Node
