@@ -19,23 +19,101 @@ const DefaultMaxCells = 4 << 20
 // next segment both sent.
 const lookahead = 256
 
-// Align lines up two traces' segments: a longest common subsequence of
-// their keys (direction, flags but PSH, relative seq and ack, length), so
-// that a segment one side sent and the other did not shifts nothing after
-// it. Where the same key repeats (a segment resent, duplicate ACKs), each
-// match then moves to the segment of that key, between its neighbouring
-// matches, that is closest in time. It returns every segment of both once,
-// in order; the segments of one side alone between two matched pairs come
-// in the order of their times, the first trace's first at equal times.
+// Align lines up two traces' segments, each direction on its own: the
+// order of one sender's segments means something, how the two directions
+// interleave does not (a capture point, a wall clock, or the order of two
+// events at one instant decides it). In each direction it takes a longest
+// common subsequence of the segments' keys (flags but PSH, relative seq and
+// ack, length), so that a segment one side sent and the other did not
+// shifts nothing after it; where a key repeats (a segment resent,
+// duplicate ACKs), each match then moves to the segment of that key,
+// between its neighbouring matches, that is closest in time.
 //
-// The common start and end are matched as they are; what lies between is
-// aligned exactly when it fits in maxCells table cells (0 means
-// DefaultMaxCells), and greedily otherwise: at each mismatch it takes the
-// nearest segment the two share within lookahead of each.
+// It returns every segment of both once, each trace in its order: the two
+// directions merged by time (a matched pair's time is the first trace's),
+// and the segments of one side alone between two matched pairs in the
+// order of their times, the first trace's first at equal times.
+//
+// In each direction the common start and end are matched as they are;
+// what lies between is aligned exactly when it fits in maxCells table
+// cells (0 means DefaultMaxCells), and greedily otherwise: at each
+// mismatch it takes the nearest segment the two share within lookahead of
+// each.
 func Align(a, b []Segment, maxCells int) []Pair {
 	if maxCells <= 0 {
 		maxCells = DefaultMaxCells
 	}
+	var dirs [2][]Pair
+	for d := range dirs {
+		ia, ib := indexes(a, Dir(d)), indexes(b, Dir(d))
+		sa, sb := pick(a, ia), pick(b, ib)
+		for _, p := range alignOne(sa, sb, maxCells) {
+			if p.A >= 0 {
+				p.A = ia[p.A]
+			}
+			if p.B >= 0 {
+				p.B = ib[p.B]
+			}
+			dirs[d] = append(dirs[d], p)
+		}
+	}
+	// Merge the directions by time.
+	at := func(p Pair) time.Duration {
+		if p.A >= 0 {
+			return a[p.A].T
+		}
+		return b[p.B].T
+	}
+	pairs := make([]Pair, 0, len(dirs[0])+len(dirs[1]))
+	x, y := dirs[0], dirs[1]
+	for len(x) > 0 || len(y) > 0 {
+		if len(y) == 0 || len(x) > 0 && !before(y[0], x[0], at) {
+			pairs, x = append(pairs, x[0]), x[1:]
+		} else {
+			pairs, y = append(pairs, y[0]), y[1:]
+		}
+	}
+	return pairs
+}
+
+// before reports whether p comes before q: by time, and at equal times by
+// their indexes in the first trace (then the second), which keeps each
+// trace's order.
+func before(p, q Pair, at func(Pair) time.Duration) bool {
+	if tp, tq := at(p), at(q); tp != tq {
+		return tp < tq
+	}
+	if p.A >= 0 && q.A >= 0 {
+		return p.A < q.A
+	}
+	if p.B >= 0 && q.B >= 0 {
+		return p.B < q.B
+	}
+	return p.A >= 0 // the first trace's first
+}
+
+// indexes returns the indexes of the segments of s that go in direction d.
+func indexes(s []Segment, d Dir) []int {
+	var ix []int
+	for i := range s {
+		if s[i].Dir == d {
+			ix = append(ix, i)
+		}
+	}
+	return ix
+}
+
+// pick returns the segments of s at the indexes ix.
+func pick(s []Segment, ix []int) []Segment {
+	out := make([]Segment, len(ix))
+	for k, i := range ix {
+		out[k] = s[i]
+	}
+	return out
+}
+
+// alignOne aligns the segments of one direction.
+func alignOne(a, b []Segment, maxCells int) []Pair {
 	ka, kb := keys(a), keys(b)
 	var matches []Pair
 	pre := 0

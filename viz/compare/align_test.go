@@ -88,6 +88,9 @@ func TestAlign(t *testing.T) {
 		{"duplicate ACKs matched by time",
 			with("<A 1 1 0 @150", "<A 1 1 0 @300", "<A 1 1 0 @301"),
 			with("<A 1 1 0 @299", "<A 1 1 0 @302"), "===a=="},
+		{"the directions interleave otherwise: no matter",
+			with(">A 1 1 100 @150", "<A 1 101 0 @200", ">A 101 1 100 @250"),
+			with(">A 1 1 100 @150", ">A 101 1 100 @190", "<A 1 101 0 @200"), "======"},
 		{"nothing in common", []string{">S 0 0 0 @0"}, []string{"<R 0 0 0 @0"}, "ab"},
 		{"two segments swapped",
 			with(">A 1 1 100 @100", ">A 101 1 100 @100"),
@@ -98,12 +101,12 @@ func TestAlign(t *testing.T) {
 			a, b := segs(t, tt.a...), segs(t, tt.b...)
 			got := Align(a, b, 0)
 			assert.Equal(t, tt.want, spell(got))
-			checkAlignment(t, got, len(a), len(b))
+			checkAlignment(t, got, a, b)
 			// The greedy alignment, for traces too long for the table,
 			// matches as many on these small cases.
 			greedy := Align(a, b, 1)
 			assert.Equal(t, strings.Count(tt.want, "="), strings.Count(spell(greedy), "="), "greedily: %s", spell(greedy))
-			checkAlignment(t, greedy, len(a), len(b))
+			checkAlignment(t, greedy, a, b)
 		})
 	}
 }
@@ -117,22 +120,34 @@ func TestAlign_UnmatchedInTimeOrder(t *testing.T) {
 }
 
 // checkAlignment holds an alignment's invariants: every segment of each
-// trace once, each trace in its order, matched pairs of equal keys.
-func checkAlignment(t *testing.T, pairs []Pair, n, m int) {
+// trace once; in each direction, each trace in its order; matched pairs of
+// one direction.
+func checkAlignment(t *testing.T, pairs []Pair, a, b []Segment) {
 	t.Helper()
-	nextA, nextB := 0, 0
+	seenA, seenB := make([]bool, len(a)), make([]bool, len(b))
+	lastA, lastB := [2]int{-1, -1}, [2]int{-1, -1}
 	for _, p := range pairs {
+		require.True(t, p.A >= 0 || p.B >= 0, "an empty pair")
+		if p.Matched() {
+			require.Equal(t, a[p.A].Dir, b[p.B].Dir, "a pair of one direction")
+		}
 		if p.A >= 0 {
-			require.Equal(t, nextA, p.A, "the first trace's segments in order, each once")
-			nextA++
+			require.False(t, seenA[p.A], "segment %d of the first trace twice", p.A)
+			seenA[p.A] = true
+			d := a[p.A].Dir
+			require.Greater(t, p.A, lastA[d], "the first trace's segments of one direction in order")
+			lastA[d] = p.A
 		}
 		if p.B >= 0 {
-			require.Equal(t, nextB, p.B, "the second trace's segments in order, each once")
-			nextB++
+			require.False(t, seenB[p.B], "segment %d of the second trace twice", p.B)
+			seenB[p.B] = true
+			d := b[p.B].Dir
+			require.Greater(t, p.B, lastB[d], "the second trace's segments of one direction in order")
+			lastB[d] = p.B
 		}
-		require.True(t, p.A >= 0 || p.B >= 0, "an empty pair")
 	}
-	require.Equal(t, []int{n, m}, []int{nextA, nextB}, "every segment once")
+	require.NotContains(t, seenA, false, "every segment of the first trace")
+	require.NotContains(t, seenB, false, "every segment of the second trace")
 }
 
 // lcsLength is the length of a longest common subsequence, the textbook
@@ -154,9 +169,9 @@ func lcsLength(a, b []Segment) int {
 	return l[len(a)][len(b)]
 }
 
-// Random traces from a small alphabet: the exact alignment matches as many
-// segments as a longest common subsequence has, and the greedy one makes a
-// valid alignment with no more; both orders hold.
+// Random traces from a small alphabet: the exact alignment matches, in
+// each direction, as many segments as a longest common subsequence has,
+// and the greedy one makes a valid alignment with no more.
 func TestAlign_Random(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 0))
 	gen := func(n int) []Segment {
@@ -168,12 +183,13 @@ func TestAlign_Random(t *testing.T) {
 	}
 	for range 300 {
 		a, b := gen(rng.IntN(30)), gen(rng.IntN(30))
-		want := lcsLength(a, b)
+		want := lcsLength(pick(a, indexes(a, ClientToServer)), pick(b, indexes(b, ClientToServer))) +
+			lcsLength(pick(a, indexes(a, ServerToClient)), pick(b, indexes(b, ServerToClient)))
 		exact := Align(a, b, 0)
-		checkAlignment(t, exact, len(a), len(b))
+		checkAlignment(t, exact, a, b)
 		assert.Equal(t, want, strings.Count(spell(exact), "="))
 		greedy := Align(a, b, 1)
-		checkAlignment(t, greedy, len(a), len(b))
+		checkAlignment(t, greedy, a, b)
 		assert.LessOrEqual(t, strings.Count(spell(greedy), "="), want)
 	}
 }
@@ -191,7 +207,7 @@ func TestAlign_LongTraces(t *testing.T) {
 	}
 	b = append(b[:5000:5000], append([]Segment{{Flags: wire.ACK | wire.FIN}}, b[5000:]...)...) // and sent one more
 	pairs := Align(a, b, 1000)
-	checkAlignment(t, pairs, len(a), len(b))
+	checkAlignment(t, pairs, a, b)
 	got := spell(pairs)
 	assert.Equal(t, 9990, strings.Count(got, "="))
 	assert.Equal(t, 10, strings.Count(got, "a"))

@@ -83,10 +83,13 @@ func Read(r io.Reader, o ReadOptions) (*File, error) {
 		return nil, fmt.Errorf("not a capture: %d bytes", len(magic))
 	}
 	var src packetReader
-	if binary.LittleEndian.Uint32(magic) == ngSectionHeader {
+	switch binary.LittleEndian.Uint32(magic) {
+	case ngSectionHeader:
 		src, err = newNgReader(br)
-	} else {
+	case pcapMicros, pcapNanos, pcapMicrosSwap, pcapNanosSwap:
 		src, err = newPcapReader(br)
+	default:
+		return nil, fmt.Errorf("neither pcap nor pcapng (it starts % x)", magic)
 	}
 	if err != nil {
 		return nil, err
