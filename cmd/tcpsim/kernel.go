@@ -32,6 +32,8 @@ type kernelOptions struct {
 	relative bool
 	lang     string
 	maxTime  time.Duration
+	compare  bool   // --compare: run the simulation too, and report the differences
+	profile  string // the simulation's profile, for --compare
 }
 
 func newKernelCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -45,7 +47,7 @@ func newKernelCmd(stdout, stderr io.Writer) *cobra.Command {
 			"simulated one: a ladder, a summary, a JSON trace and a pcap. Needs root\n" +
 			"(CAP_NET_ADMIN and CAP_SYS_ADMIN); only addresses inside the namespaces are used.\n" +
 			"See docs/kernel.md.",
-		Example: "sudo tcpsim kernel handshake\nsudo tcpsim kernel lost-segment --pcap lost.pcap --trace lost.jsonl",
+		Example: "sudo tcpsim kernel handshake\nsudo tcpsim kernel lost-segment --pcap lost.pcap --trace lost.jsonl\nsudo tcpsim kernel lost-segment --compare",
 		Args:    exactArgs(1, "a scenario file or built-in name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.scenario = args[0]
@@ -63,6 +65,8 @@ func newKernelCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers (the default when the scenario does not set both ISNs)")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder and summary: en or vi")
 	f.DurationVar(&o.maxTime, "max-time", kernel.DefaultMaxDuration, "stop the run after this much wall time, whatever the scenario's duration")
+	f.BoolVar(&o.compare, "compare", false, "simulate the scenario too and print, instead of the ladder, the differences segment by segment, with a similarity figure (--ladder: auto, full or none of the rows)")
+	f.StringVar(&o.profile, "profile", "", "with --compare: the simulation's profile (default: the scenario's, or linux when it names none)")
 	return cmd
 }
 
@@ -86,6 +90,15 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 	}
 	if err := kernel.Supported(s); err != nil {
 		return usageError{err}
+	}
+	if o.profile != "" && !o.compare {
+		return usageError{fmt.Errorf("--profile %s: the kernel runs its own stack; the profile is the simulation's, for --compare", o.profile)}
+	}
+	var simScenario *scenarios.Scenario
+	if o.compare {
+		if simScenario, err = loadForCompare(o.scenario, o.profile); err != nil {
+			return err
+		}
 	}
 	if err := kernel.Check(); err != nil {
 		return usageError{err}
@@ -121,11 +134,14 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 		defer pcap.Close()
 	}
 	out := bufio.NewWriterSize(human, 64<<10)
-	if o.trace != "-" {
+	switch {
+	case o.compare:
+		fmt.Fprintf(out, "%s: the simulation (%s) against the Linux kernel — %s\n\n", s.Name, profileOf(simScenario), s.Description)
+	case o.trace != "-":
 		fmt.Fprintf(out, "%s on the Linux kernel — %s\n\n", s.Name, s.Description)
 	}
 	var lad *ladder.Ladder
-	if o.ladder != "none" && o.trace != "-" {
+	if o.ladder != "none" && o.trace != "-" && !o.compare {
 		opt := ladder.Options{Color: useColor(human, o.noColor), SeqNumbers: seq, Width: o.width,
 			End: sim.At(min(s.Duration, o.maxTime)), Lang: lang}
 		if o.ladder == "auto" {
@@ -135,7 +151,13 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 		sinks = append(sinks, lad)
 	}
 	summary := ladder.NewSummary()
-	sinks = append(sinks, summary)
+	var kernelLog *trace.Log
+	if o.compare {
+		kernelLog = &trace.Log{}
+		sinks = append(sinks, kernelLog)
+	} else {
+		sinks = append(sinks, summary)
+	}
 
 	kopt := kernel.Options{MaxDuration: o.maxTime}
 	if pcap != nil {
@@ -154,7 +176,15 @@ func runKernel(ctx context.Context, o *kernelOptions, stdout, stderr io.Writer) 
 		}
 		fmt.Fprintln(out)
 	}
-	if err := summary.WriteLang(out, lang); err != nil {
+	if o.compare {
+		sim, err := simulate(simScenario, min(s.Duration, o.maxTime))
+		if err != nil {
+			return err
+		}
+		if err := writeComparison(out, sim, kernelLog.Records, "kernel", o.ladder); err != nil {
+			return err
+		}
+	} else if err := summary.WriteLang(out, lang); err != nil {
 		return err
 	}
 	if len(res.Notes) > 0 && o.trace != "-" {
