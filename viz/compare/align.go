@@ -184,33 +184,35 @@ func lcs(a, b []key) []Pair {
 
 // greedy returns the matched pairs of a one-pass alignment: equal keys
 // match; at a mismatch it finds the nearest pair of equal keys (the least
-// i+j past the mismatch, each within lookahead) and leaves what comes
-// before it unmatched.
+// x+y for a[i+x] == b[j+y], x and y within lookahead) and leaves what comes
+// before it unmatched; with none, both segments are unmatched. A mismatch
+// costs O(lookahead): the keys of b's window go in a map.
 func greedy(a, b []key) []Pair {
 	var matches []Pair
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
+	first := make(map[key]int, lookahead+1) // key → its least y in b's window
+	for i, j := 0, 0; i < len(a) && j < len(b); {
 		if a[i] == b[j] {
 			matches = append(matches, Pair{i, j})
 			i++
 			j++
 			continue
 		}
-		di, dj, found := 0, 0, false
-	search:
-		for d := 1; d <= 2*lookahead; d++ {
-			for x := max(0, d-lookahead); x <= min(d, lookahead); x++ {
-				y := d - x
-				if i+x < len(a) && j+y < len(b) && a[i+x] == b[j+y] {
-					di, dj, found = x, y, true
-					break search
-				}
+		clear(first)
+		for y := 0; y <= lookahead && j+y < len(b); y++ {
+			if _, ok := first[b[j+y]]; !ok {
+				first[b[j+y]] = y
 			}
 		}
-		if !found {
-			di, dj = 1, 1 // nothing near: both are unmatched, and on
+		best, bx, by := -1, 0, 0
+		for x := 0; x <= lookahead && i+x < len(a) && (best < 0 || x < best); x++ {
+			if y, ok := first[a[i+x]]; ok && (best < 0 || x+y < best) {
+				best, bx, by = x+y, x, y
+			}
 		}
-		i, j = i+di, j+dj
+		if best < 0 {
+			bx, by = 1, 1 // nothing near: both are unmatched, and on
+		}
+		i, j = i+bx, j+by
 	}
 	return matches
 }
