@@ -1,6 +1,9 @@
 package compare
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Pair is one row of an alignment: segment A of the first trace and
 // segment B of the second, the same segment sent by both; or one of them
@@ -29,67 +32,71 @@ const lookahead = 256
 // duplicate ACKs), each match then moves to the segment of that key,
 // between its neighbouring matches, that is closest in time.
 //
-// It returns every segment of both once, each trace in its order: the two
-// directions merged by time (a matched pair's time is the first trace's),
-// and the segments of one side alone between two matched pairs in the
-// order of their times, the first trace's first at equal times.
+// It returns every segment of both once, in each direction each trace in
+// its order, in the order of time on the first trace's clock: a matched
+// pair at the first trace's time, a segment of the second alone moved by
+// the Δt of the match before it (see withUnmatched); the first trace's
+// first at equal times.
 //
 // In each direction the common start and end are matched as they are;
 // what lies between is aligned exactly when it fits in maxCells table
-// cells (0 means DefaultMaxCells), and greedily otherwise: at each
-// mismatch it takes the nearest segment the two share within lookahead of
-// each.
+// cells (0 means DefaultMaxCells); a longer stretch is cut at anchors,
+// the segments that occur once on each side (as patience diff does), and
+// each piece aligned the same way; a piece too long with no such segment
+// is aligned greedily: at each mismatch it takes the nearest segment the
+// two share within lookahead of each.
 func Align(a, b []Segment, maxCells int) []Pair {
 	if maxCells <= 0 {
 		maxCells = DefaultMaxCells
 	}
-	var dirs [2][]Pair
+	var dirs [2][]row
 	for d := range dirs {
 		ia, ib := indexes(a, Dir(d)), indexes(b, Dir(d))
-		sa, sb := pick(a, ia), pick(b, ib)
-		for _, p := range alignOne(sa, sb, maxCells) {
-			if p.A >= 0 {
-				p.A = ia[p.A]
+		for _, r := range alignOne(pick(a, ia), pick(b, ib), maxCells) {
+			if r.A >= 0 {
+				r.A = ia[r.A]
 			}
-			if p.B >= 0 {
-				p.B = ib[p.B]
+			if r.B >= 0 {
+				r.B = ib[r.B]
 			}
-			dirs[d] = append(dirs[d], p)
+			dirs[d] = append(dirs[d], r)
 		}
-	}
-	// Merge the directions by time.
-	at := func(p Pair) time.Duration {
-		if p.A >= 0 {
-			return a[p.A].T
-		}
-		return b[p.B].T
 	}
 	pairs := make([]Pair, 0, len(dirs[0])+len(dirs[1]))
 	x, y := dirs[0], dirs[1]
 	for len(x) > 0 || len(y) > 0 {
-		if len(y) == 0 || len(x) > 0 && !before(y[0], x[0], at) {
-			pairs, x = append(pairs, x[0]), x[1:]
+		if len(y) == 0 || len(x) > 0 && !y[0].before(x[0]) {
+			pairs, x = append(pairs, x[0].Pair), x[1:]
 		} else {
-			pairs, y = append(pairs, y[0]), y[1:]
+			pairs, y = append(pairs, y[0].Pair), y[1:]
 		}
 	}
 	return pairs
 }
 
-// before reports whether p comes before q: by time, and at equal times by
-// their indexes in the first trace (then the second), which keeps each
-// trace's order.
-func before(p, q Pair, at func(Pair) time.Duration) bool {
-	if tp, tq := at(p), at(q); tp != tq {
-		return tp < tq
+// row is a pair of the alignment of one direction and its place in time:
+// on the first trace's clock. A segment of the second trace alone is
+// placed by the Δt of the match before it (or, at the start, after it),
+// and no row is placed before the one it follows.
+type row struct {
+	Pair
+	at time.Duration
+}
+
+// before reports whether r comes before q: by time, and at equal times by
+// their indexes in the first trace (then the second), the first trace's
+// first.
+func (r row) before(q row) bool {
+	if r.at != q.at {
+		return r.at < q.at
 	}
-	if p.A >= 0 && q.A >= 0 {
-		return p.A < q.A
+	if r.A >= 0 && q.A >= 0 {
+		return r.A < q.A
 	}
-	if p.B >= 0 && q.B >= 0 {
-		return p.B < q.B
+	if r.B >= 0 && q.B >= 0 {
+		return r.B < q.B
 	}
-	return p.A >= 0 // the first trace's first
+	return r.A >= 0
 }
 
 // indexes returns the indexes of the segments of s that go in direction d.
@@ -113,7 +120,7 @@ func pick(s []Segment, ix []int) []Segment {
 }
 
 // alignOne aligns the segments of one direction.
-func alignOne(a, b []Segment, maxCells int) []Pair {
+func alignOne(a, b []Segment, maxCells int) []row {
 	ka, kb := keys(a), keys(b)
 	var matches []Pair
 	pre := 0
@@ -125,13 +132,7 @@ func alignOne(a, b []Segment, maxCells int) []Pair {
 	for suf < len(ka)-pre && suf < len(kb)-pre && ka[len(ka)-1-suf] == kb[len(kb)-1-suf] {
 		suf++
 	}
-	midA, midB := ka[pre:len(ka)-suf], kb[pre:len(kb)-suf]
-	var mid []Pair
-	if len(midA)*len(midB) <= maxCells {
-		mid = lcs(midA, midB)
-	} else {
-		mid = greedy(midA, midB)
-	}
+	mid := match(ka[pre:len(ka)-suf], kb[pre:len(kb)-suf], maxCells, 0)
 	for _, p := range mid {
 		matches = append(matches, Pair{p.A + pre, p.B + pre})
 	}
@@ -140,6 +141,93 @@ func alignOne(a, b []Segment, maxCells int) []Pair {
 	}
 	closest(matches, a, b, ka)
 	return withUnmatched(matches, a, b)
+}
+
+// maxDepth bounds match's recursion.
+const maxDepth = 64
+
+// match returns the matched pairs of an alignment of a and b: a longest
+// common subsequence when its table fits in maxCells; otherwise, as
+// patience diff does, the keys that occur once in each are anchors (the
+// longest run of them in the same order in both), and what lies between
+// two anchors is matched the same way; greedily where no key is unique.
+func match(a, b []key, maxCells, depth int) []Pair {
+	if len(a) == 0 || len(b) == 0 {
+		return nil
+	}
+	if len(a)*len(b) <= maxCells {
+		return lcs(a, b)
+	}
+	anchors := uniqueAnchors(a, b)
+	if len(anchors) == 0 || depth == maxDepth {
+		return greedy(a, b)
+	}
+	var out []Pair
+	ia, ib := 0, 0
+	for _, an := range append(anchors, Pair{len(a), len(b)}) {
+		for _, p := range match(a[ia:an.A], b[ib:an.B], maxCells, depth+1) {
+			out = append(out, Pair{p.A + ia, p.B + ib})
+		}
+		if an.A < len(a) {
+			out = append(out, an)
+		}
+		ia, ib = an.A+1, an.B+1
+	}
+	return out
+}
+
+// uniqueAnchors returns the pairs of positions of the keys that occur once
+// in a and once in b, the longest run of them that is in order in both (a
+// longest increasing subsequence of their positions in b, by patience
+// sorting).
+func uniqueAnchors(a, b []key) []Pair {
+	type seen struct{ na, nb, ia, ib int }
+	m := make(map[key]*seen, len(a))
+	for i, k := range a {
+		s := m[k]
+		if s == nil {
+			s = &seen{}
+			m[k] = s
+		}
+		s.na++
+		s.ia = i
+	}
+	for j, k := range b {
+		if s := m[k]; s != nil {
+			s.nb++
+			s.ib = j
+		}
+	}
+	var cand []Pair // in the order of a
+	for i, k := range a {
+		if s := m[k]; s.na == 1 && s.nb == 1 {
+			cand = append(cand, Pair{i, s.ib})
+		}
+	}
+	// Patience sorting: tops[k] is the candidate that ends the best run of
+	// length k+1; prev links each candidate to the one before it.
+	var tops []int
+	prev := make([]int, len(cand))
+	for c, p := range cand {
+		k := sort.Search(len(tops), func(k int) bool { return cand[tops[k]].B > p.B })
+		prev[c] = -1
+		if k > 0 {
+			prev[c] = tops[k-1]
+		}
+		if k == len(tops) {
+			tops = append(tops, c)
+		} else {
+			tops[k] = c
+		}
+	}
+	if len(tops) == 0 {
+		return nil
+	}
+	run := make([]Pair, len(tops))
+	for c, k := tops[len(tops)-1], len(tops)-1; c >= 0; c, k = prev[c], k-1 {
+		run[k] = cand[c]
+	}
+	return run
 }
 
 func keys(s []Segment) []key {
@@ -284,28 +372,41 @@ func absDelta(x, y time.Duration) time.Duration {
 	return y - x
 }
 
-// withUnmatched returns the whole alignment: the matches, and between
-// each two the segments of each side alone, in the order of their times
-// (the first trace's first at equal times), keeping each side's order.
-func withUnmatched(matches []Pair, a, b []Segment) []Pair {
-	pairs := make([]Pair, 0, len(a)+len(b)-len(matches))
+// withUnmatched returns the whole alignment of one direction: the
+// matches, and between each two the segments of each side alone, in the
+// order of their times on the first trace's clock (a segment of the
+// second is moved by the Δt of the match before the gap, or after it for
+// the gap before the first match), the first trace's first at equal
+// times; each side keeps its order.
+func withUnmatched(matches []Pair, a, b []Segment) []row {
+	rows := make([]row, 0, len(a)+len(b)-len(matches))
+	var last time.Duration // rows never go back in time
+	add := func(p Pair, at time.Duration) {
+		last = max(last, at)
+		rows = append(rows, row{p, last})
+	}
+	offset := time.Duration(0) // B's clock less A's, at the last match
+	if len(matches) > 0 {
+		offset = b[matches[0].B].T - a[matches[0].A].T
+	}
 	i, j := 0, 0
 	gap := func(toA, toB int) {
 		for i < toA || j < toB {
-			if j == toB || i < toA && a[i].T <= b[j].T {
-				pairs = append(pairs, Pair{i, -1})
+			if j == toB || i < toA && a[i].T <= b[j].T-offset {
+				add(Pair{i, -1}, a[i].T)
 				i++
 			} else {
-				pairs = append(pairs, Pair{-1, j})
+				add(Pair{-1, j}, b[j].T-offset)
 				j++
 			}
 		}
 	}
 	for _, m := range matches {
 		gap(m.A, m.B)
-		pairs = append(pairs, m)
+		add(m, a[m.A].T)
+		offset = b[m.B].T - a[m.A].T
 		i, j = m.A+1, m.B+1
 	}
 	gap(len(a), len(b))
-	return pairs
+	return rows
 }
