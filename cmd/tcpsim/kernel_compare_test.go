@@ -133,10 +133,12 @@ func TestDraw_KernelCapture(t *testing.T) {
 		w, g := want[i], got[i]
 		assert.Equal(t, []string{w.dir, w.text}, []string{g.dir, g.text}, "line %d", i+1)
 		// The capture holds the instant the relay read each packet; the
-		// trace, the instant it handed it to its link, which can be a
-		// little later when the relay's engine was ahead (a tenth of a
-		// millisecond, on a busy machine a few).
-		assert.InDelta(t, seconds(t, w.time)-zero, seconds(t, g.time), float64(5*time.Millisecond), "line %d: time", i+1)
+		// trace, the instant it handed it to its link, later when packets
+		// waited for the relay's loop: a tenth of a millisecond, on a busy
+		// machine (go test ./... runs packages side by side) several.
+		// Only a gross error (a unit, an origin) fails here; viz/pcap's
+		// tests hold the times exactly.
+		assert.InDelta(t, seconds(t, w.time)-zero, seconds(t, g.time), float64(50*time.Millisecond), "line %d: time", i+1)
 		if w.dropped {
 			drops++
 			w.note, _, _ = strings.Cut(w.note, "dropped: ")
