@@ -157,3 +157,19 @@ func seconds(t *testing.T, s string) float64 {
 	require.NoError(t, err, s)
 	return v * float64(time.Second)
 }
+
+// --compare's flags are checked before anything is made: the profile is
+// the simulation's, and only goes with --compare.
+func TestKernel_CompareChecksFlagsFirst(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"kernel", "--profile", "linux", "handshake"}, "for --compare"},
+		{[]string{"kernel", "--compare", "--profile", "bsd", "handshake"}, `unknown profile "bsd"`},
+	} {
+		code, _, errOut := tcpsim(t, tt.args...)
+		assert.Equal(t, exitBadInput, code, "%q: %s", tt.args, errOut)
+		assert.Contains(t, errOut, tt.want, tt.args)
+	}
+}
