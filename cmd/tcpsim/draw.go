@@ -144,10 +144,16 @@ func (o *drawOptions) validate() error {
 		Description: describeConn(o.file, k),
 		Duration:    k.Last.Sub(k.First) + time.Nanosecond,
 	}
-	if o.dir != "" {
-		in, _ := filepath.Abs(o.scenario)
-		if out, _ := filepath.Abs(filepath.Join(o.dir, name+".pcap")); in == out {
-			return usageError{fmt.Errorf("-o %s would write %s.pcap over the capture; write the outputs into another folder", o.dir, name)}
+	// No output may be the capture itself (checkFiles would call it the
+	// scenario file).
+	in, _ := filepath.Abs(o.scenario)
+	for _, out := range o.outputs() {
+		flag, path := out.what, *out.path
+		if path == "" && o.dir != "" {
+			flag, path = "-o", filepath.Join(o.dir, name+out.suffix)
+		}
+		if abs, _ := filepath.Abs(path); path != "" && path != "-" && abs == in {
+			return usageError{fmt.Errorf("%s %s: that is the capture being drawn; write the output elsewhere", flag, path)}
 		}
 	}
 	return o.checkFiles()

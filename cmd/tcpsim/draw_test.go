@@ -187,7 +187,8 @@ func TestDraw_Errors(t *testing.T) {
 		{[]string{"draw", capture, "--profile", "linux"}, "for --compare"},
 		{[]string{"draw", capture, "--compare", "no-such-scenario"}, "no built-in scenario"},
 		{[]string{"draw", capture, "--ladder", "tall"}, "--ladder"},
-		{[]string{"draw", capture, "-o", dir}, "over the capture"},
+		{[]string{"draw", capture, "-o", dir}, "-o " + filepath.Join(dir, "x.pcap") + ": that is the capture being drawn"},
+		{[]string{"draw", capture, "--pcap", capture}, "--pcap " + capture + ": that is the capture being drawn"},
 		{[]string{"draw"}, "needs a capture file"},
 	} {
 		code, _, errOut := tcpsim(t, tt.args...)

@@ -69,7 +69,9 @@ type Options struct {
 }
 
 // Writer writes the segments of a trace as a pcap file that Wireshark and
-// tcpdump read: one Ethernet/IPv4/TCP frame per captured segment, stamped
+// tcpdump read: one Ethernet/IPv4/TCP frame per captured segment (IPv6 for
+// a segment between IPv6 addresses, which only a capture read back has),
+// stamped
 // at nanosecond resolution with the simulated time counted from a fixed
 // epoch, 2026-01-01T00:00:00Z: a run's time 0 s is that instant.
 //
@@ -85,7 +87,8 @@ type Options struct {
 // Ethernet's minimum of 60 bytes (without the FCS) is padded to it, as on
 // the wire; the IP header's length stays exact. Each IPv4 address gets
 // a fixed locally administered MAC address: 02:00 and then the address's
-// four bytes.
+// four bytes (an IPv6 address: its last four). An IPv6 frame has hop
+// limit 64 and no flow label.
 type Writer struct {
 	out     *bufio.Writer
 	w       *pcapgo.Writer
@@ -98,10 +101,11 @@ type Writer struct {
 	buf     gopacket.SerializeBuffer
 	eth     layers.Ethernet
 	ip      layers.IPv4
+	ip6     layers.IPv6
 	tcp     layers.TCP
 	payload gopacket.Payload
-	srcIP   [4]byte
-	dstIP   [4]byte
+	srcIP   [16]byte // the first 4 bytes for IPv4
+	dstIP   [16]byte
 	srcMAC  [6]byte
 	dstMAC  [6]byte
 	opts    []layers.TCPOption
@@ -201,11 +205,14 @@ func (p *Writer) write(r *trace.Record, id uint16) {
 	}
 }
 
-// frame serializes s into p.buf as an Ethernet/IPv4/TCP frame.
+// frame serializes s into p.buf as an Ethernet/IPv4/TCP frame, or
+// Ethernet/IPv6/TCP between two IPv6 addresses (a capture read back, which
+// may be IPv6; the simulator's hosts have IPv4 addresses).
 func (p *Writer) frame(s *wire.Segment, id uint16) error {
 	src, dst := s.Src.Addr(), s.Dst.Addr()
-	if !src.Is4() || !dst.Is4() {
-		return fmt.Errorf("segment %v → %v: only IPv4 is written", s.Src, s.Dst)
+	v6 := src.Is6() && dst.Is6()
+	if !v6 && !(src.Is4() && dst.Is4()) {
+		return fmt.Errorf("segment %v → %v: both addresses must be IPv4, or both IPv6", s.Src, s.Dst)
 	}
 	if n := s.IPLen(); n > 0xffff {
 		return fmt.Errorf("the IPv4 packet would be %d bytes; at most 65535 fit", n)
@@ -213,22 +220,36 @@ func (p *Writer) frame(s *wire.Segment, id uint16) error {
 	if err := p.options(&s.Opt); err != nil {
 		return err
 	}
-	p.srcIP, p.dstIP = src.As4(), dst.As4()
-	p.srcMAC, p.dstMAC = macOf(p.srcIP), macOf(p.dstIP)
-
-	p.eth = layers.Ethernet{
-		SrcMAC:       p.srcMAC[:],
-		DstMAC:       p.dstMAC[:],
-		EthernetType: layers.EthernetTypeIPv4,
+	p.srcIP, p.dstIP = src.As16(), dst.As16()
+	if !v6 {
+		copy(p.srcIP[:4], src.AsSlice())
+		copy(p.dstIP[:4], dst.AsSlice())
 	}
-	p.ip = layers.IPv4{
-		Version:  4,
-		Id:       id,
-		Flags:    layers.IPv4DontFragment,
-		TTL:      ttl,
-		Protocol: layers.IPProtocolTCP,
-		SrcIP:    p.srcIP[:],
-		DstIP:    p.dstIP[:],
+	p.srcMAC, p.dstMAC = macOf(lastFour(src)), macOf(lastFour(dst))
+
+	var network gopacket.SerializableLayer
+	if v6 {
+		p.eth = layers.Ethernet{SrcMAC: p.srcMAC[:], DstMAC: p.dstMAC[:], EthernetType: layers.EthernetTypeIPv6}
+		p.ip6 = layers.IPv6{
+			Version:    6,
+			NextHeader: layers.IPProtocolTCP,
+			HopLimit:   ttl,
+			SrcIP:      p.srcIP[:],
+			DstIP:      p.dstIP[:],
+		}
+		network = &p.ip6
+	} else {
+		p.eth = layers.Ethernet{SrcMAC: p.srcMAC[:], DstMAC: p.dstMAC[:], EthernetType: layers.EthernetTypeIPv4}
+		p.ip = layers.IPv4{
+			Version:  4,
+			Id:       id,
+			Flags:    layers.IPv4DontFragment,
+			TTL:      ttl,
+			Protocol: layers.IPProtocolTCP,
+			SrcIP:    p.srcIP[:4],
+			DstIP:    p.dstIP[:4],
+		}
+		network = &p.ip
 	}
 	f := s.Flags
 	p.tcp = layers.TCP{
@@ -247,7 +268,7 @@ func (p *Writer) frame(s *wire.Segment, id uint16) error {
 		Window:  s.Window,
 		Options: p.opts,
 	}
-	if err := p.tcp.SetNetworkLayerForChecksum(&p.ip); err != nil {
+	if err := p.tcp.SetNetworkLayerForChecksum(network.(gopacket.NetworkLayer)); err != nil {
 		return err
 	}
 	if int(s.Len) > len(p.zeros) {
@@ -255,11 +276,19 @@ func (p *Writer) frame(s *wire.Segment, id uint16) error {
 	}
 	p.payload = p.zeros[:s.Len]
 	return gopacket.SerializeLayers(p.buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
-		&p.eth, &p.ip, &p.tcp, &p.payload)
+		&p.eth, network, &p.tcp, &p.payload)
 }
 
-// macOf returns the MAC address of the host with IPv4 address a: 02:00
-// followed by a's bytes. 0x02 sets the first octet's U/L bit (a locally
+// lastFour returns the last four bytes of an address: an IPv4 address's
+// own.
+func lastFour(a netip.Addr) [4]byte {
+	b := a.As16()
+	return [4]byte(b[12:16])
+}
+
+// macOf returns the MAC address of the host whose address ends in a (an
+// IPv4 address, or an IPv6 address's last four bytes): 02:00 followed by
+// a's bytes. 0x02 sets the first octet's U/L bit (a locally
 // administered address) and clears its I/G bit (unicast), so the address
 // cannot be any real interface's.
 func macOf(a [4]byte) [6]byte {

@@ -390,10 +390,10 @@ func TestPCAPErrors(t *testing.T) {
 		assert.ErrorIs(t, p.Flush(), testtrace.ErrDiskFull)
 	})
 	for name, s := range map[string]wire.Segment{
-		"ipv6":       {Src: netip.MustParseAddrPort("[2001:db8::1]:1"), Dst: netip.MustParseAddrPort("[2001:db8::2]:2")},
-		"too long":   {Src: pcapClient, Dst: pcapServer, Len: 65496},
-		"options":    {Src: pcapClient, Dst: pcapServer, Opt: wire.Options{HasTimestamp: true, NumSACK: 4}},
-		"sack count": {Src: pcapClient, Dst: pcapServer, Opt: wire.Options{NumSACK: 5}},
+		"ipv4 to ipv6": {Src: pcapClient, Dst: netip.MustParseAddrPort("[2001:db8::2]:2")},
+		"too long":     {Src: pcapClient, Dst: pcapServer, Len: 65496},
+		"options":      {Src: pcapClient, Dst: pcapServer, Opt: wire.Options{HasTimestamp: true, NumSACK: 4}},
+		"sack count":   {Src: pcapClient, Dst: pcapServer, Opt: wire.Options{NumSACK: 5}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var out bytes.Buffer
