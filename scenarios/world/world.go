@@ -76,6 +76,7 @@ func (w *World) AddHost(name string, addr netip.Addr, cfg tcp.Config) *Host {
 func (w *World) AddLink(from, to *Host, cfg link.Config, stream string) *link.Link {
 	l := link.New(from.name, to.name, cfg, w.e, w.Rand(stream), w.tr, to.deliver)
 	l.SetRefuse(to.refuse)
+	l.SetIDSource(w.packetID)
 	from.route(to.addr, l)
 	return l
 }
@@ -93,8 +94,10 @@ func (w *World) AddPath(a, b *Host, ab, ba link.Config, streamAB, streamBA strin
 	p := &Path{Name: a.name + "↔" + b.name, a: a, b: b}
 	p.ab = link.New(a.name, b.name, ab, w.e, w.Rand(streamAB), w.tr, b.deliver)
 	p.ab.SetRefuse(b.refuse)
+	p.ab.SetIDSource(w.packetID)
 	p.ba = link.New(b.name, a.name, ba, w.e, w.Rand(streamBA), w.tr, a.deliver)
 	p.ba.SetRefuse(a.refuse)
+	p.ba.SetIDSource(w.packetID)
 	return p
 }
 

@@ -26,6 +26,7 @@ const (
 	MsgDelayedACK         // sent when the delayed-ACK timer fired
 	MsgACKOfDuplicate     // the ACK of a segment received before (an earlier ACK was lost)
 	MsgProbeByteResent    // data starting with a zero-window probe's byte
+	MsgNetworkDuplicate   // a copy of a segment that the network made
 
 	MsgDropped         // %s: why (the link's or host's drop reason)
 	MsgDroppedInFlight // %s: why
@@ -116,6 +117,8 @@ const (
 	MsgReasonQueueFull        // the link's queue was full
 	MsgReasonMTU              // %d: packet bytes, %d: the MTU
 	MsgReasonReceiverDown     // %s: the receiving host, which was down when the segment arrived
+	MsgReasonBurstLoss        // the link's Gilbert-Elliott (bursty) loss
+	MsgReasonCorrupted        // damaged on the way; the receiver's checksum failed
 	MsgReasonTimedOut         // ETIMEDOUT after retransmissions
 	MsgReasonReset            // ECONNRESET
 	MsgReasonRefused          // ECONNREFUSED
@@ -150,6 +153,7 @@ var english = Phrases{
 	MsgDelayedACK:         "delayed ACK",
 	MsgACKOfDuplicate:     "ACK of a duplicate",
 	MsgProbeByteResent:    "probe byte sent as data",
+	MsgNetworkDuplicate:   "copy made by the network",
 
 	MsgDropped:         "dropped: %s",
 	MsgDroppedInFlight: "dropped in flight: %s",
@@ -237,6 +241,8 @@ var english = Phrases{
 	MsgReasonQueueFull:        "queue full",
 	MsgReasonMTU:              "exceeds MTU (%d > %d bytes)",
 	MsgReasonReceiverDown:     "%s crashed",
+	MsgReasonBurstLoss:        "burst loss",
+	MsgReasonCorrupted:        "corrupted (checksum error)",
 	MsgReasonTimedOut:         "connection timed out (ETIMEDOUT)",
 	MsgReasonReset:            "connection reset by peer (ECONNRESET)",
 	MsgReasonRefused:          "connection refused (ECONNREFUSED)",

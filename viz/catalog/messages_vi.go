@@ -29,6 +29,7 @@ var vietnamese = Phrases{
 	MsgDelayedACK:         "ACK trì hoãn",
 	MsgACKOfDuplicate:     "ACK cho đoạn trùng lặp",
 	MsgProbeByteResent:    "byte thăm dò gửi lại như dữ liệu",
+	MsgNetworkDuplicate:   "bản sao do mạng tạo ra",
 
 	MsgDropped:         "bị loại bỏ: %s",
 	MsgDroppedInFlight: "bị mất trên đường truyền: %s",
@@ -116,6 +117,8 @@ var vietnamese = Phrases{
 	MsgReasonQueueFull:        "hàng đợi đầy",
 	MsgReasonMTU:              "vượt quá MTU (%d > %d byte)",
 	MsgReasonReceiverDown:     "%s bị sập",
+	MsgReasonBurstLoss:        "mất gói theo chùm",
+	MsgReasonCorrupted:        "hỏng dữ liệu (sai checksum)",
 	MsgReasonTimedOut:         "hết thời gian chờ kết nối (ETIMEDOUT)",
 	MsgReasonReset:            "bị đầu bên kia đặt lại (ECONNRESET)",
 	MsgReasonRefused:          "kết nối bị từ chối (ECONNREFUSED)",

@@ -33,6 +33,10 @@ func (c *Phrases) DropReason(d trace.Drop, receiver string) string {
 		return c.Sprintf(MsgReasonMTU, d.Size, d.MTU)
 	case trace.DropReceiverDown:
 		return c.Sprintf(MsgReasonReceiverDown, receiver)
+	case trace.DropBurstLoss:
+		return c.Str(MsgReasonBurstLoss)
+	case trace.DropCorrupted:
+		return c.Str(MsgReasonCorrupted)
 	default:
 		return d.Text(receiver)
 	}
@@ -134,6 +138,7 @@ func (c *Phrases) LabelPhrases(ps []string, p *trace.Packet) []string {
 		{trace.LabelDelayedACK, MsgDelayedACK, false},
 		{trace.LabelACKOfDuplicate, MsgACKOfDuplicate, false},
 		{trace.LabelProbeByteResent, MsgProbeByteResent, false},
+		{trace.LabelNetworkDuplicate, MsgNetworkDuplicate, false},
 	} {
 		if lb.Has(l.label) {
 			add(l.m, l.ordinal)
