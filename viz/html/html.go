@@ -62,7 +62,7 @@ func Write(w io.Writer, records []trace.Record, opt Options) error {
 	}
 	var data bytes.Buffer
 	enc := json.NewEncoder(&data) // escapes <, > and &: safe inside <script>
-	if err := enc.Encode(d); err != nil {
+	if err := enc.Encode(compact(d)); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
 	title := d.Title

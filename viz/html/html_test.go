@@ -3,6 +3,7 @@ package html_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -61,30 +62,35 @@ type data struct {
 		Peer int    `json:"peer"`
 	} `json:"endpoints"`
 	Conns  []struct{ Eps []int } `json:"conns"`
-	Arrows []struct {
-		ID     uint64 `json:"id"`
-		End    string `json:"end"`
-		Reason string `json:"reason"`
-		SendEv int    `json:"send_ev"`
-		EndEv  int    `json:"end_ev"`
-	} `json:"arrows"`
-	Events []struct {
-		T    int64   `json:"t"`
-		Y    float64 `json:"y"`
-		Rec  int     `json:"rec"`
-		Kind string  `json:"k"`
-		Node string  `json:"n"`
-		Conn uint32  `json:"c"`
-		A    int     `json:"a"`
-		X    string  `json:"x"`
-		D    [][]any `json:"d"`
-		P    *struct {
-			ID uint64 `json:"id"`
-		} `json:"p"`
-	} `json:"events"`
+	Arrows []arrow               `json:"-"`
+	Events []event               `json:"-"`
 }
 
-// pageData returns the data embedded in a page.
+type arrow struct {
+	ID     uint64
+	End    string
+	Reason string
+	SendEv int
+	EndEv  int
+}
+
+type event struct {
+	T    int64
+	Y    float64
+	Rec  int
+	Kind string
+	Node string
+	Conn uint32
+	A    int
+	X    string  // "" for a segment's event: the page says it
+	D    [][]any // [endpoint, field, value, why]
+	P    *struct {
+		ID uint64 `json:"id"`
+	}
+}
+
+// pageData returns the data embedded in a page, its arrays read into
+// named fields (compact.go says what each place holds).
 func pageData(t testing.TB, p []byte) data {
 	t.Helper()
 	const open = `<script id="data" type="application/json">`
@@ -94,8 +100,58 @@ func pageData(t testing.TB, p []byte) data {
 	s = s[i+len(open):]
 	j := strings.Index(s, "</script>")
 	require.GreaterOrEqual(t, j, 0)
-	var d data
-	require.NoError(t, json.Unmarshal([]byte(s[:j]), &d))
+	var raw struct {
+		data
+		Strings  []string `json:"strings"`
+		Segments [][]any  `json:"segments"`
+		Events   [][]any  `json:"events"`
+		First    int      `json:"first_record"`
+		Layout   struct {
+			Arrows [][]any
+		} `json:"layout"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(s[:j]), &raw))
+	d := raw.data
+	str := func(v any) string { return raw.Strings[int(v.(float64))] }
+	num := func(v any) int { return int(v.(float64)) }
+	d.Arrows = d.Arrows[:0]
+	for _, r := range raw.Segments {
+		a := arrow{ID: uint64(r[0].(float64)), Reason: str(r[15]), SendEv: num(r[20]), EndEv: num(r[21])}
+		a.End = []string{"", "deliver", "drop"}[num(r[19])]
+		d.Arrows = append(d.Arrows, a)
+	}
+	var ts, y10 int64
+	for k, r := range raw.Events {
+		ts += int64(r[0].(float64))
+		y10 += int64(r[1].(float64))
+		ev := event{T: ts, Y: float64(y10) / 10, Rec: raw.First + k, Kind: str(r[2]), Node: str(r[3]),
+			Conn: uint32(num(r[4])), A: num(r[5]), X: r[6].(string)}
+		for _, c := range r[7].([]any) {
+			c := c.([]any)
+			ev.D = append(ev.D, []any{c[0], str(c[1]), c[2], str(c[3])})
+		}
+		if ev.A >= 0 && ev.X == "" {
+			// As page.js says it, from the segment.
+			seg, label := raw.Segments[ev.A], raw.Layout.Arrows[ev.A][9].(string)
+			switch ev.Kind {
+			case "send":
+				ev.X = fmt.Sprintf(d.Phrases["evSend"], str(seg[2]), label)
+				if l := str(seg[13]); l != "" {
+					ev.X += " — " + l
+				}
+			case "deliver":
+				ev.X = fmt.Sprintf(d.Phrases["evDeliver"], str(seg[3]), label)
+			case "drop":
+				ev.X = label + " — " + fmt.Sprintf(d.Phrases["dropped"], str(seg[15]))
+			}
+		}
+		if ev.A >= 0 {
+			ev.P = &struct {
+				ID uint64 `json:"id"`
+			}{d.Arrows[ev.A].ID}
+		}
+		d.Events = append(d.Events, ev)
+	}
 	return d
 }
 
@@ -205,7 +261,29 @@ func state(d data, k int) []map[string]any {
 	}
 	for i := 0; i <= k; i++ {
 		for _, c := range d.Events[i].D {
-			st[int(c[0].(float64))][c[1].(string)] = c[2]
+			s, f := st[int(c[0].(float64))], c[1].(string)
+			switch f {
+			case "ooo+": // merged as page.js merges it (the tests add disjoint ranges in order)
+				ooo, _ := s["ooo"].([]any)
+				if n := len(ooo); n > 0 && ooo[n-1].([]any)[1] == c[2].([]any)[0] {
+					ooo[n-1] = []any{ooo[n-1].([]any)[0], c[2].([]any)[1]}
+				} else {
+					ooo = append(ooo, c[2])
+				}
+				s["ooo"] = ooo
+			case "rnxt":
+				s[f] = c[2]
+				var keep []any
+				old, _ := s["ooo"].([]any)
+				for _, r := range old {
+					if r.([]any)[1].(float64) > c[2].(float64) {
+						keep = append(keep, r)
+					}
+				}
+				s["ooo"] = keep
+			default:
+				s[f] = c[2]
+			}
 		}
 	}
 	return st

@@ -29,7 +29,8 @@ const (
 	fRcvNxt   = "rnxt"     // RCV.NXT
 	fRcvWnd   = "rwnd"     // RCV.WND: the window in the last segment sent, bytes
 	fRcvAck   = "rack"     // the ACK field of the last segment sent (where the advertised window starts)
-	fOOO      = "ooo"      // ranges received beyond RCV.NXT: [[left, right), …]
+	fOOO      = "ooo"      // ranges received beyond RCV.NXT: [[left, right), …] (in the state before the first event)
+	fOOOAdd   = "ooo+"     // a range received beyond RCV.NXT, [left, right), to merge into ooo
 	fCwnd     = "cwnd"     // bytes
 	fSsthresh = "ssthresh" // bytes; -1 for "infinite"
 	fRTO      = "rto"      // ns
@@ -209,6 +210,9 @@ func (m *model) set(e int, f string, v any, why string) {
 	m.out = append(m.out, change{e, f, v, why})
 }
 
+// quiet sets a field without telling the page.
+func (m *model) quiet(e int, f string, v any) { m.eps[e].cur[f] = v }
+
 func (m *model) num(e int, f string) (int64, bool) {
 	v, ok := m.eps[e].cur[f].(int64)
 	return v, ok
@@ -328,7 +332,7 @@ func (m *model) onSend(e int, r *trace.Record) {
 			m.set(e, fNxt, end, m.cat.Sprintf(catalog.MsgWhyNxtSent, m.show(ep.ISS, end)))
 		}
 		if mx, _ := m.num(e, fMax); end > mx {
-			m.set(e, fMax, end, "")
+			m.quiet(e, fMax, end) // the page keeps SND.MAX itself: the highest SND.NXT
 		}
 		if mss, _ := m.num(e, fMSS); int64(s.Len) > mss {
 			m.set(e, fMSS, int64(s.Len), "")
@@ -418,9 +422,11 @@ func (m *model) receiveData(e int, r *trace.Record) {
 		return // a duplicate
 	}
 	if start > rnxt {
-		ooo := m.ooo(e)
-		ooo = addRange(ooo, [2]int64{start, end})
-		m.set(e, fOOO, ooo, m.cat.Str(catalog.MsgWhyOutOfOrder))
+		// The page adds the range itself (fOOOAdd), and trims the ranges
+		// when RCV.NXT moves: a run with many holes would otherwise send
+		// the whole list at every step.
+		m.quiet(e, fOOO, addRange(m.ooo(e), [2]int64{start, end}))
+		m.out = append(m.out, change{e, fOOOAdd, []int64{start, end}, m.cat.Str(catalog.MsgWhyOutOfOrder)})
 		return
 	}
 	next := end
@@ -461,7 +467,7 @@ func (m *model) trimOOO(e int, rnxt int64) {
 	if keep == nil {
 		keep = [][2]int64{}
 	}
-	m.set(e, fOOO, keep, "")
+	m.quiet(e, fOOO, keep) // the page trims them itself when RCV.NXT moves
 }
 
 // addRange merges rg into the sorted, disjoint ranges rs.

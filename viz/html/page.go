@@ -29,7 +29,8 @@ var pagePhrases = map[string]catalog.Msg{
 	"arrivedAt": catalog.MsgPageArrivedAt, "droppedAt": catalog.MsgPageDroppedAt, "options": catalog.MsgPageOptions,
 	"labels": catalog.MsgPageLabels, "whySent": catalog.MsgPageWhySent, "whyDropped": catalog.MsgPageWhyDropped,
 	"rule": catalog.MsgPageRule, "none": catalog.MsgPageNone, "close": catalog.MsgPageClose,
-	"inFlightAtEnd": catalog.MsgInFlightAtEnd,
+	"inFlightAtEnd": catalog.MsgInFlightAtEnd, "evSend": catalog.MsgPageEvSend, "evDeliver": catalog.MsgPageEvDeliver,
+	"dropped": catalog.MsgDropped,
 
 	"timer.retransmission": catalog.MsgTimerRetransmission, "timer.persist": catalog.MsgTimerPersist,
 	"timer.keepalive": catalog.MsgTimerKeepalive, "timer.delayed-ack": catalog.MsgTimerDelayedACK,

@@ -6,9 +6,49 @@
 // holds no words of its own.
 (function () {
   'use strict';
+  const T0 = performance.now();
   const D = JSON.parse(document.getElementById('data').textContent);
-  const L = D.layout, P = D.phrases, EV = D.events, AR = D.arrows, EP = D.endpoints;
-  const LA = L.Arrows || [], NOTES = L.Notes || [], BR = L.Brackets || [], GAPS = L.Gaps || [];
+  const T1 = performance.now();
+  const L = D.layout, P = D.phrases, EP = D.endpoints, S$ = D.strings;
+  // The data comes as arrays (compact.go says what each place holds).
+  const LA = (L.Arrows || []).map((r) => ({
+    Send: r[0], End: r[1], From: r[2], Dropped: !!(r[3] & 1), Cut0: !!(r[3] & 2), Cut1: !!(r[3] & 4),
+    Head: !!(r[3] & 8), Dashed: !!(r[3] & 16), HasLabel: !!(r[3] & 32), TagAnchorEnd: !!(r[3] & 64), Style: r[4],
+    X0: r[5], Y0: r[6], X1: r[7], Y1: r[8], Label: r[9], LabelX: r[10], LabelY: r[11], LabelAngle: r[12],
+    ReasonText: S$[r[13]], ReasonX: r[14], ReasonY: r[15], ReasonAngle: r[16], Tag: S$[r[17]], TagX: r[18],
+    RTag: S$[r[19]], RTagX: r[20],
+  }));
+  const BR = (L.Brackets || []).map((r) => ({
+    Side: r[0], Start: r[1], Stop: r[2], End: r[3], X: r[4], Toward: r[5], Y0: r[6], Y1: r[7], Cut0: r[8] === 1,
+    Dashed: r[9], Color: r[10], Name: S$[r[11]], NameX: r[12], NameY: r[13], NameAngle: r[14],
+  }));
+  const AR = D.segments.map((r) => ({
+    id: r[0], conn: r[1], src: S$[r[2]], dst: S$[r[3]], sport: r[4], dport: r[5], flags: S$[r[6]], seq: r[7],
+    ack: r[8], has_ack: r[8] >= 0, len: r[9], win: r[10], wnd_field: r[11], options: S$[r[12]], labels: S$[r[13]],
+    why: S$[r[14]], reason: S$[r[15]], rule: S$[r[16]], t0: r[17], t1: r[18], end: ['', 'deliver', 'drop'][r[19]],
+    send_ev: r[20], end_ev: r[21],
+  }));
+  // Events keep their changes as they come: [endpoint, field, value, why],
+  // field and why as indexes into the string table.
+  let t$ = 0, y$ = 0, rec$ = D.first_record - 1;
+  const EV = D.events.map((r) => {
+    t$ += r[0];
+    y$ += r[1];
+    rec$++;
+    return { t: t$, y: y$ / 10, rec: rec$, k: S$[r[2]], n: S$[r[3]], c: r[4], a: r[5], x: r[6], d: r[7], cut: r[8] === 1 };
+  });
+  // evText says what event k is; a segment's event is said from the
+  // segment, as describe in html.go says it.
+  function evText(k) {
+    const ev = EV[k];
+    if (ev.x !== '' || ev.a < 0) return ev.x;
+    const a = LA[ev.a], seg = AR[ev.a];
+    if (ev.k === 'send') return fmt(P.evSend, seg.src, a.Label) + (seg.labels ? ' — ' + seg.labels : '');
+    if (ev.k === 'deliver') return fmt(P.evDeliver, seg.dst, a.Label);
+    return a.Label + ' — ' + fmt(P.dropped, seg.reason);
+  }
+  const NOTES = L.Notes || [], GAPS = L.Gaps || [];
+  const T2 = performance.now();
   const AXIS = L.Axis || [], LEGEND = L.Legend || [];
   const N = EV.length;
   const $ = (id) => document.getElementById(id);
@@ -50,8 +90,40 @@
   const SNAP = 256;
   const snaps = [];
   const clone = (st) => st.map((o) => Object.assign({}, o));
+  // applyEvent applies an event's changes; SND.MAX, the highest SND.NXT
+  // so far, is kept here rather than sent.
+  // The ranges held out of order come as ranges to add ("ooo+"), and go
+  // when RCV.NXT passes them.
   function applyEvent(st, ev) {
-    for (const c of ev.d) st[c[0]][c[1]] = c[2];
+    for (const c of ev.d) {
+      const s = st[c[0]], f = S$[c[1]];
+      if (f === 'ooo+') {
+        s.ooo = addRange(s.ooo || [], c[2]);
+        continue;
+      }
+      s[f] = c[2];
+      if (f === 'nxt' && !(s.max >= c[2])) s.max = c[2];
+      if (f === 'rnxt' && s.ooo && s.ooo.length && s.ooo[0][0] < c[2]) {
+        s.ooo = s.ooo.filter((r) => r[1] > c[2]).map((r) => [Math.max(r[0], c[2]), r[1]]);
+      }
+    }
+  }
+  // addRange returns the sorted, disjoint ranges rs with rg merged in.
+  function addRange(rs, rg) {
+    const n = rs.length, last = rs[n - 1];
+    if (n && rg[0] >= last[0]) { // the usual case: after the last range
+      if (rg[0] > last[1]) return rs.concat([rg]);
+      return rs.slice(0, n - 1).concat([[last[0], Math.max(last[1], rg[1])]]);
+    }
+    const out = [];
+    let cur = [rg[0], rg[1]];
+    for (const r of rs) {
+      if (r[1] < cur[0]) out.push(r);
+      else if (cur[1] < r[0]) { out.push(cur); cur = r; }
+      else cur = [Math.min(r[0], cur[0]), Math.max(r[1], cur[1])];
+    }
+    out.push(cur);
+    return out;
   }
   // Per endpoint: the most the sender ever had usable or in flight, for
   // the scale of the window bar.
@@ -61,8 +133,8 @@
     for (let i = 0; i < N; i++) {
       if (i % SNAP === 0) snaps.push(clone(st));
       applyEvent(st, EV[i]);
-      for (const e of EV[i].e) {
-        const s = st[e];
+      for (const c of EV[i].d) {
+        const s = st[c[0]], e = c[0];
         let use = Infinity;
         if (s.wnd != null) use = s.wnd;
         if (s.cwnd != null) use = Math.min(use, s.cwnd);
@@ -73,6 +145,7 @@
     snaps.push(clone(st));
   })();
   const finalState = snaps[snaps.length - 1];
+  const T3 = performance.now();
   snaps.pop();
   let cache = { k: -2, st: null };
   function stateAt(k) {
@@ -161,7 +234,7 @@
     const ev = EV[cur.k];
     let c = -1;
     if (ev.a >= 0 && AR[ev.a].conn >= 0) c = AR[ev.a].conn;
-    else if (ev.e.length) c = EP[ev.e[0]].conn_index;
+    else if (ev.d.length) c = EP[ev.d[0][0]].conn_index;
     if (c >= 0 && c !== selConn) {
       selConn = c;
       $('conn').value = String(c);
@@ -461,8 +534,8 @@
   // keepInView scrolls so that the cursor stays on screen.
   function keepInView() {
     const px = cur.y * S, vh = scroll.clientHeight;
-    if (px < scroll.scrollTop + 0.2 * vh || px > scroll.scrollTop + 0.8 * vh) {
-      scroll.scrollTop = Math.max(0, px - 0.4 * vh);
+    if (px < scroll.scrollTop + 0.15 * vh || px > scroll.scrollTop + 0.85 * vh) {
+      scroll.scrollTop = Math.max(0, px - 0.55 * vh); // what led here stays in view above
     }
   }
 
@@ -605,7 +678,7 @@
     }
     const ep = EP[e], s = stateAt(cur.k)[e];
     const changed = {};
-    if (cur.k >= 0) for (const c of EV[cur.k].d) if (c[0] === e) changed[c[1]] = c[3];
+    if (cur.k >= 0) for (const c of EV[cur.k].d) if (c[0] === e) changed[S$[c[1]]] = S$[c[3]];
     let h = '<h2><span class="node">' + esc(ep.node) + '</span>' + (D.conns.length > 1 ? '<span class="conn" style="background:' + connColor(selConn) + '"></span>' : '') + '</h2>';
     if (s.state == null) {
       el.innerHTML = h + '<div class="empty">' + esc(P.noConn) + '</div>';
@@ -629,7 +702,7 @@
     h += row('rto', s.rto == null ? dash : sec(s.rto), P.rto, changed.rto, ch('rto'));
     h += row('srtt', s.srtt == null ? dash : sec(s.srtt), P.srtt, changed.srtt, ch('srtt'));
     h += '<h3>' + esc(P.receiving) + (EP[e].cap ? '<span class="limit">' + esc(fmt(P.buffer, EP[e].cap)) + '</span>' : '') + '</h3>';
-    h += row('rnxt', sq(s.rnxt, ep.irs), P.rnxt, changed.rnxt || changed.ooo, ch('rnxt') || ch('ooo'));
+    h += row('rnxt', sq(s.rnxt, ep.irs), P.rnxt, changed.rnxt || changed['ooo+'], ch('rnxt') || ch('ooo+'));
     h += row('rwnd', by(s.rwnd), P.rwnd, changed.rwnd || changed.buf, ch('rwnd') || ch('buf'));
     h += recvBar(e, s);
     h += '<h3>' + esc(P.timers) + '</h3>';
@@ -677,7 +750,7 @@
     $('scrub').value = String(cur.k);
     $('count').textContent = cur.k >= 0 ? fmt(P.eventOf, cur.k + 1, N) : P.before;
     $('now-t').textContent = sec(cur.t);
-    $('now-x').textContent = cur.k >= 0 ? EV[cur.k].x : '';
+    $('now-x').textContent = cur.k >= 0 ? evText(cur.k) : '';
   }
 
   function init() {
@@ -741,5 +814,6 @@
   }
   init();
   // Tests read the state through this, as the panels show it.
-  window.tcpsim = { data: D, cursor: cur, stateAt: stateAt, setK: setK, step: step };
+  window.tcpsim = { data: D, events: EV, arrows: AR, cursor: cur, stateAt: stateAt, setK: setK, step: step, readyAt: performance.now(),
+    timings: { start: T0, parse: T1 - T0, decode: T2 - T1, states: T3 - T2, rest: performance.now() - T3 } };
 })();
