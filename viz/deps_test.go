@@ -34,6 +34,7 @@ var libraries = map[string][]string{
 	"viz/diagram":            {gonum},
 	"viz/plot":               {gonum},
 	"viz/pcap":               {gopacket},
+	"viz/html":               {gonum},   // through viz/diagram, whose layout it draws
 	"viz/internal/testtrace": {testify}, // for tests only
 }
 

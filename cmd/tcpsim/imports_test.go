@@ -39,9 +39,10 @@ var architecture = map[string][]string{
 	"viz/diagram":            {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/plot":               {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/pcap":               {"sim", "wire", "trace"},
+	"viz/html":               {"sim", "wire", "trace", "viz/catalog", "viz/diagram"},
 	"viz/internal/testtrace": {"sim", "wire", "trace"}, // for tests only
 	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel",
-		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap"},
+		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap", "viz/html"},
 }
 
 const mod = "github.com/tcpsim/tcpsim/"

@@ -124,7 +124,7 @@ func TestRun_OutputDirWritesEverything(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "-o", dir, "--to", "1s", "lost-segment")
 	require.Equal(t, exitOK, code, errOut)
-	for _, suffix := range []string{".txt", ".jsonl", ".pcap", ".svg", ".png", ".pdf", "-seq.png", "-window.png", ".mmd", ".puml"} {
+	for _, suffix := range []string{".txt", ".jsonl", ".pcap", ".svg", ".png", ".pdf", "-seq.png", "-window.png", ".mmd", ".puml", ".html"} {
 		fi, err := os.Stat(filepath.Join(dir, "lost-segment"+suffix))
 		if assert.NoError(t, err, suffix) {
 			assert.NotZero(t, fi.Size(), suffix)
@@ -136,6 +136,20 @@ func TestRun_OutputDirWritesEverything(t *testing.T) {
 	pdf, err := os.ReadFile(filepath.Join(dir, "lost-segment.pdf"))
 	require.NoError(t, err)
 	assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF")), "lost-segment.pdf is a PDF")
+	page, err := os.ReadFile(filepath.Join(dir, "lost-segment.html"))
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(page, []byte("<!DOCTYPE html>")), "lost-segment.html is a page")
+}
+
+// --html writes the page alone, in the language asked for.
+func TestRun_HTML(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "page.html")
+	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "--html", page, "--lang", "vi", "zero-window")
+	require.Equal(t, exitOK, code, errOut)
+	b, err := os.ReadFile(page)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<html lang="vi">`)
+	assert.Contains(t, string(b), "cửa sổ")
 }
 
 // A file flag given with -o names its own file; -o names the others.

@@ -13,6 +13,7 @@ import (
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
 	"github.com/tcpsim/tcpsim/viz/diagram"
+	"github.com/tcpsim/tcpsim/viz/html"
 	"github.com/tcpsim/tcpsim/viz/ladder"
 	"github.com/tcpsim/tcpsim/viz/pcap"
 	"github.com/tcpsim/tcpsim/viz/plot"
@@ -57,6 +58,7 @@ func (o *runOptions) outputs() []outputFlag {
 		{"--plot-window", &o.plotWindow, "-window.png"},
 		{"--mermaid", &o.mermaid, ".mmd"},
 		{"--plantuml", &o.plantuml, ".puml"},
+		{"--html", &o.html, ".html"},
 	}
 }
 
@@ -298,6 +300,8 @@ func (o *runOptions) draw(records []trace.Record) []error {
 			err = textdiagram.WriteMermaid(&b, records, topt)
 		case "--plantuml":
 			err = textdiagram.WritePlantUML(&b, records, topt)
+		case "--html":
+			err = html.Write(&b, records, html.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language})
 		default:
 			continue // written as the run went
 		}

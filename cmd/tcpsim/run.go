@@ -44,6 +44,7 @@ type runOptions struct {
 	plotWindow string // cwnd, flight and window plot
 	mermaid    string
 	plantuml   string
+	html       string        // the page that steps through the run
 	from, to   time.Duration // the diagrams' and plots' time window; 0, 0: all
 	seqNumbers string        // "" (absolute when the scenario fixes both ISNs, else relative), absolute or relative
 
@@ -99,10 +100,11 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	f.StringVar(&o.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
 	f.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
 	f.StringVar(&o.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
+	f.StringVar(&o.html, "html", "", "write a page that steps through the run, with each side's TCP variables, to `FILE` (.html)")
 	f.DurationVar(&o.from, "from", 0, "diagrams and plots start at this simulated time, such as 1.5s")
 	f.DurationVar(&o.to, "to", 0, "diagrams and plots end at this simulated time (default: the end of the run)")
 	f.StringVar(&o.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in the ladder and diagrams (default: absolute when the scenario sets both ISNs, else relative)")
-	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml); a file flag given too names its own file")
+	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml, .html); a file flag given too names its own file")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder, summary and diagrams: en or vi")
 	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
 	return cmd
