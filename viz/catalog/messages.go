@@ -27,6 +27,8 @@ const (
 	MsgACKOfDuplicate     // the ACK of a segment received before (an earlier ACK was lost)
 	MsgProbeByteResent    // data starting with a zero-window probe's byte
 	MsgNetworkDuplicate   // a copy of a segment that the network made
+	MsgMessageSent        // %s: a message's first line ("GET /1 HTTP/1.1"), %d: its bytes
+	MsgMessageRead        // %s: a message's first line, %d: its bytes
 
 	MsgDropped         // %s: why (the link's or host's drop reason)
 	MsgDroppedInFlight // %s: why
@@ -251,6 +253,8 @@ var english = Phrases{
 	MsgACKOfDuplicate:     "ACK of a duplicate",
 	MsgProbeByteResent:    "probe byte sent as data",
 	MsgNetworkDuplicate:   "copy made by the network",
+	MsgMessageSent:        "sends %s (%d bytes)",
+	MsgMessageRead:        "has read %s (%d bytes)",
 
 	MsgDropped:         "dropped: %s",
 	MsgDroppedInFlight: "dropped in flight: %s",

@@ -43,6 +43,8 @@ var sampleArgs = map[Msg][]any{
 	MsgSumAbort:             {uint32(2), "reset"},
 	MsgSumEnded:             {"x"},
 	MsgReasonMTU:            {1500, 1400},
+	MsgMessageSent:          {"GET /1 HTTP/1.1", int64(71)},
+	MsgMessageRead:          {"HTTP/1.1 200 OK", int64(1083)},
 	MsgIdle:                 {"7180 s"},
 	MsgMoreSegments:         {12},
 	MsgPlotSeqTitle:         {"client", "server"},

@@ -30,6 +30,8 @@ var vietnamese = Phrases{
 	MsgACKOfDuplicate:     "ACK cho đoạn trùng lặp",
 	MsgProbeByteResent:    "byte thăm dò gửi lại như dữ liệu",
 	MsgNetworkDuplicate:   "bản sao do mạng tạo ra",
+	MsgMessageSent:        "gửi %s (%d byte)",
+	MsgMessageRead:        "đã đọc %s (%d byte)",
 
 	MsgDropped:         "bị loại bỏ: %s",
 	MsgDroppedInFlight: "bị mất trên đường truyền: %s",

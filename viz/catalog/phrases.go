@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tcpsim/tcpsim/trace"
 )
@@ -58,6 +59,17 @@ func (c *Phrases) AbortReason(a trace.AbortCause) string {
 		return c.Str(abortReasons[a])
 	}
 	return a.String()
+}
+
+// AppNote returns the note for an application call.
+// MessageNote returns the note for an application message: "sends GET /1
+// HTTP/1.1 (71 bytes)", "has read HTTP/1.1 200 OK (1083 bytes)".
+func (c *Phrases) MessageNote(r *trace.Record) string {
+	first, _, _ := strings.Cut(r.Text, "\r\n")
+	if r.Msg == trace.MsgRecv {
+		return c.Sprintf(MsgMessageRead, first, r.Value)
+	}
+	return c.Sprintf(MsgMessageSent, first, r.Value)
 }
 
 // AppNote returns the note for an application call.

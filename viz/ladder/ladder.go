@@ -234,6 +234,8 @@ func (l *Ladder) Record(r *trace.Record) {
 		if l.visible(r) {
 			l.sideLine(r, "", l.msg.AppNote(r), "")
 		}
+	case trace.KindMsg:
+		l.sideLine(r, "", l.msg.MessageNote(r), colorCyan)
 	case trace.KindTimer:
 		if l.visible(r) {
 			l.sideLine(r, "", l.msg.RTOFired(r.Value), colorYellow)
@@ -249,7 +251,7 @@ func (l *Ladder) Record(r *trace.Record) {
 // together with its drop).
 func (l *Ladder) visible(r *trace.Record) bool {
 	switch r.Kind {
-	case trace.KindSend, trace.KindDrop, trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink:
+	case trace.KindSend, trace.KindDrop, trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink, trace.KindMsg:
 		return true
 	case trace.KindApp:
 		return r.App != trace.AppRead || l.opt.ShowReads

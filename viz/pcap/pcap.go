@@ -78,7 +78,10 @@ type Options struct {
 // counting the sender's segments (1, 2, …; dropped ones included), TCP
 // options in Linux's layout ([wire.AppendOptions]), correct
 // checksums, and the window field as sent, before scaling. The payload is
-// zero bytes; only its length is the simulated one. A frame shorter than
+// zero bytes, except where the trace's msg records say an application
+// message lies: there it is the message's head as written (an HTTP request
+// or response, which Wireshark's HTTP dissector reads) and a body of
+// repeated "tcpsim\n" filling its Content-Length. A frame shorter than
 // Ethernet's minimum of 60 bytes (without the FCS) is padded to it, as on
 // the wire; the IP header's length stays exact. Each IPv4 address gets
 // a fixed locally administered MAC address: 02:00 and then the address's
@@ -104,7 +107,37 @@ type Writer struct {
 	opts    []layers.TCPOption
 	optData []byte // the options' bytes, which opts point into
 	zeros   []byte // payload bytes, grown to the largest payload seen
+	data    []byte // a payload with message bytes, reused
+
+	// streams holds, for each connection's sending side, its ISS (learned
+	// from its SYN) and the messages it wrote, for the payload bytes.
+	streams map[streamKey]*stream
 }
+
+type streamKey struct {
+	node string
+	conn uint32
+}
+
+// stream is one sending side's messages.
+type stream struct {
+	iss      wire.Seq
+	issKnown bool
+	msgs     []msgSpan // by offset; at most maxMsgs, the oldest forgotten first
+}
+
+type msgSpan struct {
+	off, size int64
+	head      string
+}
+
+// maxMsgs bounds the messages kept per stream: a capture's memory does not
+// grow with the run. A segment resending bytes of a forgotten message gets
+// zeros there.
+const maxMsgs = 4096
+
+// bodyFill is what a message body is made of in the capture.
+const bodyFill = "tcpsim\n"
 
 // NewWriter returns a Writer writing to w, with the pcap file header
 // already buffered. Call Flush after the last record.
@@ -119,6 +152,7 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 		w:        pcapgo.NewWriterNanos(out),
 		capture:  capture,
 		ipID:     make(map[netip.Addr]uint16),
+		streams:  make(map[streamKey]*stream),
 		inFlight: make(map[uint64]uint16),
 		buf:      gopacket.NewSerializeBuffer(),
 		opts:     make([]layers.TCPOption, 0, 12),
@@ -136,7 +170,20 @@ func (p *Writer) Record(r *trace.Record) {
 		return
 	}
 	switch r.Kind {
+	case trace.KindMsg:
+		if r.Msg == trace.MsgSend {
+			st := p.stream(r.Node, r.Conn)
+			if len(st.msgs) == maxMsgs {
+				st.msgs = append(st.msgs[:0], st.msgs[1:]...)
+			}
+			st.msgs = append(st.msgs, msgSpan{off: r.Off, size: r.Value, head: r.Text})
+		}
+		return
 	case trace.KindSend:
+		if s := &r.Pkt.Seg; s.Flags.Has(wire.SYN) {
+			st := p.stream(r.Node, r.Conn)
+			st.iss, st.issKnown = s.Seq, true
+		}
 		id := p.nextIPID(r.Pkt.Seg.Src.Addr())
 		switch {
 		case p.capture == CaptureLink || Capture(r.Node) == p.capture:
@@ -182,7 +229,7 @@ func (p *Writer) nextIPID(addr netip.Addr) uint16 {
 
 // write writes r's segment as a frame stamped r.T, with IP ID id.
 func (p *Writer) write(r *trace.Record, id uint16) {
-	if err := p.frame(&r.Pkt.Seg, id); err != nil {
+	if err := p.frame(&r.Pkt.Seg, id, p.payloadOf(r)); err != nil {
 		p.err = fmt.Errorf("pcap: packet %d at %v: %w", r.Pkt.ID, r.T, err)
 		return
 	}
@@ -198,8 +245,58 @@ func (p *Writer) write(r *trace.Record, id uint16) {
 	}
 }
 
-// frame serializes s into p.buf as an Ethernet/IPv4/TCP frame.
-func (p *Writer) frame(s *wire.Segment, id uint16) error {
+// stream returns the sending side's stream, making it.
+func (p *Writer) stream(node string, conn uint32) *stream {
+	k := streamKey{node, conn}
+	st := p.streams[k]
+	if st == nil {
+		st = &stream{}
+		p.streams[k] = st
+	}
+	return st
+}
+
+// payloadOf returns the payload of r's segment: the bytes of the messages
+// its sender wrote where they lie, zeros elsewhere; nil for all zeros.
+func (p *Writer) payloadOf(r *trace.Record) []byte {
+	s := &r.Pkt.Seg
+	st := p.streams[streamKey{r.Node, r.Conn}]
+	if s.Len == 0 || st == nil || !st.issKnown || len(st.msgs) == 0 {
+		return nil
+	}
+	start := s.Seq
+	if s.Flags.Has(wire.SYN) {
+		start = start.Add(1)
+	}
+	off := int64(st.iss.Add(1).Size(start)) // the segment's first byte in the stream
+	end := off + int64(s.Len)
+	b := p.data[:0]
+	b = append(b, make([]byte, s.Len)...)
+	any := false
+	for _, m := range st.msgs {
+		if m.off >= end || m.off+m.size <= off {
+			continue
+		}
+		any = true
+		for i := max(m.off, off); i < min(m.off+m.size, end); i++ {
+			j := i - m.off // the byte's place in the message
+			if j < int64(len(m.head)) {
+				b[i-off] = m.head[j]
+			} else {
+				b[i-off] = bodyFill[(j-int64(len(m.head)))%int64(len(bodyFill))]
+			}
+		}
+	}
+	p.data = b
+	if !any {
+		return nil
+	}
+	return b
+}
+
+// frame serializes s into p.buf as an Ethernet/IPv4/TCP frame; payload,
+// when not nil, holds its payload bytes.
+func (p *Writer) frame(s *wire.Segment, id uint16, payload []byte) error {
 	src, dst := s.Src.Addr(), s.Dst.Addr()
 	if !src.Is4() || !dst.Is4() {
 		return fmt.Errorf("segment %v → %v: only IPv4 is written", s.Src, s.Dst)
@@ -251,6 +348,9 @@ func (p *Writer) frame(s *wire.Segment, id uint16) error {
 		p.zeros = make([]byte, s.Len)
 	}
 	p.payload = p.zeros[:s.Len]
+	if payload != nil {
+		p.payload = payload
+	}
 	return gopacket.SerializeLayers(p.buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
 		&p.eth, &p.ip, &p.tcp, &p.payload)
 }

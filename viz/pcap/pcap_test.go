@@ -708,3 +708,39 @@ func BenchmarkPCAP(b *testing.B) {
 	}
 	require.NoError(b, p.Flush())
 }
+
+// The HTTP scenarios' captures hold real HTTP/1.1 messages: Wireshark's
+// HTTP dissector finds every request and response, in order, with the
+// sizes the trace gives them.
+func TestPCAPTsharkHTTP(t *testing.T) {
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		if os.Getenv("TCPSIM_REQUIRE_TOOLS") == "1" {
+			require.NoError(t, err, "tshark is needed (TCPSIM_REQUIRE_TOOLS=1) but not found")
+		}
+		t.Skip("tshark is not installed; skipping the HTTP dissector check")
+	}
+	for _, name := range []string{"http-keepalive", "http-close", "http-pipelining"} {
+		t.Run(name, func(t *testing.T) {
+			capture, seen := runPCAP(t, pcapLoad(t, name), pcap.Options{Capture: pcap.CaptureClient})
+			file := filepath.Join(t.TempDir(), name+".pcap")
+			require.NoError(t, os.WriteFile(file, capture, 0o644))
+			out, err := exec.Command(tshark, "-r", file, "-n", "-Y", "http", "-T", "fields",
+				"-e", "http.request.method", "-e", "http.request.uri", "-e", "http.response.code", "-e", "http.content_length").Output()
+			require.NoError(t, err)
+			var requests, responses []string
+			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				f := strings.Split(line, "\t")
+				switch {
+				case len(f) >= 2 && f[0] == "GET":
+					requests = append(requests, f[1])
+				case len(f) >= 4 && f[2] == "200":
+					responses = append(responses, f[3])
+				}
+			}
+			assert.Equal(t, []string{"/1", "/2", "/3", "/4", "/5"}, requests, "tshark's requests")
+			assert.Len(t, responses, 5, "tshark's responses")
+			assert.NotEmpty(t, seen)
+		})
+	}
+}
