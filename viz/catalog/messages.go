@@ -30,6 +30,20 @@ const (
 	MsgMessageSent        // %s: a message's first line ("GET /1 HTTP/1.1"), %d: its bytes
 	MsgMessageRead        // %s: a message's first line, %d: its bytes
 
+	// tcpsim compare's rows.
+	MsgCmpConnections       // connections the client opened
+	MsgCmpHandshakes        // three-way handshakes completed
+	MsgCmpPackets           // packets sent, both ways
+	MsgCmpHeaderBytes       // IP and TCP header bytes sent
+	MsgCmpPayloadBytes      // payload bytes sent
+	MsgCmpRequests          // requests answered
+	MsgCmpFinished          // when the last response was read
+	MsgCmpMeanLatency       // mean request latency
+	MsgCmpMaxLatency        // longest request latency
+	MsgCmpServerConnSeconds // server connection-seconds held
+	MsgCmpTimeWaitClient    // client connections left in TIME-WAIT
+	MsgCmpTimeWaitServer    // server connections left in TIME-WAIT
+
 	MsgDropped         // %s: why (the link's or host's drop reason)
 	MsgDroppedInFlight // %s: why
 	MsgConn            // %d: connection number, %s: the note about it
@@ -255,6 +269,19 @@ var english = Phrases{
 	MsgNetworkDuplicate:   "copy made by the network",
 	MsgMessageSent:        "sends %s (%d bytes)",
 	MsgMessageRead:        "has read %s (%d bytes)",
+
+	MsgCmpConnections:       "connections opened",
+	MsgCmpHandshakes:        "handshakes",
+	MsgCmpPackets:           "packets",
+	MsgCmpHeaderBytes:       "header bytes",
+	MsgCmpPayloadBytes:      "payload bytes",
+	MsgCmpRequests:          "requests answered",
+	MsgCmpFinished:          "all answered at",
+	MsgCmpMeanLatency:       "mean request latency",
+	MsgCmpMaxLatency:        "max request latency",
+	MsgCmpServerConnSeconds: "server connection-seconds",
+	MsgCmpTimeWaitClient:    "TIME-WAIT left, client",
+	MsgCmpTimeWaitServer:    "TIME-WAIT left, server",
 
 	MsgDropped:         "dropped: %s",
 	MsgDroppedInFlight: "dropped in flight: %s",
