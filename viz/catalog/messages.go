@@ -63,6 +63,8 @@ const (
 	MsgSumRead           // row: bytes the application read
 	MsgSumFinalState     // row: last state of the node's only connection
 	MsgSumFinalStateConn // row, %d: connection number
+	MsgSumCrashed        // final state of a connection whose host crashed
+	MsgSumLostInReboot   // final state of a connection its host's reboot forgot
 	MsgSumDropReasons    // section heading: drops per node and reason
 	MsgSumAborts         // section heading: aborted connections
 	MsgSumAbort          // %d: connection number, %s: why
@@ -185,6 +187,8 @@ var english = Phrases{
 	MsgSumRead:           "app bytes read",
 	MsgSumFinalState:     "final state",
 	MsgSumFinalStateConn: "final state, conn %d",
+	MsgSumCrashed:        "crashed",
+	MsgSumLostInReboot:   "lost in reboot",
 	MsgSumDropReasons:    "dropped segments, by reason",
 	MsgSumAborts:         "aborted connections",
 	MsgSumAbort:          "conn %d: %s",
@@ -195,7 +199,7 @@ var english = Phrases{
 	MsgEndBudget:         "it used up its event budget",
 
 	MsgIdle:                "… %s idle …",
-	MsgMoreSegments:        "… %d more segments not drawn: choose a time window (From, To)",
+	MsgMoreSegments:        "… %d more segments not drawn: choose a time window (--from, --to)",
 	MsgFired:               "fired",
 	MsgCancelled:           "cancelled",
 	MsgTimer:               "timer",

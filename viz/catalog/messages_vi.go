@@ -66,6 +66,8 @@ var vietnamese = Phrases{
 	MsgSumRead:           "byte ứng dụng đã đọc",
 	MsgSumFinalState:     "trạng thái cuối",
 	MsgSumFinalStateConn: "trạng thái cuối, kết nối %d",
+	MsgSumCrashed:        "máy bị sập",
+	MsgSumLostInReboot:   "mất khi khởi động lại",
 	MsgSumDropReasons:    "phân đoạn bị loại bỏ, theo lý do",
 	MsgSumAborts:         "kết nối bị hủy",
 	MsgSumAbort:          "kết nối %d: %s",
@@ -76,7 +78,7 @@ var vietnamese = Phrases{
 	MsgEndBudget:         "đã dùng hết ngân sách sự kiện",
 
 	MsgIdle:                "… %s nhàn rỗi …",
-	MsgMoreSegments:        "… còn %d phân đoạn không được vẽ: hãy chọn khoảng thời gian (From, To)",
+	MsgMoreSegments:        "… còn %d phân đoạn không được vẽ: hãy chọn khoảng thời gian (--from, --to)",
 	MsgFired:               "hết hạn",
 	MsgCancelled:           "bị hủy",
 	MsgTimer:               "bộ định thời",
