@@ -326,7 +326,7 @@ func (a *pointAcc) series() plotSeries {
 // t0 + (k+1)·width), the first, the lowest, the highest and the last, in
 // time order, and returns them and the number of stretches.
 func summarise(s plotSeries, t0, width float64) (plotSeries, int) {
-	out := s[:0:0]
+	out := s[:0] // in place: a stretch's points go at or before where they were
 	bins := 0
 	for i := 0; i < len(s); {
 		bin := math.Floor((s[i].t - t0) / width)
