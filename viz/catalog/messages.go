@@ -73,6 +73,7 @@ const (
 	MsgEndFinished       // the run ended because nothing was left to happen
 	MsgEndTimeLimit      // the run reached its time limit
 	MsgEndBudget         // the run used up its event budget
+	MsgShownWindow       // %s: start, %s: end of the stretch the ladder and outputs show (--from, --to)
 
 	// The drawings (diagrams) and plots.
 	MsgIdle                // %s: the idle time cut out of a diagram ("7180 s")
@@ -197,6 +198,7 @@ var english = Phrases{
 	MsgEndFinished:       "nothing was left to happen",
 	MsgEndTimeLimit:      "it reached its time limit (duration)",
 	MsgEndBudget:         "it used up its event budget",
+	MsgShownWindow:       "from %s to %s only (--from, --to); the summary counts the whole run",
 
 	MsgIdle:                "… %s idle …",
 	MsgMoreSegments:        "… %d more segments not drawn: choose a time window (--from, --to)",

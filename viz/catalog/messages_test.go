@@ -42,6 +42,7 @@ var sampleArgs = map[Msg][]any{
 	MsgSumFinalStateConn:  {uint32(2)},
 	MsgSumAbort:           {uint32(2), "reset"},
 	MsgSumEnded:           {"x"},
+	MsgShownWindow:        {"1.000 s", "2.000 s"},
 	MsgReasonMTU:          {1500, 1400},
 	MsgIdle:               {"7180 s"},
 	MsgMoreSegments:       {12},

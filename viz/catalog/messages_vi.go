@@ -76,6 +76,7 @@ var vietnamese = Phrases{
 	MsgEndFinished:       "không còn sự kiện nào",
 	MsgEndTimeLimit:      "đã hết thời gian mô phỏng (duration)",
 	MsgEndBudget:         "đã dùng hết ngân sách sự kiện",
+	MsgShownWindow:       "chỉ từ %s đến %s (--from, --to); phần tổng kết tính cả lượt chạy",
 
 	MsgIdle:                "… %s nhàn rỗi …",
 	MsgMoreSegments:        "… còn %d phân đoạn không được vẽ: hãy chọn khoảng thời gian (--from, --to)",
