@@ -107,7 +107,7 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	f.StringVar(&o.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
 	f.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
 	f.StringVar(&o.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
-	f.DurationVar(&o.from, "from", 0, "the ladder, capture, diagrams and plots start at this simulated time, such as 1.5s (the summary counts the whole run)")
+	f.DurationVar(&o.from, "from", 0, "the ladder, capture, diagrams and plots start at this simulated time, such as 1.5s (the summary and --trace cover the whole run)")
 	f.DurationVar(&o.to, "to", 0, "the ladder, capture, diagrams and plots end at this simulated time (default: the end of the run)")
 	f.StringVar(&o.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in the ladder and diagrams (default: absolute when the scenario sets both ISNs, else relative)")
 	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml); a file flag given too names its own file")
