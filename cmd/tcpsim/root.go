@@ -84,10 +84,19 @@ func (e argsError) Error() string { return e.msg }
 
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return argsError{fmt.Sprintf("%s needs %s (got %d arguments); for example: %s", cmd.CommandPath(), what, len(args), cmd.Example)}
+		if len(args) == n {
+			return nil
 		}
-		return nil
+		var msg string
+		if n == 0 {
+			msg = fmt.Sprintf("%s takes %s (got %q)", cmd.CommandPath(), what, args)
+		} else {
+			msg = fmt.Sprintf("%s needs %s (got %d arguments)", cmd.CommandPath(), what, len(args))
+		}
+		if ex, _, _ := strings.Cut(cmd.Example, "\n"); ex != "" {
+			msg += "; for example: " + ex
+		}
+		return argsError{msg}
 	}
 }
 

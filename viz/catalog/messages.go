@@ -82,6 +82,8 @@ const (
 	MsgSumRead           // row: bytes the application read
 	MsgSumFinalState     // row: last state of the node's only connection
 	MsgSumFinalStateConn // row, %d: connection number
+	MsgSumCrashed        // final state of a connection whose host crashed
+	MsgSumLostInReboot   // final state of a connection its host's reboot forgot
 	MsgSumDropReasons    // section heading: drops per node and reason
 	MsgSumAborts         // section heading: aborted connections
 	MsgSumAbort          // %d: connection number, %s: why
@@ -90,6 +92,7 @@ const (
 	MsgEndFinished       // the run ended because nothing was left to happen
 	MsgEndTimeLimit      // the run reached its time limit
 	MsgEndBudget         // the run used up its event budget
+	MsgShownWindow       // %s: start, %s: end of the stretch the ladder and outputs show (--from, --to)
 
 	// The drawings (diagrams) and plots.
 	MsgIdle                // %s: the idle time cut out of a diagram ("7180 s")
@@ -321,6 +324,8 @@ var english = Phrases{
 	MsgSumRead:           "app bytes read",
 	MsgSumFinalState:     "final state",
 	MsgSumFinalStateConn: "final state, conn %d",
+	MsgSumCrashed:        "crashed",
+	MsgSumLostInReboot:   "lost in reboot",
 	MsgSumDropReasons:    "dropped segments, by reason",
 	MsgSumAborts:         "aborted connections",
 	MsgSumAbort:          "conn %d: %s",
@@ -329,9 +334,10 @@ var english = Phrases{
 	MsgEndFinished:       "nothing was left to happen",
 	MsgEndTimeLimit:      "it reached its time limit (duration)",
 	MsgEndBudget:         "it used up its event budget",
+	MsgShownWindow:       "from %s to %s only (--from, --to); the summary counts the whole run",
 
 	MsgIdle:                "… %s idle …",
-	MsgMoreSegments:        "… %d more segments not drawn: choose a time window (From, To)",
+	MsgMoreSegments:        "… %d more segments not drawn: choose a time window (--from, --to)",
 	MsgFired:               "fired",
 	MsgCancelled:           "cancelled",
 	MsgTimer:               "timer",

@@ -43,6 +43,7 @@ var sampleArgs = map[Msg][]any{
 	MsgSumAbort:             {uint32(2), "reset"},
 	MsgSumEnded:             {"x"},
 	MsgReasonMTU:            {1500, 1400},
+	MsgShownWindow:          {"1.000 s", "2.000 s"},
 	MsgMessageSent:          {"GET /1 HTTP/1.1", int64(71)},
 	MsgMessageRead:          {"HTTP/1.1 200 OK", int64(1083)},
 	MsgIdle:                 {"7180 s"},

@@ -82,20 +82,69 @@ const (
 // other, in the order they happened); the time axis on the left shows
 // where. Stretches with no record for longer than MaxIdle are cut out.
 func Write(w io.Writer, format canvas.Format, records []trace.Record, opt Options) error {
+	c := NewCollector(opt)
+	for i := range records {
+		c.Record(&records[i])
+	}
+	return c.Write(w, format)
+}
+
+// Collector is a trace.Sink that keeps what a diagram with its options
+// draws, as a run goes: the records of the window From–To up to
+// MaxSegments segments, and what they need from before and after it (see
+// trace.Window). Its memory grows with what is drawn, not with the run.
+// Write then draws the diagram, as Write would from the whole trace; it
+// can be called for several formats.
+type Collector struct {
+	opt Options
+	err error // of the options
+	win *trace.Window
+	// multiConn is set when the trace has more than one connection: state
+	// notes then say which.
+	multiConn bool
+}
+
+// NewCollector returns a Collector for a diagram with opt.
+func NewCollector(opt Options) *Collector {
+	c := &Collector{opt: opt}
+	c.err = c.opt.prepare()
+	limit := c.opt.MaxSegments
+	if limit < 0 {
+		limit = 0 // no limit
+	}
+	c.win = trace.NewWindow(c.opt.From, c.opt.To, limit, c.between)
+	return c
+}
+
+// between reports whether r is a packet between the two timelines.
+func (c *Collector) between(r *trace.Record) bool {
+	return (r.Node == c.opt.Left && r.Peer == c.opt.Right) || (r.Node == c.opt.Right && r.Peer == c.opt.Left)
+}
+
+// Record keeps r if the diagram needs it.
+func (c *Collector) Record(r *trace.Record) {
+	if r.Kind == trace.KindState && r.Conn > 1 {
+		c.multiConn = true
+	}
+	c.win.Record(r)
+}
+
+// Write draws the diagram of the records collected in format.
+func (c *Collector) Write(w io.Writer, format canvas.Format) error {
 	if err := format.Check(); err != nil {
 		return err
 	}
-	d, err := newDiagram(records, opt)
-	if err != nil {
-		return err
+	if c.err != nil {
+		return c.err
 	}
+	d := newDiagram(c)
 	d.layout()
-	c, err := canvas.New(format, vg.Length(d.width), vg.Length(d.height), opt.DPI)
+	cv, err := canvas.New(format, vg.Length(d.width), vg.Length(d.height), c.opt.DPI)
 	if err != nil {
 		return err
 	}
-	d.draw(c)
-	return canvas.Write(w, format, c)
+	d.draw(cv)
+	return canvas.Write(w, format, cv)
 }
 
 // dSide is a timeline: 0 the left one, 1 the right one.
@@ -237,15 +286,16 @@ const (
 	dfsIdle   = 8
 )
 
-func newDiagram(recs []trace.Record, opt Options) (*diagram, error) {
+// prepare checks the options and fills in their defaults.
+func (opt *Options) prepare() error {
 	if err := opt.SeqNumbers.Check(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := opt.Lang.Check(); err != nil {
-		return nil, err
+		return err
 	}
 	if opt.To != 0 && opt.To < opt.From {
-		return nil, fmt.Errorf("diagram window ends (%v) before it starts (%v)", opt.To, opt.From)
+		return fmt.Errorf("diagram window ends (%v) before it starts (%v)", opt.To, opt.From)
 	}
 	if opt.Left == "" {
 		opt.Left = "client"
@@ -254,7 +304,7 @@ func newDiagram(recs []trace.Record, opt Options) (*diagram, error) {
 		opt.Right = "server"
 	}
 	if opt.Left == opt.Right {
-		return nil, fmt.Errorf("diagram: left and right are the same node %q", opt.Left)
+		return fmt.Errorf("diagram: left and right are the same node %q", opt.Left)
 	}
 	if opt.Width == 0 {
 		opt.Width = DefaultWidth
@@ -266,10 +316,17 @@ func newDiagram(recs []trace.Record, opt Options) (*diagram, error) {
 	if opt.MaxSegments == 0 {
 		opt.MaxSegments = DefaultSegments
 	}
-	d := &diagram{opt: opt, cat: opt.Lang.Phrases(), recs: recs, width: opt.Width * 72}
-	d.window()
+	return nil
+}
+
+// newDiagram lays out nothing yet: it finds the window in what c kept and
+// gathers what to draw.
+func newDiagram(c *Collector) *diagram {
+	opt := c.opt
+	d := &diagram{opt: opt, cat: opt.Lang.Phrases(), recs: c.win.Records(), width: opt.Width * 72, multiConn: c.multiConn}
+	d.window(c.win.Cut(), c.win.Omitted())
 	d.collect()
-	return d, nil
+	return d
 }
 
 // sideOf returns the timeline of node, or false when it has none.
@@ -288,8 +345,10 @@ func (d *diagram) between(r *trace.Record) bool {
 	return (r.Node == d.opt.Left && r.Peer == d.opt.Right) || (r.Node == d.opt.Right && r.Peer == d.opt.Left)
 }
 
-// window finds the records to draw and the title.
-func (d *diagram) window() {
+// window finds the records to draw and the title. cut is the index of the
+// first segment past MaxSegments, which ends the window early, and omitted
+// the segments left out from there on (see trace.Window).
+func (d *diagram) window(cut, omitted int) {
 	recs := d.recs
 	d.from = d.opt.From
 	d.lo, _ = slices.BinarySearchFunc(recs, d.from, func(r trace.Record, t sim.Time) int { return dCmpTime(r.T, t) })
@@ -297,22 +356,8 @@ func (d *diagram) window() {
 	if d.opt.To != 0 {
 		d.hi, _ = slices.BinarySearchFunc(recs, d.opt.To+1, func(r trace.Record, t sim.Time) int { return dCmpTime(r.T, t) })
 	}
-	if d.opt.MaxSegments > 0 {
-		n := 0
-		for i := d.lo; i < d.hi; i++ {
-			if r := &recs[i]; r.Kind == trace.KindSend && d.between(r) {
-				n++
-				if n == d.opt.MaxSegments+1 {
-					for j := i; j < d.hi; j++ {
-						if r := &recs[j]; r.Kind == trace.KindSend && d.between(r) {
-							d.omitted++
-						}
-					}
-					d.hi = i
-					break
-				}
-			}
-		}
+	if cut >= 0 && cut < d.hi {
+		d.hi, d.omitted = cut, omitted
 	}
 	switch {
 	case d.omitted > 0 && d.hi < len(recs):
@@ -351,12 +396,6 @@ func (d *diagram) collect() {
 		r := &recs[i]
 		if (r.Kind == trace.KindDeliver || r.Kind == trace.KindDrop) && d.between(r) {
 			ends[r.Pkt.ID] = i
-		}
-	}
-	for i := range recs {
-		if r := &recs[i]; r.Conn > 1 && r.Kind == trace.KindState {
-			d.multiConn = true // state notes say which connection
-			break
 		}
 	}
 	isns := catalog.NewISNs(d.opt.SeqNumbers)

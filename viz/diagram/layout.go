@@ -197,10 +197,33 @@ var styleNames = map[*dSegStyle]string{
 // diagram on a canvas that keeps only the time axis' labels, so that what
 // Lay returns is what Write draws, computed by the same code.
 func Lay(records []trace.Record, opt Options) (*Layout, error) {
-	d, err := newDiagram(records, opt)
-	if err != nil {
+	// The geometry indexes records as given (the page pairs its events
+	// with them), so the diagram is laid out from them whole, as Write did
+	// before its collector kept only a window.
+	if err := opt.prepare(); err != nil {
 		return nil, err
 	}
+	multiConn := false
+	for i := range records {
+		if r := &records[i]; r.Kind == trace.KindState && r.Conn > 1 {
+			multiConn = true
+		}
+	}
+	d := &diagram{opt: opt, cat: opt.Lang.Phrases(), recs: records, width: opt.Width * 72, multiConn: multiConn}
+	cut := -1
+	if opt.MaxSegments > 0 {
+		n := 0
+		for i := range records {
+			if r := &records[i]; r.Kind == trace.KindSend && d.between(r) && r.T >= opt.From {
+				if n++; n > opt.MaxSegments {
+					cut = i
+					break
+				}
+			}
+		}
+	}
+	d.window(cut, 0)
+	d.collect()
 	d.layout()
 	// Paint what places things as it paints: the axis (its labels, which
 	// rec keeps) and the arrows (their labels and the drops' reasons).

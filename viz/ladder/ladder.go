@@ -44,6 +44,11 @@ type Options struct {
 	// Lang is the language of the phrases; "" (or one the catalogue does
 	// not know) means English.
 	Lang catalog.Lang
+	// From and To select the stretch of the run drawn: events before From
+	// or after To (when To is not 0) draw nothing. Each side's ISN is still
+	// learned from the SYNs before From, so relative numbers stay
+	// relative.
+	From, To sim.Time
 }
 
 // Ladder widths, in columns.
@@ -198,6 +203,12 @@ func (l *Ladder) header() {
 
 // Record draws r, or holds it back (a send), or ignores it.
 func (l *Ladder) Record(r *trace.Record) {
+	if r.T < l.opt.From || l.opt.To != 0 && r.T > l.opt.To {
+		if r.Kind == trace.KindSend {
+			l.isns.Learn(r) // relative numbers in the window
+		}
+		return
+	}
 	if l.full {
 		l.skip(r)
 		return

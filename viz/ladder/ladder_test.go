@@ -305,3 +305,27 @@ func BenchmarkLadderPastMaxLines(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/record")
 }
+
+// From and To draw only that stretch of the run; relative numbers stay
+// relative, the ISNs learned from the SYNs before it.
+func TestLadderWindow(t *testing.T) {
+	got := render(t, synthetic(), Options{From: ms(150), To: ms(1250), SeqNumbers: catalog.SeqRelative})
+	lines := regexp.MustCompile(`(?m)^ *(\d+\.\d+) s`).FindAllStringSubmatch(got, -1)
+	require.NotEmpty(t, lines)
+	for _, l := range lines {
+		v, err := strconv.ParseFloat(l[1], 64)
+		require.NoError(t, err)
+		assert.True(t, v >= 0.150 && v <= 1.250, "a line at %s s, outside the window", l[1])
+	}
+	for _, want := range []string{"SYN-RECEIVED → ESTABLISHED", "ACK seq=1 ack=1461 win=65535", "dup ACK #2", "RTO fired", "ack=5841"} {
+		assert.Contains(t, got, want)
+	}
+	for _, not := range []string{"SYN seq", "FIN"} {
+		assert.NotContains(t, got, not)
+	}
+	// The header is the same; the window only leaves lines out.
+	all := render(t, synthetic(), Options{SeqNumbers: catalog.SeqRelative})
+	for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		assert.Contains(t, all, line+"\n")
+	}
+}

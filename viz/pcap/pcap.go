@@ -17,6 +17,7 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 
+	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
 )
@@ -63,6 +64,11 @@ type Options struct {
 	// segments to it when they are delivered. "link" shows every segment
 	// when its sender sends it.
 	Capture Capture
+	// From and To select the stretch of the run captured: a frame whose
+	// time is before From or after To (when To is not 0) is left out. The
+	// IP IDs count every segment all the same, so a frame has the same ID
+	// in every window.
+	From, To sim.Time
 }
 
 // Writer writes the segments of a trace as a pcap file that Wireshark and
@@ -87,10 +93,11 @@ type Options struct {
 // a fixed locally administered MAC address: 02:00 and then the address's
 // four bytes.
 type Writer struct {
-	out     *bufio.Writer
-	w       *pcapgo.Writer
-	capture Capture
-	err     error // the first error; nothing is written after it
+	out      *bufio.Writer
+	w        *pcapgo.Writer
+	capture  Capture
+	from, to sim.Time // the stretch captured; to 0: to the end
+	err      error    // the first error; nothing is written after it
 
 	ipID     map[netip.Addr]uint16 // the IP ID each sender used last
 	inFlight map[uint64]uint16     // packet ID → IP ID, for segments not yet delivered to the capturing node
@@ -151,6 +158,8 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 		out:      out,
 		w:        pcapgo.NewWriterNanos(out),
 		capture:  capture,
+		from:     opt.From,
+		to:       opt.To,
 		ipID:     make(map[netip.Addr]uint16),
 		streams:  make(map[streamKey]*stream),
 		inFlight: make(map[uint64]uint16),
@@ -227,8 +236,12 @@ func (p *Writer) nextIPID(addr netip.Addr) uint16 {
 	return id
 }
 
-// write writes r's segment as a frame stamped r.T, with IP ID id.
+// write writes r's segment as a frame stamped r.T, with IP ID id, if r.T
+// is in the stretch captured.
 func (p *Writer) write(r *trace.Record, id uint16) {
+	if r.T < p.from || p.to != 0 && r.T > p.to {
+		return
+	}
 	if err := p.frame(&r.Pkt.Seg, id, p.payloadOf(r)); err != nil {
 		p.err = fmt.Errorf("pcap: packet %d at %v: %w", r.Pkt.ID, r.T, err)
 		return

@@ -744,3 +744,26 @@ func TestPCAPTsharkHTTP(t *testing.T) {
 		})
 	}
 }
+
+// From and To capture only that stretch of the run; every frame in it is
+// the frame of the whole capture, IP ID included.
+func TestPCAPWindow(t *testing.T) {
+	recs := pcapSynthetic()
+	all := readPCAP(t, writePCAP(t, recs, pcap.Options{Capture: pcap.CaptureLink}))
+	from, to := all[2].ci.Timestamp, all[len(all)-2].ci.Timestamp
+	opt := pcap.Options{Capture: pcap.CaptureLink, From: sim.At(from.Sub(all[0].ci.Timestamp)), To: sim.At(to.Sub(all[0].ci.Timestamp))}
+	part := readPCAP(t, writePCAP(t, recs, opt))
+	var want []pcapFrame
+	for _, f := range all {
+		if !f.ci.Timestamp.Before(from) && !f.ci.Timestamp.After(to) {
+			want = append(want, f)
+		}
+	}
+	require.NotEmpty(t, want)
+	require.Less(t, len(want), len(all))
+	require.Len(t, part, len(want))
+	for i := range want {
+		assert.Equal(t, want[i].data, part[i].data, "frame %d", i+1)
+		assert.Equal(t, want[i].ci.Timestamp, part[i].ci.Timestamp, "frame %d", i+1)
+	}
+}

@@ -350,10 +350,10 @@ func TestTextDiagramWriteError(t *testing.T) {
 func TestTextDiagramMaxSegments(t *testing.T) {
 	got := mermaid(t, synthetic(), Options{MaxSegments: 3})
 	assert.Equal(t, 3, strings.Count(got, "->>")+strings.Count(got, "-x"), "arrows:\n%s", got)
-	assert.True(t, strings.HasSuffix(got, "0.100 s ACK SEQ=101 ACK=301 WIN=65535\n    Note over client,server: … 15 more segments not drawn#58; choose a time window (From, To)\n"),
+	assert.True(t, strings.HasSuffix(got, "0.100 s ACK SEQ=101 ACK=301 WIN=65535\n    Note over client,server: … 15 more segments not drawn#58; choose a time window (--from, --to)\n"),
 		"wrong end:\n%s", got)
 	got = plantUML(t, synthetic(), Options{MaxSegments: 3, Lang: catalog.Vietnamese})
-	assert.True(t, strings.HasSuffix(got, "note over client, server : … còn 15 phân đoạn không được vẽ: hãy chọn khoảng thời gian (From, To)\n@enduml\n"),
+	assert.True(t, strings.HasSuffix(got, "note over client, server : … còn 15 phân đoạn không được vẽ: hãy chọn khoảng thời gian (&#45;&#45;from, &#45;&#45;to)\n@enduml\n"),
 		"wrong end:\n%s", got)
 	all := mermaid(t, synthetic(), Options{MaxSegments: -1})
 	assert.Equal(t, mermaid(t, synthetic(), Options{MaxSegments: 18}), all, "no limit is a limit of all 18 segments")
