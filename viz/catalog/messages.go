@@ -58,7 +58,7 @@ const (
 	MsgAppAbort        // application called abort
 	MsgAppOther        // %s: the operation
 	MsgRTOFired        // the retransmission timer expired
-	MsgRTOFiredN       // %d: the backoff count
+	MsgRTOFiredN       // %d: which timeout in a row this is (1, 2, …)
 	MsgHostCrash       // %s: host
 	MsgHostReboot      // %s: host
 	MsgHostOther       // %s: host, %s: operation
@@ -300,7 +300,7 @@ var english = Phrases{
 	MsgAppAbort:        "app: abort",
 	MsgAppOther:        "app: %s",
 	MsgRTOFired:        "RTO fired",
-	MsgRTOFiredN:       "RTO fired (backoff #%d)",
+	MsgRTOFiredN:       "RTO fired (timeout #%d)",
 	MsgHostCrash:       "%s crashed",
 	MsgHostReboot:      "%s rebooted",
 	MsgHostOther:       "%s: %s",

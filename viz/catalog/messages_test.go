@@ -274,7 +274,7 @@ func TestNotes(t *testing.T) {
 		{en.LinkNote(&trace.Record{Node: "client", Peer: "server", Link: trace.LinkDown}), "link client→server down"},
 		{en.LinkNote(&trace.Record{Node: "client→server", Link: trace.LinkUp}), "link client→server up"},
 		{en.RTOFired(0), "RTO fired"},
-		{en.RTOFired(2), "RTO fired (backoff #2)"},
+		{en.RTOFired(2), "RTO fired (timeout #2)"},
 		{en.Conn(1, "ESTABLISHED"), "ESTABLISHED"},
 		{vi.Conn(2, "ESTABLISHED"), "[kết nối 2] ESTABLISHED"},
 		{en.TimerName(trace.TimerRetransmission), "RTO"},
