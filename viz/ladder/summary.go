@@ -73,6 +73,9 @@ type ConnStats struct {
 type Summary struct {
 	nodes []*nodeCount
 	index map[string]int
+	// last is the node looked up last: most records in a row are one
+	// node's, and a string compare is cheaper than hashing the name.
+	last  *nodeCount
 	end   sim.Time
 	ended bool
 	// endReason is why the run ended, from its end record.
@@ -85,14 +88,25 @@ type nodeCount struct {
 	conns     map[uint32]*ConnStats
 }
 
+// Reads says which records a Summary counts: producers then build no
+// timer, variable or delivery records for it alone.
+func (s *Summary) Reads() trace.KindSet {
+	return trace.Kinds(trace.KindEnd, trace.KindNode, trace.KindSend, trace.KindDrop, trace.KindApp,
+		trace.KindState, trace.KindHost, trace.KindAbort)
+}
+
 // NewSummary returns an empty Summary.
 func NewSummary() *Summary {
 	return &Summary{index: make(map[string]int)}
 }
 
 func (s *Summary) node(name string) *nodeCount {
+	if s.last != nil && s.last.Name == name {
+		return s.last
+	}
 	if i, ok := s.index[name]; ok {
-		return s.nodes[i]
+		s.last = s.nodes[i]
+		return s.last
 	}
 	n := &nodeCount{
 		NodeStats: NodeStats{Name: name},
