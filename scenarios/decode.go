@@ -355,6 +355,12 @@ var endpointTable = &table[Endpoint]{
 		{name: "reply", read: into(sizeIn(0, maxBytes), func(e *Endpoint, n int64) { e.App.Reply = n }), help: helpReply,
 			only: "server", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send", group: "app",
 			def: code(0), doc: "bytes the server writes once it has read all of the client's data (`send` plus `writes`)"},
+		{name: "processing_time", read: into(durationIn(0, maxTimerValue), func(e *Endpoint, t time.Duration) { e.App.ProcessingTime = t }), help: `processing_time is how long the server works on the client's data before its reply, a duration from 0 to 1h such as "20ms"`,
+			only: "server", misplaced: "processing_time is for the server: how long it works before its reply; the client's pause is think_time", group: "app",
+			def: code(0), doc: "how long the server works, once it has read all of the client's data, before it writes its `reply`"},
+		{name: "think_time", read: into(durationIn(0, maxTimerValue), func(e *Endpoint, t time.Duration) { e.App.ThinkTime = t }), help: `think_time is how long the client takes, once it has read the reply, before it closes, a duration from 0 to 1h such as "500ms"`,
+			only: "client", misplaced: "think_time is for the client: how long it takes after the reply before it closes; the server's is processing_time", group: "app",
+			def: code(0), doc: "how long the client takes, once it has read the server's reply, before it closes (with `close: auto`)"},
 		// The applications that replace the script (apps.go).
 		{name: "http", read: custom("`true` or a mapping", "see [HTTP](#http)", readHTTP), help: helpHTTP, group: "app",
 			def: "none", doc: "the host runs HTTP/1.1 instead of the script: the client's requests ([HTTP client](#http-client)), the server's responses ([HTTP server](#http-server)); give both or neither"},
