@@ -51,6 +51,7 @@ const (
 	MsgMoreEvents      // %d: events the ladder left out (more than one)
 	MsgInFlightAtEnd   // a segment neither delivered nor dropped when the run ended
 	MsgLater           // %s: a stretch of time ("1.000 s") in which nothing was drawn
+	MsgCloseQueued     // beside FIN-WAIT-1 or LAST-ACK entered with data still unsent: the FIN waits for it
 
 	MsgSumTitle          // %s: simulated end time ("2.345 s")
 	MsgSumSegments       // row: segments sent
@@ -173,6 +174,7 @@ var english = Phrases{
 	MsgMoreEvents:      "… %d more events not shown (use --ladder full)",
 	MsgInFlightAtEnd:   "still in flight when the run ended",
 	MsgLater:           "%s later",
+	MsgCloseQueued:     "close queued: FIN follows the data",
 
 	MsgSumTitle:          "summary (simulated time %s)",
 	MsgSumSegments:       "segments sent",

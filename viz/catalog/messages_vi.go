@@ -54,6 +54,7 @@ var vietnamese = Phrases{
 	MsgMoreEvents:      "… còn %d sự kiện không hiển thị (dùng --ladder full)",
 	MsgInFlightAtEnd:   "vẫn đang truyền khi mô phỏng kết thúc",
 	MsgLater:           "%s sau",
+	MsgCloseQueued:     "lệnh đóng xếp hàng: FIN gửi sau dữ liệu",
 
 	MsgSumTitle:          "tổng kết (thời gian mô phỏng %s)",
 	MsgSumSegments:       "phân đoạn đã gửi",
