@@ -271,7 +271,7 @@ func (o *runOptions) drawings() bool {
 // failed, naming its file.
 func (o *runOptions) draw(records []trace.Record) []error {
 	from, to := sim.At(o.from), sim.At(o.to)
-	dopt := diagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language}
+	dopt := diagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language, Description: o.s.DescriptionIn(string(o.language))}
 	popt := plot.Options{From: from, To: to, Lang: o.language}
 	topt := textdiagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language}
 	plotFile := func(f outputFile) canvas.Format {

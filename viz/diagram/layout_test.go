@@ -173,3 +173,19 @@ func TestLayout_LongRunClock(t *testing.T) {
 	d = drawn(t, "link-outage", Options{})
 	assert.Equal(t, "256.000 s", d.axisText(256e9), "a run shorter than 1000 s reads in seconds")
 }
+
+// The description goes under the title, wrapped to the width, in full.
+func TestLayout_Description(t *testing.T) {
+	s, err := scenarios.Load("keepalive-layers")
+	require.NoError(t, err)
+	for _, lang := range langs {
+		text := s.DescriptionIn(string(lang))
+		d := drawn(t, "keepalive-layers", Options{Lang: lang, Description: text})
+		require.Greater(t, len(d.desc), 3, lang)
+		assert.Equal(t, text, strings.Join(d.desc, " "), "%s: the description is cut", lang)
+		for _, line := range d.desc {
+			assert.LessOrEqual(t, canvas.Width(canvas.Face(dfsDesc), line), d.width-2*dMargin, lang)
+		}
+		assert.Greater(t, d.yHead, dMargin+24+float64(len(d.desc))*dDescLine, "%s: the node names are below the description", lang)
+	}
+}
