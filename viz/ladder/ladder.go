@@ -530,19 +530,27 @@ func (l *Ladder) sideLine(r *trace.Record, mark, text, color string, notes ...st
 	l.end(color)
 }
 
-// centreLine draws text centred between the timelines.
+// centreLine draws text centred between the timelines, wrapped at spaces
+// onto continuation lines when it is wider than the space between them.
 func (l *Ladder) centreLine(t sim.Time, text string) {
 	if !l.take() {
 		return
 	}
-	text = truncate(text, l.inner-2)
-	left := (l.inner - width(text)) / 2
 	l.begin(t)
-	l.line = append(l.line, bar...)
-	l.line = appendRepeat(l.line, " ", left)
-	l.line = append(l.line, text...)
-	l.line = appendRepeat(l.line, " ", l.inner-left-width(text))
-	l.line = append(l.line, bar...)
+	for first := true; first || text != ""; first = false {
+		var line string
+		line, text = cutLine(text, l.inner-2)
+		if !first {
+			l.line = append(l.line, '\n')
+			l.line = appendRepeat(l.line, " ", l.prefix)
+		}
+		left := (l.inner - width(line)) / 2
+		l.line = append(l.line, bar...)
+		l.line = appendRepeat(l.line, " ", left)
+		l.line = append(l.line, line...)
+		l.line = appendRepeat(l.line, " ", l.inner-left-width(line))
+		l.line = append(l.line, bar...)
+	}
 	l.note = l.note[:0]
 	l.end("")
 }

@@ -264,6 +264,21 @@ func TestLadderCloseQueued(t *testing.T) {
 	}
 }
 
+// A note between the timelines wider than the space there wraps onto
+// continuation lines instead of being cut: the Vietnamese reroute of
+// failover, at the default width.
+func TestLadderCentreLineWraps(t *testing.T) {
+	recs := []trace.Record{{T: ms(1), Kind: trace.KindLink, Node: "client↔server", Link: trace.LinkReroute}}
+	for _, w := range []int{MinWidth, DefaultWidth} {
+		got := render(t, recs, Options{Width: w, Lang: catalog.Vietnamese})
+		checkWidth(t, got, w)
+		checkTimelines(t, got, w)
+		assert.NotContains(t, got, "…", "width %d", w)
+		words := strings.Join(strings.Fields(strings.ReplaceAll(got, "│", " ")), " ")
+		assert.Contains(t, words, "đường truyền client↔server: chuyển sang đường dự phòng", "width %d", w)
+	}
+}
+
 func TestLadderLongLabelTruncated(t *testing.T) {
 	b := testtrace.NewBuilder()
 	opt := wire.Options{HasTimestamp: true, TSVal: 4000000000, TSEcr: 4000000001,
