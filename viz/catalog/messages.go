@@ -100,6 +100,7 @@ const (
 	MsgPlotRetrans         // sequence plot: retransmitted data segments
 	MsgPlotACK             // sequence plot: highest ACK received
 	MsgPlotRcvWindow       // sequence plot: ACK + advertised window
+	MsgPlotAboveTop        // %s: a line's name, %s: its highest value ("80.3 kB"), above the top of the plot
 	MsgPlotBytes           // window plot y axis
 	MsgPlotWindowTitle     // %s: the data sender
 	MsgPlotCwnd            // cwnd line
@@ -222,6 +223,7 @@ var english = Phrases{
 	MsgPlotRetrans:         "retransmitted",
 	MsgPlotACK:             "ACK received",
 	MsgPlotRcvWindow:       "ACK + receive window",
+	MsgPlotAboveTop:        "%s (above the top, up to %s)",
 	MsgPlotBytes:           "bytes",
 	MsgPlotWindowTitle:     "Windows of %s",
 	MsgPlotCwnd:            "cwnd",

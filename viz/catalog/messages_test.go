@@ -48,6 +48,7 @@ var sampleArgs = map[Msg][]any{
 	MsgPlotSeqTitle:       {"client", "server"},
 	MsgPlotWindowTitle:    {"client"},
 	MsgPlotRcvBuffer:      {"server"},
+	MsgPlotAboveTop:       {"ACK + receive window", "80.3 kB"},
 }
 
 // Every message of every language exists and takes exactly the arguments

@@ -102,6 +102,7 @@ var vietnamese = Phrases{
 	MsgPlotRetrans:         "truyền lại",
 	MsgPlotACK:             "ACK đã nhận",
 	MsgPlotRcvWindow:       "ACK + cửa sổ nhận",
+	MsgPlotAboveTop:        "%s (vượt khỏi đỉnh đồ thị, tới %s)",
 	MsgPlotBytes:           "byte",
 	MsgPlotWindowTitle:     "Các cửa sổ của %s",
 	MsgPlotCwnd:            "cwnd",
