@@ -309,6 +309,9 @@ func TestDiagram_IdleGapIsCut(t *testing.T) {
 	for _, want := range []string{"… 7200 s idle …", "#1</text>", "SEQ=5001 ACK=1001", "SYN\u00a0 SEQ=1000", "7200.100 s", "client→server"} {
 		assert.Contains(t, svg, want)
 	}
+	// Two hours read as such: h:mm:ss beside the seconds, where it changes.
+	assert.Contains(t, svg, ">7200.100 s  2:00:00</text>")
+	assert.Contains(t, svg, ">7200.150 s</text>")
 	img := diagramPNG(t, drawDiagram(t, canvas.PNG, recs, diagram.Options{}))
 	assert.LessOrEqual(t, img.Bounds().Dy(), 14*canvas.DefaultDPI, "the keepalive diagram's height: the idle stretch is cut")
 	assert.NotContains(t, string(drawDiagram(t, canvas.SVG, recs, diagram.Options{MaxIdle: -1})), "idle", "with MaxIdle -1 the diagram does not cut")

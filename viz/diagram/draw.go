@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
 	"github.com/tcpsim/tcpsim/viz/catalog"
@@ -164,6 +165,7 @@ func (d *diagram) drawAxis(p canvas.Painter) {
 	f := canvas.Face(dfsAxis)
 	type label struct {
 		y      float64
+		t      sim.Time
 		text   string
 		strong bool
 	}
@@ -171,13 +173,13 @@ func (d *diagram) drawAxis(p canvas.Painter) {
 	// The instants around each cut come first: they win over round ticks.
 	for _, g := range d.gaps {
 		if g.t0 != d.from {
-			labels = append(labels, label{g.y0, d.axisText(g.t0), true})
+			labels = append(labels, label{g.y0, g.t0, catalog.Seconds(g.t0), true})
 		}
-		labels = append(labels, label{g.y1, d.axisText(g.t1), true})
+		labels = append(labels, label{g.y1, g.t1, catalog.Seconds(g.t1), true})
 	}
 	for _, t := range d.ticks() {
 		if y, ok := d.timeY(t); ok {
-			labels = append(labels, label{y, d.axisText(t), false})
+			labels = append(labels, label{y, t, catalog.Seconds(t), false})
 		}
 	}
 	var kept []label
@@ -191,6 +193,19 @@ func (d *diagram) drawAxis(p canvas.Painter) {
 		}
 		if !clash {
 			kept = append(kept, l)
+		}
+	}
+	// A long run's times get their hours, minutes and seconds too, where
+	// these change from the label above.
+	down := make([]*label, len(kept))
+	for i := range kept {
+		down[i] = &kept[i]
+	}
+	slices.SortStableFunc(down, func(a, b *label) int { return cmp.Compare(a.y, b.y) })
+	clock := ""
+	for _, l := range down {
+		if long, c := d.axisText(l.t), catalog.Clock(l.t); long != l.text && c != clock {
+			l.text, clock = long, c
 		}
 	}
 	x := d.axisRight
