@@ -64,7 +64,8 @@ const (
 const (
 	helpTop         = `a scenario is a mapping of keys such as name, description, link, client, server and drop`
 	helpName        = `a name is one line of text such as lost-segment; the output files are named after it, so it has no /, \, .. or control characters`
-	helpDescription = `a description is text`
+	helpDescription = `a description is text, or a mapping of languages such as {en: "…", vi: "…"}`
+	helpDescLang    = `a description in one language is text`
 	helpSeed        = `a seed is an integer 0..18446744073709551615`
 	helpDuration    = `the run's time limit is a duration > 0 and ≤ 168h such as "60s"`
 	helpEventBudget = `the event budget is an integer 1..1000000000 such as 10000000 (or 10_000_000)`
@@ -154,8 +155,8 @@ var topTable = &table[Scenario]{
 	keys: []field[Scenario]{
 		{name: "name", read: custom("text", "one line, ≤ 100 characters, without `/`, `\\`, `..` or control characters", readName), help: helpName,
 			def: "the file's name without `.yaml`", doc: "the scenario's name in traces and outputs"},
-		{name: "description", read: into(text, func(sc *Scenario, s string) { sc.Description = strings.TrimSpace(s) }), help: helpDescription,
-			def: "empty", note: "any; use `>-` for a folded paragraph", doc: "what the scenario shows; `tcpsim list` prints it"},
+		{name: "description", read: custom("text or `{"+strings.Join(descriptionTable.names(), ", ")+"}`", "any; use `>-` for a folded paragraph; see [Descriptions](#descriptions)", readDescription), help: helpDescription,
+			def: "empty", doc: "what the scenario shows, in one language or in each language of the outputs: `tcpsim list` prints it (in English), `tcpsim run --lang` writes the one in its language over the ladder and in the diagrams"},
 		{name: "seed", read: into(unsignedUpTo(math.MaxUint64), func(sc *Scenario, n uint64) { sc.Seed = n }), help: helpSeed,
 			def: code(defaultSeed), doc: "the seed of every random choice in the run (random ISNs, random loss, jitter). Same seed, same trace."},
 		{name: "duration", read: custom("duration", "> 0, ≤ "+fmtDuration(maxDuration), readRunDuration), help: helpDuration,
@@ -185,6 +186,45 @@ var topTable = &table[Scenario]{
 		{name: "events", read: bySection[Scenario]("list", "`{at, crash: client|server}` or `{at, reboot: client|server}`"), help: helpEvents,
 			def: "none", doc: "a host crashes (drops everything, sends nothing) or reboots (comes back with no connections, so it answers an old connection's segments with RST; a server listens again)"},
 	},
+}
+
+// description: {en, vi}: the description in each language the outputs
+// speak (viz/catalog's languages; cmd/tcpsim's tests hold the two lists
+// together).
+var descriptionTable = &table[Scenario]{
+	what: helpDescription,
+	keys: []field[Scenario]{
+		{name: "en", read: into(text, describeIn("en")), help: helpDescLang, typ: "text", doc: "in English: `tcpsim list` prints it, and `--lang en` (the default)"},
+		{name: "vi", read: into(text, describeIn("vi")), help: helpDescLang, typ: "text", doc: "in Vietnamese (Tiếng Việt), for `--lang vi`"},
+	},
+}
+
+// describeIn stores a description in language lang; the first one given,
+// in table order, is also the scenario's Description until English comes.
+func describeIn(lang string) func(sc *Scenario, s string) {
+	return func(sc *Scenario, s string) {
+		s = strings.TrimSpace(s)
+		if sc.Descriptions == nil {
+			sc.Descriptions = make(map[string]string, 2)
+		}
+		sc.Descriptions[lang] = s
+		if lang == "en" || len(sc.Descriptions) == 1 {
+			sc.Description = s
+		}
+	}
+}
+
+// readDescription reads description: text, or a mapping of languages.
+func readDescription(d *decoder, v value, sc *Scenario, help string) bool {
+	if _, isMap := v.n.(*ast.MappingNode); !isMap {
+		s, ok := d.text(v, help)
+		if ok {
+			sc.Description = strings.TrimSpace(s)
+		}
+		return ok
+	}
+	f := descriptionTable.fields(d, v)
+	return descriptionTable.allStored(f, descriptionTable.apply(d, f, sc))
 }
 
 // One direction of a link. link gives the settings of both, each

@@ -35,6 +35,12 @@ func TestParse_Errors(t *testing.T) {
 		{"top level is a list", "- client\n", []string{
 			"bad.yaml:1:1: a list is not a mapping; a scenario is a mapping of keys such as name, description, link, client, server and drop",
 		}},
+		{"a description in an unknown language", "description: {en: hello, fr: bonjour}\n", []string{
+			"bad.yaml:1:26: description: unknown key \"fr\"; the keys here are en, vi",
+		}},
+		{"a description that is a list", "description: {vi: [a, b]}\n", []string{
+			"bad.yaml:1:19: description.vi: a list is not text; a description in one language is text",
+		}},
 		{"unknown key with a suggestion", "seeds: 5\n", []string{
 			"bad.yaml:1:1: unknown key \"seeds\"; did you mean \"seed\"?",
 		}},

@@ -334,7 +334,8 @@ func (o *runOptions) newDrawings() *drawings {
 		switch f.what {
 		case "--svg", "--png", "--pdf":
 			if dc == nil {
-				dc = diagram.NewCollector(diagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language})
+				dc = diagram.NewCollector(diagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language,
+					Description: o.s.DescriptionIn(string(o.language))})
 				dr.sinks = append(dr.sinks, dc)
 			}
 			format := map[string]canvas.Format{"--svg": canvas.SVG, "--png": canvas.PNG, "--pdf": canvas.PDF}[f.what]

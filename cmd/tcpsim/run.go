@@ -239,8 +239,8 @@ func (o *runOptions) newScreen(w io.Writer) *screen {
 	if _, ok := o.toStdout(); ok {
 		return sc // the summary alone, on stderr
 	}
-	if o.s.Description != "" {
-		fmt.Fprintf(sc.out, "%s — %s\n\n", o.s.Name, o.s.Description)
+	if d := o.s.DescriptionIn(string(o.language)); d != "" {
+		fmt.Fprintf(sc.out, "%s — %s\n\n", o.s.Name, d)
 	} else {
 		fmt.Fprintf(sc.out, "%s\n\n", o.s.Name)
 	}

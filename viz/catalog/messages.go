@@ -70,6 +70,7 @@ const (
 	MsgMoreEvents      // %d: events the ladder left out (more than one)
 	MsgInFlightAtEnd   // a segment neither delivered nor dropped when the run ended
 	MsgLater           // %s: a stretch of time ("1.000 s") in which nothing was drawn
+	MsgCloseQueued     // beside FIN-WAIT-1 or LAST-ACK entered with data still unsent: the FIN waits for it
 
 	MsgSumTitle          // %s: simulated end time ("2.345 s")
 	MsgSumSegments       // row: segments sent
@@ -121,6 +122,7 @@ const (
 	MsgPlotRetrans         // sequence plot: retransmitted data segments
 	MsgPlotACK             // sequence plot: highest ACK received
 	MsgPlotRcvWindow       // sequence plot: ACK + advertised window
+	MsgPlotAboveTop        // %s: a line's name, %s: its highest value ("80.3 kB"), above the top of the plot
 	MsgPlotBytes           // window plot y axis
 	MsgPlotWindowTitle     // %s: the data sender
 	MsgPlotCwnd            // cwnd line
@@ -312,6 +314,7 @@ var english = Phrases{
 	MsgMoreEvents:      "… %d more events not shown (use --ladder full)",
 	MsgInFlightAtEnd:   "still in flight when the run ended",
 	MsgLater:           "%s later",
+	MsgCloseQueued:     "close queued: FIN follows the data",
 
 	MsgSumTitle:          "summary (simulated time %s)",
 	MsgSumSegments:       "segments sent",
@@ -362,6 +365,7 @@ var english = Phrases{
 	MsgPlotRetrans:         "retransmitted",
 	MsgPlotACK:             "ACK received",
 	MsgPlotRcvWindow:       "ACK + receive window",
+	MsgPlotAboveTop:        "%s (above the top, up to %s)",
 	MsgPlotBytes:           "bytes",
 	MsgPlotWindowTitle:     "Windows of %s",
 	MsgPlotCwnd:            "cwnd",

@@ -314,6 +314,7 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 func (d *diagram) layBrackets() []Bracket {
 	tf := canvas.Face(dfsTimer)
 	var out []Bracket
+	d.names = d.names[:0]
 	for _, b := range d.brackets {
 		if b.y1-b.y0 < 2 || (b.stop >= 0 && d.recs[b.stop].T == d.recs[b.start].T) {
 			continue // set and stopped at once: drawBrackets skips it too
@@ -331,17 +332,8 @@ func (d *diagram) layBrackets() []Bracket {
 		}
 		name := d.cat.TimerName(b.timer)
 		nw := canvas.Width(tf, name)
-		top, bottom := b.y0, b.y1
-		if b.crossesBreak {
-			for _, g := range d.gaps {
-				if g.y0 >= b.y0 && g.y0-b.y0 > nw+8 {
-					bottom = g.y0
-					break
-				}
-			}
-		}
-		if bottom-top >= nw+8 {
-			mid := (top + bottom) / 2
+		if mid, ok := d.nameSpot(b, nw); ok {
+			d.names = append(d.names, dTimerName{side: b.side, lane: b.lane, y0: mid - nw/2, y1: mid + nw/2})
 			lb.Name = name
 			if b.side == dLeft {
 				lb.NameX, lb.NameY, lb.NameAngle = lb.X-1.8, mid+nw/2, -math.Pi/2

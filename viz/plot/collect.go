@@ -62,6 +62,7 @@ type Collector struct {
 
 	// The time–sequence graph.
 	data, retrans  barAcc
+	drops          barAcc // segments of the node's that were lost
 	ack, wnd       pointAcc
 	ackU, wndU     seqUnwrapper
 	ackTop         int64 // the highest ACK plotted
@@ -92,13 +93,14 @@ func newCollector(kind plotKind, node string, opt Options) *Collector {
 	}
 	col.data.from, col.data.to = opt.From, opt.To
 	col.retrans.from, col.retrans.to = opt.From, opt.To
+	col.drops.from, col.drops.to = opt.From, opt.To
 	return col
 }
 
 // Reads returns the kinds of record a plot reads: segments sent and
 // delivered, and variables.
 func (col *Collector) Reads() trace.KindSet {
-	return trace.Kinds(trace.KindSend, trace.KindDeliver, trace.KindVar)
+	return trace.Kinds(trace.KindSend, trace.KindDeliver, trace.KindDrop, trace.KindVar)
 }
 
 // Record follows r.
@@ -197,6 +199,9 @@ func (col *Collector) process(r *trace.Record) {
 			} else {
 				col.data.add(r.T, b)
 			}
+		case c.drops(r) && r.Pkt.Seg.Len > 0:
+			lo := c.seqU.at(uint32(r.Pkt.Seg.Seq - c.isn))
+			col.drops.add(r.T, seqBar{t: r.T.Seconds(), lo: float64(lo), hi: float64(lo + int64(r.Pkt.Seg.Len))})
 		case c.receives(r) && r.Pkt.Seg.Flags.Has(wire.ACK):
 			a := col.ackU.at(uint32(r.Pkt.Seg.Ack - c.isn))
 			if !col.ackAny || a > col.ackTop {

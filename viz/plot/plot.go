@@ -65,10 +65,12 @@ const (
 // "client"), as Stevens and tcptrace draw it, in format "svg", "png" or
 // "pdf": every data segment is a vertical bar over its sequence numbers
 // (relative to the ISN) at the time it was sent, retransmissions in
-// another colour; the ACK line is the highest acknowledgment node has
-// received, and the window line that ACK plus the receive window its peer
-// advertised in the same segment — both as they reach node, so at the
-// time the sender learns them.
+// another colour, and a red ✗ over each segment lost, when it was dropped;
+// the ACK line is the highest acknowledgment node has received, and the
+// window line that ACK plus the receive window its peer advertised in the
+// same segment — both as they reach node, so at the time the sender learns
+// them. The sequence axis fits the data and the ACKs: a window line far
+// above them is cut at the top, and its legend says how high it goes.
 func WriteSeq(w io.Writer, format canvas.Format, records []trace.Record, node string, opt Options) error {
 	c := NewSeqCollector(node, opt)
 	for i := range records {
@@ -83,9 +85,25 @@ func (col *Collector) writeSeq(w io.Writer, format canvas.Format) error {
 	p := c.newPlot(c.cat.Sprintf(catalog.MsgPlotSeqTitle, c.node, c.peer), c.cat.Str(catalog.MsgPlotSeq))
 	lo, hi := c.window()
 	data, retrans := clipBars(col.data.bars, lo, hi), clipBars(col.retrans.bars, lo, hi)
+	drops := clipBars(col.drops.bars, lo, hi)
 	ack, wnd := col.ack.series().clip(lo, hi).hold(hi), col.wnd.series().clip(lo, hi).hold(hi)
+	// The sequence axis fits what was sent and acknowledged; the window
+	// line joins it only when that costs little height.
+	top := max(barsTop(data), barsTop(retrans), barsTop(drops), ack.top())
+	wndName := c.cat.Str(catalog.MsgPlotRcvWindow)
+	ymax := math.Inf(1)
+	if top > 0 {
+		ymax = top * 1.06
+		switch wt := wnd.top(); {
+		case wt <= ymax:
+		case wt <= top*1.3:
+			ymax = wt * 1.03
+		default:
+			wndName = c.cat.Sprintf(catalog.MsgPlotAboveTop, wndName, byteText(wt))
+		}
+	}
 	if len(wnd) > 0 {
-		c.addStep(p, wnd, plotYellow, 1.6, nil, c.cat.Str(catalog.MsgPlotRcvWindow))
+		c.addStep(p, wnd, plotYellow, 1.6, nil, wndName)
 	}
 	if len(ack) > 0 {
 		c.addStep(p, ack, plotGreen, 1.4, nil, c.cat.Str(catalog.MsgPlotACK))
@@ -99,6 +117,14 @@ func (col *Collector) writeSeq(w io.Writer, format canvas.Format) error {
 		bars := &seqBars{bars: decimateBars(retrans), color: plotRed, width: 1.8}
 		p.Add(bars)
 		c.legend(c.cat.Str(catalog.MsgPlotRetrans), bars)
+	}
+	if len(drops) > 0 {
+		x := &seqDrops{drops: decimateBars(drops)}
+		p.Add(x)
+		c.legend(c.cat.Str(catalog.MsgLegendDropped), x)
+	}
+	if !math.IsInf(ymax, 1) {
+		p.Y.Max = ymax // after Add, which widens the axes to every line
 	}
 	return c.write(w, format, p)
 }
@@ -229,6 +255,12 @@ func (c *plotConn) sendsOn(r *trace.Record) bool {
 // sends reports whether r is node sending on the connection.
 func (c *plotConn) sends(r *trace.Record) bool {
 	return r.Kind == trace.KindSend && r.Node == c.node && r.Conn == c.conn
+}
+
+// drops reports whether r is the loss of a segment node sent on the
+// connection.
+func (c *plotConn) drops(r *trace.Record) bool {
+	return r.Kind == trace.KindDrop && r.Node == c.node && r.Conn == c.conn
 }
 
 // receives reports whether r is a segment of the connection's peer
@@ -394,6 +426,15 @@ func (s plotSeries) clip(lo, hi float64) plotSeries {
 	return out
 }
 
+// top returns the highest value of s, 0 for none.
+func (s plotSeries) top() float64 {
+	t := 0.0
+	for _, p := range s {
+		t = max(t, p.v)
+	}
+	return t
+}
+
 // hold extends s with its last value to hi.
 func (s plotSeries) hold(hi float64) plotSeries {
 	if n := len(s); n > 0 && s[n-1].t < hi && !math.IsInf(hi, 1) {
@@ -484,6 +525,15 @@ func clipBars(b []seqBar, lo, hi float64) []seqBar {
 	return out
 }
 
+// barsTop returns the highest sequence number of b, 0 for none.
+func barsTop(b []seqBar) float64 {
+	t := 0.0
+	for _, x := range b {
+		t = max(t, x.hi)
+	}
+	return t
+}
+
 // decimateBars merges the bars of each of Bins stretches of time into one
 // bar over their whole range; at most 2·Bins bars are kept whole.
 func decimateBars(b []seqBar) []seqBar {
@@ -539,6 +589,53 @@ func (s *seqBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 func (s *seqBars) Thumbnail(c *draw.Canvas) {
 	x := (c.Min.X + c.Max.X) / 2
 	c.StrokeLine2(draw.LineStyle{Color: s.color, Width: s.width}, x, c.Min.Y, x, c.Max.Y)
+}
+
+// seqDrops marks lost segments with a red ✗ over the middle of their
+// sequence numbers, at the time they were dropped: a gonumplot.Plotter, a
+// gonumplot.DataRanger and a gonumplot.Thumbnailer.
+type seqDrops struct {
+	drops []seqBar
+}
+
+// plotDropRed is the ✗ of a lost segment, as the diagrams draw it.
+var plotDropRed = canvas.RGB(0xD7191C)
+
+func (s *seqDrops) Plot(c draw.Canvas, p *gonumplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, b := range s.drops {
+		seqCross(c, trX(b.t), trY((b.lo+b.hi)/2), 3.5)
+	}
+}
+
+// seqCross draws an ✗ of half-width r at (x, y), over a white halo.
+func seqCross(c draw.Canvas, x, y, r vg.Length) {
+	for _, sty := range []draw.LineStyle{{Color: canvas.RGB(0xFFFFFF), Width: 3.4}, {Color: plotDropRed, Width: 1.7}} {
+		c.StrokeLine2(sty, x-r, y-r, x+r, y+r)
+		c.StrokeLine2(sty, x-r, y+r, x+r, y-r)
+	}
+}
+
+func (s *seqDrops) DataRange() (xmin, xmax, ymin, ymax float64) {
+	b := seqBars{bars: s.drops}
+	return b.DataRange()
+}
+
+func (s *seqDrops) Thumbnail(c *draw.Canvas) {
+	seqCross(*c, (c.Min.X+c.Max.X)/2, (c.Min.Y+c.Max.Y)/2, 3.5)
+}
+
+// byteText writes a number of bytes as the sequence axis labels them:
+// "80.3 kB".
+func byteText(v float64) string {
+	scale, unit := 1.0, " B"
+	switch {
+	case v >= 10e6:
+		scale, unit = 1e6, " MB"
+	case v >= 10e3:
+		scale, unit = 1e3, " kB"
+	}
+	return strconv.FormatFloat(v/scale, 'g', 3, 64) + unit
 }
 
 // byteTicks labels a byte axis in B, kB or MB (SI units, as link rates).
