@@ -31,6 +31,10 @@ type Scenario struct {
 
 	// Events are things that happen to hosts during the run, in time order.
 	Events []HostEvent
+
+	// Sweep is the scenario's sweep block; nil for none. It does not
+	// change a run: tcpsim sweep reads it.
+	Sweep *Sweep
 }
 
 // HostEvent is a host crashing (it goes silent: it drops everything that
