@@ -185,7 +185,7 @@ var topTable = &table[Scenario]{
 		{name: "events", read: bySection[Scenario]("list", "`{at, crash: client|server}` or `{at, reboot: client|server}`"), help: helpEvents,
 			def: "none", doc: "a host crashes (drops everything, sends nothing) or reboots (comes back with no connections, so it answers an old connection's segments with RST; a server listens again)"},
 		{name: "sweep", read: bySection[Scenario]("mapping", "`params`, `seeds`"), help: helpSweep,
-			def: "none", doc: "the parameters and seeds `tcpsim sweep` runs when its command line names none; see [Sweeps](#sweeps)"},
+			def: "none", doc: "what `tcpsim sweep` runs: keys it sets, and the parameters and seeds it runs when its command line names none; see [Sweeps](#sweeps)"},
 	},
 }
 

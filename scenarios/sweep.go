@@ -8,8 +8,9 @@ import (
 	"github.com/goccy/go-yaml/token"
 )
 
-// This file is a scenario's sweep block: the parameters and seeds that
-// tcpsim sweep runs when its command line names none.
+// This file is a scenario's sweep block: the keys every sweep of the
+// scenario sets, and the parameters and seeds tcpsim sweep runs when its
+// command line names none.
 //
 //	sweep:
 //	  set: {duration: 1000s}
@@ -59,9 +60,9 @@ var sweepTable = &table[Sweep]{
 	what: helpSweep,
 	keys: []field[Sweep]{
 		{name: "set", read: custom("mapping of a key's path to a value", "paths as for `params`; ≤ 16 keys", readSweepSet), help: helpSweepSet,
-			def: "none", doc: "keys set for every run of the sweep and not varied (no column in the CSV), such as a `duration` long enough for statistics that a single run does not need"},
+			def: "none", doc: "keys set for every run of every sweep of the scenario and not varied (no column in the CSV), such as a `duration` long enough for statistics that a single run does not need; `tcpsim sweep --set` comes after them"},
 		{name: "params", read: custom("mapping of a key's path to a list of values", "paths as `tcpsim sweep --param` takes them, such as `link.loss` or `client.mss`; ≤ 16 keys, ≤ 1000 values each", readSweepParams), help: helpSweepParams,
-			def: "none", doc: "the keys to vary, each with its values; the grid is every combination, in order: the first key varies slowest. Each value is read as if written at its key, with the same checks"},
+			def: "none", doc: "the keys to vary, each with its values; the grid is every combination, in order: the first key varies slowest. Each value is read as if written at its key, with the same checks. `tcpsim sweep --param` replaces them"},
 		{name: "seeds", read: into(integerIn(1, maxSweepSeeds), func(s *Sweep, n int64) { s.Seeds = int(n) }), help: helpSweepSeeds,
 			def: "the scenario's `seed` alone", doc: "each point of the grid runs with seeds 1, 2 … `seeds`; `tcpsim sweep --seeds` overrides it"},
 	},
