@@ -263,7 +263,11 @@ func writeRow(w *csv.Writer, row []string) error {
 func (o *sweepOptions) describe(n int) string {
 	var parts []string
 	for _, p := range o.grid.Params {
-		parts = append(parts, fmt.Sprintf("%d values of %s", len(p.Values), p.Path))
+		values := "values"
+		if len(p.Values) == 1 {
+			values = "value"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s of %s", len(p.Values), values, p.Path))
 	}
 	if len(o.grid.Seeds) > 0 {
 		parts = append(parts, fmt.Sprintf("%d seeds", len(o.grid.Seeds)))

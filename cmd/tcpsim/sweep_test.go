@@ -97,11 +97,11 @@ func TestSweep_ScenarioBlock(t *testing.T) {
 	// stays, and --set comes after it.
 	code, out, errOut = tcpsim(t, "sweep", file, "--param", "client.mss=536")
 	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, errOut, "2 runs (1 values of client.mss × 2 seeds)")
+	assert.Contains(t, errOut, "2 runs (1 value of client.mss × 2 seeds)")
 	assert.Contains(t, out, "\n1,2,536,2,")
 	code, out, errOut = tcpsim(t, "sweep", file, "--param", "client.mss=536", "--seeds", "3", "--set", "duration=1ms")
 	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, errOut, "3 runs (1 values of client.mss × 3 seeds)")
+	assert.Contains(t, errOut, "3 runs (1 value of client.mss × 3 seeds)")
 	assert.Contains(t, out, "\n2,3,536,3,0,0,0,0,0,0,1.000000\n", "1 ms: no segment arrives, nothing is read")
 }
 
