@@ -185,6 +185,8 @@ var topTable = &table[Scenario]{
 			def: "none", doc: "intervals when a link is down"},
 		{name: "events", read: bySection[Scenario]("list", "`{at, crash: client|server}` or `{at, reboot: client|server}`"), help: helpEvents,
 			def: "none", doc: "a host crashes (drops everything, sends nothing) or reboots (comes back with no connections, so it answers an old connection's segments with RST; a server listens again)"},
+		{name: "sweep", read: bySection[Scenario]("mapping", "`params`, `seeds`"), help: helpSweep,
+			def: "none", doc: "what `tcpsim sweep` runs: keys it sets, and the parameters and seeds it runs when its command line names none; see [Sweeps](#sweeps)"},
 	},
 }
 
@@ -679,6 +681,9 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		}
 	}
 	slices.SortStableFunc(sc.Events, func(x, y HostEvent) int { return cmp.Compare(x.At, y.At) })
+	if v := f["sweep"]; v.present() && !isNull(v.n) {
+		sc.Sweep = d.sweep(v)
+	}
 	for _, item := range d.list(f["outages"], helpOutages) {
 		o, dir, ok := d.outage(item)
 		if !ok {

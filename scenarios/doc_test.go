@@ -27,6 +27,7 @@ var docKeyTables = map[string]func() []keyDoc{
 	"httpclient":  func() []keyDoc { return httpClientTable.docs("") },
 	"httpserver":  func() []keyDoc { return httpServerTable.docs("") },
 	"heartbeat":   func() []keyDoc { return heartbeatTable.docs("") },
+	"sweep":       func() []keyDoc { return sweepTable.docs("") },
 }
 
 var keyRegionRE = regexp.MustCompile(`(?s)(<!-- keys:([a-z]+) -->\n).*?(<!-- /keys -->)`)
@@ -126,6 +127,7 @@ func TestKeyTables_Complete(t *testing.T) {
 	checkHelps(t, "httpclient", httpClientTable)
 	checkHelps(t, "httpserver", httpServerTable)
 	checkHelps(t, "heartbeat", heartbeatTable)
+	checkHelps(t, "sweep", sweepTable)
 }
 
 // checkHelps checks that each key of tb has a help and that an integer

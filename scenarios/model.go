@@ -36,6 +36,10 @@ type Scenario struct {
 
 	// Events are things that happen to hosts during the run, in time order.
 	Events []HostEvent
+
+	// Sweep is the scenario's sweep block; nil for none. It does not
+	// change a run: tcpsim sweep reads it.
+	Sweep *Sweep
 }
 
 // DescriptionIn returns the description in language lang (an ISO 639-1

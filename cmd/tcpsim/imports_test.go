@@ -20,7 +20,8 @@ import (
 // and plot share viz/canvas; only the world (scenarios/world) puts tcp and
 // link together, and scenarios, the YAML layer, builds worlds;
 // scenarios/kernel runs a scenario on the real kernel instead, with the
-// links but not tcp. Which third-party library each output may use,
+// links but not tcp; scenarios/sweep runs scenarios over a grid and
+// measures them from their traces. Which third-party library each output may use,
 // ../../viz/deps_test.go holds.
 var architecture = map[string][]string{
 	"sim":                    {},
@@ -31,6 +32,7 @@ var architecture = map[string][]string{
 	"scenarios/world":        {"sim", "wire", "trace", "tcp", "link"},
 	"scenarios":              {"sim", "wire", "trace", "tcp", "link", "scenarios/world"},
 	"scenarios/kernel":       {"sim", "wire", "trace", "link", "scenarios", "scenarios/world"},
+	"scenarios/sweep":        {"sim", "wire", "trace", "scenarios"},
 	"viz":                    {},
 	"viz/catalog":            {"sim", "wire", "trace"},
 	"viz/ladder":             {"sim", "wire", "trace", "viz/catalog"},
@@ -41,7 +43,7 @@ var architecture = map[string][]string{
 	"viz/pcap":               {"sim", "wire", "trace"},
 	"viz/html":               {"sim", "wire", "trace", "viz/catalog", "viz/diagram"},
 	"viz/internal/testtrace": {"sim", "wire", "trace"}, // for tests only
-	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel",
+	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel", "scenarios/sweep",
 		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap", "viz/html"},
 }
 

@@ -37,6 +37,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCmd(stdout, stderr, nil), newListCmd(stdout), newShowCmd(stdout), newValidateCmd(stdout), newKernelCmd(stdout, stderr), newCompareCmd(stdout))
+	root.AddCommand(newSweepCmd(stdout, stderr, nil), newMergeCmd(stdout))
 	return root
 }
 
