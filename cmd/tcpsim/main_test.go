@@ -167,6 +167,23 @@ func TestRun_OutputDirAndAFileFlag(t *testing.T) {
 	assert.FileExists(t, filepath.Join(dir, "handshake.png"))
 }
 
+// --set changes a key as if the file said so: the same run, byte for
+// byte, as the scenario written with that value.
+func TestRun_Set(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "handshake.yaml")
+	src, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "handshake.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, append(src, "seed: 1\nlinks: {client_to_server: {loss: 50%}}\n"...), 0o644))
+	_, want, _ := tcpsim(t, "run", "--no-color", file)
+	require.NoError(t, os.WriteFile(file, src, 0o644))
+	code, got, errOut := tcpsim(t, "run", "--no-color", "--set", "seed=1", "--set", "links.client_to_server.loss=50%", file)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, want, got)
+	_, plain, _ := tcpsim(t, "run", "--no-color", file)
+	assert.NotEqual(t, plain, got, "the loss changed nothing: the test cannot fail")
+}
+
 func TestRun_Vietnamese(t *testing.T) {
 	code, out, errOut := tcpsim(t, "run", "--no-color", "--lang", "vi", "handshake")
 	require.Equal(t, exitOK, code, errOut)
@@ -197,6 +214,9 @@ func TestErrors_OutputFlags(t *testing.T) {
 		{[]string{"--capture", "moon", "--pcap", filepath.Join(dir, "x.pcap")}, "--capture"},
 		{[]string{"--capture", "moon"}, "--capture"},
 		{[]string{"--profile", "bsd"}, "profile"},
+		{[]string{"--set", "link.los=1%"}, `--set link.los: unknown key "los"; did you mean "loss"?`},
+		{[]string{"--set", "client.mss"}, "--set client.mss: no value"},
+		{[]string{"--set", "client.mss=-5"}, "--set client.mss"},
 		// Output files.
 		{[]string{"--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png " + filepath.Join(dir, "no-such-folder", "x.png") + ": its folder"},
 		{[]string{"-o", filepath.Join(dir, "new"), "--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png"}, // and -o's folder is not made

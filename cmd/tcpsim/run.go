@@ -29,15 +29,16 @@ type runOptions struct {
 	seedSet    bool   // --seed was given
 	trace      string // JSON-lines trace file; "-" for stdout
 	noColor    bool
-	relative   bool   // --relative: --seq-numbers relative
-	ladder     string // auto, full or none
-	width      int    // of the ladder, in columns
-	profile    string // overrides the scenario's behaviour profile
-	pcap       string // pcap file to write
-	capture    string // where the pcap is captured: client, server or link
-	lang       string // language of the ladder, summary and diagrams
-	dir        string // -o: write every output into this folder
-	svg        string // sequence diagram
+	relative   bool     // --relative: --seq-numbers relative
+	ladder     string   // auto, full or none
+	width      int      // of the ladder, in columns
+	profile    string   // overrides the scenario's behaviour profile
+	sets       []string // --set PATH=VALUE: keys of the scenario set from outside
+	pcap       string   // pcap file to write
+	capture    string   // where the pcap is captured: client, server or link
+	lang       string   // language of the ladder, summary and diagrams
+	dir        string   // -o: write every output into this folder
+	svg        string   // sequence diagram
 	png        string
 	pdf        string
 	plotSeq    string // Stevens time-sequence graph
@@ -115,6 +116,7 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml, .html); a file flag given too names its own file")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder, summary and diagrams: en or vi")
 	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
+	f.StringArrayVar(&o.sets, "set", nil, "set a key of the scenario as if the file said so, `PATH=VALUE`, such as link.loss=5% or client.mss=536 (repeatable)")
 	return cmd
 }
 
@@ -162,7 +164,15 @@ func (o *runOptions) validate() error {
 		}
 	}
 
-	if o.s, err = scenarios.LoadWith(o.scenario, scenarios.Options{Profile: o.profile}); err != nil {
+	lo := scenarios.Options{Profile: o.profile}
+	for _, kv := range o.sets {
+		ov, err := scenarios.ParseOverride(kv, "--set")
+		if err != nil {
+			return err
+		}
+		lo.Overrides = append(lo.Overrides, ov)
+	}
+	if o.s, err = scenarios.LoadWith(o.scenario, lo); err != nil {
 		return err
 	}
 	if o.seedSet {
