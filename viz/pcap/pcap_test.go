@@ -594,6 +594,25 @@ func tsharkAfterPartialACK(c *tsharkCase) bool {
 		!p.Pkt.Labels.Has(trace.LabelDupACK) && p.Pkt.Seg.Ack == r.Pkt.Seg.Seq
 }
 
+// tsharkTimeoutAmidDupACKs: a retransmission we label a timeout's (tshark
+// agrees it is a retransmission) that follows at least 2 of the peer's
+// duplicate ACKs for its sequence number within the last 20 ms, the
+// window in which Wireshark calls a retransmission fast.
+func tsharkTimeoutAmidDupACKs(c *tsharkCase) bool {
+	r := c.rec()
+	if !c.ts.has("tcp.analysis.retransmission") || !r.Pkt.Labels.Has(trace.LabelRetransmission) {
+		return false
+	}
+	dups := 0
+	for j := c.i - 1; j >= 0 && r.T.Sub(c.frames[j].T) <= 20*time.Millisecond; j-- {
+		f := &c.frames[j]
+		if f.Node == r.Peer && f.Pkt.Labels.Has(trace.LabelDupACK) && f.Pkt.Seg.Ack == r.Pkt.Seg.Seq {
+			dups++
+		}
+	}
+	return dups >= 2
+}
+
 // tsharkExceptions are the known disagreements between tshark (Wireshark
 // 4.0's TCP analysis, epan/dissectors/packet-tcp.c) and the labels the
 // senders give their segments. Each entry is a heuristic of Wireshark's
@@ -616,6 +635,13 @@ var tsharkExceptions = []tsharkException{
 			"within the last 20 ms. During NewReno fast recovery a partial ACK (RFC 6582 §3.2 step 3) triggers the " +
 			"next retransmission, and an ACK that advances resets Wireshark's count; the retransmission is still " +
 			"part of fast recovery, not of a timeout (Linux counts it in TCPFastRetrans too), so we label it fast.",
+	},
+	{
+		label: trace.LabelFastRetransmission, ours: false, applies: tsharkTimeoutAmidDupACKs,
+		why: "a retransmission on the retransmission timer (RFC 6298 §5.4) while duplicate ACKs for its sequence " +
+			"number still arrive: fast retransmit already resent it and that copy was lost too, so the sender is " +
+			"in recovery and waits for the timer (RFC 6582 §3.2 retransmits a hole once per recovery). Wireshark " +
+			"sees 2 or more duplicate ACKs in the last 20 ms and calls it a fast retransmission.",
 	},
 	{
 		label: trace.LabelDupACK, ours: false,
@@ -654,9 +680,16 @@ func TestPCAPTshark(t *testing.T) {
 	// Where the ACK was lost, tshark at the server sees the ACK number
 	// repeat: the disagreement on "ack-of-duplicate" shows only there.
 	runs = append(runs, run{"lost-ack", pcap.CaptureServer})
+	// mathis alone lasts 10 s; a minute of its random loss meets the
+	// timeout amid duplicate ACKs (11.7 s with its seed).
+	runs = append(runs, run{"mathis-60s", pcap.CaptureClient})
 	for _, in := range runs {
 		t.Run(in.name+"/"+string(in.point), func(t *testing.T) {
-			capture, seen := runPCAP(t, pcapLoad(t, in.name), pcap.Options{Capture: in.point})
+			s := pcapLoad(t, strings.TrimSuffix(in.name, "-60s"))
+			if strings.HasSuffix(in.name, "-60s") {
+				s.Duration = time.Minute
+			}
+			capture, seen := runPCAP(t, s, pcap.Options{Capture: in.point})
 			file := filepath.Join(t.TempDir(), in.name+".pcap")
 			require.NoError(t, os.WriteFile(file, capture, 0o644))
 			frames := runTshark(t, tshark, file)
