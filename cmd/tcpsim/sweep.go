@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/scenarios/sweep"
+	"github.com/tcpsim/tcpsim/viz/canvas"
 )
 
 // sweepOptions are the flags of 'tcpsim sweep', as cobra fills them, and
@@ -28,6 +30,9 @@ type sweepOptions struct {
 	csv      string // the CSV's file; "" or "-" for stdout
 	shard    string // I/N
 	jobs     int    // runs at once; 0 for GOMAXPROCS
+	plot     string // --plot FILE: throughput against loss, and the model
+
+	plotFormat canvas.Format
 
 	// Set by validate.
 	grid  *sweep.Grid
@@ -73,6 +78,7 @@ func newSweepCmd(stdout, stderr io.Writer, runF func(*sweepOptions) error) *cobr
 	f.StringVar(&o.csv, "csv", "", "write the CSV to `FILE` (default: stdout)")
 	f.StringVar(&o.shard, "shard", "", "run only slice `I/N` of the grid (I from 0), such as $JOB_COMPLETION_INDEX/10")
 	f.IntVar(&o.jobs, "jobs", 0, "runs at once (default: GOMAXPROCS, every core)")
+	f.StringVar(&o.plot, "plot", "", "draw each run's throughput against the loss it measured, with Mathis et al.'s model (MSS/RTT)·√(3/2)/√p, to `FILE` (.png, .svg or .pdf)")
 	return cmd
 }
 
@@ -88,6 +94,12 @@ func (o *sweepOptions) validate() error {
 	}
 	if o.seedsSet && (o.seeds < 1 || o.seeds > 10_000) {
 		return usageError{fmt.Errorf("--seeds %d: 1 to 10000 seeds", o.seeds)}
+	}
+	if o.plot != "" {
+		var err error
+		if o.plotFormat, err = plotFormat("--plot", o.plot); err != nil {
+			return err
+		}
 	}
 	o.slice = sweep.All
 	if o.shard != "" {
@@ -183,6 +195,7 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 	type done struct {
 		i   int // in o.runs
 		row []string
+		run sweepRun
 		err error
 	}
 	todo := make(chan int)
@@ -199,7 +212,7 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 					results <- done{i: i, err: fmt.Errorf("run %d (%s): %w", p.Run, pointText(p), err)}
 					continue
 				}
-				results <- done{i: i, row: sweep.Row(p, n, r)}
+				results <- done{i: i, row: sweep.Row(p, n, r), run: sweepRun{p, r}}
 			}
 		}()
 	}
@@ -217,6 +230,7 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 	next := 0
 	var runErrs []error
 	var writeErr error
+	var ran []sweepRun // for --plot, in grid order
 	for d := range results {
 		pending[d.i] = d
 		for {
@@ -233,6 +247,9 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 			if writeErr == nil {
 				writeErr = writeRow(w, d.row)
 			}
+			if o.plot != "" {
+				ran = append(ran, d.run)
+			}
 		}
 		bar.set(next + len(pending))
 	}
@@ -246,6 +263,13 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 	}
 	if len(runErrs) > 0 {
 		errs = append(errs, fmt.Errorf("%d of %d runs failed; their rows are not in the CSV", len(runErrs), len(o.runs)))
+	}
+	if o.plot != "" {
+		if err := writeFileWhole(o.plot, func(w io.Writer) error {
+			return writeSweepPlot(w, o.plotFormat, strings.TrimSuffix(filepath.Base(o.scenario), ".yaml"), o.grid.Params, ran)
+		}); err != nil {
+			errs = append(errs, fmt.Errorf("--plot %s: %w", o.plot, err))
+		}
 	}
 	return errors.Join(errs...)
 }
