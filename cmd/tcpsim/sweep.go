@@ -265,10 +265,14 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 		errs = append(errs, fmt.Errorf("%d of %d runs failed; their rows are not in the CSV", len(runErrs), len(o.runs)))
 	}
 	if o.plot != "" {
-		if err := writeFileWhole(o.plot, func(w io.Writer) error {
-			return writeSweepPlot(w, o.plotFormat, strings.TrimSuffix(filepath.Base(o.scenario), ".yaml"), o.grid.Params, ran)
-		}); err != nil {
-			errs = append(errs, fmt.Errorf("--plot %s: %w", o.plot, err))
+		plot := outputFile{what: "--plot", flag: "--plot", path: o.plot}
+		files := newFileSet([]outputFile{plot}, stdout, stderr)
+		f, err := files.open(plot)
+		if err == nil {
+			err = f.finish(writeSweepPlot(f, o.plotFormat, strings.TrimSuffix(filepath.Base(o.scenario), ".yaml"), o.grid.Params, ran))
+		}
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

@@ -6,8 +6,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,26 +200,6 @@ func writeSweepPlot(w io.Writer, format canvas.Format, scenario string, params [
 	p.BackgroundColor = nil
 	p.Draw(draw.Crop(dc, 8, -8, 8, -8))
 	return canvas.Write(w, format, cv)
-}
-
-// writeFileWhole writes path through a temporary file beside it, renamed
-// into place when write succeeds: the file is whole or not there.
-func writeFileWhole(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return pathCause(err)
-	}
-	err = write(tmp)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
 }
 
 // ticks125 marks a log axis at 1, 2 and 5 times each power of ten, and
