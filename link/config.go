@@ -29,6 +29,20 @@ type Config struct {
 	MTU int
 	// Loss is the probability that a packet is lost at random (Bernoulli), in [0, 1].
 	Loss float64
+	// Burst, when set, adds Gilbert-Elliott loss: losses that come in
+	// bursts, as on a wireless link.
+	Burst *GilbertElliott
+	// ReorderProb is the probability that a packet is held back ReorderDelay
+	// longer than the others, so that packets sent after it may arrive
+	// first (the link reorders as Reorder allows, whatever Reorder says).
+	ReorderProb  float64
+	ReorderDelay time.Duration
+	// Duplicate is the probability that the network delivers a packet
+	// twice: a copy arrives just after it.
+	Duplicate float64
+	// Corrupt is the probability that a packet is damaged on the way: it
+	// arrives, the receiver finds its checksum wrong and discards it.
+	Corrupt float64
 	// Rules drop packets picked by what they are (see Rule).
 	Rules []Rule
 	// Outages are intervals during which the link is down: a packet that
@@ -36,11 +50,40 @@ type Config struct {
 	Outages []Outage
 }
 
-// Rule drops the packets its predicate picks. The link knows nothing of
-// TCP: the scenario loader builds Match from what the user wrote.
+// GilbertElliott is a two-state loss model (Gilbert 1960, Elliott 1963):
+// a good and a bad state, each with its loss probability; before each
+// packet the state changes with probability P (good to bad) or R (bad to
+// good). The mean burst lasts 1/R packets, and the long-run share of
+// packets sent in the bad state is P/(P+R).
+type GilbertElliott struct {
+	P, R              float64
+	LossGood, LossBad float64
+}
+
+// Action is what a rule does to the packets it picks.
+type Action uint8
+
+const (
+	// ActionDrop loses the packet (the zero value).
+	ActionDrop Action = iota
+	// ActionDelay holds the packet back Delay longer than it would take:
+	// packets sent after it may arrive first.
+	ActionDelay
+	// ActionDuplicate delivers the packet twice.
+	ActionDuplicate
+)
+
+// Rule drops (or delays, or duplicates) the packets its predicate picks.
+// The link knows nothing of TCP: the scenario loader builds Match from
+// what the user wrote.
 type Rule struct {
-	// Desc is the rule as the user wrote it; it becomes the drop reason.
+	// Desc is the rule as the user wrote it; for a drop it becomes the drop
+	// reason.
 	Desc string
+	// Action is what the rule does; Delay is how much later a delayed
+	// packet arrives.
+	Action Action
+	Delay  time.Duration
 	// Match reports whether the rule picks p, offered to the link at now.
 	// The link calls every rule's Match for every packet offered, in order,
 	// so stateful predicates (the Nth data segment) count every packet.

@@ -13,6 +13,9 @@ type flight struct {
 	at  sim.Time // arrival
 	seq uint64   // send order on this link; breaks ties between equal arrivals
 	pkt trace.Packet
+	// corrupt marks a packet damaged on the wire: it arrives, and the
+	// receiver's checksum fails.
+	corrupt bool
 }
 
 // flights holds the packets that will arrive, earliest arrival first, by
@@ -31,9 +34,10 @@ type flights struct {
 
 // flightKey orders one packet of the slab in the heap.
 type flightKey struct {
-	at   sim.Time
-	seq  uint64
-	slot int32
+	at      sim.Time
+	seq     uint64
+	slot    int32
+	corrupt bool // see flight.corrupt
 }
 
 func (f *flights) len() int {
@@ -51,11 +55,12 @@ func (f *flights) nextAt() sim.Time {
 	return f.fifo.front().at
 }
 
-// push adds p arriving at at; seq must exceed every seq pushed before.
-func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet) {
+// push adds p arriving at at, corrupt or not; seq must exceed every seq
+// pushed before.
+func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet, corrupt bool) {
 	if !f.reorder {
 		fl := f.fifo.pushSlot()
-		fl.at, fl.seq, fl.pkt = at, seq, *p
+		fl.at, fl.seq, fl.pkt, fl.corrupt = at, seq, *p, corrupt
 		return
 	}
 	var slot int32
@@ -67,22 +72,24 @@ func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet) {
 		slot = int32(len(f.slab))
 		f.slab = append(f.slab, *p)
 	}
-	f.heap = append(f.heap, flightKey{at: at, seq: seq, slot: slot})
+	f.heap = append(f.heap, flightKey{at: at, seq: seq, slot: slot, corrupt: corrupt})
 	f.up(len(f.heap) - 1)
 }
 
-// pop removes the packet that arrives first, copying it to dst; f must not be
-// empty.
-func (f *flights) pop(dst *trace.Packet) {
+// pop removes the packet that arrives first, copying it to dst, and
+// reports whether it was corrupted; f must not be empty.
+func (f *flights) pop(dst *trace.Packet) (corrupt bool) {
 	if !f.reorder {
-		*dst = f.fifo.front().pkt
+		fl := f.fifo.front()
+		*dst, corrupt = fl.pkt, fl.corrupt
 		f.fifo.pop()
-		return
+		return corrupt
 	}
-	slot := f.heap[0].slot
+	slot, corrupt := f.heap[0].slot, f.heap[0].corrupt
 	*dst = f.slab[slot]
 	f.free = append(f.free, slot)
 	f.removeTop()
+	return corrupt
 }
 
 // removeTop removes the heap's root the bottom-up way (Floyd): the hole it

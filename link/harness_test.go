@@ -104,7 +104,7 @@ func (h *harness) checkStats() Stats {
 	h.t.Helper()
 	s := h.l.Stats()
 	d := s.Dropped.Total()
-	require.Equal(h.t, s.Sent.Packets, s.Delivered.Packets+d.Packets+int64(s.InFlight), "packets: %+v", s)
+	require.Equal(h.t, s.Sent.Packets+s.Duplicated.Packets, s.Delivered.Packets+d.Packets+int64(s.InFlight), "packets: %+v", s)
 	require.Equal(h.t, int64(len(h.delivered)), s.Delivered.Packets)
 	return s
 }

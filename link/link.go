@@ -31,9 +31,13 @@ import (
 // checks.
 type Link struct {
 	from, to, name string
-	cfg            Config   // Rules and Outages are the link's own copies
-	outages        []Outage // cfg.Outages, sorted and merged
-	ruleDrops      []int    // how many packets each rule has dropped
+	cfg            Config        // Rules and Outages are the link's own copies
+	outages        []Outage      // cfg.Outages, sorted and merged
+	ruleDrops      []int         // how many packets each rule has acted on
+	matched        []bool        // which rules matched the packet being sent
+	bad            bool          // the Gilbert-Elliott chain is in its bad state
+	ids            func() uint64 // gives a network-made copy its packet id
+	ownIDs         uint64        // ids given out without a source
 	rng            *rand.Rand
 	tr             trace.Sink
 	reads          trace.KindSet // the kinds tr reads: records of others are not built
@@ -81,11 +85,12 @@ func New(from, to string, cfg Config, e *sim.Engine, rng *rand.Rand, tr trace.Si
 		cfg:       cfg,
 		outages:   mergeOutages(cfg.Outages),
 		ruleDrops: make([]int, len(cfg.Rules)),
+		matched:   make([]bool, len(cfg.Rules)),
 		rng:       rng,
 		tr:        tr,
 		reads:     trace.Reads(tr),
 		deliver:   deliver,
-		flights:   flights{reorder: cfg.Reorder},
+		flights:   flights{reorder: cfg.Reorder || cfg.ReorderProb > 0 || hasDelayRule(cfg.Rules)},
 	}
 	l.ser.free = e.Now()
 	l.arrivalTimer.Init(e, l.onArrival)
@@ -151,6 +156,21 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 	if l.cfg.Jitter > 0 {
 		jitter = time.Duration(l.rng.Int64N(int64(l.cfg.Jitter)))
 	}
+	burstLost := false
+	if b := l.cfg.Burst; b != nil {
+		// The chain moves first, then the packet meets the state's loss.
+		move, lose := l.rng.Float64(), l.rng.Float64()
+		if l.bad && move < b.R || !l.bad && move < b.P {
+			l.bad = !l.bad
+		}
+		burstLost = l.bad && lose < b.LossBad || !l.bad && lose < b.LossGood
+	}
+	var extra time.Duration // held back by the reorder probability or a delay rule
+	if l.cfg.ReorderProb > 0 && l.rng.Float64() < l.cfg.ReorderProb {
+		extra = l.cfg.ReorderDelay
+	}
+	duplicate := l.cfg.Duplicate > 0 && l.rng.Float64() < l.cfg.Duplicate
+	corrupt := l.cfg.Corrupt > 0 && l.rng.Float64() < l.cfg.Corrupt
 
 	// Where the packet would go: its turn at the serializer and its arrival.
 	start, end := now, now
@@ -175,9 +195,12 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		l.ruleDrops[rule]++
 		l.stats.Dropped.Rule.add(size)
 		why = trace.Drop{Code: trace.DropRule, Rule: l.cfg.Rules[rule].Desc}
-	case lossDraw < l.cfg.Loss:
+	case lossDraw < l.cfg.Loss || burstLost:
 		l.stats.Dropped.RandomLoss.add(size)
 		why.Code = trace.DropRandomLoss
+		if burstLost {
+			why.Code = trace.DropBurstLoss
+		}
 		if mtuOK && l.queueAdmits(now, start, size) {
 			l.transmit(now, start, end, size)
 		}
@@ -189,22 +212,89 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		why.Code = trace.DropQueueFull
 	default:
 		l.transmit(now, start, end, size)
-		l.seq++
-		l.flights.push(arrival, l.seq, p)
 		l.lastArrival = arrival
+		d, dup := l.ruleEffects()
+		extra += d
+		duplicate = duplicate || dup
+		l.seq++
+		l.flights.push(arrival.Add(extra), l.seq, p, corrupt)
+		if duplicate {
+			l.duplicate(now, arrival.Add(extra), p)
+		}
 		l.armArrival()
 		return
 	}
 	l.emit(now, trace.KindDrop, p, why)
 }
 
-// matchRules calls every rule's Match on p and returns the index of the
-// first rule that matched and has drops left, or -1.
+// ruleEffects applies the delay and duplicate rules that matched the
+// packet being sent, counting them, and returns the delay and whether to
+// duplicate it.
+func (l *Link) ruleEffects() (delay time.Duration, dup bool) {
+	for i, m := range l.matched {
+		r := &l.cfg.Rules[i]
+		if !m || r.Action == ActionDrop || r.Times > 0 && l.ruleDrops[i] >= r.Times {
+			continue
+		}
+		l.ruleDrops[i]++
+		switch r.Action {
+		case ActionDelay:
+			delay += r.Delay
+		case ActionDuplicate:
+			dup = true
+		}
+	}
+	return delay, dup
+}
+
+// duplicate sends a copy of p that the network made, arriving just after
+// it: a send record of its own (labelled a network duplicate, with a new
+// packet id) and its own arrival.
+func (l *Link) duplicate(now, arrival sim.Time, p *trace.Packet) {
+	cp := *p
+	cp.ID = l.nextID()
+	cp.Labels |= trace.LabelNetworkDuplicate
+	l.stats.Duplicated.add(cp.Seg.IPLen())
+	l.emit(now, trace.KindSend, &cp, trace.Drop{})
+	l.seq++
+	l.flights.push(arrival, l.seq, &cp, false)
+}
+
+// SetIDSource gives the link the world's packet numbering, for the copies
+// it makes: each gets the next id.
+func (l *Link) SetIDSource(next func() uint64) { l.ids = next }
+
+// nextID returns an id for a copy: the world's, or one of the link's own,
+// from a range no world reaches.
+func (l *Link) nextID() uint64 {
+	if l.ids != nil {
+		return l.ids()
+	}
+	l.ownIDs++
+	return 1<<62 + l.ownIDs
+}
+
+// hasDelayRule reports whether a rule delays packets (so the link must
+// let packets overtake).
+func hasDelayRule(rules []Rule) bool {
+	for _, r := range rules {
+		if r.Action == ActionDelay {
+			return true
+		}
+	}
+	return false
+}
+
+// matchRules calls every rule's Match on p, notes which matched, and
+// returns the index of the first drop rule that matched and has drops
+// left, or -1.
 func (l *Link) matchRules(now sim.Time, p *trace.Packet) int {
 	picked := -1
 	for i := range l.cfg.Rules {
 		r := &l.cfg.Rules[i]
-		if r.Match(now, p) && picked < 0 && (r.Times <= 0 || l.ruleDrops[i] < r.Times) {
+		m := r.Match(now, p)
+		l.matched[i] = m
+		if m && r.Action == ActionDrop && picked < 0 && (r.Times <= 0 || l.ruleDrops[i] < r.Times) {
 			picked = i
 		}
 	}
@@ -252,7 +342,14 @@ func (l *Link) armArrival() {
 // deliver may send on this link or take it down; both are safe here.
 func (l *Link) onArrival(now sim.Time) {
 	for l.flights.len() > 0 && l.flights.nextAt() <= now {
-		l.flights.pop(&l.out)
+		corrupt := l.flights.pop(&l.out)
+		if corrupt {
+			// It arrived damaged: the receiver's checksum fails and it
+			// discards the segment, as if it had not come.
+			l.stats.Dropped.Corrupt.add(l.out.Seg.IPLen())
+			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropCorrupted})
+			continue
+		}
 		if l.refuse != nil && l.refuse(now) {
 			// The receiver is not there to take it (a crashed host):
 			// the packet is lost at the far end, not delivered.

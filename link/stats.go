@@ -19,24 +19,27 @@ type Drops struct {
 	MTU        Count // larger than the MTU ("exceeds MTU (…)")
 	QueueFull  Count // the queue was full ("queue full")
 	Receiver   Count // the receiving end refused it on arrival (see Link.SetRefuse)
+	Corrupt    Count // it arrived damaged and the receiver's checksum failed
 }
 
 // Total returns the sum over all reasons.
 func (d Drops) Total() Count {
 	var t Count
-	for _, c := range [...]Count{d.LinkDown, d.Rule, d.RandomLoss, d.MTU, d.QueueFull, d.Receiver} {
+	for _, c := range [...]Count{d.LinkDown, d.Rule, d.RandomLoss, d.MTU, d.QueueFull, d.Receiver, d.Corrupt} {
 		t.Packets += c.Packets
 		t.Bytes += c.Bytes
 	}
 	return t
 }
 
-// Stats are a link's counters since it was made. Every packet offered is
-// eventually delivered or dropped: Sent = Delivered + Dropped.Total() + InFlight.
+// Stats are a link's counters since it was made. Every packet offered, and
+// every copy the link made of one, is eventually delivered or dropped:
+// Sent + Duplicated = Delivered + Dropped.Total() + InFlight.
 type Stats struct {
-	Sent      Count // offered with Send
-	Delivered Count
-	Dropped   Drops
+	Sent       Count // offered with Send
+	Duplicated Count // copies the network made (Config.Duplicate, duplicate rules)
+	Delivered  Count
+	Dropped    Drops
 	// InFlight is how many packets will still arrive: queued, on the wire or
 	// propagating. Randomly lost packets still being serialized are not in it.
 	InFlight int

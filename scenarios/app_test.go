@@ -100,3 +100,44 @@ func TestApp_RebootedClientReconnects(t *testing.T) {
 	assert.Equal(t, []string{"0ms client→server SYN", "6000ms client→server SYN"}, syns)
 	assert.True(t, has(lines, "6020ms client app write 1000"), "the script runs again:\n%s", strings.Join(lines, "\n"))
 }
+
+// One connection, one identity: after a reconnect whose first attempt
+// never reached the server, both ends still number the connection alike
+// (it was client conn 2 against server conn 1).
+func TestRun_ConnectionNumbersAgreeAcrossHosts(t *testing.T) {
+	s, err := Parse("reconnect.yaml", []byte(`duration: 30s
+link: {delay: 10ms}
+client: {send: 1000, syn_retries: 1, reconnect: 1s}
+drop: [{from: client, flags: SYN, between: [0s, 2s], times: always}]
+`))
+	require.NoError(t, err)
+	conns := map[string][]uint32{}
+	_, err = Run(s, trace.SinkFunc(func(r *trace.Record) {
+		if r.Kind == trace.KindState && r.To == trace.StateEstablished {
+			conns[r.Node] = append(conns[r.Node], r.Conn)
+		}
+	}))
+	require.NoError(t, err)
+	require.Len(t, conns["client"], 1)
+	assert.Equal(t, conns["client"], conns["server"])
+	assert.Equal(t, uint32(2), conns["client"][0], "the second connection")
+}
+
+// Think time and processing time: the server's reply comes its processing
+// time after the request was read, and the client closes its think time
+// after the reply was read (they happened in the same instant before).
+func TestApp_ProcessingAndThinkTime(t *testing.T) {
+	lines := runLines(t, "link: {delay: 10ms}\nclient: {send: 100, think_time: 500ms}\nserver: {reply: 200, processing_time: 30ms}\n")
+	find := func(suffix string) string {
+		for _, l := range lines {
+			if strings.HasSuffix(l, suffix) {
+				return l
+			}
+		}
+		return ""
+	}
+	assert.Equal(t, "30ms server app read 100", find("server app read 100"), "%s", strings.Join(lines, "\n"))
+	assert.Equal(t, "60ms server app write 200", find("server app write 200"), "the reply after 30 ms of work")
+	assert.Equal(t, "70ms client app read 200", find("client app read 200"))
+	assert.Equal(t, "570ms client app close 0", find("client app close 0"), "the close after 500 ms of thought")
+}

@@ -302,7 +302,7 @@ func switchOrMapping(d *decoder, v value, help string) (on, isMap, ok bool) {
 
 // scriptKeys are the scripted application's keys of an endpoint, which an
 // endpoint running HTTP or a heartbeat does not take.
-var scriptKeys = []string{"connect_at", "reconnect", "send", "writes", "close", "reader", "reply"}
+var scriptKeys = []string{"connect_at", "reconnect", "send", "writes", "close", "reader", "reply", "processing_time", "think_time"}
 
 // apps checks that the two endpoints' applications go together: HTTP on
 // both or neither, no script keys beside an application that replaces the

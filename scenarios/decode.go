@@ -64,21 +64,29 @@ const (
 const (
 	helpTop         = `a scenario is a mapping of keys such as name, description, link, client, server and drop`
 	helpName        = `a name is one line of text such as lost-segment; the output files are named after it, so it has no /, \, .. or control characters`
-	helpDescription = `a description is text`
+	helpDescription = `a description is text, or a mapping of languages such as {en: "…", vi: "…"}`
+	helpDescLang    = `a description in one language is text`
 	helpSeed        = `a seed is an integer 0..18446744073709551615`
 	helpDuration    = `the run's time limit is a duration > 0 and ≤ 168h such as "60s"`
 	helpEventBudget = `the event budget is an integer 1..1000000000 such as 10000000 (or 10_000_000)`
 
-	helpLink      = `link settings are a mapping of delay, jitter, reorder, bandwidth, queue, queue_bytes, mtu and loss, such as {delay: 50ms, bandwidth: 10Mbps}`
-	helpLinks     = `links is a mapping of client_to_server and server_to_client, each with link settings such as {loss: 0.01}`
-	helpDelay     = `a delay is a duration ≥ 0 such as "50ms"`
-	helpJitter    = `jitter is a duration ≥ 0 such as "5ms"`
-	helpReorder   = `reorder is true or false`
-	helpBandwidth = `a bandwidth is a rate from 1kbps to 100Gbps such as "10Mbps" (units bps, kbps, Mbps, Gbps: bits per second), or "unlimited"`
-	helpQueue     = `queue is a number of packets 1..1000000, or "unlimited"`
-	helpQueueB    = `queue_bytes is a size from 1 byte to 1GiB such as "64KiB"`
-	helpMTU       = `an MTU is a number of bytes 68..65535 (68 is IPv4's minimum, RFC 791)`
-	helpLoss      = `loss is a probability 0..1 such as 0.01, or a percentage such as "1%"`
+	helpLink       = `link settings are a mapping of delay, jitter, reorder, bandwidth, queue, queue_bytes, mtu, loss, burst, reorder_probability, reorder_delay, duplicate and corrupt, such as {delay: 50ms, bandwidth: 10Mbps}`
+	helpBurst      = `burst is Gilbert-Elliott loss, a mapping {p, r, loss_bad, loss_good} of probabilities such as {p: 1%, r: 25%}`
+	helpReorderP   = `reorder_probability is a probability 0..1 such as 0.05, or a percentage such as "5%"`
+	helpReorderD   = `reorder_delay is a duration > 0 such as "20ms"`
+	helpDuplicate  = `duplicate is a probability 0..1 such as 0.01, or a percentage such as "1%"`
+	helpCorrupt    = `corrupt is a probability 0..1 such as 0.01, or a percentage such as "1%"`
+	helpDelayRules = `delay_segments is a list of rules such as [{from: client, data_segment: 2, by: 30ms}]`
+	helpDupRules   = `duplicate_segments is a list of rules such as [{from: server, flags: ACK, nth: 3}]`
+	helpLinks      = `links is a mapping of client_to_server and server_to_client, each with link settings such as {loss: 0.01}`
+	helpDelay      = `a delay is a duration ≥ 0 such as "50ms"`
+	helpJitter     = `jitter is a duration ≥ 0 such as "5ms"`
+	helpReorder    = `reorder is true or false`
+	helpBandwidth  = `a bandwidth is a rate from 1kbps to 100Gbps such as "10Mbps" (units bps, kbps, Mbps, Gbps: bits per second), or "unlimited"`
+	helpQueue      = `queue is a number of packets 1..1000000, or "unlimited"`
+	helpQueueB     = `queue_bytes is a size from 1 byte to 1GiB such as "64KiB"`
+	helpMTU        = `an MTU is a number of bytes 68..65535 (68 is IPv4's minimum, RFC 791)`
+	helpLoss       = `loss is a probability 0..1 such as 0.01, or a percentage such as "1%"`
 
 	helpEndpoint      = `an endpoint is a mapping of keys such as isn, send, mss and rto_min, such as {isn: 100, send: 8KiB}`
 	helpAddr          = `addr is an IPv4 address such as 10.0.0.1`
@@ -147,8 +155,8 @@ var topTable = &table[Scenario]{
 	keys: []field[Scenario]{
 		{name: "name", read: custom("text", "one line, ≤ 100 characters, without `/`, `\\`, `..` or control characters", readName), help: helpName,
 			def: "the file's name without `.yaml`", doc: "the scenario's name in traces and outputs"},
-		{name: "description", read: into(text, func(sc *Scenario, s string) { sc.Description = strings.TrimSpace(s) }), help: helpDescription,
-			def: "empty", note: "any; use `>-` for a folded paragraph", doc: "what the scenario shows; `tcpsim list` prints it"},
+		{name: "description", read: custom("text or `{"+strings.Join(descriptionTable.names(), ", ")+"}`", "any; use `>-` for a folded paragraph; see [Descriptions](#descriptions)", readDescription), help: helpDescription,
+			def: "empty", doc: "what the scenario shows, in one language or in each language of the outputs: `tcpsim list` prints it (in English), `tcpsim run --lang` writes the one in its language over the ladder and in the diagrams"},
 		{name: "seed", read: into(unsignedUpTo(math.MaxUint64), func(sc *Scenario, n uint64) { sc.Seed = n }), help: helpSeed,
 			def: code(defaultSeed), doc: "the seed of every random choice in the run (random ISNs, random loss, jitter). Same seed, same trace."},
 		{name: "duration", read: custom("duration", "> 0, ≤ "+fmtDuration(maxDuration), readRunDuration), help: helpDuration,
@@ -169,11 +177,56 @@ var topTable = &table[Scenario]{
 			def: "see [Endpoints](#endpoints)", doc: "the host that listens"},
 		{name: "drop", read: bySection[Scenario]("list", "drop rules"), help: helpDrop,
 			def: "none", doc: "packets to lose on purpose"},
+		{name: "delay_segments", read: bySection[Scenario]("list", "drop rules with `by`"), help: helpDelayRules,
+			def: "none", doc: "packets to hold back on purpose, so that later ones overtake them: the keys of a drop rule and `by`, how much later it arrives (`times` counts the packets delayed)"},
+		{name: "duplicate_segments", read: bySection[Scenario]("list", "drop rules"), help: helpDupRules,
+			def: "none", doc: "packets the network delivers twice: the keys of a drop rule (`times` counts the packets duplicated)"},
 		{name: "outages", read: bySection[Scenario]("list", "outages"), help: helpOutages,
 			def: "none", doc: "intervals when a link is down"},
 		{name: "events", read: bySection[Scenario]("list", "`{at, crash: client|server}` or `{at, reboot: client|server}`"), help: helpEvents,
 			def: "none", doc: "a host crashes (drops everything, sends nothing) or reboots (comes back with no connections, so it answers an old connection's segments with RST; a server listens again)"},
+		{name: "sweep", read: bySection[Scenario]("mapping", "`params`, `seeds`"), help: helpSweep,
+			def: "none", doc: "what `tcpsim sweep` runs: keys it sets, and the parameters and seeds it runs when its command line names none; see [Sweeps](#sweeps)"},
 	},
+}
+
+// description: {en, vi}: the description in each language the outputs
+// speak (viz/catalog's languages; cmd/tcpsim's tests hold the two lists
+// together).
+var descriptionTable = &table[Scenario]{
+	what: helpDescription,
+	keys: []field[Scenario]{
+		{name: "en", read: into(text, describeIn("en")), help: helpDescLang, typ: "text", doc: "in English: `tcpsim list` prints it, and `--lang en` (the default)"},
+		{name: "vi", read: into(text, describeIn("vi")), help: helpDescLang, typ: "text", doc: "in Vietnamese (Tiếng Việt), for `--lang vi`"},
+	},
+}
+
+// describeIn stores a description in language lang; the first one given,
+// in table order, is also the scenario's Description until English comes.
+func describeIn(lang string) func(sc *Scenario, s string) {
+	return func(sc *Scenario, s string) {
+		s = strings.TrimSpace(s)
+		if sc.Descriptions == nil {
+			sc.Descriptions = make(map[string]string, 2)
+		}
+		sc.Descriptions[lang] = s
+		if lang == "en" || len(sc.Descriptions) == 1 {
+			sc.Description = s
+		}
+	}
+}
+
+// readDescription reads description: text, or a mapping of languages.
+func readDescription(d *decoder, v value, sc *Scenario, help string) bool {
+	if _, isMap := v.n.(*ast.MappingNode); !isMap {
+		s, ok := d.text(v, help)
+		if ok {
+			sc.Description = strings.TrimSpace(s)
+		}
+		return ok
+	}
+	f := descriptionTable.fields(d, v)
+	return descriptionTable.allStored(f, descriptionTable.apply(d, f, sc))
 }
 
 // One direction of a link. link gives the settings of both, each
@@ -202,7 +255,47 @@ var linkTable = &table[link.Config]{
 			typ: "integer (bytes)", def: code(defaultMTU), note: "(68: IPv4's minimum, RFC 791)", doc: "the largest IP packet the link carries; larger ones are dropped"},
 		{name: "loss", read: into(probability, func(c *link.Config, p float64) { c.Loss = p }), help: helpLoss,
 			def: code(0), doc: "each packet is lost at random with this probability"},
+		{name: "burst", read: custom("`{"+strings.Join(burstTable.names(), ", ")+"}`", "probabilities", readBurst), help: helpBurst,
+			def: "off", doc: "losses in bursts, as on a wireless link (Gilbert-Elliott): before each packet the link moves from its good state to its bad one with probability `p`, back with `r`; a packet is lost with `loss_bad` in the bad state (default 100%) and `loss_good` in the good one (default 0). Bursts last 1/`r` packets on average; the long-run loss is about `p`/(`p`+`r`). Drops say \"burst loss\""},
+		{name: "reorder_probability", read: into(probability, func(c *link.Config, p float64) { c.ReorderProb = p }), help: helpReorderP,
+			def: code(0), note: "with `reorder_delay`", doc: "each packet is held back `reorder_delay` longer with this probability, so that packets sent after it may arrive first"},
+		{name: "reorder_delay", read: into(durationIn(time.Nanosecond, maxDuration), func(c *link.Config, t time.Duration) { c.ReorderDelay = t }), help: helpReorderD,
+			def: code(0), doc: "how much longer a packet picked by `reorder_probability` takes"},
+		{name: "duplicate", read: into(probability, func(c *link.Config, p float64) { c.Duplicate = p }), help: helpDuplicate,
+			def: code(0), doc: "each packet is delivered twice with this probability: a copy the network made (labelled so) arrives just after it"},
+		{name: "corrupt", read: into(probability, func(c *link.Config, p float64) { c.Corrupt = p }), help: helpCorrupt,
+			def: code(0), doc: "each packet is damaged on the way with this probability: it arrives, its checksum fails and the receiver discards it (the drop says \"corrupted (checksum error)\")"},
 	},
+}
+
+// burst: Gilbert-Elliott loss on a link.
+var burstTable = &table[link.GilbertElliott]{
+	what: helpBurst,
+	keys: []field[link.GilbertElliott]{
+		{name: "p", read: into(probability, func(b *link.GilbertElliott, p float64) { b.P = p }), help: helpBurst, required: true,
+			doc: "the probability of moving from the good state to the bad one, before each packet"},
+		{name: "r", read: into(probability, func(b *link.GilbertElliott, p float64) { b.R = p }), help: helpBurst, required: true,
+			doc: "the probability of moving from the bad state back to the good one"},
+		{name: "loss_bad", read: into(probability, func(b *link.GilbertElliott, p float64) { b.LossBad = p }), help: helpBurst,
+			def: code("100%"), doc: "the loss probability in the bad state"},
+		{name: "loss_good", read: into(probability, func(b *link.GilbertElliott, p float64) { b.LossGood = p }), help: helpBurst,
+			def: code(0), doc: "the loss probability in the good state"},
+	},
+}
+
+// readBurst reads burst: {p, r, loss_bad, loss_good}.
+func readBurst(d *decoder, v value, c *link.Config, help string) bool {
+	if isNull(v.n) {
+		return false
+	}
+	f := burstTable.fields(d, v)
+	b := link.GilbertElliott{LossBad: 1}
+	burstTable.apply(d, f, &b)
+	if !burstTable.require(d, f, v, help) {
+		return false
+	}
+	c.Burst = &b
+	return true
 }
 
 // links: per-direction link settings.
@@ -304,6 +397,12 @@ var endpointTable = &table[Endpoint]{
 		{name: "reply", read: into(sizeIn(0, maxBytes), func(e *Endpoint, n int64) { e.App.Reply = n }), help: helpReply,
 			only: "server", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send", group: "app",
 			def: code(0), doc: "bytes the server writes once it has read all of the client's data (`send` plus `writes`)"},
+		{name: "processing_time", read: into(durationIn(0, maxTimerValue), func(e *Endpoint, t time.Duration) { e.App.ProcessingTime = t }), help: `processing_time is how long the server works on the client's data before its reply, a duration from 0 to 1h such as "20ms"`,
+			only: "server", misplaced: "processing_time is for the server: how long it works before its reply; the client's pause is think_time", group: "app",
+			def: code(0), doc: "how long the server works, once it has read all of the client's data, before it writes its `reply`"},
+		{name: "think_time", read: into(durationIn(0, maxTimerValue), func(e *Endpoint, t time.Duration) { e.App.ThinkTime = t }), help: `think_time is how long the client takes, once it has read the reply, before it closes, a duration from 0 to 1h such as "500ms"`,
+			only: "client", misplaced: "think_time is for the client: how long it takes after the reply before it closes; the server's is processing_time", group: "app",
+			def: code(0), doc: "how long the client takes, once it has read the server's reply, before it closes (with `close: auto`)"},
 		// The applications that replace the script (apps.go).
 		{name: "http", read: custom("`true` or a mapping", "see [HTTP](#http)", readHTTP), help: helpHTTP, group: "app",
 			def: "none", doc: "the host runs HTTP/1.1 instead of the script: the client's requests ([HTTP client](#http-client)), the server's responses ([HTTP server](#http-server)); give both or neither"},
@@ -396,6 +495,7 @@ type ruleSpec struct {
 	flags                     wire.Flags
 	between                   [2]time.Duration
 	times                     int
+	by                        time.Duration // delay_segments: how much later the packet arrives
 }
 
 // A drop rule. Its criteria combine (dropRule), and "flags: SYN,ACK" in
@@ -421,6 +521,15 @@ var dropTable = &table[ruleSpec]{
 		{name: "times", read: into(orWord(integerIn(0, maxCount), "always", 0), func(r *ruleSpec, n int64) { r.times = int(n) }), help: helpTimes,
 			def: code(1), doc: "how many picked packets to drop; `always` (or `0`) drops every one. A rule that picks one packet at most (`segment`, or `flags` with `nth`) cannot have `times` > 1."},
 	},
+}
+
+// A rule of delay_segments: a drop rule's keys and by.
+var delayTable = &table[ruleSpec]{
+	what: `a delay rule is a mapping such as {from: client, data_segment: 2, by: 30ms}`,
+	keys: append(append([]field[ruleSpec](nil), dropTable.keys...),
+		field[ruleSpec]{name: "by", read: into(durationIn(time.Nanosecond, maxDuration), func(r *ruleSpec, t time.Duration) { r.by = t }),
+			help: `by is how much later the packet arrives, a duration > 0 such as "30ms"`, required: true,
+			doc: "how much later than it would have the packet arrives"}),
 }
 
 // outageSpec is what an outage's keys say.
@@ -548,15 +657,24 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 	d.apps(sc, f["client"], f["server"], f["backup_link"])
 	sc.ProfileWritten = d.profileWritten
 
-	for _, item := range d.list(f["drop"], helpDrop) {
-		from, rule, ok := d.dropRule(item)
-		if !ok {
-			continue
-		}
-		if from == "client" {
-			sc.ClientToServer.Rules = append(sc.ClientToServer.Rules, rule)
-		} else {
-			sc.ServerToClient.Rules = append(sc.ServerToClient.Rules, rule)
+	for _, list := range []struct {
+		key, help string
+		action    link.Action
+	}{
+		{"drop", helpDrop, link.ActionDrop},
+		{"delay_segments", helpDelayRules, link.ActionDelay},
+		{"duplicate_segments", helpDupRules, link.ActionDuplicate},
+	} {
+		for _, item := range d.list(f[list.key], list.help) {
+			from, rule, ok := d.dropRule(item, list.action)
+			if !ok {
+				continue
+			}
+			if from == "client" {
+				sc.ClientToServer.Rules = append(sc.ClientToServer.Rules, rule)
+			} else {
+				sc.ServerToClient.Rules = append(sc.ServerToClient.Rules, rule)
+			}
 		}
 	}
 	for _, item := range d.list(f["events"], helpEvents) {
@@ -565,6 +683,9 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 		}
 	}
 	slices.SortStableFunc(sc.Events, func(x, y HostEvent) int { return cmp.Compare(x.At, y.At) })
+	if v := f["sweep"]; v.present() && !isNull(v.n) {
+		sc.Sweep = d.sweep(v)
+	}
 	for _, item := range d.list(f["outages"], helpOutages) {
 		o, dir, ok := d.outage(item)
 		if !ok {
@@ -621,11 +742,14 @@ func readRunDuration(d *decoder, v value, sc *Scenario, help string) bool {
 // and reorder with jitter.
 func (d *decoder) linkConfig(base, over map[string]value) link.Config {
 	c := link.Config{Delay: defaultDelay, Bandwidth: defaultBandwidth, QueuePackets: defaultQueue, MTU: defaultMTU}
-	var reorderAt value // where the reorder in effect was set
+	var reorderAt, probAt value // where the reorder and reorder_probability in effect were set
 	for _, f := range []map[string]value{base, over} {
 		stored := linkTable.apply(d, f, &c)
 		if stored["reorder"] {
 			reorderAt = f["reorder"]
+		}
+		if stored["reorder_probability"] {
+			probAt = f["reorder_probability"]
 		}
 		if x := f["queue_bytes"]; x.present() && f["queue"].present() {
 			d.errorAt(x.key, x.path, "both queue and queue_bytes are given; a queue is limited either in packets (queue) or in bytes (queue_bytes), not both")
@@ -633,6 +757,9 @@ func (d *decoder) linkConfig(base, over map[string]value) link.Config {
 	}
 	if c.Reorder && c.Jitter == 0 {
 		d.errorf(reorderAt, "reorder is true but jitter is 0: packets overtake one another only when their delays vary; set jitter too, such as jitter: 5ms")
+	}
+	if c.ReorderProb > 0 && c.ReorderDelay == 0 {
+		d.errorf(probAt, "reorder_probability is given but reorder_delay is not: say how much longer a packet it picks takes, such as reorder_delay: 20ms")
 	}
 	return c
 }
@@ -923,9 +1050,14 @@ func flagSplit(name string) string {
 	return fmt.Sprintf("unknown key %q: inside {…} a comma separates keys, so flags: SYN,ACK reads as flags: SYN and a key %s; write flags: \"SYN,ACK\" in quotes, or flags: SYN+ACK", name, name)
 }
 
-// dropRule decodes one drop rule into the link rule it becomes and the side
-// whose packets it drops.
-func (d *decoder) dropRule(v value) (from string, rule link.Rule, ok bool) {
+// dropRule decodes one rule into the link rule it becomes and the side
+// whose packets it picks: a drop rule, or with action a rule of
+// delay_segments (which also has by) or duplicate_segments.
+func (d *decoder) dropRule(v value, action link.Action) (from string, rule link.Rule, ok bool) {
+	t := dropTable
+	if action == link.ActionDelay {
+		t = delayTable
+	}
 	if isNull(v.n) {
 		d.errorf(v, "the rule is empty; %s", helpRule)
 		return "", rule, false
@@ -941,7 +1073,7 @@ func (d *decoder) dropRule(v value) (from string, rule link.Rule, ok bool) {
 	})
 	keep := m.Values[:0:0]
 	for _, kv := range m.Values {
-		if hasFlagsKey && kv != nil && kv.Key != nil && kv.Key.GetToken() != nil && isNull(kv.Value) && !slices.Contains(dropTable.names(), kv.Key.GetToken().Value) {
+		if hasFlagsKey && kv != nil && kv.Key != nil && kv.Key.GetToken() != nil && isNull(kv.Value) && !slices.Contains(t.names(), kv.Key.GetToken().Value) {
 			if msg := flagSplit(kv.Key.GetToken().Value); msg != "" {
 				d.errorAt(kv.Key.GetToken(), v.path, "%s", msg)
 				continue
@@ -952,12 +1084,13 @@ func (d *decoder) dropRule(v value) (from string, rule link.Rule, ok bool) {
 	mv := *m
 	mv.Values = keep
 	v.n = &mv
-	f := dropTable.fields(d, v)
+	f := t.fields(d, v)
 
 	s := ruleSpec{times: 1}
-	stored := dropTable.apply(d, f, &s)
-	ok = dropTable.require(d, f, v, "say whose packets the rule drops: from: client or from: server")
-	ok = dropTable.allStored(f, stored) && ok
+	stored := t.apply(d, f, &s)
+	verb := [...]string{link.ActionDrop: "drops", link.ActionDelay: "delays", link.ActionDuplicate: "duplicates"}[action]
+	ok = t.require(d, f, v, "say whose packets the rule "+verb+": from: client or from: server")
+	ok = t.allStored(f, stored) && ok
 	if x := f["nth"]; x.present() && !f["flags"].present() {
 		d.errorAt(x.key, x.path, "nth counts the segments that have the given flags, so it needs flags (such as flags: SYN, nth: 2); for the Nth segment of any kind write segment: N")
 		ok = false
@@ -1016,6 +1149,11 @@ func (d *decoder) dropRule(v value) (from string, rule link.Rule, ok bool) {
 	}
 	rule.Times = s.times
 	rule.Match = all(cs)
+	rule.Action = action
+	if action == link.ActionDelay {
+		rule.Delay = s.by
+		rule.Desc += ", by " + fmtDuration(s.by)
+	}
 	return s.from, rule, true
 }
 

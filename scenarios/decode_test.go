@@ -35,6 +35,12 @@ func TestParse_Errors(t *testing.T) {
 		{"top level is a list", "- client\n", []string{
 			"bad.yaml:1:1: a list is not a mapping; a scenario is a mapping of keys such as name, description, link, client, server and drop",
 		}},
+		{"a description in an unknown language", "description: {en: hello, fr: bonjour}\n", []string{
+			"bad.yaml:1:26: description: unknown key \"fr\"; the keys here are en, vi",
+		}},
+		{"a description that is a list", "description: {vi: [a, b]}\n", []string{
+			"bad.yaml:1:19: description.vi: a list is not text; a description in one language is text",
+		}},
 		{"unknown key with a suggestion", "seeds: 5\n", []string{
 			"bad.yaml:1:1: unknown key \"seeds\"; did you mean \"seed\"?",
 		}},
@@ -42,7 +48,7 @@ func TestParse_Errors(t *testing.T) {
 			"bad.yaml:1:10: client: unknown key \"rtoMin\"; did you mean \"rto_min\"?",
 		}},
 		{"unknown key listing the allowed ones", "link: {speed: 10Mbps}\n", []string{
-			"bad.yaml:1:8: link: unknown key \"speed\"; the keys here are delay, jitter, reorder, bandwidth, queue, queue_bytes, mtu, loss",
+			"bad.yaml:1:8: link: unknown key \"speed\"; the keys here are delay, jitter, reorder, bandwidth, queue, queue_bytes, mtu, loss, burst, reorder_probability, reorder_delay, duplicate, corrupt",
 		}},
 		{"a key of another section", "delay: 50ms\n", []string{
 			"bad.yaml:1:1: unknown key \"delay\"; it is a link setting: put it under link (both directions), or under links.client_to_server or links.server_to_client",
@@ -195,7 +201,7 @@ func TestParse_Errors(t *testing.T) {
 			"bad.yaml:1:18: client.writes: a mapping is not a list; writes is a list of timed writes such as [{at: 1s, bytes: 1KiB}]",
 		}},
 		{"link not a mapping", "link: 50ms\n", []string{
-			"bad.yaml:1:7: link: \"50ms\" is not a mapping; link settings are a mapping of delay, jitter, reorder, bandwidth, queue, queue_bytes, mtu and loss, such as {delay: 50ms, bandwidth: 10Mbps}",
+			"bad.yaml:1:7: link: \"50ms\" is not a mapping; link settings are a mapping of delay, jitter, reorder, bandwidth, queue, queue_bytes, mtu, loss, burst, reorder_probability, reorder_delay, duplicate and corrupt, such as {delay: 50ms, bandwidth: 10Mbps}",
 		}},
 		{"drop not a list", "drop: {from: client, segment: 3}\n", []string{
 			"bad.yaml:1:7: drop: a mapping is not a list; drop is a list of rules such as [{from: client, data_segment: 3}]",

@@ -14,18 +14,20 @@ import (
 // docKeyTables are the doc's generated key tables by region name: the doc
 // marks each with <!-- keys:NAME --> … <!-- /keys -->.
 var docKeyTables = map[string]func() []keyDoc{
-	"top":        func() []keyDoc { return topTable.docs("") },
-	"link":       func() []keyDoc { return linkTable.docs("") },
-	"endpoint":   func() []keyDoc { return endpointTable.docs("") },
-	"app":        func() []keyDoc { return endpointTable.docs("app") },
-	"keepalive":  func() []keyDoc { return keepaliveTable.docs("") },
-	"reader":     func() []keyDoc { return readerTable.docs("") },
-	"drop":       func() []keyDoc { return dropTable.docs("") },
-	"outage":     func() []keyDoc { return outageTable.docs("") },
-	"event":      func() []keyDoc { return eventTable.docs("") },
-	"httpclient": func() []keyDoc { return httpClientTable.docs("") },
-	"httpserver": func() []keyDoc { return httpServerTable.docs("") },
-	"heartbeat":  func() []keyDoc { return heartbeatTable.docs("") },
+	"top":         func() []keyDoc { return topTable.docs("") },
+	"description": func() []keyDoc { return descriptionTable.docs("") },
+	"link":        func() []keyDoc { return linkTable.docs("") },
+	"endpoint":    func() []keyDoc { return endpointTable.docs("") },
+	"app":         func() []keyDoc { return endpointTable.docs("app") },
+	"keepalive":   func() []keyDoc { return keepaliveTable.docs("") },
+	"reader":      func() []keyDoc { return readerTable.docs("") },
+	"drop":        func() []keyDoc { return dropTable.docs("") },
+	"outage":      func() []keyDoc { return outageTable.docs("") },
+	"event":       func() []keyDoc { return eventTable.docs("") },
+	"httpclient":  func() []keyDoc { return httpClientTable.docs("") },
+	"httpserver":  func() []keyDoc { return httpServerTable.docs("") },
+	"heartbeat":   func() []keyDoc { return heartbeatTable.docs("") },
+	"sweep":       func() []keyDoc { return sweepTable.docs("") },
 }
 
 var keyRegionRE = regexp.MustCompile(`(?s)(<!-- keys:([a-z]+) -->\n).*?(<!-- /keys -->)`)
@@ -114,6 +116,7 @@ func TestKeyTables_Complete(t *testing.T) {
 		}
 	}
 	checkHelps(t, "top", topTable)
+	checkHelps(t, "description", descriptionTable)
 	checkHelps(t, "link", linkTable)
 	checkHelps(t, "endpoint", endpointTable)
 	checkHelps(t, "keepalive", keepaliveTable)
@@ -124,6 +127,7 @@ func TestKeyTables_Complete(t *testing.T) {
 	checkHelps(t, "httpclient", httpClientTable)
 	checkHelps(t, "httpserver", httpServerTable)
 	checkHelps(t, "heartbeat", heartbeatTable)
+	checkHelps(t, "sweep", sweepTable)
 }
 
 // checkHelps checks that each key of tb has a help and that an integer

@@ -27,6 +27,7 @@ func TestParse_LeadingZeroInEveryNumberKey(t *testing.T) {
 		"httpclient": "client: {http: {%s: 0100}}\nserver: {http: true}\n",
 		"httpserver": "client: {http: true}\nserver: {http: {%s: 0100}}\n",
 		"heartbeat":  "client: {heartbeat: {%s: 0100}}\n",
+		"sweep":      "sweep: {%s: 0100}\n",
 	}
 	tried := 0
 	try := func(src string) {

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpsim/tcpsim/tcp"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
 )
@@ -147,4 +149,46 @@ func truncateAll(ts []time.Duration) []time.Duration {
 		out[i] = t.Truncate(time.Millisecond)
 	}
 	return out
+}
+
+// zero-window shows what its description and the README promise: the
+// window closes, the client's probes back off (at least three, each gap
+// longer than the one before) until the reader resumes, and a window
+// update reopens the window; in both profiles.
+func TestBuiltins_ZeroWindowLesson(t *testing.T) {
+	for _, profile := range tcp.Profiles {
+		t.Run(profile, func(t *testing.T) {
+			s, err := LoadWith("zero-window", Options{Profile: profile})
+			require.NoError(t, err)
+			var l trace.Log
+			_, err = Run(s, &l)
+			require.NoError(t, err)
+			r := lessonRun(l.Records)
+			all := r.times(func(rec *trace.Record) bool {
+				return rec.Kind == trace.KindSend && rec.Node == "client" && rec.Pkt.Labels.Has(trace.LabelZeroWindowProbe)
+			})
+			probes := longestBackoff(all)
+			require.GreaterOrEqual(t, len(probes), 3, "probes backing off: %v (all probes %v)", probes, all)
+			updates := r.times(func(rec *trace.Record) bool {
+				return rec.Kind == trace.KindSend && rec.Node == "server" && rec.Pkt.Labels.Has(trace.LabelWindowUpdate)
+			})
+			assert.True(t, slices.ContainsFunc(updates, func(u time.Duration) bool { return u > probes[len(probes)-1] }),
+				"a window update reopens the window after the last probe %v: %v", probes[len(probes)-1], updates)
+		})
+	}
+}
+
+// longestBackoff returns the longest run of instants whose gaps grow.
+func longestBackoff(ts []time.Duration) []time.Duration {
+	var best []time.Duration
+	start := 0
+	for i := range ts {
+		if i >= 2 && ts[i]-ts[i-1] <= ts[i-1]-ts[i-2] {
+			start = i - 1
+		}
+		if i+1-start > len(best) {
+			best = ts[start : i+1]
+		}
+	}
+	return best
 }

@@ -42,6 +42,11 @@ type Options struct {
 	// Profile, when set, is the behaviour profile of both endpoints,
 	// whatever the file says ("rfc" or "linux").
 	Profile string
+	// Overrides set keys as if the file said so, in order (a later one
+	// wins). A problem with one is reported under its Source and Path,
+	// not at a place in the file. The values of the file's sweep block are
+	// checked only when there are none (a sweep's runs set them).
+	Overrides []Override
 }
 
 // LoadWith is Load with options.
@@ -164,6 +169,7 @@ func ParseWith(file string, src []byte, o Options) (*Scenario, error) {
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	d := newDecoder(file, src)
 	d.profileOverride = o.Profile
+	d.overrides = o.Overrides
 	if len(src) > maxFileSize {
 		d.errorAtPos(0, 0, "", fmt.Sprintf("the file is %d bytes; a scenario file is at most %d", len(src), maxFileSize))
 		return nil, d.result()
@@ -177,6 +183,9 @@ func ParseWith(file string, src []byte, o Options) (*Scenario, error) {
 		return nil, d.result()
 	}
 	sc := d.scenario(root, defaultName(file))
+	if len(d.errs) == 0 && sc.Sweep != nil && len(o.Overrides) == 0 {
+		d.checkSweep(src, defaultName(file), sc.Sweep)
+	}
 	if err := d.result(); err != nil {
 		return nil, err
 	}

@@ -258,6 +258,13 @@ func TestBuiltins(t *testing.T) {
 			assert.Equal(t, info.Name+".yaml", sc.File)
 			assert.NotEmpty(t, sc.Description)
 			assert.Equal(t, sc.Description, info.Description)
+			// Every built-in says what it shows in each language of the
+			// outputs (cmd/tcpsim's tests hold these to viz/catalog's).
+			for _, lang := range descriptionTable.names() {
+				assert.NotEmpty(t, sc.Descriptions[lang], "no description in %q", lang)
+			}
+			assert.Equal(t, sc.Descriptions["en"], sc.Description, "the English description is the one tcpsim list prints")
+			assert.NotEqual(t, sc.Descriptions["en"], sc.Descriptions["vi"], "the Vietnamese description is English")
 			again, err := Parse(info.Name+".yaml", src)
 			require.NoError(t, err)
 			assert.Equal(t, sc.Client, again.Client)
@@ -268,6 +275,31 @@ func TestBuiltins(t *testing.T) {
 		names[i] = info.Name
 	}
 	assert.Subset(t, names, []string{"handshake", "lost-segment"})
+}
+
+// A description is text, or one text per language; DescriptionIn picks
+// one, falling back to the English text, or to the only one given.
+func TestParse_Descriptions(t *testing.T) {
+	for _, tc := range []struct {
+		src          string
+		def, en, vi  string
+		descriptions map[string]string
+	}{
+		{"description: A lost segment.\n", "A lost segment.", "A lost segment.", "A lost segment.", nil},
+		{"description: {en: A lost segment., vi: Một phân đoạn bị mất.}\n", "A lost segment.", "A lost segment.", "Một phân đoạn bị mất.",
+			map[string]string{"en": "A lost segment.", "vi": "Một phân đoạn bị mất."}},
+		{"description:\n  vi: >-\n    Một phân đoạn\n    bị mất.\n", "Một phân đoạn bị mất.", "Một phân đoạn bị mất.", "Một phân đoạn bị mất.",
+			map[string]string{"vi": "Một phân đoạn bị mất."}},
+		{"description: {}\n", "", "", "", nil},
+	} {
+		sc, err := Parse("x.yaml", []byte(tc.src))
+		require.NoError(t, err, tc.src)
+		assert.Equal(t, tc.def, sc.Description, tc.src)
+		assert.Equal(t, tc.descriptions, sc.Descriptions, tc.src)
+		assert.Equal(t, tc.en, sc.DescriptionIn("en"), tc.src)
+		assert.Equal(t, tc.vi, sc.DescriptionIn("vi"), tc.src)
+		assert.Equal(t, tc.en, sc.DescriptionIn("fr"), tc.src)
+	}
 }
 
 func TestLoad_Path(t *testing.T) {

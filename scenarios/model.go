@@ -13,12 +13,17 @@ import (
 // Scenario is a loaded, validated scenario with every default filled in:
 // everything a run needs and nothing it has to guess.
 type Scenario struct {
-	Name        string
+	Name string
+	// Description says what the scenario shows: the text the file gives,
+	// or its English one when it gives one per language.
 	Description string
-	File        string // where it was loaded from ("lost-segment.yaml" for a built-in)
-	Seed        uint64
-	Duration    time.Duration // the run's time limit
-	EventBudget uint64        // the most events the run may fire
+	// Descriptions holds the description per language ("en", "vi") when
+	// the file gives them as {en: …, vi: …}; see DescriptionIn.
+	Descriptions map[string]string
+	File         string // where it was loaded from ("lost-segment.yaml" for a built-in)
+	Seed         uint64
+	Duration     time.Duration // the run's time limit
+	EventBudget  uint64        // the most events the run may fire
 
 	ClientToServer link.Config
 	ServerToClient link.Config
@@ -32,11 +37,24 @@ type Scenario struct {
 	// Events are things that happen to hosts during the run, in time order.
 	Events []HostEvent
 
+	// Sweep is the scenario's sweep block; nil for none. It does not
+	// change a run: tcpsim sweep reads it.
+	Sweep *Sweep
+
 	// ProfileWritten says that the file names a behaviour profile, at the
 	// top or for a host (whatever Options.Profile then made of it): a
 	// comparison with the kernel simulates the linux profile unless the
 	// scenario asks for one.
 	ProfileWritten bool
+}
+
+// DescriptionIn returns the description in language lang (an ISO 639-1
+// code: "en", "vi"), or Description when the scenario has none in it.
+func (sc *Scenario) DescriptionIn(lang string) string {
+	if s, ok := sc.Descriptions[lang]; ok {
+		return s
+	}
+	return sc.Description
 }
 
 // HostEvent is a host crashing (it goes silent: it drops everything that

@@ -49,6 +49,11 @@ type decoder struct {
 	// end is the run's end, for the checks that times fall within it;
 	// scenario sets it once it has read duration.
 	end runEnd
+	// overrides are the overrides applied to the file (Options), and
+	// overridden maps the tokens of the nodes they made to them, so that a
+	// problem found there names the override (override.go).
+	overrides  []Override
+	overridden map[*token.Token]Override
 }
 
 func newDecoder(file string, src []byte) *decoder {
@@ -61,6 +66,10 @@ func newDecoder(file string, src []byte) *decoder {
 
 // errorAt records a problem at a token's place.
 func (d *decoder) errorAt(tk *token.Token, field, format string, args ...any) {
+	if o, ok := d.overridden[tk]; ok && tk != nil {
+		d.overrideProblem(o, fmt.Sprintf(format, args...))
+		return
+	}
 	line, col := 0, 0
 	if tk != nil && tk.Position != nil {
 		line, col = tk.Position.Line, tk.Position.Column
@@ -182,6 +191,12 @@ func (d *decoder) parse(src []byte) (v value, ok bool) {
 	// Anchors, in the order they are defined; a later one of the same name
 	// replaces an earlier one, as for YAML's own aliases.
 	ast.Walk(anchorCollector(d.anchors), body)
+	// After the anchors: an override copies what it changes, and an alias
+	// elsewhere keeps the file's value.
+	body, ok = d.applyOverrides(body, d.overrides)
+	if !ok {
+		return value{}, false
+	}
 	root := d.child("", body, nil)
 	return root, root.present()
 }

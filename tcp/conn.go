@@ -77,7 +77,8 @@ type Conn struct {
 // State returns the connection's state.
 func (c *Conn) State() State { return c.state }
 
-// ID returns the connection's number on its host: 1, 2, … in order of creation.
+// ID returns the connection's number: 1, 2, … in order of creation on its
+// host, or what Host.ConnID gave it.
 func (c *Conn) ID() uint32 { return c.id }
 
 // Err returns why the connection was aborted, or nil.

@@ -22,6 +22,11 @@ type Host struct {
 	tr     trace.Sink
 	reads  trace.KindSet // the kinds tr reads: records of others are not built
 
+	// ConnID, when set, numbers each new connection from its endpoints, so
+	// that a world of hosts can give both ends of a connection the same
+	// number; otherwise the host numbers them 1, 2, … itself.
+	ConnID func(local, remote netip.AddrPort) uint32
+
 	listeners []uint16
 	conns     []*Conn
 	nextID    uint32
@@ -91,13 +96,17 @@ func (h *Host) Connect(now sim.Time, lport uint16, remote netip.AddrPort) *Conn 
 
 func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	h.nextID++
+	id := h.nextID
+	if h.ConnID != nil {
+		id = h.ConnID(local, peer)
+	}
 	iss := h.cfg.ISS
 	if !h.cfg.FixedISS {
 		iss = wire.Seq(h.rng.Uint32())
 	}
 	cfg := &h.cfg
 	c := &Conn{
-		h: h, id: h.nextID, local: local, peer: peer,
+		h: h, id: id, local: local, peer: peer,
 		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy)),
 		receiver: receiver{quickACKs: cfg.QuickACKs},
 		timers:   newTimers(),

@@ -226,9 +226,12 @@ const (
 	DropMTU                              // "exceeds MTU (SIZE > MTU bytes)"
 	DropRule                             // a drop rule of the scenario; its text is the reason
 	DropReceiverDown                     // "NAME crashed": the receiving host was down when it arrived
+	DropBurstLoss                        // "burst loss": the link's Gilbert-Elliott loss
+	DropCorrupted                        // "corrupted (checksum error)": damaged on the way, discarded by the receiver
 )
 
-var dropNames = []string{"", "link down", "random loss", "queue full", "exceeds MTU", "drop rule", "receiver down"}
+var dropNames = []string{"", "link down", "random loss", "queue full", "exceeds MTU", "drop rule", "receiver down",
+	"burst loss", "corrupted (checksum error)"}
 
 // String returns a short name for the code (not the JSON form: see Drop.Text).
 func (c DropCode) String() string { return name(dropNames, c) }
@@ -266,6 +269,10 @@ func ParseDrop(text, receiver string) Drop {
 		return Drop{Code: DropRandomLoss}
 	case "queue full":
 		return Drop{Code: DropQueueFull}
+	case "burst loss":
+		return Drop{Code: DropBurstLoss}
+	case "corrupted (checksum error)":
+		return Drop{Code: DropCorrupted}
 	case receiver + " crashed":
 		return Drop{Code: DropReceiverDown}
 	}

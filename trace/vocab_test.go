@@ -89,6 +89,8 @@ func TestDrop_TextAndParse(t *testing.T) {
 		{Drop{Code: DropMTU, Size: 1500, MTU: 1400}, "exceeds MTU (1500 > 1400 bytes)"},
 		{Drop{Code: DropRule, Rule: "data_segment 3"}, "data_segment 3"},
 		{Drop{Code: DropReceiverDown}, "server crashed"},
+		{Drop{Code: DropBurstLoss}, "burst loss"},
+		{Drop{Code: DropCorrupted}, "corrupted (checksum error)"},
 		// Text that only looks like a fixed reason is a rule's.
 		{Drop{Code: DropRule, Rule: "exceeds MTU (big > 1400 bytes)"}, "exceeds MTU (big > 1400 bytes)"},
 		{Drop{Code: DropRule, Rule: "client crashed"}, "client crashed"},

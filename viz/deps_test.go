@@ -17,6 +17,7 @@ const module = "github.com/tcpsim/tcpsim/"
 // Libraries, by import path prefix.
 const (
 	gonum    = "gonum.org/v1/plot"
+	gg       = "git.sr.ht/~sbinet/gg" // gonum/plot's raster backend
 	gopacket = "github.com/google/gopacket"
 	testify  = "github.com/stretchr/testify"
 )
@@ -30,11 +31,12 @@ var libraries = map[string][]string{
 	"viz/catalog":            nil,
 	"viz/ladder":             nil,
 	"viz/textdiagram":        nil,
-	"viz/canvas":             {gonum},
+	"viz/canvas":             {gonum, gg}, // gg: to draw a PNG on its image, not on a copy
 	"viz/diagram":            {gonum},
 	"viz/plot":               {gonum},
 	"viz/pcap":               {gopacket},
 	"viz/compare":            nil,
+	"viz/html":               {gonum},   // through viz/diagram, whose layout it draws
 	"viz/internal/testtrace": {testify}, // for tests only
 }
 
@@ -71,7 +73,7 @@ func library(imp string) string {
 	if strings.HasPrefix(imp, module) || !strings.Contains(strings.Split(imp, "/")[0], ".") {
 		return ""
 	}
-	for _, l := range []string{gonum, gopacket, testify} {
+	for _, l := range []string{gonum, gg, gopacket, testify} {
 		if imp == l || strings.HasPrefix(imp, l+"/") {
 			return l
 		}

@@ -36,4 +36,12 @@
 //
 // The same records and options always give the same bytes, in every
 // output.
+//
+// Memory follows what is drawn, not the run. The ladder, the summary and
+// the pcap stream. The outputs drawn from the run once it is over
+// (diagrams, plots, text diagrams) each have a Collector, a trace.Sink that
+// keeps only their window (trace.Window: the records of From–To up to the
+// segment limit, and what they need from before and after it) or, for a
+// plot, its points summarised per stretch of time; their Write functions
+// over a []trace.Record go through the same collectors.
 package viz

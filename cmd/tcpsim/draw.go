@@ -46,23 +46,24 @@ func newDrawCmd(stdout, stderr io.Writer) *cobra.Command {
 		Args:    exactArgs(1, "a capture file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.scenario = args[0]
+			o.stdoutTerminal = isTerminal(stdout)
 			if err := o.validate(); err != nil {
 				return err
 			}
-			return draw(o, stdout, stderr)
+			return drawCapture(o, stdout, stderr)
 		},
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.conn, "conn", 1, "draw the `N`th TCP connection of the capture, in order of appearance")
 	f.StringVar(&o.compare, "compare", "", "hold the capture against a simulation of `SCENARIO` (a file or built-in name) and print the differences")
 	f.StringVar(&o.profile, "profile", "", "with --compare: the simulation's profile (default: the scenario's, or linux when it names none)")
-	f.StringVar(&o.trace, "trace", "", "write the capture as a trace, JSON Lines, to `FILE` (\"-\" for stdout, then nothing else goes there)")
-	f.StringVar(&o.pcap, "pcap", "", "write the connection alone, as tcpsim writes captures, to `FILE` (.pcap)")
+	f.StringVar(&o.trace, "trace", "", "write the capture as a trace, JSON Lines, to `FILE` (\"-\" for stdout, then the summary goes to stderr)")
+	f.StringVar(&o.pcap, "pcap", "", "write the connection alone, as tcpsim writes captures, to `FILE` (.pcap; \"-\" for stdout)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours, even on a terminal (NO_COLOR is honoured too)")
 	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers (the default for a capture); the same as --seq-numbers relative")
 	f.StringVar(&o.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in the ladder and diagrams (default: relative)")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram (or, with --compare, the comparison's rows): auto (at most 300 lines), full or none")
-	f.IntVar(&o.width, "width", ladder.DefaultWidth, "ladder width in columns")
+	f.IntVar(&o.width, "width", ladder.DefaultWidth, fmt.Sprintf("ladder width in columns, %d to %d", ladder.MinWidth, maxLadderWidth))
 	f.StringVar(&o.svg, "svg", "", "write the sequence diagram as SVG to `FILE`")
 	f.StringVar(&o.png, "png", "", "write the sequence diagram as PNG to `FILE`")
 	f.StringVar(&o.pdf, "pdf", "", "write the sequence diagram as PDF to `FILE`")
@@ -70,9 +71,10 @@ func newDrawCmd(stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.plotWindow, "plot-window", "", "write the window plot to `FILE` (.png, .svg or .pdf); a capture has the advertised windows, not cwnd")
 	f.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
 	f.StringVar(&o.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
-	f.DurationVar(&o.from, "from", 0, "diagrams and plots start at this time after the connection's first segment, such as 1.5s")
-	f.DurationVar(&o.to, "to", 0, "diagrams and plots end at this time (default: the last segment)")
-	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the capture (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml); a file flag given too names its own file")
+	f.StringVar(&o.html, "html", "", "write a page that steps through the connection to `FILE` (.html)")
+	f.DurationVar(&o.from, "from", 0, "the ladder, capture, diagrams and plots start at this time after the connection's first segment, such as 1.5s")
+	f.DurationVar(&o.to, "to", 0, "the ladder, capture, diagrams and plots end at this time (default: the last segment)")
+	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the capture (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml, .html); a file flag given too names its own file")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder, summary and diagrams: en or vi")
 	return cmd
 }
@@ -85,6 +87,9 @@ func (o *drawOptions) validate() error {
 	case "auto", "full", "none":
 	default:
 		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
+	}
+	if o.width < ladder.MinWidth || o.width > maxLadderWidth {
+		return usageError{fmt.Errorf("--width %d: the ladder is %d to %d columns wide", o.width, ladder.MinWidth, maxLadderWidth)}
 	}
 	var err error
 	if o.language, err = catalog.ParseLang(o.lang); err != nil {
@@ -107,7 +112,7 @@ func (o *drawOptions) validate() error {
 		return usageError{fmt.Errorf("--to %v is not after --from %v", o.to, o.from)}
 	}
 	for _, p := range [][2]string{{"--plot-seq", o.plotSeq}, {"--plot-window", o.plotWindow}} {
-		if p[1] != "" {
+		if p[1] != "" && p[1] != "-" { // "-": checkFiles says why a plot cannot go to stdout
 			if _, err := plotFormat(p[0], p[1]); err != nil {
 				return err
 			}
@@ -143,6 +148,9 @@ func (o *drawOptions) validate() error {
 		Name:        name,
 		Description: describeConn(o.file, k),
 		Duration:    k.Last.Sub(k.First) + time.Nanosecond,
+	}
+	if o.from > 0 && o.from >= o.s.Duration {
+		return usageError{fmt.Errorf("--from %v is past the connection's last segment, %v after its first", o.from, k.Last.Sub(k.First))}
 	}
 	// No output may be the capture itself (checkFiles would call it the
 	// scenario file).
@@ -201,17 +209,17 @@ func describeConn(f *pcap.File, k *pcap.Conn) string {
 	return b.String()
 }
 
-// draw draws the capture's connection with the outputs of 'tcpsim run', as
-// run does, the capture's records standing for the run; with --compare,
-// the screen shows how it differs from a simulation instead of the ladder
-// and summary.
-func draw(o *drawOptions, stdout, stderr io.Writer) error {
+// drawCapture draws the capture's connection with the outputs of 'tcpsim
+// run', as run does, the capture's records standing for the run; with
+// --compare, the screen shows how it differs from a simulation instead of
+// the ladder and summary.
+func drawCapture(o *drawOptions, stdout, stderr io.Writer) error {
 	records, err := o.file.Records(o.conn, pcap.RecordOptions{Name: o.s.Name})
 	if err != nil {
 		return err
 	}
 	human, humanName := stdout, "stdout"
-	if o.trace == "-" {
+	if _, ok := o.toStdout(); ok {
 		human, humanName = stderr, "stderr"
 	}
 	var errs []error
@@ -220,18 +228,16 @@ func draw(o *drawOptions, stdout, stderr io.Writer) error {
 			errs = append(errs, fmt.Errorf("writing the comparison to %s: %w", humanName, err))
 		}
 	}
-	st, openErrs := o.openStreams(stdout)
+	files := newFileSet(o.files, stdout, stderr)
+	defer files.watchSignals()()
+	st, openErrs := o.openStreams(files)
 	errs = append(errs, openErrs...)
-	sinks := st.sinks
+	dr := o.newDrawings()
+	sinks := append(st.sinks, dr.sinks...)
 	var sc *screen
 	if o.compare == "" {
 		sc = o.newScreen(human)
 		sinks = append(sinks, sc.sinks()...)
-	}
-	var log *trace.Log
-	if o.drawings() {
-		log = &trace.Log{}
-		sinks = append(sinks, log)
 	}
 	tee := trace.Tee(sinks...)
 	for i := range records {
@@ -243,9 +249,7 @@ func draw(o *drawOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	errs = append(errs, st.close()...)
-	if log != nil {
-		errs = append(errs, o.draw(log.Records)...)
-	}
+	errs = append(errs, dr.write(&o.runOptions, files)...)
 	if o.file.Unfinished {
 		fmt.Fprintf(stderr, "tcpsim: note: %s ends in the middle of a packet (the capture was stopped while writing); the packets before it are drawn\n", o.scenario)
 	}

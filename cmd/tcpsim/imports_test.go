@@ -20,9 +20,10 @@ import (
 // and plot share viz/canvas; only the world (scenarios/world) puts tcp and
 // link together, and scenarios, the YAML layer, builds worlds;
 // scenarios/kernel runs a scenario on the real kernel instead, with the
-// links but not tcp. trace/analysis labels captured segments for both the
-// kernel harness and viz/pcap's reader. Which third-party library each output may use,
-// ../../viz/deps_test.go holds.
+// links but not tcp; scenarios/sweep runs scenarios over a grid and
+// measures them from their traces; trace/analysis labels captured segments
+// for both the kernel harness and viz/pcap's reader. Which third-party
+// library each output may use, ../../viz/deps_test.go holds.
 var architecture = map[string][]string{
 	"sim":                    {},
 	"wire":                   {},
@@ -33,6 +34,7 @@ var architecture = map[string][]string{
 	"scenarios/world":        {"sim", "wire", "trace", "tcp", "link"},
 	"scenarios":              {"sim", "wire", "trace", "tcp", "link", "scenarios/world"},
 	"scenarios/kernel":       {"sim", "wire", "trace", "trace/analysis", "link", "scenarios", "scenarios/world"},
+	"scenarios/sweep":        {"sim", "wire", "trace", "scenarios"},
 	"viz":                    {},
 	"viz/catalog":            {"sim", "wire", "trace"},
 	"viz/ladder":             {"sim", "wire", "trace", "viz/catalog"},
@@ -41,10 +43,11 @@ var architecture = map[string][]string{
 	"viz/diagram":            {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/plot":               {"sim", "wire", "trace", "viz/catalog", "viz/canvas"},
 	"viz/pcap":               {"sim", "wire", "trace", "trace/analysis"},
+	"viz/html":               {"sim", "wire", "trace", "viz/catalog", "viz/diagram"},
 	"viz/compare":            {"sim", "wire", "trace", "viz/catalog"},
 	"viz/internal/testtrace": {"sim", "wire", "trace"}, // for tests only
-	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel",
-		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap", "viz/compare"},
+	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel", "scenarios/sweep",
+		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap", "viz/html", "viz/compare"},
 }
 
 const mod = "github.com/tcpsim/tcpsim/"

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,7 +128,7 @@ func TestRun_OutputDirWritesEverything(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "-o", dir, "--to", "1s", "lost-segment")
 	require.Equal(t, exitOK, code, errOut)
-	for _, suffix := range []string{".txt", ".jsonl", ".pcap", ".svg", ".png", ".pdf", "-seq.png", "-window.png", ".mmd", ".puml"} {
+	for _, suffix := range []string{".txt", ".jsonl", ".pcap", ".svg", ".png", ".pdf", "-seq.png", "-window.png", ".mmd", ".puml", ".html"} {
 		fi, err := os.Stat(filepath.Join(dir, "lost-segment"+suffix))
 		if assert.NoError(t, err, suffix) {
 			assert.NotZero(t, fi.Size(), suffix)
@@ -136,6 +140,20 @@ func TestRun_OutputDirWritesEverything(t *testing.T) {
 	pdf, err := os.ReadFile(filepath.Join(dir, "lost-segment.pdf"))
 	require.NoError(t, err)
 	assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF")), "lost-segment.pdf is a PDF")
+	page, err := os.ReadFile(filepath.Join(dir, "lost-segment.html"))
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(page, []byte("<!DOCTYPE html>")), "lost-segment.html is a page")
+}
+
+// --html writes the page alone, in the language asked for.
+func TestRun_HTML(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "page.html")
+	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "--html", page, "--lang", "vi", "zero-window")
+	require.Equal(t, exitOK, code, errOut)
+	b, err := os.ReadFile(page)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<html lang="vi">`)
+	assert.Contains(t, string(b), "cửa sổ")
 }
 
 // A file flag given with -o names its own file; -o names the others.
@@ -147,6 +165,23 @@ func TestRun_OutputDirAndAFileFlag(t *testing.T) {
 	assert.FileExists(t, mine)
 	assert.NoFileExists(t, filepath.Join(dir, "handshake.svg"))
 	assert.FileExists(t, filepath.Join(dir, "handshake.png"))
+}
+
+// --set changes a key as if the file said so: the same run, byte for
+// byte, as the scenario written with that value.
+func TestRun_Set(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "handshake.yaml")
+	src, err := os.ReadFile(filepath.Join("..", "..", "scenarios", "handshake.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, append(src, "seed: 1\nlinks: {client_to_server: {loss: 50%}}\n"...), 0o644))
+	_, want, _ := tcpsim(t, "run", "--no-color", file)
+	require.NoError(t, os.WriteFile(file, src, 0o644))
+	code, got, errOut := tcpsim(t, "run", "--no-color", "--set", "seed=1", "--set", "links.client_to_server.loss=50%", file)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, want, got)
+	_, plain, _ := tcpsim(t, "run", "--no-color", file)
+	assert.NotEqual(t, plain, got, "the loss changed nothing: the test cannot fail")
 }
 
 func TestRun_Vietnamese(t *testing.T) {
@@ -179,6 +214,9 @@ func TestErrors_OutputFlags(t *testing.T) {
 		{[]string{"--capture", "moon", "--pcap", filepath.Join(dir, "x.pcap")}, "--capture"},
 		{[]string{"--capture", "moon"}, "--capture"},
 		{[]string{"--profile", "bsd"}, "profile"},
+		{[]string{"--set", "link.los=1%"}, `--set link.los: unknown key "los"; did you mean "loss"?`},
+		{[]string{"--set", "client.mss"}, "--set client.mss: no value"},
+		{[]string{"--set", "client.mss=-5"}, "--set client.mss"},
 		// Output files.
 		{[]string{"--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png " + filepath.Join(dir, "no-such-folder", "x.png") + ": its folder"},
 		{[]string{"-o", filepath.Join(dir, "new"), "--png", filepath.Join(dir, "no-such-folder", "x.png")}, "--png"}, // and -o's folder is not made
@@ -186,7 +224,7 @@ func TestErrors_OutputFlags(t *testing.T) {
 		{[]string{"--svg", dir}, "--svg " + dir + ": is a folder"},
 		{[]string{"--svg", filepath.Join(dir, "x"), "--mermaid", filepath.Join(dir, "x")}, "--svg and --mermaid both write"},
 		{[]string{"--pcap", filepath.Join(dir, "x"), "--trace", filepath.Join(dir, "x")}, "--trace and --pcap both write"},
-		{[]string{"-o", dir, "--png", filepath.Join(dir, "handshake.svg")}, "-o and --png both write " + filepath.Join(dir, "handshake.svg")},
+		{[]string{"-o", dir, "--mermaid", filepath.Join(dir, "handshake.txt")}, "-o and --mermaid both write " + filepath.Join(dir, "handshake.txt")},
 		{[]string{"-o", file}, "-o:"},
 		{[]string{"--svg", scenario, scenario}, "--svg " + scenario + ": that is the scenario file"},
 	} {
@@ -273,4 +311,159 @@ func TestRunOptions(t *testing.T) {
 	cmd.SetArgs([]string{random})
 	require.NoError(t, cmd.Execute())
 	assert.Equal(t, "relative", got.seq.String(), "a scenario without ISNs gets random ones")
+}
+
+// Flags that used to be taken silently are each a usage error (exit status
+// 2) naming the flag and what is allowed, before the run starts.
+func TestErrors_FlagValues(t *testing.T) {
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "trace.jsonl") // asked for in every case: it must not be written
+	target := filepath.Join(dir, "target.svg")
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o644))
+	link := filepath.Join(dir, "link.mmd")
+	require.NoError(t, os.Symlink(target, link))
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--width", "5"}, "--width 5: the ladder is 64 to 1000 columns wide"},
+		{[]string{"--width", "-3"}, "--width -3: the ladder is 64 to 1000 columns wide"},
+		{[]string{"--width", "100000"}, "--width 100000: the ladder is 64 to 1000 columns wide"},
+		{[]string{"--from", "20s"}, "--from 20s is past the end of the run: handshake lasts 10s (its duration)"},
+		{[]string{"--from", "10s"}, "--from 10s is past the end of the run"},
+		{[]string{"--from", "2s", "--to", "1s"}, "--to 1s is not after --from 2s"},
+		{[]string{"--from", "-1s"}, "not negative"},
+		{[]string{"--png", filepath.Join(dir, "x.svg")}, "--png " + filepath.Join(dir, "x.svg") + ": .svg is the extension of --svg's files: name it " + filepath.Join(dir, "x.png")},
+		{[]string{"--svg", filepath.Join(dir, "x.png")}, ".png is the extension of --png's files"},
+		{[]string{"--trace", filepath.Join(dir, "x.pcap")}, ".pcap is the extension of --pcap's files"},
+		{[]string{"--mermaid", filepath.Join(dir, "x.puml")}, ".puml is the extension of --plantuml's files"},
+		{[]string{"--pcap", filepath.Join(dir, "x.pcapng")}, "tcpsim writes pcap, not pcapng"},
+		{[]string{"--plot-seq", "-"}, "--plot-seq -: a plot's format is its file's extension, so it cannot go to stdout"},
+		{[]string{"--trace", "-", "--png", "-"}, "--trace - and --png - both write to stdout"},
+		{[]string{"--svg", target, "--mermaid", link}, "--svg " + target + " and --mermaid " + link + " are the same file"},
+		{[]string{"--capture", "server"}, "--capture server: no capture is written; add --pcap FILE (or -o DIR)"},
+	} {
+		args := append([]string{"run", "--trace", trace}, c.args...)
+		if c.args[0] == "--trace" {
+			args = append([]string{"run"}, c.args...)
+		}
+		code, _, errOut := tcpsim(t, append(args, "handshake")...)
+		assert.Equal(t, exitBadInput, code, "%v: stderr %q", c.args, errOut)
+		assert.Contains(t, errOut, c.want, c.args)
+		assert.NoFileExists(t, trace, "%v: the run started", c.args)
+	}
+	got, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "old", string(got))
+
+	// The same flags with right values pass.
+	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "--width", "64", "--from", "9s", "--capture", "server", "--pcap", filepath.Join(dir, "ok.cap"), "--mermaid", filepath.Join(dir, "ok.txt"), "handshake")
+	assert.Equal(t, exitOK, code, errOut)
+}
+
+// A command without arguments says so, and its example only when it has one.
+func TestErrors_ArgsMessage(t *testing.T) {
+	code, _, errOut := tcpsim(t, "list", "x")
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, `tcpsim: tcpsim list takes no arguments (got ["x"])`+"\n")
+	assert.NotContains(t, errOut, "for example")
+	_, _, errOut = tcpsim(t, "run")
+	assert.Contains(t, errOut, "needs a scenario file or built-in name (got 0 arguments); for example: tcpsim run scenarios/lost-segment.yaml\n")
+}
+
+// "-" sends an output to stdout (the summary then goes to stderr) and
+// creates no file named "-"; a binary output is not sent to a terminal.
+func TestRun_StdoutDash(t *testing.T) {
+	for _, c := range []struct {
+		flag, prefix string
+	}{
+		{"--png", "\x89PNG"},
+		{"--pcap", "\x4d\x3c\xb2\xa1"}, // the nanosecond pcap magic, little-endian
+		{"--svg", "<?xml"},
+		{"--pdf", "%PDF"},
+		{"--mermaid", "sequenceDiagram"},
+		{"--plantuml", "@startuml"},
+		{"--trace", `{"t_ns":0,"event":"run"`},
+	} {
+		code, out, errOut := tcpsim(t, "run", c.flag, "-", "handshake")
+		require.Equal(t, exitOK, code, errOut)
+		assert.True(t, strings.HasPrefix(out, c.prefix), "%s -: stdout starts %q", c.flag, out[:min(len(out), 20)])
+		assert.Contains(t, errOut, "summary (simulated time", "%s -: the summary goes to stderr", c.flag)
+		assert.NotContains(t, out, "summary (simulated time", c.flag)
+		assert.NoFileExists(t, "-", c.flag)
+	}
+
+	o := &runOptions{scenario: "handshake", png: "-", stdoutTerminal: true, ladder: "auto", width: 100, lang: "en"}
+	err := o.validate()
+	if assert.Error(t, err) {
+		assert.Contains(t, err.Error(), "--png -: --png writes binary data, which is not for a terminal")
+	}
+	o = &runOptions{scenario: "handshake", svg: "-", stdoutTerminal: true, ladder: "auto", width: 100, lang: "en"}
+	assert.NoError(t, o.validate(), "an SVG is text")
+}
+
+// --from and --to apply to the ladder and the capture as well as to the
+// drawings; the heading says so, and that the summary counts the whole run.
+func TestRun_WindowAppliesToLadderAndPcap(t *testing.T) {
+	dir := t.TempDir()
+	all, part := filepath.Join(dir, "all.pcap"), filepath.Join(dir, "part.pcap")
+	code, _, errOut := tcpsim(t, "run", "--ladder", "none", "--pcap", all, "lost-segment")
+	require.Equal(t, exitOK, code, errOut)
+	code, out, errOut := tcpsim(t, "run", "--no-color", "--pcap", part, "--from", "150ms", "--to", "260ms", "lost-segment")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "from 0.150 s to 0.260 s only (--from, --to); the summary counts the whole run")
+	times := regexp.MustCompile(`(?m)^ *(\d+\.\d+) s `).FindAllStringSubmatch(out, -1)
+	require.NotEmpty(t, times)
+	for _, m := range times {
+		v, err := strconv.ParseFloat(m[1], 64)
+		require.NoError(t, err)
+		assert.True(t, v >= 0.150 && v <= 0.260, "a ladder line at %s s", m[1])
+	}
+	assert.Contains(t, out, "dup ACK #3")
+	assert.NotContains(t, out, "SYN seq")
+	assert.Regexp(t, `segments sent +16 +9\n`, out, "the summary counts the whole run")
+
+	stamps := func(path string) []time.Duration {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		epoch := time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC).Unix()
+		var ts []time.Duration
+		for off := 24; off+16 <= len(b); {
+			sec, ns := binary.LittleEndian.Uint32(b[off:]), binary.LittleEndian.Uint32(b[off+4:])
+			ts = append(ts, time.Duration(int64(sec)-epoch)*time.Second+time.Duration(ns))
+			off += 16 + int(binary.LittleEndian.Uint32(b[off+8:]))
+		}
+		return ts
+	}
+	var want []time.Duration
+	for _, ts := range stamps(all) {
+		if ts >= 150*time.Millisecond && ts <= 260*time.Millisecond {
+			want = append(want, ts)
+		}
+	}
+	require.NotEmpty(t, want)
+	assert.Equal(t, want, stamps(part), "the windowed capture holds the frames of the window")
+}
+
+// A crashed or rebooted server's connection ends "crashed" or "lost in
+// reboot", not in the state it was in when its host went down.
+func TestRun_SummaryCrashedAndRebooted(t *testing.T) {
+	finalState := func(out string) string {
+		for _, line := range strings.Split(out, "\n") {
+			if strings.Contains(line, "final state") || strings.Contains(line, "trạng thái cuối") {
+				return strings.Join(strings.Fields(line), " ")
+			}
+		}
+		return ""
+	}
+	for _, c := range []struct{ name, lang, want string }{
+		{"keepalive-dead-peer", "en", "final state CLOSED crashed"},
+		{"keepalive-reboot", "en", "final state CLOSED lost in reboot"},
+		{"keepalive-dead-peer", "vi", "trạng thái cuối CLOSED máy bị sập"},
+		{"keepalive-reboot", "vi", "trạng thái cuối CLOSED mất khi khởi động lại"},
+	} {
+		code, out, errOut := tcpsim(t, "run", "--ladder", "none", "--lang", c.lang, c.name)
+		require.Equal(t, exitOK, code, errOut)
+		assert.Equal(t, c.want, finalState(out), c.name)
+	}
 }

@@ -1,18 +1,21 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
 	"github.com/tcpsim/tcpsim/viz/diagram"
+	"github.com/tcpsim/tcpsim/viz/html"
 	"github.com/tcpsim/tcpsim/viz/ladder"
 	"github.com/tcpsim/tcpsim/viz/pcap"
 	"github.com/tcpsim/tcpsim/viz/plot"
@@ -57,22 +60,68 @@ func (o *runOptions) outputs() []outputFlag {
 		{"--plot-window", &o.plotWindow, "-window.png"},
 		{"--mermaid", &o.mermaid, ".mmd"},
 		{"--plantuml", &o.plantuml, ".puml"},
+		{"--html", &o.html, ".html"},
 	}
 }
 
+// stdoutOutputs are the outputs that "-" sends to stdout, and whether
+// what they write is binary (not for a terminal). A plot's format comes
+// from its file's extension, so a plot cannot go to stdout.
+var stdoutOutputs = map[string]bool{
+	"--trace": false, "--pcap": true, "--svg": false, "--png": true, "--pdf": true,
+	"--mermaid": false, "--plantuml": false,
+}
+
+// extensions are, for each output of one format, the file extensions of
+// that format. A file named with another output's extension is a mistake
+// (--png x.svg would put PNG bytes in x.svg); any other extension is the
+// user's choice.
+var extensions = map[string][]string{
+	"--trace":    {".jsonl", ".json", ".ndjson"},
+	"--pcap":     {".pcap", ".cap"},
+	"--svg":      {".svg"},
+	"--png":      {".png"},
+	"--pdf":      {".pdf"},
+	"--mermaid":  {".mmd", ".mermaid"},
+	"--plantuml": {".puml", ".plantuml", ".pu", ".iuml"},
+}
+
+// checkExtension returns an error when f's extension is another output's.
+func (f outputFile) checkExtension() error {
+	ext := strings.ToLower(filepath.Ext(f.path))
+	if ext == "" || slices.Contains(extensions[f.what], ext) {
+		return nil
+	}
+	if ext == ".pcapng" && f.what == "--pcap" {
+		return f.errorf("tcpsim writes pcap, not pcapng: name the file %s", swapExt(f.path, ".pcap"))
+	}
+	for what, exts := range extensions {
+		if slices.Contains(exts, ext) {
+			want := f.errorf("%s is the extension of %s's files", ext, what)
+			if own := extensions[f.what]; len(own) > 0 {
+				return fmt.Errorf("%w: name it %s, or use %s %s", want, swapExt(f.path, own[0]), what, f.path)
+			}
+			return fmt.Errorf("%w: use %s %s", want, what, f.path)
+		}
+	}
+	return nil
+}
+
+// swapExt returns path with its extension replaced by ext.
+func swapExt(path, ext string) string { return strings.TrimSuffix(path, filepath.Ext(path)) + ext }
+
 // checkFiles makes the list of output files and checks each before the
-// run: -o names every output its flag does not; no two outputs, and no
-// output and the scenario, are one file; every file can be written (its
-// folder exists, and it is not a folder itself). -o's folder is made if
-// need be, once every flag that names a file of its own has passed. Any
-// error is a usage error.
+// run: -o names every output its flag does not; "-" is stdout for one
+// output that can go there; a file's extension is not another output's;
+// no two outputs, and no output and the scenario, are one file; every file
+// can be written (its folder exists, and it is not a folder itself). -o's
+// folder is made if need be, once every flag that names a file of its own
+// has passed. Any error is a usage error.
 func (o *runOptions) checkFiles() error {
 	o.files = o.files[:0]
 	for _, out := range o.outputs() {
 		f := outputFile{what: out.what, flag: out.what, path: *out.path}
 		switch {
-		case f.path == "-" && f.what == "--trace":
-			continue // stdout
 		case f.path == "" && o.dir != "":
 			f.flag, f.path = "-o", filepath.Join(o.dir, o.s.Name+out.suffix)
 		case f.path == "":
@@ -80,9 +129,35 @@ func (o *runOptions) checkFiles() error {
 		}
 		o.files = append(o.files, f)
 	}
+	var toStdout *outputFile
+	for i := range o.files {
+		f := &o.files[i]
+		switch binary, ok := stdoutOutputs[f.what]; {
+		case f.path != "-":
+			if f.flag == "-o" || extensions[f.what] == nil {
+				continue // -o names its files well; a plot's extension picks its format
+			}
+			if err := f.checkExtension(); err != nil {
+				return usageError{err}
+			}
+			continue
+		case !ok:
+			return usageError{f.errorf("a plot's format is its file's extension, so it cannot go to stdout: name a file such as plot.png")}
+		case toStdout != nil:
+			return usageError{fmt.Errorf("%s - and %s - both write to stdout; one output at most goes there", toStdout.flag, f.flag)}
+		case binary && o.stdoutTerminal:
+			return usageError{f.errorf("%s writes binary data, which is not for a terminal: send stdout to a file or a program (%s - > file)", f.what, f.what)}
+		}
+		toStdout = f
+	}
 	scenario, _ := filepath.Abs(o.scenario)
 	seen := make(map[string]outputFile)
+	var existing []outputFile
+	var infos []os.FileInfo
 	for _, f := range o.files {
+		if f.path == "-" {
+			continue
+		}
 		abs, err := filepath.Abs(f.path)
 		if err != nil {
 			return usageError{f.errorf("%v", err)}
@@ -91,7 +166,21 @@ func (o *runOptions) checkFiles() error {
 			return usageError{fmt.Errorf("%s and %s both write %s", g.flag, f.flag, f.path)}
 		}
 		seen[abs] = f
-		if fi, err := os.Stat(abs); err == nil && fi.Mode().IsRegular() && abs == scenario {
+		fi, err := os.Stat(abs)
+		if err != nil {
+			continue
+		}
+		if fi.Mode().IsRegular() && abs == scenario {
+			return usageError{f.errorf("that is the scenario file")}
+		}
+		// The same file by another name: a link, or a folder named twice.
+		for k, gi := range infos {
+			if os.SameFile(fi, gi) && fi.Mode().IsRegular() {
+				return usageError{fmt.Errorf("%s %s and %s %s are the same file", existing[k].flag, existing[k].path, f.flag, f.path)}
+			}
+		}
+		existing, infos = append(existing, f), append(infos, fi)
+		if sfi, err := os.Stat(scenario); err == nil && os.SameFile(fi, sfi) {
 			return usageError{f.errorf("that is the scenario file")}
 		}
 	}
@@ -102,7 +191,7 @@ func (o *runOptions) checkFiles() error {
 			}
 		}
 		for _, f := range o.files {
-			if (f.flag == "-o") != byDir {
+			if (f.flag == "-o") != byDir || f.path == "-" {
 				continue
 			}
 			if err := writable(f.path); err != nil {
@@ -111,6 +200,16 @@ func (o *runOptions) checkFiles() error {
 		}
 	}
 	return nil
+}
+
+// toStdout returns the output that goes to stdout, if any.
+func (o *runOptions) toStdout() (outputFile, bool) {
+	for _, f := range o.files {
+		if f.path == "-" {
+			return f, true
+		}
+	}
+	return outputFile{}, false
 }
 
 // writable returns why path cannot be written, or nil. It leaves nothing
@@ -155,61 +254,23 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// openFile is an output file being written as the run goes.
-type openFile struct {
-	*os.File
-	outputFile
-}
-
-// create creates the file.
-func (f outputFile) create() (*openFile, error) {
-	w, err := os.Create(f.path)
-	if err != nil {
-		return nil, f.errorf("%v", unwrapPath(err))
-	}
-	return &openFile{w, f}, nil
-}
-
-// close closes the file after flush, the error of flushing what was
-// written to it, and returns the first error, naming the file.
-func (w *openFile) close(flush error) error {
-	err := w.File.Close()
-	if flush != nil {
-		err = flush
-	}
-	if err != nil {
-		return w.errorf("%v", unwrapPath(err))
-	}
-	return nil
-}
-
 // streams are the outputs written as the run goes: the trace, the pcap
 // and NAME.txt.
 type streams struct {
 	sinks   []trace.Sink
-	closers []func() error // flush and close each, once the run is over
+	closers []func() error // flush and finish each, once the run is over
 }
 
-// openStreams creates the files of the streamed outputs, and the trace on
-// stdout for --trace -. It returns an error for each file it could not
-// create.
-func (o *runOptions) openStreams(stdout io.Writer) (*streams, []error) {
+// openStreams opens the files of the streamed outputs, or stdout for "-".
+// It returns an error for each file it could not open.
+func (o *runOptions) openStreams(files *fileSet) (*streams, []error) {
 	st := &streams{}
 	var errs []error
-	if o.trace == "-" {
-		jw := trace.NewJSONWriter(stdout)
-		st.add(jw, func() error {
-			if err := jw.Flush(); err != nil {
-				return fmt.Errorf("--trace -: writing the trace to stdout: %w", err)
-			}
-			return nil
-		})
-	}
 	for _, f := range o.files {
 		if f.what != "--trace" && f.what != "--pcap" && f.what != ladderFile {
-			continue // drawn from the whole trace, after the run
+			continue // drawn from what the run kept, after it
 		}
-		w, err := f.create()
+		w, err := files.open(f)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -217,21 +278,21 @@ func (o *runOptions) openStreams(stdout io.Writer) (*streams, []error) {
 		switch f.what {
 		case "--trace":
 			jw := trace.NewJSONWriter(w)
-			st.add(jw, func() error { return w.close(jw.Flush()) })
+			st.add(jw, func() error { return w.finish(jw.Flush()) })
 		case "--pcap":
-			pw, err := pcap.NewWriter(w, pcap.Options{Capture: o.where})
+			pw, err := pcap.NewWriter(w, pcap.Options{Capture: o.where, From: sim.At(o.from), To: sim.At(o.to)})
 			if err != nil {
-				errs = append(errs, w.close(err))
+				errs = append(errs, w.finish(err))
 				continue
 			}
-			st.add(pw, func() error { return w.close(pw.Flush()) })
+			st.add(pw, func() error { return w.finish(pw.Flush()) })
 		case ladderFile:
 			opt := o.ladderOptions()
 			if o.ladder != "full" {
 				opt.MaxLines = autoLadderLines
 			}
 			l := ladder.New(w, opt)
-			st.add(l, func() error { return w.close(l.Flush()) })
+			st.add(l, func() error { return w.finish(l.Flush()) })
 		}
 	}
 	return st, errs
@@ -242,7 +303,7 @@ func (st *streams) add(s trace.Sink, close func() error) {
 	st.closers = append(st.closers, close)
 }
 
-// close flushes and closes every stream, and returns their errors.
+// close flushes and finishes every stream, and returns their errors.
 func (st *streams) close() []error {
 	var errs []error
 	for _, c := range st.closers {
@@ -253,60 +314,109 @@ func (st *streams) close() []error {
 	return errs
 }
 
-// drawings reports whether an output drawn from the whole trace was asked
-// for: a diagram, a plot or a text diagram.
-func (o *runOptions) drawings() bool {
-	for _, f := range o.files {
-		switch f.what {
-		case "--trace", "--pcap", ladderFile:
-		default:
-			return true
-		}
-	}
-	return false
+// drawings are the outputs drawn after the run from what their
+// collectors kept during it: diagrams, plots and text diagrams. Each
+// collector keeps only what its output draws (its window, a bounded
+// summary of a long plot), so memory does not grow with the run.
+type drawings struct {
+	sinks  []trace.Sink
+	writes map[outputFile]func(w io.Writer) error
 }
 
-// draw writes every output drawn from the whole trace: each is drawn in
-// memory, then written to its file. It returns an error for each that
-// failed, naming its file.
-func (o *runOptions) draw(records []trace.Record) []error {
+// newDrawings makes a collector for each kind of drawing asked for: the
+// three diagram formats share one, as do Mermaid and PlantUML.
+func (o *runOptions) newDrawings() *drawings {
 	from, to := sim.At(o.from), sim.At(o.to)
-	dopt := diagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language}
-	popt := plot.Options{From: from, To: to, Lang: o.language}
-	topt := textdiagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language}
-	plotFile := func(f outputFile) canvas.Format {
-		format, _ := plotFormat(f.what, f.path) // checked by validate
-		return format
-	}
-	var errs []error
-	var b bytes.Buffer
+	dr := &drawings{writes: make(map[outputFile]func(w io.Writer) error)}
+	var dc *diagram.Collector
+	var tc *textdiagram.Collector
 	for _, f := range o.files {
-		var err error
-		b.Reset()
 		switch f.what {
-		case "--svg":
-			err = diagram.Write(&b, canvas.SVG, records, dopt)
-		case "--png":
-			err = diagram.Write(&b, canvas.PNG, records, dopt)
-		case "--pdf":
-			err = diagram.Write(&b, canvas.PDF, records, dopt)
-		case "--plot-seq":
-			err = plot.WriteSeq(&b, plotFile(f), records, "client", popt)
-		case "--plot-window":
-			err = plot.WriteWindow(&b, plotFile(f), records, "client", popt)
-		case "--mermaid":
-			err = textdiagram.WriteMermaid(&b, records, topt)
-		case "--plantuml":
-			err = textdiagram.WritePlantUML(&b, records, topt)
-		default:
+		case "--svg", "--png", "--pdf":
+			if dc == nil {
+				dc = diagram.NewCollector(diagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language,
+					Description: o.s.DescriptionIn(string(o.language))})
+				dr.sinks = append(dr.sinks, dc)
+			}
+			format := map[string]canvas.Format{"--svg": canvas.SVG, "--png": canvas.PNG, "--pdf": canvas.PDF}[f.what]
+			c := dc
+			dr.writes[f] = func(w io.Writer) error { return c.Write(w, format) }
+		case "--plot-seq", "--plot-window":
+			format, _ := plotFormat(f.what, f.path) // checked by validate
+			popt := plot.Options{From: from, To: to, Lang: o.language}
+			c := plot.NewSeqCollector("client", popt)
+			if f.what == "--plot-window" {
+				c = plot.NewWindowCollector("client", popt)
+			}
+			dr.sinks = append(dr.sinks, c)
+			dr.writes[f] = func(w io.Writer) error { return c.Write(w, format) }
+		case "--html":
+			c := &htmlCollector{from: from, to: to, limit: html.DefaultMaxEvents + 1000}
+			dr.sinks = append(dr.sinks, c)
+			dr.writes[f] = func(w io.Writer) error {
+				return html.Write(w, c.log.Records, html.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language})
+			}
+		case "--mermaid", "--plantuml":
+			if tc == nil {
+				tc = textdiagram.NewCollector(textdiagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language})
+				dr.sinks = append(dr.sinks, tc)
+			}
+			c := tc
+			dr.writes[f] = c.WriteMermaid
+			if f.what == "--plantuml" {
+				dr.writes[f] = c.WritePlantUML
+			}
+		}
+	}
+	return dr
+}
+
+// write writes every drawing, in the order of the files. It returns an
+// error for each that failed, naming its file.
+func (dr *drawings) write(o *runOptions, files *fileSet) []error {
+	var errs []error
+	for _, f := range o.files {
+		write, ok := dr.writes[f]
+		if !ok {
 			continue // written as the run went
 		}
-		if err == nil {
-			err = unwrapPath(os.WriteFile(f.path, b.Bytes(), 0o644))
-		}
+		w, err := files.open(f)
 		if err != nil {
-			errs = append(errs, f.errorf("%v", err))
+			errs = append(errs, err)
+			continue
+		}
+		bw := bufio.NewWriterSize(w, 64<<10)
+		err = write(bw)
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err := w.finish(err); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errs
+}
+
+// htmlCollector keeps what the classroom page needs: every record up to
+// its window's end, but no more than a page holds after the window's
+// start (the page rebuilds each side's state from the run before it, so
+// that part is kept whole: a known cost when --from is late in a long run).
+type htmlCollector struct {
+	log      trace.Log
+	from, to sim.Time
+	limit    int // records kept from the window's start on
+	after    int
+}
+
+func (c *htmlCollector) Record(r *trace.Record) {
+	if c.to != 0 && r.T > c.to {
+		return
+	}
+	if r.T >= c.from {
+		if c.after >= c.limit {
+			return
+		}
+		c.after++
+	}
+	c.log.Record(r)
 }

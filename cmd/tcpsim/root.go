@@ -36,7 +36,8 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(stdout, stderr, nil), newListCmd(stdout), newShowCmd(stdout), newValidateCmd(stdout), newKernelCmd(stdout, stderr), newDrawCmd(stdout, stderr))
+	root.AddCommand(newRunCmd(stdout, stderr, nil), newListCmd(stdout), newShowCmd(stdout), newValidateCmd(stdout), newKernelCmd(stdout, stderr), newCompareCmd(stdout))
+	root.AddCommand(newSweepCmd(stdout, stderr, nil), newMergeCmd(stdout), newDrawCmd(stdout, stderr))
 	return root
 }
 
@@ -84,10 +85,19 @@ func (e argsError) Error() string { return e.msg }
 
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return argsError{fmt.Sprintf("%s needs %s (got %d arguments); for example: %s", cmd.CommandPath(), what, len(args), cmd.Example)}
+		if len(args) == n {
+			return nil
 		}
-		return nil
+		var msg string
+		if n == 0 {
+			msg = fmt.Sprintf("%s takes %s (got %q)", cmd.CommandPath(), what, args)
+		} else {
+			msg = fmt.Sprintf("%s needs %s (got %d arguments)", cmd.CommandPath(), what, len(args))
+		}
+		if ex, _, _ := strings.Cut(cmd.Example, "\n"); ex != "" {
+			msg += "; for example: " + ex
+		}
+		return argsError{msg}
 	}
 }
 

@@ -29,23 +29,28 @@ type runOptions struct {
 	seedSet    bool   // --seed was given
 	trace      string // JSON-lines trace file; "-" for stdout
 	noColor    bool
-	relative   bool   // --relative: --seq-numbers relative
-	ladder     string // auto, full or none
-	width      int    // of the ladder, in columns
-	profile    string // overrides the scenario's behaviour profile
-	pcap       string // pcap file to write
-	capture    string // where the pcap is captured: client, server or link
-	lang       string // language of the ladder, summary and diagrams
-	dir        string // -o: write every output into this folder
-	svg        string // sequence diagram
+	relative   bool     // --relative: --seq-numbers relative
+	ladder     string   // auto, full or none
+	width      int      // of the ladder, in columns
+	profile    string   // overrides the scenario's behaviour profile
+	sets       []string // --set PATH=VALUE: keys of the scenario set from outside
+	pcap       string   // pcap file to write
+	capture    string   // where the pcap is captured: client, server or link
+	lang       string   // language of the ladder, summary and diagrams
+	dir        string   // -o: write every output into this folder
+	svg        string   // sequence diagram
 	png        string
 	pdf        string
 	plotSeq    string // Stevens time-sequence graph
 	plotWindow string // cwnd, flight and window plot
 	mermaid    string
 	plantuml   string
-	from, to   time.Duration // the diagrams' and plots' time window; 0, 0: all
+	html       string        // the page that steps through the run
+	from, to   time.Duration // the window of the ladder, the capture and the drawings; 0, 0: all
 	seqNumbers string        // "" (absolute when the scenario fixes both ISNs, else relative), absolute or relative
+
+	captureSet     bool // --capture was given
+	stdoutTerminal bool // stdout is a terminal: no binary data there
 
 	// Set by validate.
 	s        *scenarios.Scenario
@@ -54,6 +59,9 @@ type runOptions struct {
 	where    pcap.Capture
 	files    []outputFile // every file the run writes, checked
 }
+
+// maxLadderWidth is the widest ladder --width asks for, in columns.
+const maxLadderWidth = 1000
 
 // autoLadderLines is how many ladder lines --ladder auto prints before it
 // only counts: enough for a handshake, slow start and a loss or two; a bulk
@@ -74,6 +82,8 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.scenario = args[0]
 			o.seedSet = cmd.Flags().Changed("seed")
+			o.captureSet = cmd.Flags().Changed("capture")
+			o.stdoutTerminal = isTerminal(stdout)
 			if err := o.validate(); err != nil {
 				return err
 			}
@@ -85,12 +95,12 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	}
 	f := cmd.Flags()
 	f.Uint64Var(&o.seed, "seed", 0, "override the scenario's random seed")
-	f.StringVar(&o.trace, "trace", "", "write the trace as JSON Lines to `FILE` (\"-\" for stdout, then nothing else goes there)")
+	f.StringVar(&o.trace, "trace", "", "write the trace as JSON Lines to `FILE` (\"-\" for stdout, then the summary goes to stderr)")
 	f.BoolVar(&o.noColor, "no-color", false, "no colours, even on a terminal (NO_COLOR is honoured too)")
 	f.BoolVar(&o.relative, "relative", false, "show relative sequence numbers, as Wireshark does (the default when the scenario does not set both ISNs); the same as --seq-numbers relative")
 	f.StringVar(&o.ladder, "ladder", "auto", "ladder diagram: auto (at most 300 lines), full or none")
-	f.IntVar(&o.width, "width", ladder.DefaultWidth, "ladder width in columns")
-	f.StringVar(&o.pcap, "pcap", "", "write a capture that Wireshark and tshark read to `FILE` (.pcap)")
+	f.IntVar(&o.width, "width", ladder.DefaultWidth, fmt.Sprintf("ladder width in columns, %d to %d", ladder.MinWidth, maxLadderWidth))
+	f.StringVar(&o.pcap, "pcap", "", "write a capture that Wireshark and tshark read to `FILE` (.pcap; \"-\" for stdout)")
 	f.StringVar(&o.capture, "capture", "client", "where --pcap captures: client (its interface), server, or link (every segment as sent)")
 	f.StringVar(&o.svg, "svg", "", "write the sequence diagram as SVG to `FILE`")
 	f.StringVar(&o.png, "png", "", "write the sequence diagram as PNG to `FILE`")
@@ -99,12 +109,14 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	f.StringVar(&o.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
 	f.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
 	f.StringVar(&o.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
-	f.DurationVar(&o.from, "from", 0, "diagrams and plots start at this simulated time, such as 1.5s")
-	f.DurationVar(&o.to, "to", 0, "diagrams and plots end at this simulated time (default: the end of the run)")
+	f.StringVar(&o.html, "html", "", "write a page that steps through the run, with each side's TCP variables, to `FILE` (.html)")
+	f.DurationVar(&o.from, "from", 0, "the ladder, capture, diagrams and plots start at this simulated time, such as 1.5s (the summary and --trace cover the whole run)")
+	f.DurationVar(&o.to, "to", 0, "the ladder, capture, diagrams and plots end at this simulated time (default: the end of the run)")
 	f.StringVar(&o.seqNumbers, "seq-numbers", "", "absolute or relative sequence numbers in the ladder and diagrams (default: absolute when the scenario sets both ISNs, else relative)")
-	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml); a file flag given too names its own file")
+	f.StringVarP(&o.dir, "output-dir", "o", "", "write every output into `DIR`, named after the scenario (NAME.txt, .jsonl, .pcap, .svg, .png, .pdf, -seq.png, -window.png, .mmd, .puml, .html); a file flag given too names its own file")
 	f.StringVar(&o.lang, "lang", "en", "language of the ladder, summary and diagrams: en or vi")
 	f.StringVar(&o.profile, "profile", "", "behaviour profile for both hosts, overriding the scenario's: rfc (the textbook) or linux (what Linux sends)")
+	f.StringArrayVar(&o.sets, "set", nil, "set a key of the scenario as if the file said so, `PATH=VALUE`, such as link.loss=5% or client.mss=536 (repeatable)")
 	return cmd
 }
 
@@ -116,6 +128,9 @@ func (o *runOptions) validate() error {
 	case "auto", "full", "none":
 	default:
 		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
+	}
+	if o.width < ladder.MinWidth || o.width > maxLadderWidth {
+		return usageError{fmt.Errorf("--width %d: the ladder is %d to %d columns wide", o.width, ladder.MinWidth, maxLadderWidth)}
 	}
 	var err error
 	if o.language, err = catalog.ParseLang(o.lang); err != nil {
@@ -135,22 +150,36 @@ func (o *runOptions) validate() error {
 	if o.from < 0 || o.to < 0 {
 		return usageError{fmt.Errorf("--from %v, --to %v: a time in the run is not negative", o.from, o.to)}
 	}
+	if o.captureSet && o.pcap == "" && o.dir == "" {
+		return usageError{fmt.Errorf("--capture %s: no capture is written; add --pcap FILE (or -o DIR)", o.capture)}
+	}
 	if o.to != 0 && o.to <= o.from {
 		return usageError{fmt.Errorf("--to %v is not after --from %v", o.to, o.from)}
 	}
 	for _, p := range [][2]string{{"--plot-seq", o.plotSeq}, {"--plot-window", o.plotWindow}} {
-		if p[1] != "" {
+		if p[1] != "" && p[1] != "-" { // "-": checkFiles says why a plot cannot go to stdout
 			if _, err := plotFormat(p[0], p[1]); err != nil {
 				return err
 			}
 		}
 	}
 
-	if o.s, err = scenarios.LoadWith(o.scenario, scenarios.Options{Profile: o.profile}); err != nil {
+	lo := scenarios.Options{Profile: o.profile}
+	for _, kv := range o.sets {
+		ov, err := scenarios.ParseOverride(kv, "--set")
+		if err != nil {
+			return err
+		}
+		lo.Overrides = append(lo.Overrides, ov)
+	}
+	if o.s, err = scenarios.LoadWith(o.scenario, lo); err != nil {
 		return err
 	}
 	if o.seedSet {
 		o.s.Seed = o.seed
+	}
+	if o.from > 0 && o.from >= o.s.Duration {
+		return usageError{fmt.Errorf("--from %v is past the end of the run: %s lasts %v (its duration)", o.from, o.s.Name, o.s.Duration)}
 	}
 	// Sequence numbers, for the ladder and every drawing alike: the flags
 	// decide; otherwise absolute when the scenario sets both ISNs (the
@@ -177,23 +206,23 @@ func plotFormat(flag, path string) (canvas.Format, error) {
 }
 
 // run runs the validated scenario, streaming the ladder, the trace and the
-// pcap as it goes, then writes the summary and the outputs drawn from the
-// whole trace. Human output goes to stdout, or to stderr when the trace
-// goes to stdout. It writes every output it can and returns every error
-// met, each naming its file (exit status 1), and the run's own error.
+// pcap as it goes, then writes the summary and the outputs drawn from what
+// their collectors kept. Human output goes to stdout, or to stderr when an
+// output goes to stdout. Every file is written whole or not at all (see
+// fileSet). It writes every output it can and returns every error met,
+// each naming its file (exit status 1), and the run's own error.
 func run(o *runOptions, stdout, stderr io.Writer) error {
 	human, humanName := stdout, "stdout"
-	if o.trace == "-" {
+	if _, ok := o.toStdout(); ok {
 		human, humanName = stderr, "stderr"
 	}
-	st, errs := o.openStreams(stdout)
+	files := newFileSet(o.files, stdout, stderr)
+	defer files.watchSignals()()
+	st, errs := o.openStreams(files)
 	sc := o.newScreen(human)
+	dr := o.newDrawings()
 	sinks := append(st.sinks, sc.sinks()...)
-	var log *trace.Log
-	if o.drawings() {
-		log = &trace.Log{}
-		sinks = append(sinks, log)
-	}
+	sinks = append(sinks, dr.sinks...)
 
 	_, runErr := scenarios.Run(o.s, trace.Tee(sinks...))
 
@@ -201,9 +230,7 @@ func run(o *runOptions, stdout, stderr io.Writer) error {
 		errs = append(errs, fmt.Errorf("writing the ladder and summary to %s: %w", humanName, err))
 	}
 	errs = append(errs, st.close()...)
-	if log != nil {
-		errs = append(errs, o.draw(log.Records)...)
-	}
+	errs = append(errs, dr.write(o, files)...)
 	return errors.Join(append(errs, runErr)...)
 }
 
@@ -219,13 +246,20 @@ type screen struct {
 // sinks ready for the run.
 func (o *runOptions) newScreen(w io.Writer) *screen {
 	sc := &screen{out: bufio.NewWriterSize(w, 64<<10), summary: ladder.NewSummary()}
-	if o.trace == "-" {
+	if _, ok := o.toStdout(); ok {
 		return sc // the summary alone, on stderr
 	}
-	if o.s.Description != "" {
-		fmt.Fprintf(sc.out, "%s — %s\n\n", o.s.Name, o.s.Description)
+	if d := o.s.DescriptionIn(string(o.language)); d != "" {
+		fmt.Fprintf(sc.out, "%s — %s\n\n", o.s.Name, d)
 	} else {
 		fmt.Fprintf(sc.out, "%s\n\n", o.s.Name)
+	}
+	if o.from != 0 || o.to != 0 {
+		to := o.to
+		if to == 0 {
+			to = o.s.Duration
+		}
+		sc.out.WriteString(o.language.Phrases().Sprintf(catalog.MsgShownWindow, catalog.Seconds(sim.At(o.from)), catalog.Seconds(sim.At(to))) + "\n\n")
 	}
 	if o.ladder != "none" {
 		opt := o.ladderOptions()
@@ -263,7 +297,8 @@ func (sc *screen) finish(lang catalog.Lang) error {
 // ladderOptions are the options of both ladders, on the terminal and in
 // NAME.txt.
 func (o *runOptions) ladderOptions() ladder.Options {
-	return ladder.Options{SeqNumbers: o.seq, Width: o.width, End: sim.At(o.s.Duration), Lang: o.language}
+	return ladder.Options{SeqNumbers: o.seq, Width: o.width, End: sim.At(o.s.Duration), Lang: o.language,
+		From: sim.At(o.from), To: sim.At(o.to)}
 }
 
 // useColor reports whether w is a terminal that should get colours.
@@ -271,10 +306,20 @@ func useColor(w io.Writer, noColor bool) bool {
 	if noColor || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
+	return isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal (a character device other
+// than /dev/null).
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }

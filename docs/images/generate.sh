@@ -5,6 +5,12 @@ set -e
 cd "$(dirname "$0")/../.."
 run() { go run ./cmd/tcpsim run --ladder none "$@" >/dev/null; }
 run --png docs/images/lost-segment.png --to 700ms lost-segment
-run --png docs/images/zero-window.png --to 4.5s zero-window
+run --png docs/images/zero-window.png --to 9.7s zero-window
 run --plot-seq docs/images/bulk-seq.png --plot-window docs/images/bulk-window.png bulk
 run --png docs/images/keepalive-dead-peer.png keepalive-dead-peer
+# The classroom page, stepped to the fast retransmission with the dropped
+# segment clicked: the browser test takes it (it needs chromium).
+shots=$(mktemp -d)
+TCPSIM_SCREENSHOTS="$shots" go test -count=1 -run 'TestBrowserLostSegment$' ./viz/html >/dev/null
+cp "$shots/html-lost-segment.png" docs/images/html-lost-segment.png
+rm -r "$shots"

@@ -113,6 +113,7 @@ func (h *Host) newStack() {
 		stream += "/boot" + strconv.Itoa(h.boots)
 	}
 	h.stack = tcp.NewHost(h.name, h.addr, h.cfg, h.w.Rand(stream), h.w.tr)
+	h.stack.ConnID = func(local, remote netip.AddrPort) uint32 { return h.w.connID(h.name, local, remote) }
 	h.owners = map[*tcp.Conn]App{}
 	h.lastConn, h.lastApp = nil, nil
 	h.listeners = h.listeners[:0]

@@ -52,6 +52,13 @@ type ScriptConfig struct {
 	// its connection was aborted, and run its script again (client only).
 	Reconnect      bool
 	ReconnectDelay time.Duration
+	// ProcessingTime is how long the server works on the client's data,
+	// once it has read it all, before its reply (server only); ThinkTime is
+	// how long the client takes, once it has read the reply, before it
+	// closes (client only, with close auto). No real program answers or
+	// closes in the instant its input arrives.
+	ProcessingTime time.Duration
+	ThinkTime      time.Duration
 }
 
 // Total is how many bytes the application writes, not counting a reply.
@@ -110,9 +117,14 @@ type Script struct {
 	// closeDue: the client's close came before its connection existed; it
 	// closes once connected and its first data is written.
 	closeDue bool
-	reading  sim.Timer
-	connect  *sim.Timer // the client's connect, armed again to reconnect
-	attempt  int        // connections opened so far
+	// working is set while the server prepares its reply (ProcessingTime),
+	// thinking while the client thinks before closing (ThinkTime); their
+	// timer is later.
+	working, thinking, thought bool
+	later                      sim.Timer
+	reading                    sim.Timer
+	connect                    *sim.Timer // the client's connect, armed again to reconnect
+	attempt                    int        // connections opened so far
 }
 
 // NewServer puts a scripted server on h listening on port, expecting
@@ -138,6 +150,7 @@ func NewClient(h *Host, port uint16, server netip.AddrPort, cfg *ScriptConfig, e
 func (a *Script) Start() {
 	e := a.h.w.e
 	a.reading.Init(e, a.onReadTick)
+	a.later.Init(e, a.onLater)
 	for _, w := range a.cfg.Writes {
 		e.After(w.At, func(now sim.Time) {
 			a.timed++
@@ -183,6 +196,8 @@ func (a *Script) dial(now sim.Time) {
 func (a *Script) Crash(sim.Time) {
 	a.conn = nil
 	a.reading.Stop()
+	a.later.Stop()
+	a.working, a.thinking, a.thought = false, false, false
 }
 
 // Boot starts the script again after a reboot, as a service started on
@@ -211,6 +226,8 @@ func (a *Script) Notify(now sim.Time, c *tcp.Conn, ev tcp.Event) {
 		}
 		if a.conn != nil && a.role == Server {
 			a.read, a.replied, a.closed = 0, false, false // a new client connection: serve it afresh
+			a.working = false
+			a.later.Stop()
 		}
 		a.conn = c
 	}
@@ -258,10 +275,30 @@ func (a *Script) consume(now sim.Time, n int) {
 		return
 	}
 	a.read += int64(a.conn.Read(now, n))
-	if a.read >= a.expect && a.cfg.Reply > 0 && !a.replied {
+	if a.read >= a.expect && a.cfg.Reply > 0 && !a.replied && !a.working {
+		if a.cfg.ProcessingTime > 0 {
+			a.working = true
+			a.later.Reset(now.Add(a.cfg.ProcessingTime))
+			return
+		}
 		a.replied = true
 		a.write(now, a.cfg.Reply)
 	}
+}
+
+// onLater ends the server's processing (the reply goes) or the client's
+// thinking (it closes).
+func (a *Script) onLater(now sim.Time) {
+	switch {
+	case a.working:
+		a.working, a.replied = false, true
+		a.write(now, a.cfg.Reply)
+		a.maybeClose(now)
+	case a.thinking:
+		a.thinking, a.thought = false, true
+		a.maybeClose(now)
+	}
+	a.h.Poll(now)
 }
 
 // pausedUntil reports whether the reader is in a pause at now, and when
@@ -333,6 +370,13 @@ func (a *Script) maybeClose(now sim.Time) {
 	if a.role == Server {
 		// The server closes after the client, once it has read to the end.
 		done = a.conn.PeerClosed() && a.conn.Readable() == 0
+	}
+	if done && a.role == Client && a.cfg.ThinkTime > 0 && !a.thought {
+		if !a.thinking {
+			a.thinking = true
+			a.later.Reset(now.Add(a.cfg.ThinkTime))
+		}
+		return
 	}
 	if done {
 		a.close(now)

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/tcpsim/tcpsim/link"
@@ -36,6 +37,37 @@ type World struct {
 	// ledgers holds the messages written on each direction of each
 	// connection (stream.go).
 	ledgers map[flow]*ledger
+	// conns numbers connections world-wide by their endpoints, so that
+	// both ends of a connection carry the same number in the trace.
+	conns map[[2]netip.AddrPort]*connNumber
+	connN uint32
+}
+
+// connNumber is a connection's number and the hosts that have used it.
+type connNumber struct {
+	id    uint32
+	hosts []string
+}
+
+// connID numbers host's new connection from local to remote: the number
+// the other end already has, or a new one. A host that opens a second
+// connection with the same endpoints (after the first ended) gets a new
+// number: it is another connection.
+func (w *World) connID(host string, local, remote netip.AddrPort) uint32 {
+	k := [2]netip.AddrPort{local, remote}
+	if local.Compare(remote) > 0 {
+		k = [2]netip.AddrPort{remote, local}
+	}
+	if w.conns == nil {
+		w.conns = map[[2]netip.AddrPort]*connNumber{}
+	}
+	if n := w.conns[k]; n != nil && !slices.Contains(n.hosts, host) {
+		n.hosts = append(n.hosts, host)
+		return n.id
+	}
+	w.connN++
+	w.conns[k] = &connNumber{id: w.connN, hosts: []string{host}}
+	return w.connN
 }
 
 // New returns an empty world for the run called name, and writes the run's
@@ -76,6 +108,7 @@ func (w *World) AddHost(name string, addr netip.Addr, cfg tcp.Config) *Host {
 func (w *World) AddLink(from, to *Host, cfg link.Config, stream string) *link.Link {
 	l := link.New(from.name, to.name, cfg, w.e, w.Rand(stream), w.tr, to.deliver)
 	l.SetRefuse(to.refuse)
+	l.SetIDSource(w.packetID)
 	from.route(to.addr, l)
 	return l
 }
@@ -93,8 +126,10 @@ func (w *World) AddPath(a, b *Host, ab, ba link.Config, streamAB, streamBA strin
 	p := &Path{Name: a.name + "↔" + b.name, a: a, b: b}
 	p.ab = link.New(a.name, b.name, ab, w.e, w.Rand(streamAB), w.tr, b.deliver)
 	p.ab.SetRefuse(b.refuse)
+	p.ab.SetIDSource(w.packetID)
 	p.ba = link.New(b.name, a.name, ba, w.e, w.Rand(streamBA), w.tr, a.deliver)
 	p.ba.SetRefuse(a.refuse)
+	p.ba.SetIDSource(w.packetID)
 	return p
 }
 

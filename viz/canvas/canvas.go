@@ -8,11 +8,13 @@ package canvas
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
 	"io"
 	"regexp"
 	"strings"
 
+	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/font/liberation"
 	"gonum.org/v1/plot/vg"
@@ -65,11 +67,12 @@ func (f Format) Check() error {
 // slides and high-density screens.
 const DefaultDPI = 144
 
-// maxPNGPixels bounds a PNG's size; a taller drawing is rendered at a lower
+// maxPNGPixels bounds a PNG's size, and so the memory of its raster (4
+// bytes a pixel: 48 MiB); a taller drawing is rendered at a lower
 // resolution, down to minPNGDPI, to stay within it, and beyond that is an
 // error.
 const (
-	maxPNGPixels = 48 << 20
+	maxPNGPixels = 12 << 20
 	minPNGDPI    = 36
 )
 
@@ -110,7 +113,15 @@ func New(format Format, w, h vg.Length, dpi int) (vg.CanvasWriterTo, error) {
 	if pixels(dpi) > maxPNGPixels {
 		return nil, fmt.Errorf("a %.0f×%.0f in drawing is too large for a PNG; choose a shorter stretch of time or fewer segments", float64(w/vg.Inch), float64(h/vg.Inch))
 	}
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
+	// vgimg.NewWith would draw on a copy of a new image (gg copies the
+	// image it is given): two rasters of up to maxPNGPixels at once. A
+	// context made for the image draws on it, as NewWith's would.
+	px := func(l vg.Length) int { return int(l/vg.Inch*vg.Length(dpi) + 0.5) }
+	img := image.NewRGBA(image.Rect(0, 0, px(w), px(h)))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(dpi))
 	return vgimg.PngCanvas{Canvas: c}, nil
 }
 
@@ -123,6 +134,12 @@ var (
 // Write writes c, made by New for format, to w, with the fixes described
 // above.
 func Write(w io.Writer, format Format, c vg.CanvasWriterTo) error {
+	if format == PNG { // nothing to fix: encoded straight to w
+		if _, err := c.WriteTo(w); err != nil {
+			return fmt.Errorf("writing %s: %w", format, err)
+		}
+		return nil
+	}
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return fmt.Errorf("writing %s: %w", format, err)

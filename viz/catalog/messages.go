@@ -26,6 +26,23 @@ const (
 	MsgDelayedACK         // sent when the delayed-ACK timer fired
 	MsgACKOfDuplicate     // the ACK of a segment received before (an earlier ACK was lost)
 	MsgProbeByteResent    // data starting with a zero-window probe's byte
+	MsgNetworkDuplicate   // a copy of a segment that the network made
+	MsgMessageSent        // %s: a message's first line ("GET /1 HTTP/1.1"), %d: its bytes
+	MsgMessageRead        // %s: a message's first line, %d: its bytes
+
+	// tcpsim compare's rows.
+	MsgCmpConnections       // connections the client opened
+	MsgCmpHandshakes        // three-way handshakes completed
+	MsgCmpPackets           // packets sent, both ways
+	MsgCmpHeaderBytes       // IP and TCP header bytes sent
+	MsgCmpPayloadBytes      // payload bytes sent
+	MsgCmpRequests          // requests answered
+	MsgCmpFinished          // when the last response was read
+	MsgCmpMeanLatency       // mean request latency
+	MsgCmpMaxLatency        // longest request latency
+	MsgCmpServerConnSeconds // server connection-seconds held
+	MsgCmpTimeWaitClient    // client connections left in TIME-WAIT
+	MsgCmpTimeWaitServer    // server connections left in TIME-WAIT
 
 	MsgDropped         // %s: why (the link's or host's drop reason)
 	MsgDroppedInFlight // %s: why
@@ -41,7 +58,7 @@ const (
 	MsgAppAbort        // application called abort
 	MsgAppOther        // %s: the operation
 	MsgRTOFired        // the retransmission timer expired
-	MsgRTOFiredN       // %d: the backoff count
+	MsgRTOFiredN       // %d: which timeout in a row this is (1, 2, …)
 	MsgHostCrash       // %s: host
 	MsgHostReboot      // %s: host
 	MsgHostOther       // %s: host, %s: operation
@@ -53,6 +70,7 @@ const (
 	MsgMoreEvents      // %d: events the ladder left out (more than one)
 	MsgInFlightAtEnd   // a segment neither delivered nor dropped when the run ended
 	MsgLater           // %s: a stretch of time ("1.000 s") in which nothing was drawn
+	MsgCloseQueued     // beside FIN-WAIT-1 or LAST-ACK entered with data still unsent: the FIN waits for it
 
 	MsgSumTitle          // %s: simulated end time ("2.345 s")
 	MsgSumSegments       // row: segments sent
@@ -65,6 +83,8 @@ const (
 	MsgSumRead           // row: bytes the application read
 	MsgSumFinalState     // row: last state of the node's only connection
 	MsgSumFinalStateConn // row, %d: connection number
+	MsgSumCrashed        // final state of a connection whose host crashed
+	MsgSumLostInReboot   // final state of a connection its host's reboot forgot
 	MsgSumDropReasons    // section heading: drops per node and reason
 	MsgSumAborts         // section heading: aborted connections
 	MsgSumAbort          // %d: connection number, %s: why
@@ -73,6 +93,7 @@ const (
 	MsgEndFinished       // the run ended because nothing was left to happen
 	MsgEndTimeLimit      // the run reached its time limit
 	MsgEndBudget         // the run used up its event budget
+	MsgShownWindow       // %s: start, %s: end of the stretch the ladder and outputs show (--from, --to)
 
 	// The drawings (diagrams) and plots.
 	MsgIdle                // %s: the idle time cut out of a diagram ("7180 s")
@@ -101,6 +122,7 @@ const (
 	MsgPlotRetrans         // sequence plot: retransmitted data segments
 	MsgPlotACK             // sequence plot: highest ACK received
 	MsgPlotRcvWindow       // sequence plot: ACK + advertised window
+	MsgPlotAboveTop        // %s: a line's name, %s: its highest value ("80.3 kB"), above the top of the plot
 	MsgPlotBytes           // window plot y axis
 	MsgPlotWindowTitle     // %s: the data sender
 	MsgPlotCwnd            // cwnd line
@@ -116,12 +138,111 @@ const (
 	MsgReasonQueueFull        // the link's queue was full
 	MsgReasonMTU              // %d: packet bytes, %d: the MTU
 	MsgReasonReceiverDown     // %s: the receiving host, which was down when the segment arrived
+	MsgReasonBurstLoss        // the link's Gilbert-Elliott (bursty) loss
+	MsgReasonCorrupted        // damaged on the way; the receiver's checksum failed
 	MsgReasonTimedOut         // ETIMEDOUT after retransmissions
 	MsgReasonReset            // ECONNRESET
 	MsgReasonRefused          // ECONNREFUSED
 	MsgReasonAbortedByApp     // the application aborted the connection
 	MsgReasonKeepaliveTimeout // keepalive probes unanswered
 	MsgReasonUserTimeout      // data unacknowledged longer than the user timeout
+
+	// The interactive page (viz/html): its controls, panels and the
+	// reasons it gives for each value that changes.
+	MsgPageFirst            // control: to the first event
+	MsgPagePrev             // control: one event back
+	MsgPagePlay             // control: play
+	MsgPagePause            // control: pause
+	MsgPageNext             // control: one event on
+	MsgPageLast             // control: to the last event
+	MsgPageSpeed            // control: the playing speed
+	MsgPageGoTo             // control: jump to a time, in seconds
+	MsgPageEventOf          // %d: the event at the cursor, %d: how many
+	MsgPageBefore           // the cursor is before the first event
+	MsgPageConnection       // the connection picker
+	MsgPageKeys             // the keyboard help
+	MsgPageMoreEvents       // %d: events past the page's limit
+	MsgPageNoConn           // a node with no connection at the cursor
+	MsgPageState            // panel: the TCP state
+	MsgPageSending          // panel: the sending side
+	MsgPageReceiving        // panel: the receiving side
+	MsgPageCongestion       // panel: congestion control
+	MsgPageTimers           // panel: the timers
+	MsgPageNoTimers         // no timer is running
+	MsgPageFiresIn          // %s: the time left ("0.250 s")
+	MsgPageSndUna           // SND.UNA explained
+	MsgPageSndNxt           // SND.NXT explained
+	MsgPageSndWnd           // SND.WND explained
+	MsgPageRcvNxt           // RCV.NXT explained
+	MsgPageRcvWnd           // RCV.WND explained
+	MsgPageCwnd             // cwnd explained
+	MsgPageSsthresh         // ssthresh explained
+	MsgPageRTO              // RTO explained
+	MsgPageSRTT             // SRTT explained
+	MsgPageBytes            // %d: a number of bytes
+	MsgPageAcked            // send bar: bytes acknowledged
+	MsgPageInFlight         // send bar: bytes sent and not acknowledged
+	MsgPageUsable           // send bar: the usable window
+	MsgPageNotAllowed       // send bar: beyond the window
+	MsgPageResend           // send bar: sent, and to be sent again after an RTO
+	MsgPageLimitCwnd        // the send window is limited by cwnd
+	MsgPageLimitWnd         // the send window is limited by the peer's window
+	MsgPageRead             // receive bar: read by the application
+	MsgPageWaiting          // receive bar: in the buffer, not yet read
+	MsgPageFree             // receive bar: free buffer space
+	MsgPageOutOfOrder       // receive bar: held out of order
+	MsgPageAdvertised       // receive bar: the window last advertised
+	MsgPageBuffer           // %d: the receive buffer's size in bytes
+	MsgPageSendSpace        // the send sequence space bar
+	MsgPageSegment          // %d: the packet's number
+	MsgPageFlags            // field: flags
+	MsgPageSentAt           // field: when it was sent
+	MsgPageArrivedAt        // field: when it arrived
+	MsgPageDroppedAt        // field: when it was dropped
+	MsgPageOptions          // field: TCP options
+	MsgPageLabels           // field: what the segment means
+	MsgPageWhySent          // field: why it was sent
+	MsgPageWhyDropped       // field: why it was dropped
+	MsgPageRule             // field: the scenario's drop rule that dropped it
+	MsgPageNone             // no value
+	MsgPageClose            // close the segment's details
+	MsgPageWhyData          // why a segment with new data was sent
+	MsgPageWhyACK           // why a pure ACK was sent
+	MsgPageWhyOpen          // why a SYN was sent
+	MsgPageWhyClose         // why a FIN was sent
+	MsgPageWhyReset         // why a RST was sent
+	MsgPageEvSend           // %s: the sender, %s: the segment
+	MsgPageEvDeliver        // %s: the receiver, %s: the segment
+	MsgPageEvTimerSet       // %s: the node, %s: the timer, %s: when it fires
+	MsgPageEvTimerFired     // %s: the node, %s: the timer
+	MsgPageEvTimerCancelled // %s: the node, %s: the timer
+	MsgPageEvVar            // %s: the node, %s: the variable, %s: its value
+	MsgPageEvMsg            // %s: the node, %s: the message's first line
+	MsgWhyUna               // %d: the ACK number
+	MsgWhyNxtSent           // %d: the end of what was sent
+	MsgWhyNxtACK            // %d: the ACK number
+	MsgWhyNxtRTO            // SND.NXT rewinds after an RTO
+	MsgWhySndWnd            // %d: the window
+	MsgWhyRcvNxt            // %d: the new RCV.NXT
+	MsgWhyRcvNxtSYN         // RCV.NXT after the peer's SYN
+	MsgWhyRcvNxtACK         // %d: the ACK number sent
+	MsgWhyOutOfOrder        // a segment beyond RCV.NXT
+	MsgWhyRcvWnd            // %d: the window
+	MsgWhyRcvBuffer         // %d: bytes waiting
+	MsgWhyCwndInit          // cwnd when the connection opens
+	MsgWhyCwndSlowStart     // cwnd grows in slow start
+	MsgWhyCwndAvoidance     // cwnd grows in congestion avoidance
+	MsgWhyCwndFast          // %d: the dup ACK's ordinal
+	MsgWhyCwndInflate       // %d: the dup ACK's ordinal
+	MsgWhyCwndDeflate       // cwnd falls on an ACK in recovery
+	MsgWhyCwndRTO           // cwnd after an RTO
+	MsgWhySsthreshLoss      // ssthresh after a loss
+	MsgWhyRTO               // the RTO from a new RTT sample
+	MsgWhyRTOBackoff        // the RTO doubled after a timeout
+	MsgWhySRTT              // a new RTT sample
+	MsgWhyTimerSet          // %s: the timer, %s: its delay
+	MsgWhyTimerFired        // %s: the timer
+	MsgWhyTimerCancelled    // %s: the timer
 
 	numMsgs
 )
@@ -150,6 +271,22 @@ var english = Phrases{
 	MsgDelayedACK:         "delayed ACK",
 	MsgACKOfDuplicate:     "ACK of a duplicate",
 	MsgProbeByteResent:    "probe byte sent as data",
+	MsgNetworkDuplicate:   "copy made by the network",
+	MsgMessageSent:        "sends %s (%d bytes)",
+	MsgMessageRead:        "has read %s (%d bytes)",
+
+	MsgCmpConnections:       "connections opened",
+	MsgCmpHandshakes:        "handshakes",
+	MsgCmpPackets:           "packets",
+	MsgCmpHeaderBytes:       "header bytes",
+	MsgCmpPayloadBytes:      "payload bytes",
+	MsgCmpRequests:          "requests answered",
+	MsgCmpFinished:          "all answered at",
+	MsgCmpMeanLatency:       "mean request latency",
+	MsgCmpMaxLatency:        "max request latency",
+	MsgCmpServerConnSeconds: "server connection-seconds",
+	MsgCmpTimeWaitClient:    "TIME-WAIT left, client",
+	MsgCmpTimeWaitServer:    "TIME-WAIT left, server",
 
 	MsgDropped:         "dropped: %s",
 	MsgDroppedInFlight: "dropped in flight: %s",
@@ -165,7 +302,7 @@ var english = Phrases{
 	MsgAppAbort:        "app: abort",
 	MsgAppOther:        "app: %s",
 	MsgRTOFired:        "RTO fired",
-	MsgRTOFiredN:       "RTO fired (backoff #%d)",
+	MsgRTOFiredN:       "RTO fired (timeout #%d)",
 	MsgHostCrash:       "%s crashed",
 	MsgHostReboot:      "%s rebooted",
 	MsgHostOther:       "%s: %s",
@@ -177,6 +314,7 @@ var english = Phrases{
 	MsgMoreEvents:      "… %d more events not shown (use --ladder full)",
 	MsgInFlightAtEnd:   "still in flight when the run ended",
 	MsgLater:           "%s later",
+	MsgCloseQueued:     "close queued: FIN follows the data",
 
 	MsgSumTitle:          "summary (simulated time %s)",
 	MsgSumSegments:       "segments sent",
@@ -189,6 +327,8 @@ var english = Phrases{
 	MsgSumRead:           "app bytes read",
 	MsgSumFinalState:     "final state",
 	MsgSumFinalStateConn: "final state, conn %d",
+	MsgSumCrashed:        "crashed",
+	MsgSumLostInReboot:   "lost in reboot",
 	MsgSumDropReasons:    "dropped segments, by reason",
 	MsgSumAborts:         "aborted connections",
 	MsgSumAbort:          "conn %d: %s",
@@ -197,9 +337,10 @@ var english = Phrases{
 	MsgEndFinished:       "nothing was left to happen",
 	MsgEndTimeLimit:      "it reached its time limit (duration)",
 	MsgEndBudget:         "it used up its event budget",
+	MsgShownWindow:       "from %s to %s only (--from, --to); the summary counts the whole run",
 
 	MsgIdle:                "… %s idle …",
-	MsgMoreSegments:        "… %d more segments not drawn: choose a time window (From, To)",
+	MsgMoreSegments:        "… %d more segments not drawn: choose a time window (--from, --to)",
 	MsgFired:               "fired",
 	MsgCancelled:           "cancelled",
 	MsgTimer:               "timer",
@@ -224,6 +365,7 @@ var english = Phrases{
 	MsgPlotRetrans:         "retransmitted",
 	MsgPlotACK:             "ACK received",
 	MsgPlotRcvWindow:       "ACK + receive window",
+	MsgPlotAboveTop:        "%s (above the top, up to %s)",
 	MsgPlotBytes:           "bytes",
 	MsgPlotWindowTitle:     "Windows of %s",
 	MsgPlotCwnd:            "cwnd",
@@ -237,10 +379,107 @@ var english = Phrases{
 	MsgReasonQueueFull:        "queue full",
 	MsgReasonMTU:              "exceeds MTU (%d > %d bytes)",
 	MsgReasonReceiverDown:     "%s crashed",
+	MsgReasonBurstLoss:        "burst loss",
+	MsgReasonCorrupted:        "corrupted (checksum error)",
 	MsgReasonTimedOut:         "connection timed out (ETIMEDOUT)",
 	MsgReasonReset:            "connection reset by peer (ECONNRESET)",
 	MsgReasonRefused:          "connection refused (ECONNREFUSED)",
 	MsgReasonAbortedByApp:     "connection aborted by the application",
 	MsgReasonKeepaliveTimeout: "keepalive timeout: probes unanswered (ETIMEDOUT)",
 	MsgReasonUserTimeout:      "user timeout: data unacknowledged too long (ETIMEDOUT)",
+
+	MsgPageFirst:            "first event (Home)",
+	MsgPagePrev:             "previous event (←)",
+	MsgPagePlay:             "play (space)",
+	MsgPagePause:            "pause (space)",
+	MsgPageNext:             "next event (→)",
+	MsgPageLast:             "last event (End)",
+	MsgPageSpeed:            "speed",
+	MsgPageGoTo:             "go to time (s)",
+	MsgPageEventOf:          "event %d of %d",
+	MsgPageBefore:           "before the first event",
+	MsgPageConnection:       "connection",
+	MsgPageKeys:             "→ ← next or previous event · Shift+→ ← next or previous segment · space play or pause · Home End first or last · click a segment for its fields",
+	MsgPageMoreEvents:       "… %d more events not in this page: choose a time window (--from, --to)",
+	MsgPageNoConn:           "no connection yet",
+	MsgPageState:            "state",
+	MsgPageSending:          "sending",
+	MsgPageReceiving:        "receiving",
+	MsgPageCongestion:       "congestion control",
+	MsgPageTimers:           "timers",
+	MsgPageNoTimers:         "no timer running",
+	MsgPageFiresIn:          "fires in %s",
+	MsgPageSndUna:           "oldest byte not yet acknowledged",
+	MsgPageSndNxt:           "next byte to send",
+	MsgPageSndWnd:           "send window: what the peer advertised",
+	MsgPageRcvNxt:           "next byte expected",
+	MsgPageRcvWnd:           "receive window advertised",
+	MsgPageCwnd:             "congestion window",
+	MsgPageSsthresh:         "slow-start threshold",
+	MsgPageRTO:              "retransmission timeout",
+	MsgPageSRTT:             "smoothed round-trip time",
+	MsgPageBytes:            "%d bytes",
+	MsgPageAcked:            "acknowledged",
+	MsgPageInFlight:         "sent, not yet acknowledged",
+	MsgPageUsable:           "may send now",
+	MsgPageNotAllowed:       "not yet allowed",
+	MsgPageResend:           "sent, to be sent again",
+	MsgPageLimitCwnd:        "limited by cwnd",
+	MsgPageLimitWnd:         "limited by the peer's window",
+	MsgPageRead:             "read by the application",
+	MsgPageWaiting:          "waiting to be read",
+	MsgPageFree:             "free",
+	MsgPageOutOfOrder:       "received out of order",
+	MsgPageAdvertised:       "advertised window",
+	MsgPageBuffer:           "receive buffer: %d bytes",
+	MsgPageSendSpace:        "send sequence space",
+	MsgPageSegment:          "segment #%d",
+	MsgPageFlags:            "flags",
+	MsgPageSentAt:           "sent",
+	MsgPageArrivedAt:        "arrived",
+	MsgPageDroppedAt:        "dropped",
+	MsgPageOptions:          "options",
+	MsgPageLabels:           "labels",
+	MsgPageWhySent:          "why sent",
+	MsgPageWhyDropped:       "why dropped",
+	MsgPageRule:             "drop rule",
+	MsgPageNone:             "none",
+	MsgPageClose:            "close",
+	MsgPageWhyData:          "new data from the application",
+	MsgPageWhyACK:           "to acknowledge what arrived",
+	MsgPageWhyOpen:          "to open the connection",
+	MsgPageWhyClose:         "the application closed: no more data",
+	MsgPageWhyReset:         "to reset the connection",
+	MsgPageEvSend:           "%s sends %s",
+	MsgPageEvDeliver:        "%s receives %s",
+	MsgPageEvTimerSet:       "%s: %s timer set, fires at %s",
+	MsgPageEvTimerFired:     "%s: %s timer fired",
+	MsgPageEvTimerCancelled: "%s: %s timer cancelled",
+	MsgPageEvVar:            "%s: %s = %s",
+	MsgPageEvMsg:            "%s: message %s",
+	MsgWhyUna:               "ACK %d arrived: SND.UNA advances",
+	MsgWhyNxtSent:           "sent up to %d: SND.NXT advances",
+	MsgWhyNxtACK:            "ACK %d covers more than was sent again: SND.NXT moves up to it",
+	MsgWhyNxtRTO:            "RTO: SND.NXT goes back to SND.UNA, the unacknowledged data goes again (RFC 6298 5.4)",
+	MsgWhySndWnd:            "the peer advertised a window of %d bytes",
+	MsgWhyRcvNxt:            "bytes up to %d arrived in order: RCV.NXT advances",
+	MsgWhyRcvNxtSYN:         "the peer's SYN arrived: RCV.NXT = its ISN + 1",
+	MsgWhyRcvNxtACK:         "it sent ACK %d: that is RCV.NXT",
+	MsgWhyOutOfOrder:        "a segment beyond RCV.NXT: held out of order, a byte is missing before it",
+	MsgWhyRcvWnd:            "it advertised a window of %d bytes: its free buffer space",
+	MsgWhyRcvBuffer:         "%d bytes wait in the receive buffer for the application",
+	MsgWhyCwndInit:          "the initial window (RFC 5681 3.1)",
+	MsgWhyCwndSlowStart:     "an ACK of new data in slow start: cwnd grows by up to one SMSS (RFC 5681 3.1)",
+	MsgWhyCwndAvoidance:     "congestion avoidance: cwnd grows by about one SMSS per round trip (RFC 5681 3.1)",
+	MsgWhyCwndFast:          "dup ACK #%d: fast retransmit and fast recovery, cwnd = ssthresh + 3·SMSS (RFC 5681 3.2)",
+	MsgWhyCwndInflate:       "dup ACK #%d in fast recovery: cwnd grows by one SMSS (RFC 5681 3.2)",
+	MsgWhyCwndDeflate:       "an ACK of new data in recovery: cwnd deflates (RFC 6582 3.2)",
+	MsgWhyCwndRTO:           "RTO: cwnd = one SMSS, the loss window (RFC 5681 3.1)",
+	MsgWhySsthreshLoss:      "a loss: ssthresh = max(FlightSize/2, 2·SMSS) (RFC 5681)",
+	MsgWhyRTO:               "RTO = SRTT + 4·RTTVAR, at least RTO min (RFC 6298 2)",
+	MsgWhyRTOBackoff:        "the RTO doubles after a timeout (RFC 6298 5.5)",
+	MsgWhySRTT:              "a new RTT sample (RFC 6298 2)",
+	MsgWhyTimerSet:          "%s timer set for %s",
+	MsgWhyTimerFired:        "%s timer fired",
+	MsgWhyTimerCancelled:    "%s timer cancelled",
 }

@@ -15,39 +15,69 @@ import (
 
 // sampleArgs are arguments of the types each message's verbs expect.
 var sampleArgs = map[Msg][]any{
-	MsgDupACKN:            {2},
-	MsgKeepaliveN:         {2},
-	MsgZeroWindowProbeN:   {2},
-	MsgDropped:            {"loss"},
-	MsgDroppedInFlight:    {"link down"},
-	MsgConn:               {2, "note"},
-	MsgState:              {"SYN-SENT", "ESTABLISHED"},
-	MsgAborted:            {"reset"},
-	MsgAppWrite:           {int64(10)},
-	MsgAppRead:            {int64(10)},
-	MsgAppOther:           {"shutdown"},
-	MsgRTOFiredN:          {int64(2)},
-	MsgHostCrash:          {"server"},
-	MsgHostReboot:         {"server"},
-	MsgHostOther:          {"server", "freeze"},
-	MsgLinkDown:           {"client→server"},
-	MsgLinkUp:             {"client→server"},
-	MsgLinkOther:          {"client→server", "flap"},
-	MsgLinkReroute:        {"client↔server"},
-	MsgReasonReceiverDown: {"server"},
-	MsgMoreEvent:          {int64(1)},
-	MsgMoreEvents:         {int64(2)},
-	MsgLater:              {"1.000 s"},
-	MsgSumTitle:           {"1.000 s"},
-	MsgSumFinalStateConn:  {uint32(2)},
-	MsgSumAbort:           {uint32(2), "reset"},
-	MsgSumEnded:           {"x"},
-	MsgReasonMTU:          {1500, 1400},
-	MsgIdle:               {"7180 s"},
-	MsgMoreSegments:       {12},
-	MsgPlotSeqTitle:       {"client", "server"},
-	MsgPlotWindowTitle:    {"client"},
-	MsgPlotRcvBuffer:      {"server"},
+	MsgDupACKN:              {2},
+	MsgKeepaliveN:           {2},
+	MsgZeroWindowProbeN:     {2},
+	MsgDropped:              {"loss"},
+	MsgDroppedInFlight:      {"link down"},
+	MsgConn:                 {2, "note"},
+	MsgState:                {"SYN-SENT", "ESTABLISHED"},
+	MsgAborted:              {"reset"},
+	MsgAppWrite:             {int64(10)},
+	MsgAppRead:              {int64(10)},
+	MsgAppOther:             {"shutdown"},
+	MsgRTOFiredN:            {int64(2)},
+	MsgHostCrash:            {"server"},
+	MsgHostReboot:           {"server"},
+	MsgHostOther:            {"server", "freeze"},
+	MsgLinkDown:             {"client→server"},
+	MsgLinkUp:               {"client→server"},
+	MsgLinkOther:            {"client→server", "flap"},
+	MsgLinkReroute:          {"client↔server"},
+	MsgReasonReceiverDown:   {"server"},
+	MsgMoreEvent:            {int64(1)},
+	MsgMoreEvents:           {int64(2)},
+	MsgLater:                {"1.000 s"},
+	MsgSumTitle:             {"1.000 s"},
+	MsgSumFinalStateConn:    {uint32(2)},
+	MsgSumAbort:             {uint32(2), "reset"},
+	MsgSumEnded:             {"x"},
+	MsgReasonMTU:            {1500, 1400},
+	MsgShownWindow:          {"1.000 s", "2.000 s"},
+	MsgMessageSent:          {"GET /1 HTTP/1.1", int64(71)},
+	MsgMessageRead:          {"HTTP/1.1 200 OK", int64(1083)},
+	MsgIdle:                 {"7180 s"},
+	MsgMoreSegments:         {12},
+	MsgPlotSeqTitle:         {"client", "server"},
+	MsgPlotWindowTitle:      {"client"},
+	MsgPlotRcvBuffer:        {"server"},
+	MsgPageEventOf:          {3, 100},
+	MsgPageFiresIn:          {"0.250 s"},
+	MsgPageMoreEvents:       {12},
+	MsgPageBytes:            {int64(1460)},
+	MsgPageBuffer:           {int64(4096)},
+	MsgPageSegment:          {uint64(6)},
+	MsgPageEvSend:           {"client", "ACK SEQ=1"},
+	MsgPageEvDeliver:        {"server", "ACK SEQ=1"},
+	MsgPageEvTimerSet:       {"client", "RTO", "1.000 s"},
+	MsgPageEvTimerFired:     {"client", "RTO"},
+	MsgPageEvTimerCancelled: {"client", "RTO"},
+	MsgPageEvVar:            {"client", "cwnd", "2920"},
+	MsgPageEvMsg:            {"client", "GET / HTTP/1.1"},
+	MsgWhyUna:               {uint64(3021)},
+	MsgWhyNxtSent:           {uint64(4481)},
+	MsgWhyNxtACK:            {uint64(4481)},
+	MsgWhySndWnd:            {int64(0)},
+	MsgWhyRcvNxt:            {uint64(4481)},
+	MsgWhyRcvNxtACK:         {uint64(4481)},
+	MsgWhyRcvWnd:            {int64(0)},
+	MsgWhyRcvBuffer:         {int64(1024)},
+	MsgWhyCwndFast:          {int32(3)},
+	MsgWhyCwndInflate:       {int32(4)},
+	MsgWhyTimerSet:          {"RTO", "1.000 s"},
+	MsgWhyTimerFired:        {"RTO"},
+	MsgWhyTimerCancelled:    {"RTO"},
+	MsgPlotAboveTop:         {"ACK + receive window", "80.3 kB"},
 }
 
 // Every message of every language exists and takes exactly the arguments
@@ -160,6 +190,8 @@ func TestVietnameseTerms(t *testing.T) {
 		MsgRTOFired:        "hết thời gian chờ",
 		MsgAborted:         "kết nối bị hủy",
 		MsgSumSegments:     "phân đoạn",
+		MsgSumLastRead:     "thời điểm đọc dữ liệu lần cuối",
+		MsgTimerPersist:    "kiên trì",
 	} {
 		assert.Contains(t, vietnamese[m], want, "message %d", m)
 	}
@@ -245,7 +277,7 @@ func TestNotes(t *testing.T) {
 		{en.LinkNote(&trace.Record{Node: "client", Peer: "server", Link: trace.LinkDown}), "link client→server down"},
 		{en.LinkNote(&trace.Record{Node: "client→server", Link: trace.LinkUp}), "link client→server up"},
 		{en.RTOFired(0), "RTO fired"},
-		{en.RTOFired(2), "RTO fired (backoff #2)"},
+		{en.RTOFired(2), "RTO fired (timeout #2)"},
 		{en.Conn(1, "ESTABLISHED"), "ESTABLISHED"},
 		{vi.Conn(2, "ESTABLISHED"), "[kết nối 2] ESTABLISHED"},
 		{en.TimerName(trace.TimerRetransmission), "RTO"},
@@ -260,4 +292,59 @@ func TestNotes(t *testing.T) {
 	assert.Equal(t, "it used up its event budget", why)
 	_, ok = en.EndReason(0)
 	assert.False(t, ok)
+}
+
+// protocolWords are phrases that stay as they are in every language:
+// protocol words, as the catalogues' comments say.
+var protocolWords = map[string]bool{"RTO": true, "TIME-WAIT": true, "keepalive": true}
+
+// Every drop reason, host event, link event, abort cause and timer the trace
+// can name has a phrase of its own in every translation (not the catch-all
+// "server: crash"), and a translation says it in its own words: nothing
+// reaches a Vietnamese reader in English but protocol words, node names and
+// a drop rule's text, which is the scenario's.
+func TestCataloguesCoverTheTrace(t *testing.T) {
+	en := English.Phrases()
+	for _, l := range catalogues {
+		c := l.p
+		translated := func(what, got, english string) {
+			t.Helper()
+			if l.lang != English && !protocolWords[english] {
+				assert.NotEqual(t, english, got, "%s: %s is left in English", l.lang, what)
+			}
+		}
+		for d := trace.DropCode(1); d.String() != "unknown"; d++ {
+			if d == trace.DropRule {
+				continue // the scenario's own text
+			}
+			drop := trace.Drop{Code: d, Size: 1500, MTU: 1400}
+			got := c.DropReason(drop, "server")
+			if l.lang == English {
+				assert.Equal(t, drop.Text("server"), got, "the English drop reason is the trace's")
+			}
+			translated(fmt.Sprintf("drop reason %q", drop.Text("server")), got, en.DropReason(drop, "server"))
+		}
+		for h := trace.HostOp(1); h.String() != "unknown"; h++ {
+			r := &trace.Record{Kind: trace.KindHost, Node: "server", Host: h}
+			got := c.HostNote(r)
+			if l.lang != English { // English is the reference (see the link events)
+				assert.NotEqual(t, c.Sprintf(MsgHostOther, r.Node, h), got, "%s: host event %q has no phrase of its own", l.lang, h)
+			}
+			translated(fmt.Sprintf("host event %q", h), got, en.HostNote(r))
+		}
+		for op := trace.LinkOp(1); op.String() != "unknown"; op++ {
+			r := &trace.Record{Kind: trace.KindLink, Node: "client", Peer: "server", Link: op}
+			got := c.LinkNote(r)
+			if l.lang != English { // English's "link client→server: reroute" reads as its catch-all does
+				assert.NotEqual(t, c.Sprintf(MsgLinkOther, "client→server", op), got, "%s: link event %q has no phrase of its own", l.lang, op)
+			}
+			translated(fmt.Sprintf("link event %q", op), got, en.LinkNote(r))
+		}
+		for a := trace.AbortCause(1); a.String() != "unknown"; a++ {
+			translated(fmt.Sprintf("abort cause %q", a), c.AbortReason(a), en.AbortReason(a))
+		}
+		for tm := trace.Timer(1); tm.String() != "unknown"; tm++ {
+			translated(fmt.Sprintf("timer %q", tm), c.TimerName(tm), en.TimerName(tm))
+		}
+	}
 }

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tcpsim/tcpsim/trace"
 )
@@ -33,6 +34,10 @@ func (c *Phrases) DropReason(d trace.Drop, receiver string) string {
 		return c.Sprintf(MsgReasonMTU, d.Size, d.MTU)
 	case trace.DropReceiverDown:
 		return c.Sprintf(MsgReasonReceiverDown, receiver)
+	case trace.DropBurstLoss:
+		return c.Str(MsgReasonBurstLoss)
+	case trace.DropCorrupted:
+		return c.Str(MsgReasonCorrupted)
 	default:
 		return d.Text(receiver)
 	}
@@ -54,6 +59,17 @@ func (c *Phrases) AbortReason(a trace.AbortCause) string {
 		return c.Str(abortReasons[a])
 	}
 	return a.String()
+}
+
+// AppNote returns the note for an application call.
+// MessageNote returns the note for an application message: "sends GET /1
+// HTTP/1.1 (71 bytes)", "has read HTTP/1.1 200 OK (1083 bytes)".
+func (c *Phrases) MessageNote(r *trace.Record) string {
+	first, _, _ := strings.Cut(r.Text, "\r\n")
+	if r.Msg == trace.MsgRecv {
+		return c.Sprintf(MsgMessageRead, first, r.Value)
+	}
+	return c.Sprintf(MsgMessageSent, first, r.Value)
 }
 
 // AppNote returns the note for an application call.
@@ -134,6 +150,7 @@ func (c *Phrases) LabelPhrases(ps []string, p *trace.Packet) []string {
 		{trace.LabelDelayedACK, MsgDelayedACK, false},
 		{trace.LabelACKOfDuplicate, MsgACKOfDuplicate, false},
 		{trace.LabelProbeByteResent, MsgProbeByteResent, false},
+		{trace.LabelNetworkDuplicate, MsgNetworkDuplicate, false},
 	} {
 		if lb.Has(l.label) {
 			add(l.m, l.ordinal)

@@ -66,3 +66,22 @@ func digits(n uint64) int {
 func append3(b []byte, n uint64) []byte {
 	return append(b, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
 }
+
+// Clock returns t as hours, minutes and seconds, "2:11:15" (the fraction
+// of a second is cut): how a long run's instants read beside Seconds'
+// "7875.100112 s".
+func Clock(t sim.Time) string {
+	neg := t < 0
+	ns := uint64(t)
+	if neg {
+		ns = -ns
+	}
+	sec := ns / 1e9
+	b := make([]byte, 0, 16)
+	if neg {
+		b = append(b, '-')
+	}
+	b = strconv.AppendUint(b, sec/3600, 10)
+	b = append(b, ':', byte('0'+sec/600%6), byte('0'+sec/60%10), ':', byte('0'+sec%60/10), byte('0'+sec%10))
+	return string(b)
+}

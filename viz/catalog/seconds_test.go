@@ -33,3 +33,21 @@ func TestAppendSeconds(t *testing.T) {
 	}
 	assert.Equal(t, "[     0.150 s   ", string(AppendSecondsColumn([]byte("["), ms(150), 6)))
 }
+
+func TestClock(t *testing.T) {
+	s := func(n float64) sim.Time { return sim.At(time.Duration(n * float64(time.Second))) }
+	for _, tc := range []struct {
+		t    sim.Time
+		want string
+	}{
+		{0, "0:00:00"},
+		{s(59.999), "0:00:59"},
+		{s(110.1), "0:01:50"},
+		{s(7875.100112), "2:11:15"},
+		{s(36000), "10:00:00"},
+		{s(604800), "168:00:00"},
+		{-s(61), "-0:01:01"},
+	} {
+		assert.Equal(t, tc.want, Clock(tc.t), "Clock(%v)", tc.t)
+	}
+}

@@ -59,10 +59,11 @@ type ISNs struct {
 	isn   map[endpoint]wire.Seq
 }
 
-// endpoint is one side of a connection.
+// endpoint is one side of a connection: its node, its own address and
+// port, and the other side's (a server's port serves many connections).
 type endpoint struct {
-	node string
-	ap   netip.AddrPort
+	node     string
+	ap, peer netip.AddrPort
 }
 
 // NewISNs returns an ISNs that shows numbers in style.
@@ -74,25 +75,31 @@ func NewISNs(style SeqNumbers) *ISNs {
 // ignores. Call it for every send record, in the trace's order.
 func (n *ISNs) Learn(r *trace.Record) {
 	if n.style == SeqRelative && r.Kind == trace.KindSend && r.Pkt.Seg.Flags.Has(wire.SYN) {
-		n.isn[endpoint{r.Node, r.Pkt.Seg.Src}] = r.Pkt.Seg.Seq
+		n.isn[endpoint{r.Node, r.Pkt.Seg.Src, r.Pkt.Seg.Dst}] = r.Pkt.Seg.Seq
 	}
 }
 
 // Seq returns the sequence number of r's segment as shown.
-func (n *ISNs) Seq(r *trace.Record) uint64 { return n.show(r.Node, r.Pkt.Seg.Src, r.Pkt.Seg.Seq) }
+func (n *ISNs) Seq(r *trace.Record) uint64 {
+	return n.show(endpoint{r.Node, r.Pkt.Seg.Src, r.Pkt.Seg.Dst}, r.Pkt.Seg.Seq)
+}
 
 // Ack returns the acknowledgment number of r's segment as shown: relative
 // to the receiver's ISN.
-func (n *ISNs) Ack(r *trace.Record) uint64 { return n.show(r.Peer, r.Pkt.Seg.Dst, r.Pkt.Seg.Ack) }
+func (n *ISNs) Ack(r *trace.Record) uint64 {
+	return n.show(endpoint{r.Peer, r.Pkt.Seg.Dst, r.Pkt.Seg.Src}, r.Pkt.Seg.Ack)
+}
 
 // Edge returns a SACK block's edge v in r's segment as shown: relative to
 // the receiver's ISN, like the ACK.
-func (n *ISNs) Edge(r *trace.Record, v wire.Seq) uint64 { return n.show(r.Peer, r.Pkt.Seg.Dst, v) }
+func (n *ISNs) Edge(r *trace.Record, v wire.Seq) uint64 {
+	return n.show(endpoint{r.Peer, r.Pkt.Seg.Dst, r.Pkt.Seg.Src}, v)
+}
 
-// show returns v, a number of the side (node, ap), as shown.
-func (n *ISNs) show(node string, ap netip.AddrPort, v wire.Seq) uint64 {
+// show returns v, a number of the side e, as shown.
+func (n *ISNs) show(e endpoint, v wire.Seq) uint64 {
 	if n.style == SeqRelative {
-		if isn, ok := n.isn[endpoint{node, ap}]; ok {
+		if isn, ok := n.isn[e]; ok {
 			return uint64(uint32(v - isn))
 		}
 	}

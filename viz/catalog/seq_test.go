@@ -56,3 +56,31 @@ func TestISNs(t *testing.T) {
 	rel.Learn(ack) // no SYN: nothing learned
 	assert.Equal(t, uint64(1), rel.Seq(ack))
 }
+
+// A server's one port serves many connections, each with its own ISN: the
+// numbers of every connection are shown relative to its own ISNs (only the
+// last connection's were, when the server's side was known by its port).
+func TestISNs_ManyConnectionsOnOneServerPort(t *testing.T) {
+	srv := netip.MustParseAddrPort("10.0.0.2:80")
+	c1 := netip.MustParseAddrPort("10.0.0.1:40000")
+	c2 := netip.MustParseAddrPort("10.0.0.1:40001")
+	send := func(node, peer string, src, dst netip.AddrPort, f wire.Flags, seq, ack wire.Seq) *trace.Record {
+		return &trace.Record{Kind: trace.KindSend, Node: node, Peer: peer,
+			Pkt: &trace.Packet{Seg: wire.Segment{Src: src, Dst: dst, Flags: f, Seq: seq, Ack: ack}}}
+	}
+	n := NewISNs(SeqRelative)
+	for _, r := range []*trace.Record{
+		send("client", "server", c1, srv, wire.SYN, 1000, 0),
+		send("server", "client", srv, c1, wire.SYN|wire.ACK, 5000, 1001),
+		send("client", "server", c2, srv, wire.SYN, 2000, 0),
+		send("server", "client", srv, c2, wire.SYN|wire.ACK, 9000, 2001),
+	} {
+		n.Learn(r)
+	}
+	data1 := send("server", "client", srv, c1, wire.ACK, 5001, 1001)
+	data2 := send("server", "client", srv, c2, wire.ACK, 9001, 2001)
+	assert.Equal(t, []uint64{1, 1}, []uint64{n.Seq(data1), n.Ack(data1)})
+	assert.Equal(t, []uint64{1, 1}, []uint64{n.Seq(data2), n.Ack(data2)})
+	ack1 := send("client", "server", c1, srv, wire.ACK, 1001, 5001)
+	assert.Equal(t, []uint64{1, 1}, []uint64{n.Seq(ack1), n.Ack(ack1)})
+}

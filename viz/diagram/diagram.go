@@ -42,7 +42,10 @@ type Options struct {
 	Width float64
 	// MaxIdle is the longest stretch without any record drawn to scale: a
 	// longer one is cut out and shown as a break ("… 7180 s idle …").
-	// 0 means DefaultMaxIdle; a negative value never cuts.
+	// 0 means IdleRTTs round trips of the run (twice the median one-way
+	// delay of its delivered segments), but at least MinAutoIdle and at
+	// most DefaultMaxIdle, so that a wait much longer than the RTT takes no
+	// page; a negative value never cuts.
 	MaxIdle time.Duration
 	// MaxSegments limits the segments drawn: 0 means
 	// DefaultSegments, negative means no limit. Past the limit the
@@ -53,6 +56,9 @@ type Options struct {
 	DPI int
 	// Lang is the language of the phrases from the message catalogue.
 	Lang catalog.Lang
+	// Description is written under the title, wrapped to the width: what
+	// the scenario shows, in Lang.
+	Description string
 }
 
 // Diagram defaults and limits.
@@ -61,6 +67,12 @@ const (
 	MinWidth        = 5.5 // inches
 	DefaultMaxIdle  = 2 * time.Second
 	DefaultSegments = 300
+	// IdleRTTs and MinAutoIdle choose the automatic MaxIdle: a stretch of
+	// more than IdleRTTs round trips is cut, unless it is shorter than
+	// MinAutoIdle (a delayed ACK's wait, below 500 ms by RFC 1122, stays
+	// to scale).
+	IdleRTTs    = 8
+	MinAutoIdle = 500 * time.Millisecond
 )
 
 // Write draws the segments exchanged between two nodes as a sequence
@@ -80,22 +92,75 @@ const (
 // within a page or two of height. Two events closer than a line of text
 // apart are pushed apart (so simultaneous segments are drawn one under the
 // other, in the order they happened); the time axis on the left shows
-// where. Stretches with no record for longer than MaxIdle are cut out.
+// where. Stretches in which nothing is drawn for longer than MaxIdle (by
+// default eight round trips, at least half a second) are cut out. Notes
+// that do not fit their column, such as why a connection was aborted, are
+// wrapped over lines, and a long run's times read in hours, minutes and
+// seconds too.
 func Write(w io.Writer, format canvas.Format, records []trace.Record, opt Options) error {
+	c := NewCollector(opt)
+	for i := range records {
+		c.Record(&records[i])
+	}
+	return c.Write(w, format)
+}
+
+// Collector is a trace.Sink that keeps what a diagram with its options
+// draws, as a run goes: the records of the window From–To up to
+// MaxSegments segments, and what they need from before and after it (see
+// trace.Window). Its memory grows with what is drawn, not with the run.
+// Write then draws the diagram, as Write would from the whole trace; it
+// can be called for several formats.
+type Collector struct {
+	opt Options
+	err error // of the options
+	win *trace.Window
+	// multiConn is set when the trace has more than one connection: state
+	// notes then say which.
+	multiConn bool
+}
+
+// NewCollector returns a Collector for a diagram with opt.
+func NewCollector(opt Options) *Collector {
+	c := &Collector{opt: opt}
+	c.err = c.opt.prepare()
+	limit := c.opt.MaxSegments
+	if limit < 0 {
+		limit = 0 // no limit
+	}
+	c.win = trace.NewWindow(c.opt.From, c.opt.To, limit, c.between)
+	return c
+}
+
+// between reports whether r is a packet between the two timelines.
+func (c *Collector) between(r *trace.Record) bool {
+	return (r.Node == c.opt.Left && r.Peer == c.opt.Right) || (r.Node == c.opt.Right && r.Peer == c.opt.Left)
+}
+
+// Record keeps r if the diagram needs it.
+func (c *Collector) Record(r *trace.Record) {
+	if r.Kind == trace.KindState && r.Conn > 1 {
+		c.multiConn = true
+	}
+	c.win.Record(r)
+}
+
+// Write draws the diagram of the records collected in format.
+func (c *Collector) Write(w io.Writer, format canvas.Format) error {
 	if err := format.Check(); err != nil {
 		return err
 	}
-	d, err := newDiagram(records, opt)
-	if err != nil {
-		return err
+	if c.err != nil {
+		return c.err
 	}
+	d := newDiagram(c)
 	d.layout()
-	c, err := canvas.New(format, vg.Length(d.width), vg.Length(d.height), opt.DPI)
+	cv, err := canvas.New(format, vg.Length(d.width), vg.Length(d.height), c.opt.DPI)
 	if err != nil {
 		return err
 	}
-	d.draw(c)
-	return canvas.Write(w, format, c)
+	d.draw(cv)
+	return canvas.Write(w, format, cv)
 }
 
 // dSide is a timeline: 0 the left one, 1 the right one.
@@ -156,22 +221,22 @@ const (
 
 // dBracket is one timer from set to fired or cancelled, beside a timeline.
 type dBracket struct {
-	side         dSide
-	node         string
-	conn         uint32
-	timer        trace.Timer
-	start, stop  int // record indexes; stop -1 while open
-	end          dTimerEnd
-	lane         int
-	y0, y1       float64
-	cut0         bool
-	crossesBreak bool
+	side        dSide
+	node        string
+	conn        uint32
+	timer       trace.Timer
+	start, stop int // record indexes; stop -1 while open
+	end         dTimerEnd
+	lane        int
+	y0, y1      float64
+	cut0        bool
 }
 
 // dCut is a stretch of time cut out of the diagram.
 type dCut struct {
 	t0, t1 sim.Time
 	y0, y1 float64
+	mid    float64 // where the break mark and "… idle …" go: below what reaches into the stretch
 }
 
 // diagram is everything Write draws, in points from the top left.
@@ -188,7 +253,8 @@ type diagram struct {
 	arrows   []*dArrow
 	notes    []dNote
 	brackets []*dBracket
-	lanes    [2]int // timer lanes used per side
+	lanes    [2]int       // timer lanes used per side
+	names    []dTimerName // where the timers' names were written
 
 	// The vertical map: ts[k], ys[k] for k = 0 (From), 1…n (recs[lo+k-1]),
 	// n+1 (To); hard[k] when the anchor takes a line of its own.
@@ -198,7 +264,15 @@ type diagram struct {
 	gaps []dCut
 	// cutBefore[k] is set when the stretch from anchor k-1 to k is cut out.
 	cutBefore []bool
-	scale     float64 // points per nanosecond
+	scale     float64       // points per nanosecond
+	maxIdle   time.Duration // stretches longer than this are cut; 0 never
+	// noteBelow[i] is how far record i's wrapped note reaches below its
+	// line: the next record keeps clear of it. reach[i] is how far
+	// anything drawn from record i reaches below it (its note, the arrow
+	// of a segment dropped as it was sent): a cut-out stretch after it
+	// starts lower.
+	noteBelow, reach map[int]float64
+	desc             []string // the description's lines, under the title
 
 	// Horizontal layout.
 	width, height float64
@@ -223,11 +297,16 @@ const (
 	dSlant       = 0.20   // a median one-way delay drops an arrow by this much of its width
 	dHeaderH     = 22.0   // height of the node name boxes
 	dMinTickStep = 42.0   // the least distance between two time labels
+	dNoteLine    = 9.0    // between the lines of a wrapped note
+	dMaxLines    = 4      // the most lines of a wrapped note; a longer one is cut with "…"
+	dDescLine    = 11.0   // between the lines of the description
+	dMaxDesc     = 12     // the most lines of the description
 )
 
 // Font sizes, in points.
 const (
 	dfsTitle  = 13
+	dfsDesc   = 8.5
 	dfsNode   = 10.5
 	dfsLabel  = 7.5
 	dfsNote   = 7.5
@@ -237,15 +316,16 @@ const (
 	dfsIdle   = 8
 )
 
-func newDiagram(recs []trace.Record, opt Options) (*diagram, error) {
+// prepare checks the options and fills in their defaults.
+func (opt *Options) prepare() error {
 	if err := opt.SeqNumbers.Check(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := opt.Lang.Check(); err != nil {
-		return nil, err
+		return err
 	}
 	if opt.To != 0 && opt.To < opt.From {
-		return nil, fmt.Errorf("diagram window ends (%v) before it starts (%v)", opt.To, opt.From)
+		return fmt.Errorf("diagram window ends (%v) before it starts (%v)", opt.To, opt.From)
 	}
 	if opt.Left == "" {
 		opt.Left = "client"
@@ -254,22 +334,26 @@ func newDiagram(recs []trace.Record, opt Options) (*diagram, error) {
 		opt.Right = "server"
 	}
 	if opt.Left == opt.Right {
-		return nil, fmt.Errorf("diagram: left and right are the same node %q", opt.Left)
+		return fmt.Errorf("diagram: left and right are the same node %q", opt.Left)
 	}
 	if opt.Width == 0 {
 		opt.Width = DefaultWidth
 	}
 	opt.Width = max(opt.Width, MinWidth)
-	if opt.MaxIdle == 0 {
-		opt.MaxIdle = DefaultMaxIdle
-	}
 	if opt.MaxSegments == 0 {
 		opt.MaxSegments = DefaultSegments
 	}
-	d := &diagram{opt: opt, cat: opt.Lang.Phrases(), recs: recs, width: opt.Width * 72}
-	d.window()
+	return nil
+}
+
+// newDiagram lays out nothing yet: it finds the window in what c kept and
+// gathers what to draw.
+func newDiagram(c *Collector) *diagram {
+	opt := c.opt
+	d := &diagram{opt: opt, cat: opt.Lang.Phrases(), recs: c.win.Records(), width: opt.Width * 72, multiConn: c.multiConn}
+	d.window(c.win.Cut(), c.win.Omitted())
 	d.collect()
-	return d, nil
+	return d
 }
 
 // sideOf returns the timeline of node, or false when it has none.
@@ -288,8 +372,10 @@ func (d *diagram) between(r *trace.Record) bool {
 	return (r.Node == d.opt.Left && r.Peer == d.opt.Right) || (r.Node == d.opt.Right && r.Peer == d.opt.Left)
 }
 
-// window finds the records to draw and the title.
-func (d *diagram) window() {
+// window finds the records to draw and the title. cut is the index of the
+// first segment past MaxSegments, which ends the window early, and omitted
+// the segments left out from there on (see trace.Window).
+func (d *diagram) window(cut, omitted int) {
 	recs := d.recs
 	d.from = d.opt.From
 	d.lo, _ = slices.BinarySearchFunc(recs, d.from, func(r trace.Record, t sim.Time) int { return dCmpTime(r.T, t) })
@@ -297,22 +383,8 @@ func (d *diagram) window() {
 	if d.opt.To != 0 {
 		d.hi, _ = slices.BinarySearchFunc(recs, d.opt.To+1, func(r trace.Record, t sim.Time) int { return dCmpTime(r.T, t) })
 	}
-	if d.opt.MaxSegments > 0 {
-		n := 0
-		for i := d.lo; i < d.hi; i++ {
-			if r := &recs[i]; r.Kind == trace.KindSend && d.between(r) {
-				n++
-				if n == d.opt.MaxSegments+1 {
-					for j := i; j < d.hi; j++ {
-						if r := &recs[j]; r.Kind == trace.KindSend && d.between(r) {
-							d.omitted++
-						}
-					}
-					d.hi = i
-					break
-				}
-			}
-		}
+	if cut >= 0 && cut < d.hi {
+		d.hi, d.omitted = cut, omitted
 	}
 	switch {
 	case d.omitted > 0 && d.hi < len(recs):
@@ -351,12 +423,6 @@ func (d *diagram) collect() {
 		r := &recs[i]
 		if (r.Kind == trace.KindDeliver || r.Kind == trace.KindDrop) && d.between(r) {
 			ends[r.Pkt.ID] = i
-		}
-	}
-	for i := range recs {
-		if r := &recs[i]; r.Conn > 1 && r.Kind == trace.KindState {
-			d.multiConn = true // state notes say which connection
-			break
 		}
 	}
 	isns := catalog.NewISNs(d.opt.SeqNumbers)
@@ -541,7 +607,7 @@ func (d *diagram) hardRecords() map[int]bool {
 func (d *diagram) layout() {
 	// Columns, from the left: margin, time axis, note column, timer lanes,
 	// left timeline … right timeline, timer lanes, note column, margin.
-	axisW := canvas.Width(canvas.Face(dfsAxis), catalog.Seconds(d.to+1))
+	axisW := canvas.Width(canvas.Face(dfsAxis), d.axisText(d.to+1))
 	d.axisRight = dMargin + axisW
 	for _, n := range d.notes {
 		if n.kind == dNoteInfo {
@@ -560,6 +626,7 @@ func (d *diagram) layout() {
 	for s := range d.noteW {
 		d.noteW[s] = min(max(d.noteW[s], dMinNote), dMaxNote)
 	}
+	d.noteHeights()
 	lanesW := func(s dSide) float64 { return 6 + float64(d.lanes[s])*dLane }
 	d.x[dLeft] = d.axisRight + 16 + d.noteW[dLeft] + lanesW(dLeft)
 	d.x[dRight] = d.width - dMargin - d.noteW[dRight] - lanesW(dRight)
@@ -573,9 +640,15 @@ func (d *diagram) layout() {
 	if d.title != "" {
 		y += 24
 	}
+	if d.desc = dWrap(canvas.Face(dfsDesc), d.opt.Description, d.width-2*dMargin, dMaxDesc); len(d.desc) > 0 {
+		y += dDescLine*float64(len(d.desc)) + 6
+	}
 	d.yHead = y
 	d.yTop = y + dHeaderH + 16
+	d.maxIdle = d.idleLimit()
+	d.gaps = d.idleStretches()
 	d.chooseScale()
+	d.reaches()
 	d.placeRecords()
 	d.yBottom = d.ys[len(d.ys)-1]
 	d.placeArrows()
@@ -587,6 +660,84 @@ func (d *diagram) layout() {
 	}
 	h += d.legendHeight()
 	d.height = h + dMargin
+}
+
+// noteHeights finds how far each record's note reaches below its line once
+// wrapped to its column: aborts, crashes and the notes beside a segment
+// may take several lines.
+func (d *diagram) noteHeights() {
+	d.noteBelow = make(map[int]float64)
+	below := func(rec int, s dSide, text string) {
+		if n := len(d.noteLines(s, text)); n > 1 {
+			d.noteBelow[rec] = max(d.noteBelow[rec], float64(n-1)*dNoteLine)
+		}
+	}
+	for _, n := range d.notes {
+		if n.kind == dNoteAlert {
+			below(n.rec, n.side, n.text)
+		}
+	}
+	for _, a := range d.arrows {
+		if a.tag != "" {
+			below(a.send, a.from, a.tag)
+		}
+		if a.rtag != "" && a.end >= 0 {
+			below(a.end, 1-a.from, a.rtag)
+		}
+	}
+}
+
+// reaches finds how far below its record each note and each arrow without
+// an end of its own reaches (see diagram.reach).
+func (d *diagram) reaches() {
+	d.reach = make(map[int]float64, len(d.noteBelow))
+	for i, h := range d.noteBelow {
+		d.reach[i] = h + dNoteLine/2
+	}
+	drop := [2]float64{d.expectedDrop(dLeft), d.expectedDrop(dRight)}
+	for _, a := range d.arrows {
+		r := 0.0
+		switch {
+		case a.end < 0:
+			r = drop[a.from]
+		case a.dropped && d.recs[a.end].T == d.recs[a.send].T:
+			r = d.dropFrac(a) * drop[a.from]
+		}
+		d.reach[a.send] = max(d.reach[a.send], r+10) // and the reason below it
+	}
+}
+
+// dropFrac is how far across a dropped arrow goes to its ✗, as a fraction
+// of the distance between the timelines: as far as it travelled (at least
+// travelledFrac), and far enough that its label ends before the ✗.
+func (d *diagram) dropFrac(a *dArrow, travelled ...float64) float64 {
+	span := d.x[dRight] - d.x[dLeft]
+	f := (dLabelPad + canvas.Width(canvas.Face(dfsLabel), a.label) + 10) / span
+	for _, t := range travelled {
+		f = max(f, t)
+	}
+	return min(max(f, 0.4), 0.9)
+}
+
+// noteLines wraps a note beside timeline s to its column.
+func (d *diagram) noteLines(s dSide, text string) []string {
+	return dWrap(canvas.Face(dfsNote), text, d.noteW[s], dMaxLines)
+}
+
+// dLongRun and dClockFrom: a diagram that reaches dLongRun writes the
+// times from dClockFrom on with hours, minutes and seconds beside the
+// seconds ("7875.100112 s  2:11:15").
+const (
+	dLongRun   = sim.Time(1000 * time.Second)
+	dClockFrom = sim.Time(time.Minute)
+)
+
+// axisText is how the time axis writes t.
+func (d *diagram) axisText(t sim.Time) string {
+	if d.to < dLongRun || t < dClockFrom {
+		return catalog.Seconds(t)
+	}
+	return catalog.Seconds(t) + "  " + catalog.Clock(t)
 }
 
 // dNoteWidth is the width n takes in its column.
@@ -626,25 +777,71 @@ func (d *diagram) chooseScale() {
 	}
 }
 
+// idleLimit returns the longest stretch drawn to scale (0: no limit): the
+// MaxIdle option, or IdleRTTs round trips of the run within [MinAutoIdle,
+// DefaultMaxIdle].
+func (d *diagram) idleLimit() time.Duration {
+	switch {
+	case d.opt.MaxIdle < 0:
+		return 0
+	case d.opt.MaxIdle > 0:
+		return d.opt.MaxIdle
+	}
+	var delays []time.Duration
+	for _, a := range d.arrows {
+		if a.end >= 0 && !a.dropped {
+			delays = append(delays, d.recs[a.end].T.Sub(d.recs[a.send].T))
+		}
+	}
+	if len(delays) == 0 {
+		return DefaultMaxIdle
+	}
+	slices.Sort(delays)
+	rtt := 2 * delays[len(delays)/2]
+	return min(max(IdleRTTs*rtt, MinAutoIdle), DefaultMaxIdle)
+}
+
 // activeSpan is the time drawn to scale: the window less its idle stretches.
 func (d *diagram) activeSpan() time.Duration {
-	var span time.Duration
+	span := d.to.Sub(d.from)
+	for _, c := range d.gaps {
+		span -= c.t1.Sub(c.t0)
+	}
+	return span
+}
+
+// idleStretches finds the stretches to cut out (their instants; placeRecords
+// places them): longer than maxIdle, with no record in between that draws
+// anything (a segment sent, arriving or dropped, a note, a timer bracket's
+// end). Records that draw nothing (application reads, variables) do not
+// keep a wait to scale; the window's edges do.
+func (d *diagram) idleStretches() []dCut {
+	if d.maxIdle <= 0 {
+		return nil
+	}
+	drawn := d.hardRecords()
+	for _, b := range d.brackets {
+		drawn[b.start] = true
+		if b.stop >= 0 {
+			drawn[b.stop] = true
+		}
+	}
+	var cuts []dCut
 	prev := d.from
-	add := func(t sim.Time) {
-		if dt := t.Sub(prev); !d.idle(dt) {
-			span += dt
+	consider := func(t sim.Time) {
+		if t.Sub(prev) > d.maxIdle {
+			cuts = append(cuts, dCut{t0: prev, t1: t})
 		}
 		prev = t
 	}
 	for i := d.lo; i < d.hi; i++ {
-		add(d.recs[i].T)
+		if drawn[i] {
+			consider(d.recs[i].T)
+		}
 	}
-	add(d.to)
-	return span
+	consider(d.to)
+	return cuts
 }
-
-// idle reports whether a stretch of dt without records is cut out.
-func (d *diagram) idle(dt time.Duration) bool { return d.opt.MaxIdle > 0 && dt > d.opt.MaxIdle }
 
 // placeRecords gives every record of the window its y: proportional to time,
 // pushed down to keep dMinGap between records that take a line of their own,
@@ -656,21 +853,37 @@ func (d *diagram) placeRecords() {
 	d.ys = make([]float64, 0, n+2)
 	d.hard = make([]bool, 0, n+2)
 	d.cutBefore = make([]bool, 0, n+2)
-	y, lastHard := d.yTop, math.Inf(-1)
+	y, lastHard, lastBelow := d.yTop, math.Inf(-1), 0.0
+	reach := y // the lowest point drawn so far
 	prev := d.from
-	place := func(t sim.Time, hard bool) {
-		dt := t.Sub(prev)
-		cut := d.idle(dt)
-		if cut {
-			y0 := y
-			y += dBreak
-			d.gaps = append(d.gaps, dCut{t0: prev, t1: t, y0: y0, y1: y})
-		} else {
-			y += d.scale * float64(dt)
+	// next is the next stretch to cut, in d.gaps; rec is -1 for the
+	// window's edges.
+	next := 0
+	place := func(t sim.Time, rec int) {
+		hard := rec >= 0 && hardRec[rec]
+		cut := false
+		switch {
+		case next < len(d.gaps) && t > d.gaps[next].t0 && t < d.gaps[next].t1:
+			// A record that draws nothing, inside a stretch cut out: at
+			// its top, where timeY knows nothing is.
+			d.ts = append(d.ts, t)
+			d.ys = append(d.ys, y)
+			d.hard = append(d.hard, false)
+			d.cutBefore = append(d.cutBefore, true)
+			return
+		case next < len(d.gaps) && t == d.gaps[next].t1:
+			g := &d.gaps[next]
+			start := max(y, reach)
+			g.y0, g.y1, g.mid = y, start+dBreak, start+dBreak/2
+			y, cut = g.y1, true
+			next++
+		default:
+			y += d.scale * float64(t.Sub(prev))
 		}
 		if hard {
-			y = max(y, lastHard+dMinGap)
-			lastHard = y
+			y = max(y, lastHard+dMinGap+lastBelow)
+			lastHard, lastBelow = y, d.noteBelow[rec]
+			reach = max(reach, y+d.reach[rec])
 		}
 		d.ts = append(d.ts, t)
 		d.ys = append(d.ys, y)
@@ -678,11 +891,14 @@ func (d *diagram) placeRecords() {
 		d.cutBefore = append(d.cutBefore, cut)
 		prev = t
 	}
-	place(d.from, false)
+	place(d.from, -1)
 	for i := d.lo; i < d.hi; i++ {
-		place(d.recs[i].T, hardRec[i])
+		place(d.recs[i].T, i)
 	}
-	place(d.to, false)
+	place(d.to, -1)
+	if end := &d.ys[len(d.ys)-1]; *end < lastHard+lastBelow {
+		*end = lastHard + lastBelow // the last note ends above the bottom edge
+	}
 }
 
 // recY returns the y of record i, or false when it is outside the window.
@@ -741,8 +957,6 @@ func (d *diagram) expectedDrop(s dSide) float64 {
 // placeArrows computes where each arrow starts and ends.
 func (d *diagram) placeArrows() {
 	drop := [2]float64{d.expectedDrop(dLeft), d.expectedDrop(dRight)}
-	labelFace := canvas.Face(dfsLabel)
-	span := d.x[dRight] - d.x[dLeft]
 	var later []*dArrow // dropped as they were sent: placed after their neighbours
 	for _, a := range d.arrows {
 		s := &d.recs[a.send]
@@ -762,7 +976,7 @@ func (d *diagram) placeArrows() {
 			if a.y1, ok = d.recY(a.end); !ok {
 				a.y1, _ = d.timeY(e.T)
 			}
-			f := min(max(float64(e.T.Sub(s.T))*d.scale/drop[a.from], 0.4), 0.9)
+			f := d.dropFrac(a, float64(e.T.Sub(s.T))*d.scale/drop[a.from])
 			a.x1 = a.x0 + f*(a.x1-a.x0)
 		case a.dropped:
 			later = append(later, a)
@@ -781,7 +995,7 @@ func (d *diagram) placeArrows() {
 		if n := d.neighbour(a); n != nil {
 			dy = n.y1 - n.y0
 		}
-		f := min(max((canvas.Width(labelFace, a.label)+30)/span, 0.4), 0.7)
+		f := d.dropFrac(a)
 		a.x1 = a.x0 + f*(a.x1-a.x0)
 		a.y1 = a.y0 + f*dy
 		d.cutArrow(a)
@@ -837,11 +1051,6 @@ func (d *diagram) placeBrackets() {
 			b.y1 = y
 		} else {
 			b.y1, b.end = d.yBottom, dTimerOpen
-		}
-		for _, g := range d.gaps {
-			if b.y0 <= g.y0 && b.y1 >= g.y1 {
-				b.crossesBreak = true
-			}
 		}
 	}
 }

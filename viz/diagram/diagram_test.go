@@ -2,11 +2,13 @@ package diagram_test
 
 import (
 	"bytes"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
 	"net/netip"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -307,6 +309,9 @@ func TestDiagram_IdleGapIsCut(t *testing.T) {
 	for _, want := range []string{"… 7200 s idle …", "#1</text>", "SEQ=5001 ACK=1001", "SYN\u00a0 SEQ=1000", "7200.100 s", "client→server"} {
 		assert.Contains(t, svg, want)
 	}
+	// Two hours read as such: h:mm:ss beside the seconds, where it changes.
+	assert.Contains(t, svg, ">7200.100 s  2:00:00</text>")
+	assert.Contains(t, svg, ">7200.150 s</text>")
 	img := diagramPNG(t, drawDiagram(t, canvas.PNG, recs, diagram.Options{}))
 	assert.LessOrEqual(t, img.Bounds().Dy(), 14*canvas.DefaultDPI, "the keepalive diagram's height: the idle stretch is cut")
 	assert.NotContains(t, string(drawDiagram(t, canvas.SVG, recs, diagram.Options{MaxIdle: -1})), "idle", "with MaxIdle -1 the diagram does not cut")
@@ -325,8 +330,8 @@ func TestDiagram_Window(t *testing.T) {
 			[]string{"SYN\u00a0 SEQ=1000", "ESTABLISHED", "keepalive   0.000 s – 0.200 s"},
 			[]string{"#1</text>", "idle"}},
 		{"the keepalive only", ka.Add(-time.Second), ka.Add(time.Second),
-			[]string{"#1</text>", "SEQ=5001 ACK=1001", "7200.100 s"},
-			[]string{"SYN", "ESTABLISHED", "idle"}},
+			[]string{"#1</text>", "SEQ=5001 ACK=1001", "7200.100 s", "… 1 s idle …"}, // ten round trips of nothing are cut, at the edges too
+			[]string{"SYN", "ESTABLISHED"}},
 		{"the probe in flight at the top edge", ka.Add(20 * time.Millisecond), ka.Add(time.Second),
 			[]string{"ACK\u00a0 SEQ=1000 ACK=5001", "SEQ=5001 ACK=1001"},
 			[]string{"SYN", "#1</text>"}}, // the note beside the sender is above the edge
@@ -362,4 +367,46 @@ func TestDiagram_TooTallForPNG(t *testing.T) {
 	if assert.Error(t, err, "a 20,000-segment PNG") {
 		assert.Contains(t, err.Error(), "too large for a PNG")
 	}
+}
+
+// svgTexts returns the text of every <text> element of an SVG, in order.
+func svgTexts(svg string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`<text[^>]*>([^<]*)</text>`).FindAllStringSubmatch(svg, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
+}
+
+// Why a connection was aborted is the message a teacher needs most: the
+// diagram writes it in full, wrapped over lines, in every language, and
+// cuts no note with "…".
+func TestDiagram_AbortMessageInFull(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cause trace.AbortCause
+	}{
+		{"keepalive-dead-peer", trace.AbortKeepaliveTimeout},
+		{"keepalive-reboot", trace.AbortReset},
+		{"link-outage", trace.AbortTimedOut},
+	} {
+		for _, lang := range []catalog.Lang{catalog.English, catalog.Vietnamese} {
+			cat := lang.Phrases()
+			texts := svgTexts(string(drawDiagram(t, canvas.SVG, diagramScenario(t, tc.name), diagram.Options{Lang: lang})))
+			want := cat.Sprintf(catalog.MsgAborted, cat.AbortReason(tc.cause))
+			assert.Contains(t, strings.Join(texts, " "), want, "%s, %s", tc.name, lang)
+			for _, s := range texts {
+				assert.False(t, strings.HasSuffix(s, "…") && !strings.HasPrefix(s, "…"), "%s, %s: %q is cut", tc.name, lang, s)
+			}
+		}
+	}
+}
+
+// A wait much longer than the round trip is cut like an idle hour: the
+// client's one-second wait before it reconnects in failover, where round
+// trips take 40 and 120 ms.
+func TestDiagram_IdleCutRelativeToRTT(t *testing.T) {
+	svg := string(drawDiagram(t, canvas.SVG, diagramScenario(t, "failover"), diagram.Options{}))
+	assert.Contains(t, svg, "… 1 s idle …")
+	assert.NotContains(t, string(drawDiagram(t, canvas.SVG, diagramScenario(t, "failover"), diagram.Options{MaxIdle: diagram.DefaultMaxIdle})), "… 1 s idle …")
 }

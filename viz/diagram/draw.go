@@ -1,12 +1,16 @@
 package diagram
 
 import (
+	"cmp"
 	"image/color"
 	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
 	"github.com/tcpsim/tcpsim/viz/catalog"
@@ -46,6 +50,7 @@ var (
 	dcolStateBd  = canvas.RGB(0xA9C4D8)
 	dcolIdle     = canvas.RGB(0x808080)
 	dcolHalo     = canvas.RGB(0xFFFFFF)
+	dcolDesc     = canvas.RGB(0x444444)
 )
 
 // dTimerColors colour the timer brackets, by trace.Timer.
@@ -98,6 +103,10 @@ func dCross(p canvas.Painter, x, y, r float64) {
 // dLabelLookback is how many of the labels placed last a new label is
 // kept clear of; arrows come in time order, so older ones are far above.
 const dLabelLookback = 64
+
+// dLabelPad is the room left between a segment's label and the ends of its
+// arrow.
+const dLabelPad = 10.0
 
 // dQuad is a label's box: four corners in order.
 type dQuad [4][2]float64
@@ -156,6 +165,7 @@ func (d *diagram) drawAxis(p canvas.Painter) {
 	f := canvas.Face(dfsAxis)
 	type label struct {
 		y      float64
+		t      sim.Time
 		text   string
 		strong bool
 	}
@@ -163,13 +173,13 @@ func (d *diagram) drawAxis(p canvas.Painter) {
 	// The instants around each cut come first: they win over round ticks.
 	for _, g := range d.gaps {
 		if g.t0 != d.from {
-			labels = append(labels, label{g.y0, catalog.Seconds(g.t0), true})
+			labels = append(labels, label{g.y0, g.t0, catalog.Seconds(g.t0), true})
 		}
-		labels = append(labels, label{g.y1, catalog.Seconds(g.t1), true})
+		labels = append(labels, label{g.y1, g.t1, catalog.Seconds(g.t1), true})
 	}
 	for _, t := range d.ticks() {
 		if y, ok := d.timeY(t); ok {
-			labels = append(labels, label{y, catalog.Seconds(t), false})
+			labels = append(labels, label{y, t, catalog.Seconds(t), false})
 		}
 	}
 	var kept []label
@@ -183,6 +193,19 @@ func (d *diagram) drawAxis(p canvas.Painter) {
 		}
 		if !clash {
 			kept = append(kept, l)
+		}
+	}
+	// A long run's times get their hours, minutes and seconds too, where
+	// these change from the label above.
+	down := make([]*label, len(kept))
+	for i := range kept {
+		down[i] = &kept[i]
+	}
+	slices.SortStableFunc(down, func(a, b *label) int { return cmp.Compare(a.y, b.y) })
+	clock := ""
+	for _, l := range down {
+		if long, c := d.axisText(l.t), catalog.Clock(l.t); long != l.text && c != clock {
+			l.text, clock = long, c
 		}
 	}
 	x := d.axisRight
@@ -208,11 +231,16 @@ func (d *diagram) drawAxis(p canvas.Painter) {
 	p.Text(canvas.Face(dfsAxis), canvas.Axis, x+4, d.yTop-8, canvas.AlignRight, d.cat.Str(catalog.MsgTime))
 }
 
-// drawTimelines draws the title, the node names and the two timelines with
-// their breaks.
+// drawTimelines draws the title and the description, the node names and
+// the two timelines with their breaks.
 func (d *diagram) drawTimelines(p canvas.Painter) {
+	y := dMargin
 	if d.title != "" {
-		p.Text(canvas.Face(dfsTitle), canvas.Ink, dMargin, dMargin+dfsTitle, canvas.AlignLeft, d.title)
+		p.Text(canvas.Face(dfsTitle), canvas.Ink, dMargin, y+dfsTitle, canvas.AlignLeft, d.title)
+		y += 24
+	}
+	for i, line := range d.desc {
+		p.Text(canvas.Face(dfsDesc), dcolDesc, dMargin, y+dfsDesc+float64(i)*dDescLine, canvas.AlignLeft, line)
 	}
 	nf := canvas.Face(dfsNode)
 	for s, name := range [2]string{d.opt.Left, d.opt.Right} {
@@ -225,7 +253,7 @@ func (d *diagram) drawTimelines(p canvas.Painter) {
 			p.Line(dcolTimeline, 1.4, nil, [2]float64{x, y}, [2]float64{x, g.y0})
 			p.Line(dcolTimeline, 1.0, []vg.Length{2, 3}, [2]float64{x, g.y0}, [2]float64{x, g.y1})
 			// A break mark: two slanted strokes over a white gap.
-			mid := (g.y0 + g.y1) / 2
+			mid := g.mid
 			p.Fill(dcolWhite, [2]float64{x - 7, mid - 2}, [2]float64{x + 7, mid - 6}, [2]float64{x + 7, mid + 2}, [2]float64{x - 7, mid + 6})
 			p.Line(dcolTimeline, 1.2, nil, [2]float64{x - 7, mid - 2}, [2]float64{x + 7, mid - 6})
 			p.Line(dcolTimeline, 1.2, nil, [2]float64{x - 7, mid + 6}, [2]float64{x + 7, mid + 2})
@@ -236,7 +264,7 @@ func (d *diagram) drawTimelines(p canvas.Painter) {
 	}
 	idle := canvas.Face(dfsIdle)
 	for _, g := range d.gaps {
-		mid := (g.y0 + g.y1) / 2
+		mid := g.mid
 		p.TextMid(idle, dcolIdle, (d.x[0]+d.x[1])/2, mid, canvas.AlignCenter, d.cat.Sprintf(catalog.MsgIdle, dIdleText(g.t1.Sub(g.t0))))
 	}
 }
@@ -253,6 +281,7 @@ func (d *diagram) laneX(s dSide, lane int) float64 {
 // drawBrackets draws the timers beside the timelines.
 func (d *diagram) drawBrackets(p canvas.Painter) {
 	tf := canvas.Face(dfsTimer)
+	d.names = d.names[:0]
 	for _, b := range d.brackets {
 		if b.y1-b.y0 < 2 || (b.stop >= 0 && d.recs[b.stop].T == d.recs[b.start].T) {
 			continue // set and stopped at once: nothing to see
@@ -284,28 +313,73 @@ func (d *diagram) drawBrackets(p canvas.Painter) {
 		case dTimerOpen:
 			p.Fill(col, [2]float64{x - 2.2, b.y1 - 3}, [2]float64{x + 2.2, b.y1 - 3}, [2]float64{x, b.y1 + 1})
 		}
-		// The name, along the bracket on its outer side, where it fits.
+		// The name, along the bracket on its outer side.
 		name := d.cat.TimerName(b.timer)
 		nw := canvas.Width(tf, name)
-		top, bottom := b.y0, b.y1
-		if b.crossesBreak {
-			for _, g := range d.gaps {
-				if g.y0 >= b.y0 && g.y0-b.y0 > nw+8 {
-					bottom = g.y0
-					break
-				}
-			}
-		}
-		if bottom-top < nw+8 {
+		mid, ok := d.nameSpot(b, nw)
+		if !ok {
 			continue
 		}
-		mid := (top + bottom) / 2
+		d.names = append(d.names, dTimerName{side: b.side, lane: b.lane, y0: mid - nw/2, y1: mid + nw/2})
 		if b.side == dLeft {
 			p.Rotated(tf, col, x-1.8, mid+nw/2, -math.Pi/2, name, nil)
 		} else {
 			p.Rotated(tf, col, x+1.8, mid-nw/2, math.Pi/2, name, nil)
 		}
 	}
+}
+
+// dTimerName is where a timer's name was written: along a lane, from y0
+// to y1.
+type dTimerName struct {
+	side   dSide
+	lane   int
+	y0, y1 float64
+}
+
+// nameSpot returns the middle of a place for a timer name nw long along b:
+// on a solid stretch of the bracket (not across a cut), clear of the names
+// already written in its lane and beside it, nearest the middle of the
+// longest stretch. It reports false when there is none.
+func (d *diagram) nameSpot(b *dBracket, nw float64) (float64, bool) {
+	const end, step = 4.0, 3.0 // room at the stretch's ends; how far a name moves at a time
+	var pieces [][2]float64
+	top := b.y0
+	for _, g := range d.gaps {
+		if g.y0 >= b.y0 && g.y1 <= b.y1 {
+			pieces = append(pieces, [2]float64{top, g.y0})
+			top = g.y1
+		}
+	}
+	pieces = append(pieces, [2]float64{top, b.y1})
+	slices.SortStableFunc(pieces, func(a, b [2]float64) int { return cmp.Compare(b[1]-b[0], a[1]-a[0]) })
+	clear := func(y0, y1 float64) bool {
+		for _, n := range d.names {
+			pad := 2.0 // beside it: the two names must not read as one
+			if n.lane == b.lane {
+				pad = 8
+			}
+			if n.side == b.side && n.lane >= b.lane-1 && n.lane <= b.lane+1 && y0 < n.y1+pad && n.y0 < y1+pad {
+				return false
+			}
+		}
+		return true
+	}
+	for _, pc := range pieces {
+		lo, hi := pc[0]+end+nw/2, pc[1]-end-nw/2
+		if lo > hi {
+			continue
+		}
+		mid := (lo + hi) / 2
+		for k := 0; mid-float64(k)*step >= lo || mid+float64(k)*step <= hi; k++ {
+			for _, y := range [2]float64{mid - float64(k)*step, mid + float64(k)*step} {
+				if y >= lo && y <= hi && clear(y-nw/2, y+nw/2) {
+					return y, true
+				}
+			}
+		}
+	}
+	return 0, false
 }
 
 // noteX returns where a note beside timeline s starts (left side: ends).
@@ -317,15 +391,37 @@ func (d *diagram) noteX(s dSide) float64 {
 	return d.x[s] + off
 }
 
-// drawNote writes text beside timeline s at y, cut to the note column.
+// drawNote writes text beside timeline s, its first line at y, wrapped to
+// the note column (placeRecords left room for the lines below).
 func (d *diagram) drawNote(p canvas.Painter, s dSide, y float64, col color.Color, text string) {
 	f := canvas.Face(dfsNote)
-	text = dFitWidth(f, text, d.noteW[s])
+	align := canvas.AlignLeft
 	if s == dLeft {
-		p.TextMid(f, col, d.noteX(s), y, canvas.AlignRight, text)
-	} else {
-		p.TextMid(f, col, d.noteX(s), y, canvas.AlignLeft, text)
+		align = canvas.AlignRight
 	}
+	for i, line := range d.noteLines(s, text) {
+		p.TextMid(f, col, d.noteX(s), y+float64(i)*dNoteLine, align, line)
+	}
+}
+
+// dWrap breaks s at spaces into lines at most w points wide, and at most
+// maxLines of them: a word wider than w is cut with "…", and so is the
+// last line when the text needs more.
+func dWrap(f font.Face, s string, w float64, maxLines int) []string {
+	words := strings.Fields(s)
+	var lines []string
+	for len(words) > 0 {
+		if len(lines) == maxLines-1 {
+			return append(lines, dFitWidth(f, strings.Join(words, " "), w))
+		}
+		n := 1
+		for n < len(words) && canvas.Width(f, strings.Join(words[:n+1], " ")) <= w {
+			n++
+		}
+		lines = append(lines, dFitWidth(f, strings.Join(words[:n], " "), w))
+		words = words[n:]
+	}
+	return lines
 }
 
 // dFitWidth cuts s with "…" to fit in w points.
@@ -391,6 +487,9 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 	// Labels, each where it overlaps the fewest labels placed before it.
 	var placed []dQuad
 	for _, a := range d.arrows {
+		if a.dropped && !a.cut1 {
+			placed = append(placed, d.placeReason(a, asc, desc))
+		}
 		// The label reads left to right: along the arrow from its left end.
 		lx, ly, rx, ry := a.x0, a.y0, a.x1, a.y1
 		if rx < lx {
@@ -399,7 +498,7 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 		l := math.Hypot(rx-lx, ry-ly)
 		ux, uy := (rx-lx)/l, (ry-ly)/l
 		tw := canvas.Width(lf, a.label)
-		pad := 10.0
+		pad := dLabelPad
 		room := l - 2*pad
 		a.labelAt = [2]float64{math.NaN(), math.NaN()}
 		if (a.cut0 || a.cut1) && tw > room {
@@ -450,31 +549,6 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 			placed = append(placed, dBox(bx, by, ux, uy, tw, asc, desc))
 			a.labelAt, a.labelAngle = [2]float64{bx, by}, math.Atan2(uy, ux)
 		}
-		if a.dropped && !a.cut1 {
-			// The reason goes on along the arrow's way, past the ✗.
-			a.reasonText = d.cat.Sprintf(catalog.MsgDropped, a.reason)
-			rw := canvas.Width(canvas.Face(dfsNote), a.reasonText)
-			dx, dy := a.x1-a.x0, a.y1-a.y0
-			l := math.Hypot(dx, dy)
-			vx, vy := dx/l, dy/l
-			mid := (canvas.CapHeight(canvas.Face(dfsNote))) / 2
-			x, y := a.x1+vx*9, a.y1+vy*9
-			if end := x + vx*rw; end > d.width-4 || end < 4 {
-				// Past the ✗ it would leave the page (a drop at the far
-				// timeline): end at the ✗ instead, below the line.
-				x, y = a.x1-vx*(9+rw), a.y1-vy*(9+rw)
-				mid = -(asc + desc)
-			}
-			if vx < 0 { // reads left to right: start at the far end
-				x, y = x+vx*rw, y+vy*rw
-				vx, vy = -vx, -vy
-			}
-			nx, ny := vy, -vx
-			x, y = x-nx*mid, y-ny*mid
-			a.reasonAt = [2]float64{x, y}
-			a.reasonAngle = math.Atan2(vy, vx)
-			placed = append(placed, dBox(x, y, vx, vy, rw, asc, desc))
-		}
 	}
 	for _, a := range d.arrows {
 		if !math.IsNaN(a.labelAt[0]) {
@@ -494,6 +568,35 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 			d.drawNote(p, 1-a.from, a.y1, a.style.text, a.rtag)
 		}
 	}
+}
+
+// placeReason places the reason of a dropped segment and returns its box:
+// on along the arrow's way past the ✗ when it ends before the far
+// timeline, else below the arrow, ending at the ✗.
+func (d *diagram) placeReason(a *dArrow, asc, desc float64) dQuad {
+	a.reasonText = d.cat.Sprintf(catalog.MsgDropped, a.reason)
+	rw := canvas.Width(canvas.Face(dfsNote), a.reasonText)
+	dx, dy := a.x1-a.x0, a.y1-a.y0
+	l := math.Hypot(dx, dy)
+	vx, vy := dx/l, dy/l
+	mid := (canvas.CapHeight(canvas.Face(dfsNote))) / 2
+	x, y := a.x1+vx*9, a.y1+vy*9
+	far := d.x[1-a.from]
+	if end := x + vx*rw; (vx > 0 && end > far-6) || (vx < 0 && end < far+6) {
+		// Past the ✗ it would cross the far timeline: end at the ✗
+		// instead, below the line.
+		x, y = a.x1-vx*(9+rw), a.y1-vy*(9+rw)
+		mid = asc + 2.2
+	}
+	if vx < 0 { // reads left to right: start at the far end
+		x, y = x+vx*rw, y+vy*rw
+		vx, vy = -vx, -vy
+	}
+	nx, ny := vy, -vx
+	x, y = x-nx*mid, y-ny*mid
+	a.reasonAt = [2]float64{x, y}
+	a.reasonAngle = math.Atan2(vy, vx)
+	return dBox(x, y, vx, vy, rw, asc, desc)
 }
 
 // dLegendItem is one entry of the legend.

@@ -44,6 +44,11 @@ type Options struct {
 	// Lang is the language of the phrases; "" (or one the catalogue does
 	// not know) means English.
 	Lang catalog.Lang
+	// From and To select the stretch of the run drawn: events before From
+	// or after To (when To is not 0) draw nothing. Each side's ISN is still
+	// learned from the SYNs before From, so relative numbers stay
+	// relative.
+	From, To sim.Time
 }
 
 // Ladder widths, in columns.
@@ -115,8 +120,10 @@ func noteWidth(width int) int { return min(max(width*29/100, 16), 40) }
 // reads (unless ShowReads) draw nothing.
 //
 // A Ladder keeps a bounded state: one sent record held back, so that a drop
-// of that segment at the same instant can end its arrow with ✗, and each
-// connection's ISNs for relative numbers. Call Flush when the run ends.
+// of that segment at the same instant can end its arrow with ✗, each
+// connection's ISNs for relative numbers, and how much data each open
+// connection has written and sent, so that a close queued behind unsent
+// data says so beside FIN-WAIT-1. Call Flush when the run ends.
 type Ladder struct {
 	w     *bufio.Writer
 	opt   Options
@@ -141,6 +148,9 @@ type Ladder struct {
 	lastOK bool
 
 	isns *catalog.ISNs // each side's ISN, for relative numbers
+	// unsent follows each open connection's data not yet sent, so that a
+	// close queued behind it can say so.
+	unsent map[connID]*connData
 
 	line  []byte   // the line being built
 	label []byte   // the segment label being built
@@ -170,6 +180,7 @@ func New(w io.Writer, opt Options) *Ladder {
 		digits: timeDigits(opt.End),
 		prefix: prefixWidth + timeDigits(opt.End) - 4,
 		isns:   catalog.NewISNs(opt.SeqNumbers),
+		unsent: make(map[connID]*connData),
 		line:   make([]byte, 0, 256),
 		label:  make([]byte, 0, 128),
 		note:   make([]string, 0, 4),
@@ -198,6 +209,12 @@ func (l *Ladder) header() {
 
 // Record draws r, or holds it back (a send), or ignores it.
 func (l *Ladder) Record(r *trace.Record) {
+	if r.T < l.opt.From || l.opt.To != 0 && r.T > l.opt.To {
+		if r.Kind == trace.KindSend {
+			l.isns.Learn(r) // relative numbers in the window
+		}
+		return
+	}
 	if l.full {
 		l.skip(r)
 		return
@@ -220,20 +237,30 @@ func (l *Ladder) Record(r *trace.Record) {
 	}
 	switch r.Kind {
 	case trace.KindSend:
+		l.countSent(r)
 		l.pending, l.pendingPkt = *r, *r.Pkt // the producer reuses its packet
 		l.pending.Pkt = &l.pendingPkt
 		l.hasPending = true
 	case trace.KindDrop:
 		l.inFlightDropLine(r)
 	case trace.KindState:
-		l.sideLine(r, "", l.msg.Sprintf(catalog.MsgState, r.From, r.To), colorCyan)
+		var notes []string
+		if l.closeQueued(r) {
+			notes = append(notes, l.msg.Str(catalog.MsgCloseQueued))
+		}
+		l.sideLine(r, "", l.msg.Sprintf(catalog.MsgState, r.From, r.To), colorCyan, notes...)
 	case trace.KindAbort:
 		// The reason goes in the note column, where a long one wraps.
 		l.sideLine(r, abortMark, l.msg.Str(catalog.MsgAbortedSide), colorBoldRed, l.msg.AbortReason(r.Abort))
 	case trace.KindApp:
+		if r.App == trace.AppWrite {
+			l.conn(r).written += r.Value
+		}
 		if l.visible(r) {
 			l.sideLine(r, "", l.msg.AppNote(r), "")
 		}
+	case trace.KindMsg:
+		l.sideLine(r, "", l.msg.MessageNote(r), colorCyan)
 	case trace.KindTimer:
 		if l.visible(r) {
 			l.sideLine(r, "", l.msg.RTOFired(r.Value), colorYellow)
@@ -249,12 +276,68 @@ func (l *Ladder) Record(r *trace.Record) {
 // together with its drop).
 func (l *Ladder) visible(r *trace.Record) bool {
 	switch r.Kind {
-	case trace.KindSend, trace.KindDrop, trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink:
+	case trace.KindSend, trace.KindDrop, trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink, trace.KindMsg:
 		return true
 	case trace.KindApp:
 		return r.App != trace.AppRead || l.opt.ShowReads
 	case trace.KindTimer:
 		return r.Timer == trace.TimerRetransmission && r.TimerOp == trace.TimerFired
+	}
+	return false
+}
+
+// connID names a connection of a node.
+type connID struct {
+	node string
+	conn uint32
+}
+
+// connData is what a connection's application wrote and what its TCP sent.
+type connData struct {
+	written int64    // bytes the application wrote
+	sent    int64    // data bytes sent, the highest sequence number sent less the ISS
+	iss     wire.Seq // the initial send sequence number, once its SYN was seen
+	synSeen bool
+}
+
+// conn returns the data of r's connection.
+func (l *Ladder) conn(r *trace.Record) *connData {
+	id := connID{r.Node, r.Conn}
+	c := l.unsent[id]
+	if c == nil {
+		c = &connData{}
+		l.unsent[id] = c
+	}
+	return c
+}
+
+// countSent notes the data sent in r's segment.
+func (l *Ladder) countSent(r *trace.Record) {
+	s := &r.Pkt.Seg
+	if s.Flags.Has(wire.SYN) { // SYN or SYN,ACK: its sequence number is the ISS
+		c := l.conn(r)
+		c.iss, c.synSeen = s.Seq, true
+	}
+	if s.Len == 0 {
+		return
+	}
+	if c := l.conn(r); c.synSeen {
+		c.sent = max(c.sent, int64(uint32(s.Seq.Add(s.Len)-c.iss-1)))
+	}
+}
+
+// closeQueued reports whether the state change r is a close that its
+// application asked for with data still unsent: TCP enters FIN-WAIT-1 (or
+// LAST-ACK) at once, but its FIN follows the data (RFC 9293 §3.10.4). It
+// forgets a connection that has closed.
+func (l *Ladder) closeQueued(r *trace.Record) bool {
+	id := connID{r.Node, r.Conn}
+	c := l.unsent[id]
+	switch r.To {
+	case trace.StateClosed, trace.StateTimeWait:
+		delete(l.unsent, id)
+	case trace.StateFinWait1, trace.StateLastAck:
+		return c != nil && c.synSeen && c.written > c.sent
 	}
 	return false
 }
@@ -460,19 +543,27 @@ func (l *Ladder) sideLine(r *trace.Record, mark, text, color string, notes ...st
 	l.end(color)
 }
 
-// centreLine draws text centred between the timelines.
+// centreLine draws text centred between the timelines, wrapped at spaces
+// onto continuation lines when it is wider than the space between them.
 func (l *Ladder) centreLine(t sim.Time, text string) {
 	if !l.take() {
 		return
 	}
-	text = truncate(text, l.inner-2)
-	left := (l.inner - width(text)) / 2
 	l.begin(t)
-	l.line = append(l.line, bar...)
-	l.line = appendRepeat(l.line, " ", left)
-	l.line = append(l.line, text...)
-	l.line = appendRepeat(l.line, " ", l.inner-left-width(text))
-	l.line = append(l.line, bar...)
+	for first := true; first || text != ""; first = false {
+		var line string
+		line, text = cutLine(text, l.inner-2)
+		if !first {
+			l.line = append(l.line, '\n')
+			l.line = appendRepeat(l.line, " ", l.prefix)
+		}
+		left := (l.inner - width(line)) / 2
+		l.line = append(l.line, bar...)
+		l.line = appendRepeat(l.line, " ", left)
+		l.line = append(l.line, line...)
+		l.line = appendRepeat(l.line, " ", l.inner-left-width(line))
+		l.line = append(l.line, bar...)
+	}
 	l.note = l.note[:0]
 	l.end("")
 }

@@ -231,6 +231,54 @@ func TestLadderNotes(t *testing.T) {
 	assert.Contains(t, render(t, recs, Options{ShowReads: true}), "app: read 10 bytes │")
 }
 
+// A close asked for with data still unsent takes TCP to FIN-WAIT-1 (or
+// LAST-ACK) at once, before the data leaves (RFC 9293 §3.10.4): the state
+// line says that the FIN follows the data. A close after the data went
+// says nothing more; nor does the other side's.
+func TestLadderCloseQueued(t *testing.T) {
+	b := testtrace.NewBuilder()
+	b.Send(0, "client", seg{Flags: wire.SYN, Seq: 100})
+	b.Send(ms(50), "server", seg{Flags: wire.SYN | wire.ACK, Seq: 300, Ack: 101})
+	b.State(ms(100), "client", 1, "SYN-SENT", "ESTABLISHED")
+	b.App(ms(100), "client", 1, "write", 2000)
+	b.App(ms(100), "client", 1, "close", 0)
+	b.State(ms(100), "client", 1, "ESTABLISHED", "FIN-WAIT-1")
+	b.Send(ms(100), "client", seg{Flags: wire.ACK, Seq: 101, Ack: 301, Len: 1460})
+	b.Send(ms(100), "client", seg{Flags: wire.PSH | wire.ACK, Seq: 1561, Ack: 301, Len: 540})
+	b.Send(ms(100), "client", seg{Flags: wire.FIN | wire.ACK, Seq: 2101, Ack: 301})
+	b.App(ms(150), "server", 1, "write", 100)
+	b.Send(ms(150), "server", seg{Flags: wire.PSH | wire.ACK, Seq: 301, Ack: 2102, Len: 100})
+	b.App(ms(150), "server", 1, "close", 0)
+	b.State(ms(150), "server", 1, "CLOSE-WAIT", "LAST-ACK")
+	b.Send(ms(150), "server", seg{Flags: wire.FIN | wire.ACK, Seq: 401, Ack: 2102})
+	for _, tc := range []struct {
+		lang  catalog.Lang
+		queue string
+	}{
+		{catalog.English, "close queued: FIN follows the data"},
+		{catalog.Vietnamese, "lệnh đóng xếp hàng: FIN gửi sau dữ liệu"},
+	} {
+		got := render(t, b.Recs, Options{Width: 140, Lang: tc.lang})
+		assert.Regexp(t, `ESTABLISHED → FIN-WAIT-1 +│ `+regexp.QuoteMeta(tc.queue)+"\n", got, "%s: the client's close, queued behind 2000 bytes", tc.lang)
+		assert.Equal(t, 1, strings.Count(got, tc.queue), "%s: the server's close comes after its data:\n%s", tc.lang, got)
+	}
+}
+
+// A note between the timelines wider than the space there wraps onto
+// continuation lines instead of being cut: the Vietnamese reroute of
+// failover, at the default width.
+func TestLadderCentreLineWraps(t *testing.T) {
+	recs := []trace.Record{{T: ms(1), Kind: trace.KindLink, Node: "client↔server", Link: trace.LinkReroute}}
+	for _, w := range []int{MinWidth, DefaultWidth} {
+		got := render(t, recs, Options{Width: w, Lang: catalog.Vietnamese})
+		checkWidth(t, got, w)
+		checkTimelines(t, got, w)
+		assert.NotContains(t, got, "…", "width %d", w)
+		words := strings.Join(strings.Fields(strings.ReplaceAll(got, "│", " ")), " ")
+		assert.Contains(t, words, "đường truyền client↔server: chuyển sang đường dự phòng", "width %d", w)
+	}
+}
+
 func TestLadderLongLabelTruncated(t *testing.T) {
 	b := testtrace.NewBuilder()
 	opt := wire.Options{HasTimestamp: true, TSVal: 4000000000, TSEcr: 4000000001,
@@ -304,4 +352,28 @@ func BenchmarkLadderPastMaxLines(b *testing.B) {
 		n += len(recs)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/record")
+}
+
+// From and To draw only that stretch of the run; relative numbers stay
+// relative, the ISNs learned from the SYNs before it.
+func TestLadderWindow(t *testing.T) {
+	got := render(t, synthetic(), Options{From: ms(150), To: ms(1250), SeqNumbers: catalog.SeqRelative})
+	lines := regexp.MustCompile(`(?m)^ *(\d+\.\d+) s`).FindAllStringSubmatch(got, -1)
+	require.NotEmpty(t, lines)
+	for _, l := range lines {
+		v, err := strconv.ParseFloat(l[1], 64)
+		require.NoError(t, err)
+		assert.True(t, v >= 0.150 && v <= 1.250, "a line at %s s, outside the window", l[1])
+	}
+	for _, want := range []string{"SYN-RECEIVED → ESTABLISHED", "ACK seq=1 ack=1461 win=65535", "dup ACK #2", "RTO fired", "ack=5841"} {
+		assert.Contains(t, got, want)
+	}
+	for _, not := range []string{"SYN seq", "FIN"} {
+		assert.NotContains(t, got, not)
+	}
+	// The header is the same; the window only leaves lines out.
+	all := render(t, synthetic(), Options{SeqNumbers: catalog.SeqRelative})
+	for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		assert.Contains(t, all, line+"\n")
+	}
 }

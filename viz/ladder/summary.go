@@ -59,6 +59,11 @@ type ConnStats struct {
 	State    trace.State      // the last state it entered
 	HasState bool             // a state change was recorded
 	Abort    trace.AbortCause // why it was aborted; 0 when it was not
+	// Host is what happened to the node after the connection's last state
+	// change, while it was not CLOSED: trace.HostCrash (the connection died
+	// with its host) or trace.HostReboot (the host came back without it);
+	// 0 when neither. Its State is then the state it was in.
+	Host trace.HostOp
 }
 
 // Summary is a trace.Sink that counts, per node, what was sent, dropped,
@@ -68,6 +73,9 @@ type ConnStats struct {
 type Summary struct {
 	nodes []*nodeCount
 	index map[string]int
+	// last is the node looked up last: most records in a row are one
+	// node's, and a string compare is cheaper than hashing the name.
+	last  *nodeCount
 	end   sim.Time
 	ended bool
 	// endReason is why the run ended, from its end record.
@@ -80,14 +88,25 @@ type nodeCount struct {
 	conns     map[uint32]*ConnStats
 }
 
+// Reads says which records a Summary counts: producers then build no
+// timer, variable or delivery records for it alone.
+func (s *Summary) Reads() trace.KindSet {
+	return trace.Kinds(trace.KindEnd, trace.KindNode, trace.KindSend, trace.KindDrop, trace.KindApp,
+		trace.KindState, trace.KindHost, trace.KindAbort)
+}
+
 // NewSummary returns an empty Summary.
 func NewSummary() *Summary {
 	return &Summary{index: make(map[string]int)}
 }
 
 func (s *Summary) node(name string) *nodeCount {
+	if s.last != nil && s.last.Name == name {
+		return s.last
+	}
 	if i, ok := s.index[name]; ok {
-		return s.nodes[i]
+		s.last = s.nodes[i]
+		return s.last
 	}
 	n := &nodeCount{
 		NodeStats: NodeStats{Name: name},
@@ -151,7 +170,15 @@ func (s *Summary) Record(r *trace.Record) {
 		}
 	case trace.KindState:
 		c := s.node(r.Node).conn(r.Conn)
-		c.State, c.HasState = r.To, true
+		c.State, c.HasState, c.Host = r.To, true, 0
+	case trace.KindHost:
+		// A crash or a reboot ends every connection of the host that was
+		// not closed; the host records no state change for them.
+		for _, c := range s.node(r.Node).conns {
+			if c.HasState && c.State != trace.StateClosed {
+				c.Host = r.Host
+			}
+		}
 	case trace.KindAbort:
 		s.node(r.Node).conn(r.Conn).Abort = r.Abort
 	}
@@ -250,7 +277,13 @@ func (s *Summary) WriteLang(w io.Writer, lang catalog.Lang) error {
 	state := func(c uint32) func(n *NodeStats) string {
 		return func(n *NodeStats) string {
 			for _, cs := range n.Conns {
-				if cs.Conn == c && cs.HasState {
+				switch {
+				case cs.Conn != c || !cs.HasState:
+				case cs.Host == trace.HostCrash:
+					return m.Str(catalog.MsgSumCrashed)
+				case cs.Host == trace.HostReboot:
+					return m.Str(catalog.MsgSumLostInReboot)
+				default:
 					return cs.State.String()
 				}
 			}

@@ -2,6 +2,7 @@ package ladder
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/viz/catalog"
 	"github.com/tcpsim/tcpsim/viz/internal/testtrace"
 )
 
@@ -91,4 +93,59 @@ func TestSummaryEmpty(t *testing.T) {
 
 func TestSummaryWriteError(t *testing.T) {
 	assert.ErrorIs(t, summarize(synthetic()).Write(testtrace.FailWriter{}), testtrace.ErrDiskFull)
+}
+
+// A host that crashes or reboots takes its open connections with it: the
+// final state says so rather than the state they were in, in every
+// language; a connection closed before stays CLOSED, and one that changes
+// state after it shows that state.
+func TestSummaryFinalStateAfterCrashAndReboot(t *testing.T) {
+	host := func(b *testtrace.Builder, t sim.Time, node string, op trace.HostOp) {
+		b.Add(trace.Record{T: t, Kind: trace.KindHost, Node: node, Host: op})
+	}
+	established := func() *testtrace.Builder {
+		b := testtrace.NewBuilder()
+		b.Add(trace.Record{Kind: trace.KindNode, Node: "client"})
+		b.Add(trace.Record{Kind: trace.KindNode, Node: "server"})
+		b.State(0, "server", 1, "CLOSED", "LISTEN")
+		b.State(0, "client", 1, "CLOSED", "SYN-SENT")
+		b.State(ms(50), "server", 1, "LISTEN", "SYN-RECEIVED")
+		b.State(ms(100), "client", 1, "SYN-SENT", "ESTABLISHED")
+		return b
+	}
+	finalStates := func(recs []trace.Record, lang catalog.Lang) string {
+		var out bytes.Buffer
+		require.NoError(t, summarize(recs).WriteLang(&out, lang))
+		for _, line := range strings.Split(out.String(), "\n") {
+			if strings.Contains(line, lang.Phrases().Str(catalog.MsgSumFinalState)) {
+				return strings.Join(strings.Fields(line), " ")
+			}
+		}
+		return ""
+	}
+
+	b := established()
+	host(b, ms(120), "server", trace.HostCrash) // in SYN-RECEIVED
+	assert.Equal(t, "final state ESTABLISHED crashed", finalStates(b.Recs, catalog.English))
+	assert.Equal(t, "trạng thái cuối ESTABLISHED máy bị sập", finalStates(b.Recs, catalog.Vietnamese))
+	assert.Equal(t, trace.HostCrash, summarize(b.Recs).Stats().Nodes[1].Conns[0].Host)
+
+	b = established()
+	b.State(ms(150), "server", 1, "SYN-RECEIVED", "ESTABLISHED")
+	host(b, ms(200), "server", trace.HostReboot)
+	assert.Equal(t, "final state ESTABLISHED lost in reboot", finalStates(b.Recs, catalog.English))
+	assert.Equal(t, "trạng thái cuối ESTABLISHED mất khi khởi động lại", finalStates(b.Recs, catalog.Vietnamese))
+
+	// A crash, then a reboot: the reboot is the last word.
+	host(b, ms(300), "server", trace.HostCrash)
+	host(b, ms(400), "server", trace.HostReboot)
+	assert.Equal(t, "final state ESTABLISHED lost in reboot", finalStates(b.Recs, catalog.English))
+
+	// Closed before the crash: CLOSED. A state after it: that state.
+	b = established()
+	b.State(ms(150), "server", 1, "SYN-RECEIVED", "CLOSED")
+	host(b, ms(200), "server", trace.HostCrash)
+	host(b, ms(200), "client", trace.HostReboot)
+	b.State(ms(300), "client", 1, "ESTABLISHED", "CLOSED")
+	assert.Equal(t, "final state CLOSED CLOSED", finalStates(b.Recs, catalog.English))
 }

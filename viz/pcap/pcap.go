@@ -20,6 +20,7 @@ import (
 	"github.com/google/gopacket/layers"
 	"github.com/google/gopacket/pcapgo"
 
+	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
 )
@@ -66,12 +67,15 @@ type Options struct {
 	// segments to it when they are delivered. "link" shows every segment
 	// when its sender sends it.
 	Capture Capture
+	// From and To select the stretch of the run captured: a frame whose
+	// time is before From or after To (when To is not 0) is left out. The
+	// IP IDs count every segment all the same, so a frame has the same ID
+	// in every window.
+	From, To sim.Time
 }
 
 // Writer writes the segments of a trace as a pcap file that Wireshark and
-// tcpdump read: one Ethernet/IPv4/TCP frame per captured segment (IPv6 for
-// a segment between IPv6 addresses, which only a capture read back has),
-// stamped
+// tcpdump read: one Ethernet/IPv4/TCP frame per captured segment, stamped
 // at nanosecond resolution with the simulated time counted from a fixed
 // epoch, 2026-01-01T00:00:00Z: a run's time 0 s is that instant.
 //
@@ -83,17 +87,22 @@ type Options struct {
 // counting the sender's segments (1, 2, …; dropped ones included), TCP
 // options in Linux's layout ([wire.AppendOptions]), correct
 // checksums, and the window field as sent, before scaling. The payload is
-// zero bytes; only its length is the simulated one. A frame shorter than
+// zero bytes, except where the trace's msg records say an application
+// message lies: there it is the message's head as written (an HTTP request
+// or response, which Wireshark's HTTP dissector reads) and a body of
+// repeated "tcpsim\n" filling its Content-Length. A frame shorter than
 // Ethernet's minimum of 60 bytes (without the FCS) is padded to it, as on
 // the wire; the IP header's length stays exact. Each IPv4 address gets
 // a fixed locally administered MAC address: 02:00 and then the address's
-// four bytes (an IPv6 address: its last four). An IPv6 frame has hop
-// limit 64 and no flow label.
+// four bytes (an IPv6 address: its last four). A segment between IPv6
+// addresses, which only a capture read back has, is an IPv6 frame: hop
+// limit 64, no flow label.
 type Writer struct {
-	out     *bufio.Writer
-	w       *pcapgo.Writer
-	capture Capture
-	err     error // the first error; nothing is written after it
+	out      *bufio.Writer
+	w        *pcapgo.Writer
+	capture  Capture
+	from, to sim.Time // the stretch captured; to 0: to the end
+	err      error    // the first error; nothing is written after it
 
 	ipID     map[netip.Addr]uint16 // the IP ID each sender used last
 	inFlight map[uint64]uint16     // packet ID → IP ID, for segments not yet delivered to the capturing node
@@ -111,7 +120,37 @@ type Writer struct {
 	opts    []layers.TCPOption
 	optData []byte // the options' bytes, which opts point into
 	zeros   []byte // payload bytes, grown to the largest payload seen
+	data    []byte // a payload with message bytes, reused
+
+	// streams holds, for each connection's sending side, its ISS (learned
+	// from its SYN) and the messages it wrote, for the payload bytes.
+	streams map[streamKey]*stream
 }
+
+type streamKey struct {
+	node string
+	conn uint32
+}
+
+// stream is one sending side's messages.
+type stream struct {
+	iss      wire.Seq
+	issKnown bool
+	msgs     []msgSpan // by offset; at most maxMsgs, the oldest forgotten first
+}
+
+type msgSpan struct {
+	off, size int64
+	head      string
+}
+
+// maxMsgs bounds the messages kept per stream: a capture's memory does not
+// grow with the run. A segment resending bytes of a forgotten message gets
+// zeros there.
+const maxMsgs = 4096
+
+// bodyFill is what a message body is made of in the capture.
+const bodyFill = "tcpsim\n"
 
 // NewWriter returns a Writer writing to w, with the pcap file header
 // already buffered. Call Flush after the last record.
@@ -125,7 +164,10 @@ func NewWriter(w io.Writer, opt Options) (*Writer, error) {
 		out:      out,
 		w:        pcapgo.NewWriterNanos(out),
 		capture:  capture,
+		from:     opt.From,
+		to:       opt.To,
 		ipID:     make(map[netip.Addr]uint16),
+		streams:  make(map[streamKey]*stream),
 		inFlight: make(map[uint64]uint16),
 		buf:      gopacket.NewSerializeBuffer(),
 		opts:     make([]layers.TCPOption, 0, 12),
@@ -143,7 +185,20 @@ func (p *Writer) Record(r *trace.Record) {
 		return
 	}
 	switch r.Kind {
+	case trace.KindMsg:
+		if r.Msg == trace.MsgSend {
+			st := p.stream(r.Node, r.Conn)
+			if len(st.msgs) == maxMsgs {
+				st.msgs = append(st.msgs[:0], st.msgs[1:]...)
+			}
+			st.msgs = append(st.msgs, msgSpan{off: r.Off, size: r.Value, head: r.Text})
+		}
+		return
 	case trace.KindSend:
+		if s := &r.Pkt.Seg; s.Flags.Has(wire.SYN) {
+			st := p.stream(r.Node, r.Conn)
+			st.iss, st.issKnown = s.Seq, true
+		}
 		id := p.nextIPID(r.Pkt.Seg.Src.Addr())
 		switch {
 		case p.capture == CaptureLink || Capture(r.Node) == p.capture:
@@ -187,9 +242,13 @@ func (p *Writer) nextIPID(addr netip.Addr) uint16 {
 	return id
 }
 
-// write writes r's segment as a frame stamped r.T, with IP ID id.
+// write writes r's segment as a frame stamped r.T, with IP ID id, if r.T
+// is in the stretch captured.
 func (p *Writer) write(r *trace.Record, id uint16) {
-	if err := p.frame(&r.Pkt.Seg, id); err != nil {
+	if r.T < p.from || p.to != 0 && r.T > p.to {
+		return
+	}
+	if err := p.frame(&r.Pkt.Seg, id, p.payloadOf(r)); err != nil {
 		p.err = fmt.Errorf("pcap: packet %d at %v: %w", r.Pkt.ID, r.T, err)
 		return
 	}
@@ -205,10 +264,60 @@ func (p *Writer) write(r *trace.Record, id uint16) {
 	}
 }
 
+// stream returns the sending side's stream, making it.
+func (p *Writer) stream(node string, conn uint32) *stream {
+	k := streamKey{node, conn}
+	st := p.streams[k]
+	if st == nil {
+		st = &stream{}
+		p.streams[k] = st
+	}
+	return st
+}
+
+// payloadOf returns the payload of r's segment: the bytes of the messages
+// its sender wrote where they lie, zeros elsewhere; nil for all zeros.
+func (p *Writer) payloadOf(r *trace.Record) []byte {
+	s := &r.Pkt.Seg
+	st := p.streams[streamKey{r.Node, r.Conn}]
+	if s.Len == 0 || st == nil || !st.issKnown || len(st.msgs) == 0 {
+		return nil
+	}
+	start := s.Seq
+	if s.Flags.Has(wire.SYN) {
+		start = start.Add(1)
+	}
+	off := int64(st.iss.Add(1).Size(start)) // the segment's first byte in the stream
+	end := off + int64(s.Len)
+	b := p.data[:0]
+	b = append(b, make([]byte, s.Len)...)
+	any := false
+	for _, m := range st.msgs {
+		if m.off >= end || m.off+m.size <= off {
+			continue
+		}
+		any = true
+		for i := max(m.off, off); i < min(m.off+m.size, end); i++ {
+			j := i - m.off // the byte's place in the message
+			if j < int64(len(m.head)) {
+				b[i-off] = m.head[j]
+			} else {
+				b[i-off] = bodyFill[(j-int64(len(m.head)))%int64(len(bodyFill))]
+			}
+		}
+	}
+	p.data = b
+	if !any {
+		return nil
+	}
+	return b
+}
+
 // frame serializes s into p.buf as an Ethernet/IPv4/TCP frame, or
 // Ethernet/IPv6/TCP between two IPv6 addresses (a capture read back, which
-// may be IPv6; the simulator's hosts have IPv4 addresses).
-func (p *Writer) frame(s *wire.Segment, id uint16) error {
+// may be IPv6; the simulator's hosts have IPv4 addresses); payload, when
+// not nil, holds its payload bytes.
+func (p *Writer) frame(s *wire.Segment, id uint16, payload []byte) error {
 	src, dst := s.Src.Addr(), s.Dst.Addr()
 	v6 := src.Is6() && dst.Is6()
 	if !v6 && !(src.Is4() && dst.Is4()) {
@@ -275,6 +384,9 @@ func (p *Writer) frame(s *wire.Segment, id uint16) error {
 		p.zeros = make([]byte, s.Len)
 	}
 	p.payload = p.zeros[:s.Len]
+	if payload != nil {
+		p.payload = payload
+	}
 	return gopacket.SerializeLayers(p.buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
 		&p.eth, network, &p.tcp, &p.payload)
 }

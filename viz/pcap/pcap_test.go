@@ -594,6 +594,25 @@ func tsharkAfterPartialACK(c *tsharkCase) bool {
 		!p.Pkt.Labels.Has(trace.LabelDupACK) && p.Pkt.Seg.Ack == r.Pkt.Seg.Seq
 }
 
+// tsharkTimeoutAmidDupACKs: a retransmission we label a timeout's (tshark
+// agrees it is a retransmission) that follows at least 2 of the peer's
+// duplicate ACKs for its sequence number within the last 20 ms, the
+// window in which Wireshark calls a retransmission fast.
+func tsharkTimeoutAmidDupACKs(c *tsharkCase) bool {
+	r := c.rec()
+	if !c.ts.has("tcp.analysis.retransmission") || !r.Pkt.Labels.Has(trace.LabelRetransmission) {
+		return false
+	}
+	dups := 0
+	for j := c.i - 1; j >= 0 && r.T.Sub(c.frames[j].T) <= 20*time.Millisecond; j-- {
+		f := &c.frames[j]
+		if f.Node == r.Peer && f.Pkt.Labels.Has(trace.LabelDupACK) && f.Pkt.Seg.Ack == r.Pkt.Seg.Seq {
+			dups++
+		}
+	}
+	return dups >= 2
+}
+
 // tsharkExceptions are the known disagreements between tshark (Wireshark
 // 4.0's TCP analysis, epan/dissectors/packet-tcp.c) and the labels the
 // senders give their segments. Each entry is a heuristic of Wireshark's
@@ -616,6 +635,13 @@ var tsharkExceptions = []tsharkException{
 			"within the last 20 ms. During NewReno fast recovery a partial ACK (RFC 6582 §3.2 step 3) triggers the " +
 			"next retransmission, and an ACK that advances resets Wireshark's count; the retransmission is still " +
 			"part of fast recovery, not of a timeout (Linux counts it in TCPFastRetrans too), so we label it fast.",
+	},
+	{
+		label: trace.LabelFastRetransmission, ours: false, applies: tsharkTimeoutAmidDupACKs,
+		why: "a retransmission on the retransmission timer (RFC 6298 §5.4) while duplicate ACKs for its sequence " +
+			"number still arrive: fast retransmit already resent it and that copy was lost too, so the sender is " +
+			"in recovery and waits for the timer (RFC 6582 §3.2 retransmits a hole once per recovery). Wireshark " +
+			"sees 2 or more duplicate ACKs in the last 20 ms and calls it a fast retransmission.",
 	},
 	{
 		label: trace.LabelDupACK, ours: false,
@@ -654,9 +680,16 @@ func TestPCAPTshark(t *testing.T) {
 	// Where the ACK was lost, tshark at the server sees the ACK number
 	// repeat: the disagreement on "ack-of-duplicate" shows only there.
 	runs = append(runs, run{"lost-ack", pcap.CaptureServer})
+	// mathis alone lasts 10 s; a minute of its random loss meets the
+	// timeout amid duplicate ACKs (11.7 s with its seed).
+	runs = append(runs, run{"mathis-60s", pcap.CaptureClient})
 	for _, in := range runs {
 		t.Run(in.name+"/"+string(in.point), func(t *testing.T) {
-			capture, seen := runPCAP(t, pcapLoad(t, in.name), pcap.Options{Capture: in.point})
+			s := pcapLoad(t, strings.TrimSuffix(in.name, "-60s"))
+			if strings.HasSuffix(in.name, "-60s") {
+				s.Duration = time.Minute
+			}
+			capture, seen := runPCAP(t, s, pcap.Options{Capture: in.point})
 			file := filepath.Join(t.TempDir(), in.name+".pcap")
 			require.NoError(t, os.WriteFile(file, capture, 0o644))
 			frames := runTshark(t, tshark, file)
@@ -707,4 +740,63 @@ func BenchmarkPCAP(b *testing.B) {
 		}
 	}
 	require.NoError(b, p.Flush())
+}
+
+// The HTTP scenarios' captures hold real HTTP/1.1 messages: Wireshark's
+// HTTP dissector finds every request and response, in order, with the
+// sizes the trace gives them.
+func TestPCAPTsharkHTTP(t *testing.T) {
+	tshark, err := exec.LookPath("tshark")
+	if err != nil {
+		if os.Getenv("TCPSIM_REQUIRE_TOOLS") == "1" {
+			require.NoError(t, err, "tshark is needed (TCPSIM_REQUIRE_TOOLS=1) but not found")
+		}
+		t.Skip("tshark is not installed; skipping the HTTP dissector check")
+	}
+	for _, name := range []string{"http-keepalive", "http-close", "http-pipelining"} {
+		t.Run(name, func(t *testing.T) {
+			capture, seen := runPCAP(t, pcapLoad(t, name), pcap.Options{Capture: pcap.CaptureClient})
+			file := filepath.Join(t.TempDir(), name+".pcap")
+			require.NoError(t, os.WriteFile(file, capture, 0o644))
+			out, err := exec.Command(tshark, "-r", file, "-n", "-Y", "http", "-T", "fields",
+				"-e", "http.request.method", "-e", "http.request.uri", "-e", "http.response.code", "-e", "http.content_length").Output()
+			require.NoError(t, err)
+			var requests, responses []string
+			for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				f := strings.Split(line, "\t")
+				switch {
+				case len(f) >= 2 && f[0] == "GET":
+					requests = append(requests, f[1])
+				case len(f) >= 4 && f[2] == "200":
+					responses = append(responses, f[3])
+				}
+			}
+			assert.Equal(t, []string{"/1", "/2", "/3", "/4", "/5"}, requests, "tshark's requests")
+			assert.Len(t, responses, 5, "tshark's responses")
+			assert.NotEmpty(t, seen)
+		})
+	}
+}
+
+// From and To capture only that stretch of the run; every frame in it is
+// the frame of the whole capture, IP ID included.
+func TestPCAPWindow(t *testing.T) {
+	recs := pcapSynthetic()
+	all := readPCAP(t, writePCAP(t, recs, pcap.Options{Capture: pcap.CaptureLink}))
+	from, to := all[2].ci.Timestamp, all[len(all)-2].ci.Timestamp
+	opt := pcap.Options{Capture: pcap.CaptureLink, From: sim.At(from.Sub(all[0].ci.Timestamp)), To: sim.At(to.Sub(all[0].ci.Timestamp))}
+	part := readPCAP(t, writePCAP(t, recs, opt))
+	var want []pcapFrame
+	for _, f := range all {
+		if !f.ci.Timestamp.Before(from) && !f.ci.Timestamp.After(to) {
+			want = append(want, f)
+		}
+	}
+	require.NotEmpty(t, want)
+	require.Less(t, len(want), len(all))
+	require.Len(t, part, len(want))
+	for i := range want {
+		assert.Equal(t, want[i].data, part[i].data, "frame %d", i+1)
+		assert.Equal(t, want[i].ci.Timestamp, part[i].ci.Timestamp, "frame %d", i+1)
+	}
 }

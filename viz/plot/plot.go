@@ -65,47 +65,45 @@ const (
 // "client"), as Stevens and tcptrace draw it, in format "svg", "png" or
 // "pdf": every data segment is a vertical bar over its sequence numbers
 // (relative to the ISN) at the time it was sent, retransmissions in
-// another colour; the ACK line is the highest acknowledgment node has
-// received, and the window line that ACK plus the receive window its peer
-// advertised in the same segment — both as they reach node, so at the
-// time the sender learns them.
+// another colour, and a red ✗ over each segment lost, when it was dropped;
+// the ACK line is the highest acknowledgment node has received, and the
+// window line that ACK plus the receive window its peer advertised in the
+// same segment — both as they reach node, so at the time the sender learns
+// them. The sequence axis fits the data and the ACKs: a window line far
+// above them is cut at the top, and its legend says how high it goes.
 func WriteSeq(w io.Writer, format canvas.Format, records []trace.Record, node string, opt Options) error {
-	if err := format.Check(); err != nil {
-		return err
-	}
-	c, err := newPlotConn(records, node, opt)
-	if err != nil {
-		return err
-	}
-	var data, retrans []seqBar
-	var ack, wnd plotSeries
-	var ackU, wndU seqUnwrapper
+	c := NewSeqCollector(node, opt)
 	for i := range records {
-		r := &records[i]
-		switch {
-		case c.sends(r) && r.Pkt.Seg.Len > 0:
-			lo := c.seqU.at(uint32(r.Pkt.Seg.Seq - c.isn))
-			b := seqBar{t: r.T.Seconds(), lo: float64(lo), hi: float64(lo + int64(r.Pkt.Seg.Len))}
-			if r.Pkt.Labels&(trace.LabelRetransmission|trace.LabelFastRetransmission) != 0 {
-				retrans = append(retrans, b)
-			} else {
-				data = append(data, b)
-			}
-		case c.receives(r) && r.Pkt.Seg.Flags.Has(wire.ACK):
-			a := ackU.at(uint32(r.Pkt.Seg.Ack - c.isn))
-			if len(ack) == 0 || float64(a) > ack[len(ack)-1].v {
-				ack = append(ack, plotPoint{r.T.Seconds(), float64(a)})
-			}
-			e := wndU.at(uint32(r.Pkt.Seg.Ack-c.isn) + r.Pkt.Win)
-			wnd = append(wnd, plotPoint{r.T.Seconds(), float64(e)})
-		}
+		c.Record(&records[i])
 	}
+	return c.Write(w, format)
+}
+
+// writeSeq draws the time–sequence graph of what col collected.
+func (col *Collector) writeSeq(w io.Writer, format canvas.Format) error {
+	c := col.c
 	p := c.newPlot(c.cat.Sprintf(catalog.MsgPlotSeqTitle, c.node, c.peer), c.cat.Str(catalog.MsgPlotSeq))
 	lo, hi := c.window()
-	data, retrans = clipBars(data, lo, hi), clipBars(retrans, lo, hi)
-	ack, wnd = ack.clip(lo, hi).hold(hi), wnd.clip(lo, hi).hold(hi)
+	data, retrans := clipBars(col.data.bars, lo, hi), clipBars(col.retrans.bars, lo, hi)
+	drops := clipBars(col.drops.bars, lo, hi)
+	ack, wnd := col.ack.series().clip(lo, hi).hold(hi), col.wnd.series().clip(lo, hi).hold(hi)
+	// The sequence axis fits what was sent and acknowledged; the window
+	// line joins it only when that costs little height.
+	top := max(barsTop(data), barsTop(retrans), barsTop(drops), ack.top())
+	wndName := c.cat.Str(catalog.MsgPlotRcvWindow)
+	ymax := math.Inf(1)
+	if top > 0 {
+		ymax = top * 1.06
+		switch wt := wnd.top(); {
+		case wt <= ymax:
+		case wt <= top*1.3:
+			ymax = wt * 1.03
+		default:
+			wndName = c.cat.Sprintf(catalog.MsgPlotAboveTop, wndName, byteText(wt))
+		}
+	}
 	if len(wnd) > 0 {
-		c.addStep(p, wnd, plotYellow, 1.6, nil, c.cat.Str(catalog.MsgPlotRcvWindow))
+		c.addStep(p, wnd, plotYellow, 1.6, nil, wndName)
 	}
 	if len(ack) > 0 {
 		c.addStep(p, ack, plotGreen, 1.4, nil, c.cat.Str(catalog.MsgPlotACK))
@@ -120,6 +118,14 @@ func WriteSeq(w io.Writer, format canvas.Format, records []trace.Record, node st
 		p.Add(bars)
 		c.legend(c.cat.Str(catalog.MsgPlotRetrans), bars)
 	}
+	if len(drops) > 0 {
+		x := &seqDrops{drops: decimateBars(drops)}
+		p.Add(x)
+		c.legend(c.cat.Str(catalog.MsgLegendDropped), x)
+	}
+	if !math.IsInf(ymax, 1) {
+		p.Y.Max = ymax // after Add, which widens the axes to every line
+	}
 	return c.write(w, format, p)
 }
 
@@ -132,79 +138,32 @@ func WriteSeq(w io.Writer, format canvas.Format, records []trace.Record, node st
 // variable, the bytes waiting in the peer's receive buffer — each a step
 // line over time.
 func WriteWindow(w io.Writer, format canvas.Format, records []trace.Record, node string, opt Options) error {
-	if err := format.Check(); err != nil {
-		return err
-	}
-	c, err := newPlotConn(records, node, opt)
-	if err != nil {
-		return err
-	}
-	var cwnd, flight, sndWnd, peerWin, rcvBuf plotSeries
-	var ssthresh []plotSeries        // one per stretch where it is finite
-	var sndMax, ackMax int64 = -1, 0 // relative to the ISN: nothing acknowledged yet
-	var ackU seqUnwrapper
-	finite := false
+	c := NewWindowCollector(node, opt)
 	for i := range records {
-		r := &records[i]
-		t := r.T.Seconds()
-		switch {
-		case r.Kind == trace.KindVar && r.Node == c.node && r.Conn == c.conn:
-			switch r.Var {
-			case trace.VarCwnd:
-				cwnd = append(cwnd, plotPoint{t, float64(r.Value)})
-			case trace.VarSsthresh:
-				if r.Value < 0 || r.Value >= math.MaxInt32 {
-					if finite { // infinite from now: end the stretch
-						last := ssthresh[len(ssthresh)-1]
-						ssthresh[len(ssthresh)-1] = append(last, plotPoint{t, last[len(last)-1].v})
-					}
-					finite = false
-					continue
-				}
-				if !finite {
-					ssthresh = append(ssthresh, nil)
-					finite = true
-				}
-				ssthresh[len(ssthresh)-1] = append(ssthresh[len(ssthresh)-1], plotPoint{t, float64(r.Value)})
-			case trace.VarSndWnd:
-				sndWnd = append(sndWnd, plotPoint{t, float64(r.Value)})
-			}
-		case r.Kind == trace.KindVar && r.Node == c.peer && c.peerConn != 0 && r.Conn == c.peerConn && r.Var == trace.VarRcvBuffer:
-			rcvBuf = append(rcvBuf, plotPoint{t, float64(r.Value)})
-		case c.sends(r):
-			end := c.seqU.at(uint32(r.Pkt.Seg.End() - c.isn))
-			if end <= sndMax {
-				continue
-			}
-			sndMax = end
-			flight = append(flight, plotPoint{t, float64(max(sndMax-ackMax, 0))})
-		case c.receives(r):
-			peerWin = append(peerWin, plotPoint{t, float64(r.Pkt.Win)})
-			if !r.Pkt.Seg.Flags.Has(wire.ACK) {
-				continue
-			}
-			if a := ackU.at(uint32(r.Pkt.Seg.Ack - c.isn)); a > ackMax {
-				ackMax = a
-				if sndMax >= 0 {
-					flight = append(flight, plotPoint{t, float64(max(sndMax-ackMax, 0))})
-				}
-			}
-		}
+		c.Record(&records[i])
 	}
-	if len(sndWnd) > 0 {
-		peerWin = sndWnd
+	return c.Write(w, format)
+}
+
+// writeWindow draws the window plot of what col collected.
+func (col *Collector) writeWindow(w io.Writer, format canvas.Format) error {
+	c := col.c
+	peerWin := col.peerWin.series()
+	if s := col.sndWnd.series(); len(s) > 0 {
+		peerWin = s
 	}
 	p := c.newPlot(c.cat.Sprintf(catalog.MsgPlotWindowTitle, c.node), c.cat.Str(catalog.MsgPlotBytes))
 	lo, hi := c.window()
 	if s := peerWin.clip(lo, hi).hold(hi); len(s) > 0 {
 		c.addStep(p, s, plotYellow, 2.6, nil, c.cat.Str(catalog.MsgPlotPeerWindow))
 	}
-	if s := rcvBuf.clip(lo, hi).hold(hi); len(s) > 0 {
+	if s := col.rcvBuf.series().clip(lo, hi).hold(hi); len(s) > 0 {
 		c.addStep(p, s, plotPurple, 1.2, nil, c.cat.Sprintf(catalog.MsgPlotRcvBuffer, c.peer))
 	}
 	legend := true
-	for i, s := range ssthresh {
-		if s = s.clip(lo, hi); finite && i == len(ssthresh)-1 {
+	for i, a := range col.ssthresh {
+		s := a.series()
+		if s = s.clip(lo, hi); col.finite && i == len(col.ssthresh)-1 {
 			s = s.hold(hi) // finite to the end
 		}
 		if len(s) > 0 {
@@ -215,10 +174,10 @@ func WriteWindow(w io.Writer, format canvas.Format, records []trace.Record, node
 			c.addStep(p, s, plotRed, 1.4, []vg.Length{5, 3}, name)
 		}
 	}
-	if s := cwnd.clip(lo, hi).hold(hi); len(s) > 0 {
+	if s := col.cwnd.series().clip(lo, hi).hold(hi); len(s) > 0 {
 		c.addStep(p, s, plotBlue, 1.6, nil, c.cat.Str(catalog.MsgPlotCwnd))
 	}
-	if s := flight.clip(lo, hi).hold(hi); len(s) > 0 {
+	if s := col.flight.series().clip(lo, hi).hold(hi); len(s) > 0 {
 		c.addStep(p, s, plotGreen, 1.1, nil, c.cat.Str(catalog.MsgPlotInFlight))
 	}
 	return c.write(w, format, p)
@@ -235,10 +194,10 @@ var (
 
 // plotConn is the connection a plot is about: the data sender's side.
 type plotConn struct {
-	recs        []trace.Record
 	opt         Options
 	cat         *catalog.Phrases
 	node, peer  string
+	found       bool   // node has sent a segment on the connection
 	conn        uint32 // on node
 	peerConn    uint32 // on peer, once seen
 	src, dst    netip.AddrPort
@@ -260,56 +219,48 @@ func (c *plotConn) legend(name string, t gonumplot.Thumbnailer) {
 	c.entries = append(c.entries, plotEntry{name, t})
 }
 
-// newPlotConn finds node's connection, its peer and its ISN.
-func newPlotConn(recs []trace.Record, node string, opt Options) (*plotConn, error) {
-	if err := opt.Lang.Check(); err != nil {
-		return nil, err
-	}
-	if opt.To != 0 && opt.To < opt.From {
-		return nil, fmt.Errorf("plot window ends (%v) before it starts (%v)", opt.To, opt.From)
-	}
+// newPlotConn checks the options and returns the connection of node to
+// find: its first one, or opt.Conn.
+func newPlotConn(node string, opt Options) (*plotConn, error) {
 	if node == "" {
 		node = "client"
 	}
-	c := &plotConn{recs: recs, opt: opt, cat: opt.Lang.Phrases(), node: node, conn: opt.Conn}
-	found, synSeen := false, false
-	for i := range recs {
-		r := &recs[i]
-		if r.Kind != trace.KindSend || r.Node != node || (c.conn != 0 && r.Conn != c.conn) {
-			continue
-		}
-		c.last = r.T
-		if !found {
-			found = true
-			c.first = r.T
-			c.conn, c.peer = r.Conn, r.Peer
-			c.src, c.dst = r.Pkt.Seg.Src, r.Pkt.Seg.Dst
-			c.isn = r.Pkt.Seg.Seq
-		}
-		if r.Pkt.Seg.Flags.Has(wire.SYN) && !synSeen {
-			c.isn, synSeen = r.Pkt.Seg.Seq, true
-		}
+	c := &plotConn{opt: opt, cat: opt.Lang.Phrases(), node: node, conn: opt.Conn}
+	if err := opt.Lang.Check(); err != nil {
+		return c, err
 	}
-	if !found {
-		if opt.Conn != 0 {
-			return nil, fmt.Errorf("%s sends nothing on connection %d", node, opt.Conn)
-		}
-		return nil, fmt.Errorf("%s sends nothing: no segments to plot", node)
-	}
-	for i := range recs {
-		if r := &recs[i]; c.receives(r) {
-			if c.peerConn == 0 {
-				c.peerConn = r.Conn
-			}
-			c.last = max(c.last, r.T)
-		}
+	if opt.To != 0 && opt.To < opt.From {
+		return c, fmt.Errorf("plot window ends (%v) before it starts (%v)", opt.To, opt.From)
 	}
 	return c, nil
+}
+
+// check returns an error when node sent nothing on the connection.
+func (c *plotConn) check() error {
+	if c.found {
+		return nil
+	}
+	if c.opt.Conn != 0 {
+		return fmt.Errorf("%s sends nothing on connection %d", c.node, c.opt.Conn)
+	}
+	return fmt.Errorf("%s sends nothing: no segments to plot", c.node)
+}
+
+// sendsOn reports whether r is node sending on the connection, or on any
+// connection (opt.Conn 0) before the first.
+func (c *plotConn) sendsOn(r *trace.Record) bool {
+	return r.Kind == trace.KindSend && r.Node == c.node && (c.conn == 0 || r.Conn == c.conn)
 }
 
 // sends reports whether r is node sending on the connection.
 func (c *plotConn) sends(r *trace.Record) bool {
 	return r.Kind == trace.KindSend && r.Node == c.node && r.Conn == c.conn
+}
+
+// drops reports whether r is the loss of a segment node sent on the
+// connection.
+func (c *plotConn) drops(r *trace.Record) bool {
+	return r.Kind == trace.KindDrop && r.Node == c.node && r.Conn == c.conn
 }
 
 // receives reports whether r is a segment of the connection's peer
@@ -462,10 +413,26 @@ func (s plotSeries) clip(lo, hi float64) plotSeries {
 		}
 		out = append(out, p)
 	}
-	if len(out) == 0 && len(s) > 0 && s[len(s)-1].t < lo {
-		out = append(out, plotPoint{lo, s[len(s)-1].v})
+	if len(out) == 0 {
+		// No point within [lo, hi]: the value in force at lo, if any,
+		// even when later points follow.
+		for i := len(s) - 1; i >= 0; i-- {
+			if s[i].t < lo {
+				out = append(out, plotPoint{lo, s[i].v})
+				break
+			}
+		}
 	}
 	return out
+}
+
+// top returns the highest value of s, 0 for none.
+func (s plotSeries) top() float64 {
+	t := 0.0
+	for _, p := range s {
+		t = max(t, p.v)
+	}
+	return t
 }
 
 // hold extends s with its last value to hi.
@@ -558,6 +525,15 @@ func clipBars(b []seqBar, lo, hi float64) []seqBar {
 	return out
 }
 
+// barsTop returns the highest sequence number of b, 0 for none.
+func barsTop(b []seqBar) float64 {
+	t := 0.0
+	for _, x := range b {
+		t = max(t, x.hi)
+	}
+	return t
+}
+
 // decimateBars merges the bars of each of Bins stretches of time into one
 // bar over their whole range; at most 2·Bins bars are kept whole.
 func decimateBars(b []seqBar) []seqBar {
@@ -613,6 +589,53 @@ func (s *seqBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 func (s *seqBars) Thumbnail(c *draw.Canvas) {
 	x := (c.Min.X + c.Max.X) / 2
 	c.StrokeLine2(draw.LineStyle{Color: s.color, Width: s.width}, x, c.Min.Y, x, c.Max.Y)
+}
+
+// seqDrops marks lost segments with a red ✗ over the middle of their
+// sequence numbers, at the time they were dropped: a gonumplot.Plotter, a
+// gonumplot.DataRanger and a gonumplot.Thumbnailer.
+type seqDrops struct {
+	drops []seqBar
+}
+
+// plotDropRed is the ✗ of a lost segment, as the diagrams draw it.
+var plotDropRed = canvas.RGB(0xD7191C)
+
+func (s *seqDrops) Plot(c draw.Canvas, p *gonumplot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for _, b := range s.drops {
+		seqCross(c, trX(b.t), trY((b.lo+b.hi)/2), 3.5)
+	}
+}
+
+// seqCross draws an ✗ of half-width r at (x, y), over a white halo.
+func seqCross(c draw.Canvas, x, y, r vg.Length) {
+	for _, sty := range []draw.LineStyle{{Color: canvas.RGB(0xFFFFFF), Width: 3.4}, {Color: plotDropRed, Width: 1.7}} {
+		c.StrokeLine2(sty, x-r, y-r, x+r, y+r)
+		c.StrokeLine2(sty, x-r, y+r, x+r, y-r)
+	}
+}
+
+func (s *seqDrops) DataRange() (xmin, xmax, ymin, ymax float64) {
+	b := seqBars{bars: s.drops}
+	return b.DataRange()
+}
+
+func (s *seqDrops) Thumbnail(c *draw.Canvas) {
+	seqCross(*c, (c.Min.X+c.Max.X)/2, (c.Min.Y+c.Max.Y)/2, 3.5)
+}
+
+// byteText writes a number of bytes as the sequence axis labels them:
+// "80.3 kB".
+func byteText(v float64) string {
+	scale, unit := 1.0, " B"
+	switch {
+	case v >= 10e6:
+		scale, unit = 1e6, " MB"
+	case v >= 10e3:
+		scale, unit = 1e3, " kB"
+	}
+	return strconv.FormatFloat(v/scale, 'g', 3, 64) + unit
 }
 
 // byteTicks labels a byte axis in B, kB or MB (SI units, as link rates).

@@ -69,6 +69,7 @@ func TestPlotSeriesClip(t *testing.T) {
 		{0, math.Inf(1), s},
 		{1.5, 2.5, plotSeries{{1.5, 10}, {2, 20}}},
 		{4, 5, plotSeries{{4, 30}}},
+		{1.5, 1.8, plotSeries{{1.5, 10}}}, // the value in force, though points follow
 		{0, 0.5, nil},
 	} {
 		got := s.clip(tc.lo, tc.hi)

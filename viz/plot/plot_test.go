@@ -2,10 +2,13 @@ package plot_test
 
 import (
 	"bytes"
+	"html"
 	"image"
 	"image/color"
 	"image/png"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +21,7 @@ import (
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
+	"github.com/tcpsim/tcpsim/viz/catalog"
 	"github.com/tcpsim/tcpsim/viz/internal/testtrace"
 	"github.com/tcpsim/tcpsim/viz/plot"
 )
@@ -222,4 +226,47 @@ func TestPlot_Errors(t *testing.T) {
 			}
 		}
 	}
+}
+
+// svgTexts returns the text of every <text> element of an SVG.
+func svgTexts(svg string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`<text[^>]*>([^<]*)</text>`).FindAllStringSubmatch(svg, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
+}
+
+// The lost segment is marked: a red ✗ over it, and a legend entry.
+func TestPlot_SeqMarksDrops(t *testing.T) {
+	recs := builtin(t, "lost-segment")
+	for lang, want := range map[catalog.Lang]string{catalog.English: "dropped", catalog.Vietnamese: "bị loại bỏ"} {
+		texts := svgTexts(string(drawPlot(t, plotWriters[0].write, canvas.SVG, recs, plot.Options{Lang: lang})))
+		assert.Contains(t, texts, want, "%s: the legend", lang)
+	}
+	red := colors(decodePNG(t, drawPlot(t, plotWriters[0].write, canvas.PNG, recs, plot.Options{})))[color.RGBA{0xD7, 0x19, 0x1C, 0xFF}]
+	assert.GreaterOrEqual(t, red, 40, "pixels of the red ✗ (#D7191C): one over the lost segment, one in the legend")
+	// The handshake loses nothing: no ✗, no legend entry.
+	assert.NotContains(t, svgTexts(string(drawPlot(t, plotWriters[0].write, canvas.SVG, builtin(t, "handshake"), plot.Options{}))), "dropped")
+}
+
+// The sequence axis fits the data and the ACKs (16.4 kB sent in
+// lost-segment), not the receive window line far above them (ACK + 64 KiB),
+// which is cut at the top with a note in the legend.
+func TestPlot_SeqAxisFitsTheData(t *testing.T) {
+	texts := svgTexts(string(drawPlot(t, plotWriters[0].write, canvas.SVG, builtin(t, "lost-segment"), plot.Options{})))
+	top := 0.0
+	for _, s := range texts {
+		if v, ok := strings.CutSuffix(s, " kB"); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			require.NoError(t, err, s)
+			top = max(top, n)
+		}
+	}
+	assert.True(t, top >= 16 && top <= 20, "the highest sequence label is %v kB; the data end at 16.4 kB", top)
+	assert.Contains(t, texts, "ACK + receive window (above the top, up to 81.9 kB)")
+	// A window line close above the data stays whole: sliding-window's
+	// four segments.
+	texts = svgTexts(string(drawPlot(t, plotWriters[0].write, canvas.SVG, builtin(t, "sliding-window"), plot.Options{})))
+	assert.Contains(t, texts, "ACK + receive window")
 }

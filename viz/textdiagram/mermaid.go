@@ -38,7 +38,17 @@ import (
 // entity codes (#59; for ;). The same records and options always give the
 // same bytes. It returns an error for bad options or the first write error.
 func WriteMermaid(w io.Writer, records []trace.Record, opt Options) error {
-	d, err := buildSeqDiagram(records, &opt)
+	c := NewCollector(opt)
+	for i := range records {
+		c.Record(&records[i])
+	}
+	return c.WriteMermaid(w)
+}
+
+// WriteMermaid writes what c collected as a Mermaid sequence diagram: see
+// the function WriteMermaid.
+func (c *Collector) WriteMermaid(w io.Writer) error {
+	d, err := c.build()
 	if err != nil {
 		return err
 	}

@@ -51,10 +51,21 @@ import (
 // always give the same bytes. It returns an error for bad options or the
 // first write error.
 func WritePlantUML(w io.Writer, records []trace.Record, opt Options) error {
-	d, err := buildSeqDiagram(records, &opt)
+	c := NewCollector(opt)
+	for i := range records {
+		c.Record(&records[i])
+	}
+	return c.WritePlantUML(w)
+}
+
+// WritePlantUML writes what col collected as a PlantUML sequence diagram:
+// see the function WritePlantUML.
+func (col *Collector) WritePlantUML(w io.Writer) error {
+	d, err := col.build()
 	if err != nil {
 		return err
 	}
+	opt := col.opt
 	c := opt.Lang.Phrases()
 	ids := participantIDs(d.participants)
 	id := func(name string) string { return ids[slices.Index(d.participants, name)] }

@@ -109,11 +109,60 @@ type seqDiagram struct {
 	more         int           // segments past MaxSegments, not drawn
 }
 
-// buildSeqDiagram turns records into the items of a diagram with opt.
-func buildSeqDiagram(records []trace.Record, opt *Options) (*seqDiagram, error) {
-	if err := opt.check(); err != nil {
-		return nil, err
+// Collector is a trace.Sink that keeps what a text diagram with its
+// options draws, as a run goes: the records of the window From–To up to
+// MaxSegments segments, and what they need from before and after it (see
+// trace.Window). Its memory grows with what is drawn, not with the run.
+// WriteMermaid and WritePlantUML then write the diagram, as the functions
+// of the same names would from the whole trace.
+type Collector struct {
+	opt Options
+	err error // of the options
+	win *trace.Window
+}
+
+// NewCollector returns a Collector for a text diagram with opt.
+func NewCollector(opt Options) *Collector {
+	c := &Collector{opt: opt, err: opt.check()}
+	limit := opt.MaxSegments
+	switch {
+	case limit == 0:
+		limit = DefaultSegments
+	case limit < 0:
+		limit = 0 // no limit
 	}
+	c.win = trace.NewWindow(opt.From, opt.To, limit, nil)
+	return c
+}
+
+// collectorReads are the kinds of record a text diagram draws or needs.
+const collectorReads = 1<<trace.KindRun | 1<<trace.KindNode | 1<<trace.KindSend | 1<<trace.KindDrop |
+	1<<trace.KindDeliver | 1<<trace.KindState | 1<<trace.KindAbort | 1<<trace.KindTimer |
+	1<<trace.KindHost | 1<<trace.KindLink
+
+// Reads returns the kinds of record a text diagram reads: no variables,
+// application calls or messages.
+func (c *Collector) Reads() trace.KindSet { return collectorReads }
+
+// Record keeps r if the diagram needs it.
+func (c *Collector) Record(r *trace.Record) {
+	if collectorReads&(1<<r.Kind) != 0 {
+		c.win.Record(r)
+	}
+}
+
+// build turns what c kept into the items of a diagram.
+func (c *Collector) build() (*seqDiagram, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	return buildSeqDiagram(c.win.Records(), c.win.Cut(), c.win.Omitted(), &c.opt), nil
+}
+
+// buildSeqDiagram turns records into the items of a diagram with opt. cut
+// is the index of the first segment past MaxSegments, and more the
+// segments left out from there on (see trace.Window); cut -1 for none.
+func buildSeqDiagram(records []trace.Record, cut, more int, opt *Options) *seqDiagram {
 	c := opt.Lang.Phrases()
 	d := &seqDiagram{}
 
@@ -130,30 +179,20 @@ func buildSeqDiagram(records []trace.Record, opt *Options) (*seqDiagram, error) 
 	d.participants = participants(records, opt)
 	isns := catalog.NewISNs(opt.SeqNumbers)
 	in := func(t sim.Time) bool { return t >= opt.From && (opt.To == 0 || t <= opt.To) }
-	limit := opt.MaxSegments
-	if limit == 0 {
-		limit = DefaultSegments
-	}
-	segments := 0
 	for i := range records {
 		r := &records[i]
 		isns.Learn(r)
 		if r.Kind == trace.KindRun && d.title == "" {
 			d.title = r.Name
 		}
+		if cut >= 0 && i >= cut {
+			d.more = more // past MaxSegments
+			break
+		}
 		if opt.To != 0 && r.T > opt.To {
 			break // records come in time order
 		}
 		if !in(r.T) {
-			continue
-		}
-		if r.Kind == trace.KindSend {
-			segments++
-		}
-		if limit > 0 && segments > limit {
-			if r.Kind == trace.KindSend {
-				d.more++
-			}
 			continue
 		}
 		it := seqItem{t: r.T, from: r.Node}
@@ -214,9 +253,13 @@ func buildSeqDiagram(records []trace.Record, opt *Options) (*seqDiagram, error) 
 		d.items = append(d.items, it)
 	}
 	if d.more > 0 {
-		d.items = append(d.items, seqItem{t: d.items[len(d.items)-1].t, text: c.Sprintf(catalog.MsgMoreSegments, d.more)})
+		t := opt.From
+		if n := len(d.items); n > 0 {
+			t = d.items[n-1].t
+		}
+		d.items = append(d.items, seqItem{t: t, text: c.Sprintf(catalog.MsgMoreSegments, d.more)})
 	}
-	return d, nil
+	return d
 }
 
 // participants returns the first two participants: opt's Left and Right,

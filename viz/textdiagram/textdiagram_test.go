@@ -122,7 +122,7 @@ func TestMermaidSynthetic(t *testing.T) {
 		"    client-xserver: 0.101200 s SEQ=1561 ACK=301 LEN=1460 WIN=65535<br/>dropped#58; rule #34;client data_segment 2, times 1#34;\n",
 		"    server->>client: 0.152400 s ACK SEQ=301 ACK=1561 WIN=65535<br/>dup ACK #35;1\n",
 		"    server-xclient: 0.153600 s ACK SEQ=301 ACK=1561 WIN=65535<br/>dup ACK #35;2, dropped#58; random loss\n",
-		"    Note over client: RTO fired (backoff #35;1)\n",
+		"    Note over client: RTO fired (timeout #35;1)\n",
 		"    client->>server: 1.200 s SEQ=1561 ACK=301 LEN=1460 WIN=65535<br/>retransmission\n",
 		"    Note over client: [conn 2] SYN-SENT\n",
 		"    Note over client,server: link client→server down\n",
@@ -148,7 +148,7 @@ func TestPlantUMLSynthetic(t *testing.T) {
 		"client -[#red]>x server : 0.101200 s SEQ=1561 ACK=301 LEN=1460 WIN=65535\\ndropped: rule &#34;client data_segment 2, times 1&#34;\n",
 		"server ->(50) client : 0.152400 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #1\n",
 		// 1.000 s passes between the last dup ACK and the RTO.
-		"server -[#red]>x client : 0.153600 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #2, dropped: random loss\n... 1.046400 s later ...\nnote over client : RTO fired (backoff #1)\n",
+		"server -[#red]>x client : 0.153600 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #2, dropped: random loss\n... 1.046400 s later ...\nnote over client : RTO fired (timeout #1)\n",
 		"note over client, server : link client→server down\n",
 		"note over client : [conn 2] connection aborted: connection timed out (ETIMEDOUT)\n",
 		"@enduml\n",
@@ -350,10 +350,10 @@ func TestTextDiagramWriteError(t *testing.T) {
 func TestTextDiagramMaxSegments(t *testing.T) {
 	got := mermaid(t, synthetic(), Options{MaxSegments: 3})
 	assert.Equal(t, 3, strings.Count(got, "->>")+strings.Count(got, "-x"), "arrows:\n%s", got)
-	assert.True(t, strings.HasSuffix(got, "0.100 s ACK SEQ=101 ACK=301 WIN=65535\n    Note over client,server: … 15 more segments not drawn#58; choose a time window (From, To)\n"),
+	assert.True(t, strings.HasSuffix(got, "0.100 s ACK SEQ=101 ACK=301 WIN=65535\n    Note over client,server: … 15 more segments not drawn#58; choose a time window (--from, --to)\n"),
 		"wrong end:\n%s", got)
 	got = plantUML(t, synthetic(), Options{MaxSegments: 3, Lang: catalog.Vietnamese})
-	assert.True(t, strings.HasSuffix(got, "note over client, server : … còn 15 phân đoạn không được vẽ: hãy chọn khoảng thời gian (From, To)\n@enduml\n"),
+	assert.True(t, strings.HasSuffix(got, "note over client, server : … còn 15 phân đoạn không được vẽ: hãy chọn khoảng thời gian (&#45;&#45;from, &#45;&#45;to)\n@enduml\n"),
 		"wrong end:\n%s", got)
 	all := mermaid(t, synthetic(), Options{MaxSegments: -1})
 	assert.Equal(t, mermaid(t, synthetic(), Options{MaxSegments: 18}), all, "no limit is a limit of all 18 segments")
