@@ -189,7 +189,7 @@ func TestDraw_OutputDir(t *testing.T) {
 	code, stdout, errOut := tcpsim(t, "draw", file, "-o", out)
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, stdout, "lost — connection 1 of 1: client 10.0.0.1:49152, server 10.0.0.2:80; 25 segments")
-	for _, f := range []string{"lost.txt", "lost.jsonl", "lost.pcap", "lost.svg", "lost.png", "lost.pdf", "lost-seq.png", "lost-window.png", "lost.mmd", "lost.puml"} {
+	for _, f := range []string{"lost.txt", "lost.jsonl", "lost.pcap", "lost.svg", "lost.png", "lost.pdf", "lost-seq.png", "lost-window.png", "lost.mmd", "lost.puml", "lost.html"} {
 		fi, err := os.Stat(filepath.Join(out, f))
 		if assert.NoError(t, err, f) {
 			assert.NotZero(t, fi.Size(), f)
