@@ -83,41 +83,12 @@ func newDrawCmd(stdout, stderr io.Writer) *cobra.Command {
 // file, so that a mistake stops the command before anything is written,
 // with exit status 2 and a message naming the flag or the file.
 func (o *drawOptions) validate() error {
-	switch o.ladder {
-	case "auto", "full", "none":
-	default:
-		return usageError{fmt.Errorf("--ladder %q: use auto, full or none", o.ladder)}
-	}
-	if o.width < ladder.MinWidth || o.width > maxLadderWidth {
-		return usageError{fmt.Errorf("--width %d: the ladder is %d to %d columns wide", o.width, ladder.MinWidth, maxLadderWidth)}
-	}
-	var err error
-	if o.language, err = catalog.ParseLang(o.lang); err != nil {
-		return usageError{fmt.Errorf("--lang: %w", err)}
-	}
 	o.where = pcap.CaptureClient // a segment is sent and delivered at the instant it was captured: any point sees the same
 	o.seq = catalog.SeqRelative  // a capture's ISNs are random
-	if o.seqNumbers != "" {
-		if o.seq, err = catalog.ParseSeqNumbers(o.seqNumbers); err != nil {
-			return usageError{fmt.Errorf("--seq-numbers: %w", err)}
-		}
-		if o.relative && o.seq != catalog.SeqRelative {
-			return usageError{fmt.Errorf("--relative and --seq-numbers %s contradict each other", o.seqNumbers)}
-		}
+	if err := o.checkViewFlags("capture"); err != nil {
+		return err
 	}
-	if o.from < 0 || o.to < 0 {
-		return usageError{fmt.Errorf("--from %v, --to %v: a time in the capture is not negative", o.from, o.to)}
-	}
-	if o.to != 0 && o.to <= o.from {
-		return usageError{fmt.Errorf("--to %v is not after --from %v", o.to, o.from)}
-	}
-	for _, p := range [][2]string{{"--plot-seq", o.plotSeq}, {"--plot-window", o.plotWindow}} {
-		if p[1] != "" && p[1] != "-" { // "-": checkFiles says why a plot cannot go to stdout
-			if _, err := plotFormat(p[0], p[1]); err != nil {
-				return err
-			}
-		}
-	}
+	var err error
 	if o.conn < 1 {
 		return usageError{fmt.Errorf("--conn %d: connections are numbered from 1", o.conn)}
 	}

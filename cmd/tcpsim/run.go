@@ -120,10 +120,11 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	return cmd
 }
 
-// validate checks every flag, loads the scenario and checks every output
-// file, so that a mistake stops the command before the run starts, with
-// exit status 2 and a message naming the flag.
-func (o *runOptions) validate() error {
+// checkViewFlags checks the flags run and draw share: the ladder, the
+// language, the sequence numbers, the stretch of time (of a "run" or a
+// "capture") and the plots' formats. o.seq keeps its default unless
+// --seq-numbers names one.
+func (o *runOptions) checkViewFlags(of string) error {
 	switch o.ladder {
 	case "auto", "full", "none":
 	default:
@@ -136,9 +137,6 @@ func (o *runOptions) validate() error {
 	if o.language, err = catalog.ParseLang(o.lang); err != nil {
 		return usageError{fmt.Errorf("--lang: %w", err)}
 	}
-	if o.where, err = pcap.ParseCapture(o.capture); err != nil {
-		return usageError{fmt.Errorf("--capture: %w", err)}
-	}
 	if o.seqNumbers != "" {
 		if o.seq, err = catalog.ParseSeqNumbers(o.seqNumbers); err != nil {
 			return usageError{fmt.Errorf("--seq-numbers: %w", err)}
@@ -148,10 +146,7 @@ func (o *runOptions) validate() error {
 		}
 	}
 	if o.from < 0 || o.to < 0 {
-		return usageError{fmt.Errorf("--from %v, --to %v: a time in the run is not negative", o.from, o.to)}
-	}
-	if o.captureSet && o.pcap == "" && o.dir == "" {
-		return usageError{fmt.Errorf("--capture %s: no capture is written; add --pcap FILE (or -o DIR)", o.capture)}
+		return usageError{fmt.Errorf("--from %v, --to %v: a time in the %s is not negative", o.from, o.to, of)}
 	}
 	if o.to != 0 && o.to <= o.from {
 		return usageError{fmt.Errorf("--to %v is not after --from %v", o.to, o.from)}
@@ -162,6 +157,23 @@ func (o *runOptions) validate() error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// validate checks every flag, loads the scenario and checks every output
+// file, so that a mistake stops the command before the run starts, with
+// exit status 2 and a message naming the flag.
+func (o *runOptions) validate() error {
+	if err := o.checkViewFlags("run"); err != nil {
+		return err
+	}
+	var err error
+	if o.where, err = pcap.ParseCapture(o.capture); err != nil {
+		return usageError{fmt.Errorf("--capture: %w", err)}
+	}
+	if o.captureSet && o.pcap == "" && o.dir == "" {
+		return usageError{fmt.Errorf("--capture %s: no capture is written; add --pcap FILE (or -o DIR)", o.capture)}
 	}
 
 	lo := scenarios.Options{Profile: o.profile}
