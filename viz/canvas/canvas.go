@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"git.sr.ht/~sbinet/gg"
+	"golang.org/x/text/unicode/norm"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/font/liberation"
 	"gonum.org/v1/plot/vg"
@@ -176,7 +177,10 @@ var cp1252High = map[rune]byte{
 	'™': 0x99, 'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F,
 }
 
-// cp1252 encodes s in Windows-1252; runes it lacks become '?'.
+// cp1252 encodes s in Windows-1252. A letter the code page lacks loses
+// the diacritics it cannot carry, keeping the first it can: Vietnamese
+// "thời điểm đọc" reads "thòi diêm doc", not "th?i ?i?m ??c". Other runes
+// it lacks become '?'.
 func cp1252(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -196,10 +200,32 @@ func cp1252(s string) string {
 		case cp1252High[r] != 0:
 			b.WriteByte(cp1252High[r])
 		default:
-			b.WriteByte('?')
+			b.WriteByte(cp1252Letter(r))
 		}
 	}
 	return b.String()
+}
+
+// cp1252Letter returns the Windows-1252 byte of r stripped of the
+// diacritics the code page cannot carry with it, or '?'.
+func cp1252Letter(r rune) byte {
+	switch r {
+	case 'đ':
+		return 'd'
+	case 'Đ':
+		return 'D'
+	}
+	d := []rune(norm.NFD.String(string(r)))
+	if len(d) < 2 || d[0] >= 0x80 {
+		return '?'
+	}
+	for _, mark := range d[1:] { // the first mark that makes a Latin-1 letter
+		c := []rune(norm.NFC.String(string([]rune{d[0], mark})))
+		if len(c) == 1 && c[0] >= 0xA0 && c[0] <= 0xFF {
+			return byte(c[0])
+		}
+	}
+	return byte(d[0])
 }
 
 // RGB returns an opaque colour from 0xRRGGBB.

@@ -28,7 +28,9 @@ func TestCP1252(t *testing.T) {
 		"SEQ=1":           "SEQ=1",
 		"… 7200 s idle …": "\x85 7200 s idle \x85",
 		"0.190 s – 0.420": "0.190 s \x96 0.420",
-		"mất gói":         "m?t g\xf3i",
+		"mất gói":         "m\xe2t g\xf3i", // ấ: â, the acute dropped
+		"thời điểm đọc":   "th\xf2i di\xeam doc",
+		"Đ":               "D",
 		"client→server":   "client?server",
 	} {
 		assert.Equal(t, want, cp1252(in), "cp1252(%q)", in)
