@@ -18,6 +18,7 @@ const module = "github.com/tcpsim/tcpsim/"
 const (
 	gonum    = "gonum.org/v1/plot"
 	gg       = "git.sr.ht/~sbinet/gg" // gonum/plot's raster backend
+	xtext    = "golang.org/x/text"    // Unicode decomposition, for the PDF code page
 	gopacket = "github.com/google/gopacket"
 	testify  = "github.com/stretchr/testify"
 )
@@ -31,7 +32,7 @@ var libraries = map[string][]string{
 	"viz/catalog":            nil,
 	"viz/ladder":             nil,
 	"viz/textdiagram":        nil,
-	"viz/canvas":             {gonum, gg}, // gg: to draw a PNG on its image, not on a copy
+	"viz/canvas":             {gonum, gg, xtext}, // gg: to draw a PNG on its image, not on a copy; x/text: the PDF code page
 	"viz/diagram":            {gonum},
 	"viz/plot":               {gonum},
 	"viz/pcap":               {gopacket},
@@ -73,7 +74,7 @@ func library(imp string) string {
 	if strings.HasPrefix(imp, module) || !strings.Contains(strings.Split(imp, "/")[0], ".") {
 		return ""
 	}
-	for _, l := range []string{gonum, gg, gopacket, testify} {
+	for _, l := range []string{gonum, gg, xtext, gopacket, testify} {
 		if imp == l || strings.HasPrefix(imp, l+"/") {
 			return l
 		}
