@@ -8,6 +8,9 @@ run --png docs/images/lost-segment.png --to 700ms lost-segment
 run --png docs/images/zero-window.png --to 9.7s zero-window
 run --plot-seq docs/images/bulk-seq.png --plot-window docs/images/bulk-window.png bulk
 run --png docs/images/keepalive-dead-peer.png keepalive-dead-peer
+run --png docs/images/http-keepalive.png http-keepalive
+# The sweep's plot against Mathis et al.'s model (25 runs of 1000 s, a few seconds).
+go run ./cmd/tcpsim sweep mathis --plot docs/images/sweep-mathis.png --csv /dev/null 2>/dev/null
 # The classroom page, stepped to the fast retransmission with the dropped
 # segment clicked: the browser test takes it (it needs chromium).
 shots=$(mktemp -d)

@@ -196,9 +196,10 @@ type dArrow struct {
 type dNoteKind int
 
 const (
-	dNoteState dNoteKind = iota // a state badge
-	dNoteAlert                  // red text: an abort, a crash
-	dNoteInfo                   // grey text between the timelines: a link going down or up
+	dNoteState   dNoteKind = iota // a state badge
+	dNoteAlert                    // red text: an abort, a crash
+	dNoteInfo                     // grey text between the timelines: a link going down or up
+	dNoteMessage                  // teal text beside a timeline: an application message sent or received (HTTP)
 )
 
 // dNote is text beside a timeline at one record.
@@ -479,7 +480,7 @@ func (d *diagram) collect() {
 			if r.TimerOp == trace.TimerSet {
 				open = append(open, &dBracket{side: s, node: r.Node, conn: r.Conn, timer: r.Timer, start: i, stop: -1})
 			}
-		case trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink:
+		case trace.KindState, trace.KindAbort, trace.KindHost, trace.KindLink, trace.KindMsg:
 			if i < d.lo {
 				continue
 			}
@@ -510,6 +511,12 @@ func (d *diagram) noteOf(i int) (dNote, bool) {
 		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.HostNote(r)}, ok
 	case trace.KindLink:
 		return dNote{rec: i, kind: dNoteInfo, text: d.cat.LinkNote(r)}, true
+	case trace.KindMsg:
+		text := d.cat.MessageNote(r)
+		if d.multiConn {
+			text = d.cat.Sprintf(catalog.MsgConn, r.Conn, text)
+		}
+		return dNote{rec: i, side: s, kind: dNoteMessage, text: text}, ok
 	}
 	return dNote{}, false
 }
@@ -673,7 +680,7 @@ func (d *diagram) noteHeights() {
 		}
 	}
 	for _, n := range d.notes {
-		if n.kind == dNoteAlert {
+		if n.kind == dNoteAlert || n.kind == dNoteMessage {
 			below(n.rec, n.side, n.text)
 		}
 	}

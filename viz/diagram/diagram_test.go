@@ -68,7 +68,7 @@ func diagramGolden(t *testing.T, name string, got []byte) {
 // The golden SVGs of the built-in scenarios. The PNG next to each is for
 // people to look at (and is rewritten with it); it is not compared.
 func TestDiagram_GoldenSVG(t *testing.T) {
-	for _, name := range []string{"handshake", "lost-segment"} {
+	for _, name := range []string{"handshake", "lost-segment", "http-keepalive"} {
 		t.Run(name, func(t *testing.T) {
 			recs := diagramScenario(t, name)
 			diagramGolden(t, name+".svg", drawDiagram(t, canvas.SVG, recs, diagram.Options{}))
@@ -99,6 +99,28 @@ func TestDiagram_Examples(t *testing.T) {
 			diagramGolden(t, ex.file, png)
 		}
 	}
+}
+
+// An application's messages are teal notes beside its timeline, in the
+// layout the classroom page draws too.
+func TestDiagram_MessageNotes(t *testing.T) {
+	recs := diagramScenario(t, "http-keepalive")
+	svg := string(drawDiagram(t, canvas.SVG, recs, diagram.Options{}))
+	for _, want := range []string{"sends GET /1 HTTP/1.1 (71 bytes)", "has read GET /1 HTTP/1.1 (71 bytes)", "sends HTTP/1.1 200 OK (1083 bytes)"} {
+		assert.Contains(t, svg, want)
+	}
+	assert.Contains(t, svg, "fill:#00707A", "the messages' colour")
+	l, err := diagram.Lay(recs, diagram.Options{})
+	require.NoError(t, err)
+	var msgs []string
+	for _, n := range l.Notes {
+		if n.Kind == diagram.NoteMessage {
+			msgs = append(msgs, n.Text)
+		}
+	}
+	assert.Len(t, msgs, 20, "5 requests and 5 responses, each sent and read")
+	assert.Equal(t, "sends GET /1 HTTP/1.1 (71 bytes)", msgs[0])
+	assert.Equal(t, uint32(0x00707A), l.Colors.Message)
 }
 
 // The SVG is well-formed enough to hold the words a reader looks for.

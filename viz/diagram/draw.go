@@ -49,6 +49,7 @@ var (
 	dcolStateFg  = canvas.RGB(0x1F4E6E)
 	dcolStateBd  = canvas.RGB(0xA9C4D8)
 	dcolIdle     = canvas.RGB(0x808080)
+	dcolMessage  = canvas.RGB(0x00707A) // an application's messages, as the ladder's cyan
 	dcolHalo     = canvas.RGB(0xFFFFFF)
 	dcolDesc     = canvas.RGB(0x444444)
 )
@@ -453,6 +454,8 @@ func (d *diagram) drawNotes(p canvas.Painter) {
 			p.TextMid(f, dcolStateFg, x+4, y, canvas.AlignLeft, text)
 		case dNoteAlert:
 			d.drawNote(p, n.side, y, dcolDrop, n.text)
+		case dNoteMessage:
+			d.drawNote(p, n.side, y, dcolMessage, n.text)
 		case dNoteInfo:
 			p.TextMid(f, dcolIdle, (d.x[0]+d.x[1])/2, y, canvas.AlignCenter, n.text)
 		}

@@ -109,9 +109,10 @@ type NoteKind int
 
 // The note kinds.
 const (
-	NoteState NoteKind = iota // a state badge
-	NoteAlert                 // red text: an abort, a crash
-	NoteInfo                  // grey text between the timelines: a link going down or up
+	NoteState   NoteKind = iota // a state badge
+	NoteAlert                   // red text: an abort, a crash
+	NoteInfo                    // grey text between the timelines: a link going down or up
+	NoteMessage                 // teal text beside a timeline: an application message (HTTP)
 )
 
 // Note is text at one record: a state badge, an alert, a link event.
@@ -177,7 +178,7 @@ type Style struct {
 
 // Colors are the diagram's other colours.
 type Colors struct {
-	Timeline, Drop, Header, StateBg, StateFg, StateBorder, Idle, Ink, Axis, Grid uint32
+	Timeline, Drop, Header, StateBg, StateFg, StateBorder, Idle, Ink, Axis, Grid, Message uint32
 }
 
 // Fonts are the diagram's font sizes, in points, and the font family.
@@ -242,6 +243,7 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 			Timeline: hex(dcolTimeline), Drop: hex(dcolDrop), Header: hex(dcolHeader),
 			StateBg: hex(dcolStateBg), StateFg: hex(dcolStateFg), StateBorder: hex(dcolStateBd),
 			Idle: hex(dcolIdle), Ink: hex(canvas.Ink), Axis: hex(canvas.Axis), Grid: hex(canvas.Grid),
+			Message: hex(dcolMessage),
 		},
 		Fonts: Fonts{Family: "'Liberation Sans',Arial,Helvetica,sans-serif",
 			Title: dfsTitle, Node: dfsNode, Label: dfsLabel, Note: dfsNote, Axis: dfsAxis,
@@ -298,7 +300,7 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 			if n.side == dLeft {
 				ln.X -= ln.W
 			}
-		case dNoteAlert:
+		case dNoteAlert, dNoteMessage:
 			ln.Text, ln.X, ln.AnchorEnd = dFitWidth(nf, n.text, d.noteW[n.side]), d.noteX(n.side), n.side == dLeft
 		case dNoteInfo:
 			ln.Text, ln.X = n.text, (d.x[0]+d.x[1])/2

@@ -386,8 +386,8 @@
       const current = cur.k >= 0 && EV[cur.k].rec === n.Rec;
       g += '<rect x="' + f2(n.X) + '" y="' + f2(n.Y - 6) + '" width="' + f2(n.W) + '" height="12" rx="3" fill="' + (current ? '#ffe680' : col(L.Colors.StateBg)) + '" stroke="' + col(L.Colors.StateBorder) + '" stroke-width=".6"/>';
       g += text(n.X + 4, mid, n.Text, FF.Note, col(L.Colors.StateFg));
-    } else if (n.Kind === 1) {
-      g += text(n.X, mid, n.Text, FF.Note, col(L.Colors.Drop), n.AnchorEnd ? ' text-anchor="end"' : '');
+    } else if (n.Kind === 1 || n.Kind === 3) {
+      g += text(n.X, mid, n.Text, FF.Note, col(n.Kind === 1 ? L.Colors.Drop : L.Colors.Message), n.AnchorEnd ? ' text-anchor="end"' : '');
     } else {
       g += text(n.X, mid, n.Text, FF.Note, col(L.Colors.Idle), ' text-anchor="middle"');
     }

@@ -138,10 +138,10 @@ func NewCollector(opt Options) *Collector {
 // collectorReads are the kinds of record a text diagram draws or needs.
 const collectorReads = 1<<trace.KindRun | 1<<trace.KindNode | 1<<trace.KindSend | 1<<trace.KindDrop |
 	1<<trace.KindDeliver | 1<<trace.KindState | 1<<trace.KindAbort | 1<<trace.KindTimer |
-	1<<trace.KindHost | 1<<trace.KindLink
+	1<<trace.KindHost | 1<<trace.KindLink | 1<<trace.KindMsg
 
-// Reads returns the kinds of record a text diagram reads: no variables,
-// application calls or messages.
+// Reads returns the kinds of record a text diagram reads: no variables or
+// application calls.
 func (c *Collector) Reads() trace.KindSet { return collectorReads }
 
 // Record keeps r if the diagram needs it.
@@ -233,6 +233,8 @@ func buildSeqDiagram(records []trace.Record, cut, more int, opt *Options) *seqDi
 				continue
 			}
 			it.text = c.Conn(r.Conn, c.RTOFired(r.Value))
+		case trace.KindMsg:
+			it.text = c.Conn(r.Conn, c.MessageNote(r))
 		case trace.KindHost:
 			it.text = c.HostNote(r)
 		case trace.KindLink:

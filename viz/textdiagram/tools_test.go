@@ -51,6 +51,7 @@ var textGoldens = []struct {
 	{"handshake", "handshake", "en"},
 	{"lost-segment", "lost-segment", "en"},
 	{"lost-segment", "lost-segment.vi", "vi"},
+	{"http-keepalive", "http-keepalive", "en"}, // the application's messages as notes
 }
 
 // toolsRequired reports whether TCPSIM_REQUIRE_TOOLS=1 asks that a missing
