@@ -121,6 +121,10 @@ type Config struct {
 	SACK bool
 }
 
+// tick is the timer clock's period: a jiffy (1 ms; the timer wheel's
+// granularity is timer.go's).
+func (c *Config) tick() time.Duration { return time.Millisecond }
+
 // maxUnscaledWindow is the largest window the 16-bit window field holds
 // without the window scale option (RFC 7323 §2).
 const maxUnscaledWindow = 65535

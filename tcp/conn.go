@@ -129,8 +129,15 @@ func (c *Conn) Read(now sim.Time, n int) int {
 	}
 	c.rcvUnread -= uint32(n)
 	c.h.appRecord(now, c, trace.AppRead, int64(n))
-	if c.windowUpdateDue() {
-		c.ackNow = true
+	switch c.acks.read(now, c.ackView(), uint32(n)) {
+	case readWindowRule:
+		if c.windowUpdateDue() {
+			c.ackNow = true
+		}
+	case readACKNow:
+		if c.state.synchronized() {
+			c.sendACK(now) // from the read path, before what the application sends next
+		}
 	}
 	c.h.markActive(c)
 	return n

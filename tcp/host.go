@@ -99,7 +99,7 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
 		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy)),
-		receiver: receiver{quickACKs: cfg.QuickACKs},
+		receiver: receiver{acks: h.policy.delayedACKs(cfg)},
 		timers:   newTimers(),
 	}
 	if cfg.WindowScaling {
@@ -165,14 +165,21 @@ func (h *Host) Notices() []Notice {
 
 // Input processes a segment that arrived at now. emit receives the
 // segments a stack sends from its receive path, before any application can
-// run: a RST for a segment of no connection, and the handshake's final ACK.
-// Everything else waits for Poll. Events go to Notices.
+// run: a RST for a segment of no connection, and the handshake's final ACK;
+// under a policy that sends from the receive path (Linux's), also the ACK
+// due at once and what the segment's ACK lets go. Everything else waits for
+// Poll. Events go to Notices.
 func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 	seg := &p.Seg
 	h.pending = true
 	switch c := h.lookup(seg.Dst, seg.Src); {
 	case c != nil:
 		c.input(now, seg)
+		if h.policy.sendsFromReceivePath() && c.state != StateClosed {
+			// What the segment lets go (an ACK due now, data its ACK
+			// made room for) goes before any application runs.
+			c.output(now, h.queue)
+		}
 	case seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()):
 		h.listenInput(now, seg)
 	default:

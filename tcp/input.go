@@ -151,6 +151,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 				// the last, but at the sender it is no duplicate ACK (RFC
 				// 5681 §2): it usually acknowledges new data there.
 				c.ackLabel |= trace.LabelACKOfDuplicate
+				c.acks.resent(c.ackView())
 			}
 
 			if c.state == StateTimeWait && f&wire.FIN != 0 {
@@ -200,6 +201,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 			dataLen, fin = room, false
 			c.ackNow = true
 			c.ackForProbe = room == 0
+			c.acks.resent(c.ackView())
 		} else if fin && dataLen == room {
 			// The FIN takes one sequence number; it fits only inside the window.
 			fin = room > dataLen
@@ -280,14 +282,18 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// Seventh: segment text.
 	if dataLen > 0 && c.state.canReceiveData() {
-		c.receive(now, seq, dataLen)
+		flags := f &^ wire.FIN
+		if fin && seq == c.rcvNxt {
+			flags |= wire.FIN // the FIN is accepted right after this data
+		}
+		c.receive(now, seq, dataLen, flags)
 	}
 
 	// Eighth: FIN.
 	if fin {
 		finSeq := seq.Add(dataLen)
 		if finSeq == c.rcvNxt {
-			c.receiveFIN(now)
+			c.receiveFIN(now, false)
 		} else if c.state.canReceiveData() {
 			c.ooo.hasFin, c.ooo.finAt = true, finSeq
 			c.ackNow = true // out of order: a duplicate ACK (RFC 5681 §4.2)
@@ -335,8 +341,8 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	return true
 }
 
-// receive takes in-window data [seq, seq+n).
-func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
+// receive takes in-window data [seq, seq+n) that came with flags.
+func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 	c.rcvMSS = max(c.rcvMSS, n)
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
@@ -355,21 +361,28 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
 		c.rcvUnacked += more
 		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
 	}
+	c.acks.dataIn(now, c.ackView(), n, flags)
 	// The data is news before the FIN that may follow it ends the stream.
 	c.h.notify(c, EventReadable)
 	if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {
 		c.ooo.hasFin = false
 		filledGap = true
-		c.receiveFIN(now)
+		c.receiveFIN(now, true)
 	}
 	c.scheduleACK(now, filledGap)
 }
 
-// receiveFIN accepts the peer's FIN (eighth step).
-func (c *Conn) receiveFIN(now sim.Time) {
+// receiveFIN accepts the peer's FIN (eighth step). Its ACK goes at once,
+// unless the ACK rules let it wait (Linux, in ESTABLISHED: it rides on the
+// application's own FIN); scheduled says the caller decides the ACK next.
+func (c *Conn) receiveFIN(now sim.Time, scheduled bool) {
 	c.rcvNxt = c.rcvNxt.Add(1)
-	c.ackNow = true
 	c.finRcvd = true
+	if c.acks.finIn(c.state) {
+		c.ackNow = true
+	} else if !scheduled {
+		c.scheduleACK(now, false)
+	}
 	switch c.state {
 	case StateSynReceived, StateEstablished:
 		c.setState(now, StateCloseWait)

@@ -270,6 +270,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 		c.ackSentNow(now)
 		c.ackLabelled(s.Ack, p.Win, dups)
 	}
+	if s.Len > 0 && probe == notProbe {
+		c.acks.dataSent(now)
+	}
 
 	// Sequence variables and timers.
 	idleBefore := c.sndUna == c.sndMax // nothing was outstanding before this segment

@@ -98,6 +98,15 @@ type policy interface {
 	// keepSACKedAfterRTO reports whether the SACK scoreboard survives a
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
+
+	// delayedACKs returns a connection's delayed-ACK rules, fresh, for a
+	// host with settings cfg (delack.go).
+	delayedACKs(cfg *Config) ackRules
+	// sendsFromReceivePath reports whether what a segment's arrival lets go
+	// (an ACK due at once, data its ACK made room for) is sent from the
+	// receive path, before the application runs, rather than at the next
+	// Poll, after it.
+	sendsFromReceivePath() bool
 }
 
 // windowRoom is what receive-window selection decides from, in bytes.
@@ -182,6 +191,18 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// delayedACKs: RFC 1122 §4.2.3.2 and RFC 5681 §4.2: an ACK waits at most
+// DelayedACK, and goes at once for every second full-sized segment (and
+// for the first QuickACKs, when a scenario asks for Linux's quick start).
+func (rfcPolicy) delayedACKs(cfg *Config) ackRules {
+	return &rfcACKs{delay: cfg.DelayedACK, quick: cfg.QuickACKs}
+}
+
+// sendsFromReceivePath: the RFCs describe segment processing and sending
+// apart (RFC 9293 §3.10.7 answers with ACKs "sent" but does not say when);
+// the application acts first, so its reply carries the ACK.
+func (rfcPolicy) sendsFromReceivePath() bool { return false }
+
 // linuxPolicy is what Linux 6.x does (net/ipv4/tcp_*.c), where it differs.
 type linuxPolicy struct{}
 
@@ -246,6 +267,16 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// delayedACKs: quick-ack and ping-pong modes, the adaptive ATO
+// (tcp_event_data_recv, __tcp_ack_snd_check, tcp_send_delayed_ack,
+// tcp_delack_timer_handler, __tcp_cleanup_rbuf): delack.go's linuxACKs.
+func (linuxPolicy) delayedACKs(cfg *Config) ackRules { return newLinuxACKs(cfg) }
+
+// sendsFromReceivePath: tcp_rcv_established ends with tcp_data_snd_check
+// and tcp_ack_snd_check in softirq context, before the process that reads
+// the socket runs: in quick-ack mode a pure ACK precedes the reply.
+func (linuxPolicy) sendsFromReceivePath() bool { return true }
 
 // linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
 // retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at

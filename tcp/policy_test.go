@@ -5,6 +5,7 @@ package tcp
 // those no other test shows on the wire, what each puts on the wire.
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,6 +98,14 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			"RFC 9293 §3.10.7.4: not acceptable, ACK it", "tcp_check_req: resend the SYN,ACK"},
 		{"SACK scoreboard after an RTO", func(p policy) any { return p.keepSACKedAfterRTO() }, false, true,
 			"RFC 2018 §8: SHOULD turn off the SACKed bits", "tcp_enter_loss keeps them"},
+
+		{"delayed-ACK rules", func(p policy) any {
+			cfg := DefaultConfig()
+			return fmt.Sprintf("%T", p.delayedACKs(&cfg))
+		}, "*tcp.rfcACKs", "*tcp.linuxACKs",
+			"RFC 1122 §4.2.3.2, RFC 5681 §4.2", "quick-ack and ping-pong modes, adaptive ATO (delack.go)"},
+		{"ACK and data sent from the receive path", func(p policy) any { return p.sendsFromReceivePath() }, false, true,
+			"the application runs first: its reply carries the ACK", "tcp_rcv_established: tcp_ack_snd_check in softirq"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,8 +39,9 @@ type receiver struct {
 	ackNow bool
 	// rcvUnacked counts in-order bytes received since the last ACK we sent.
 	rcvUnacked uint32
-	// quickACKs counts the ACKs still to send at once (quick-ack mode).
-	quickACKs int
+	// acks decides when the ACK of received data goes: the delayed-ACK
+	// rules the host's policy chose (delack.go).
+	acks ackRules
 }
 
 // offered returns the window last advertised that is still open, in

@@ -189,18 +189,26 @@ func TestTimestamps_DelayedACKEchoesEarliest(t *testing.T) {
 	cfg := linuxConfig(t)
 	cfg.QuickACKs = 0 // delay ACKs from the first segment on
 	h := newLinuxEstablished(t, cfg, true, true)
+	// The application does not read: Linux would send the ACK of a pushed
+	// segment when it is read (__tcp_cleanup_rbuf).
+	h.autoRead = false
 	// RFC 7323 §4.3 (A): two segments are acknowledged by one ACK; it
 	// echoes the earlier one's TSval (7100), because the later one started
 	// past Last.ACK.sent (Linux: after rcv_wup, tcp_replace_ts_recent).
 	h.sendOpt(ms(100), peerData(0), h.peerOpt(ms(100), 0))
 	h.expectNothing(ms(100))
 	h.sendOpt(ms(105), peerData(1), h.peerOpt(ms(105), 0))
-	// RFC 5681 §4.2: the second full-sized segment is ACKed at once.
-	h.expectOpt(ms(105), withOpt{ackTo(2), ts(h.tsval(ms(105)), 7100)})
-	// One segment, ACKed when the 40 ms timer fires: its own TSval.
+	// Two 100-byte segments are not more than one of the 536 bytes Linux
+	// takes a segment to be (tcp_initialize_rcv_mss): the 40 ms timer of the
+	// first sends the ACK of both.
+	h.expectNothing(ms(139))
+	h.expectOpt(ms(140), withOpt{seg: ackTo(2), opt: ts(h.tsval(ms(140)), 7100)})
+	// One segment, ACKed when its own timer fires: its own TSval. The
+	// timer that fired doubled the ATO to 80 ms (tcp_delack_timer_handler);
+	// tcp_send_delayed_ack bounds it by the RTT, 50 ms.
 	h.sendOpt(ms(200), peerData(2), h.peerOpt(ms(200), 0))
-	h.expectNothing(ms(239))
-	h.expectOpt(ms(240), withOpt{ackTo(3), ts(h.tsval(ms(240)), 7200)})
+	h.expectNothing(ms(249))
+	h.expectOpt(ms(250), withOpt{ackTo(3), ts(h.tsval(ms(250)), 7200)})
 }
 
 func TestTimestamps_TSRecentNeverMovesBackwards(t *testing.T) {
