@@ -324,6 +324,10 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 		c.maxSndWnd = max(c.maxSndWnd, w)
 		c.sndWl1, c.sndWl2 = seg.Seq, ack
 	}
+	pure := !old && ack == c.sndUna && seg.Len == 0 && seg.Flags&(wire.SYN|wire.FIN) == 0 && !windowChanged
+	if !old {
+		c.tlpACK(now, ack, pure) // before the window grows for this ACK, as in tcp_ack
+	}
 	switch {
 	case old:
 	case ack == c.sndUna:
@@ -331,7 +335,7 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 		// or SYN/FIN in the segment, the same window.
 		// Answers to window probes while the window is closed are not
 		// duplicates of anything.
-		if c.sndUna != c.sndMax && seg.Len == 0 && seg.Flags&(wire.SYN|wire.FIN) == 0 && !windowChanged && c.sndWnd > 0 {
+		if c.sndUna != c.sndMax && pure && c.sndWnd > 0 {
 			c.onDupACK(now)
 		}
 	default:

@@ -292,6 +292,7 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 		}
 		if c.sndMax.LessThan(end) {
 			c.sndMax = end
+			c.lastSegStart = seq // the highest segment sent: a tail loss probe sends it again
 		}
 		if c.probeFrom != c.probeTo && !c.sndMax.LessThan(c.probeTo) && !seq.LessThan(c.probeFrom) {
 			c.probeFrom = c.probeTo // the probe bytes have gone as data
@@ -304,6 +305,11 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 				c.stallSince = now // the limits count from this first transmission
 			}
 			c.startRTO(now)
+		} else if c.tlpArmed && !c.armProbe(now, c.rtoAt) {
+			// More was sent: the probe timeout runs from now
+			// (tcp_write_xmit → tcp_schedule_loss_probe), unless no
+			// probe may go any more: then the RTO stands.
+			c.resumeRTO(now)
 		}
 	}
 }

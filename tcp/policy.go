@@ -99,6 +99,10 @@ type policy interface {
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
 
+	// tailLossProbe reports whether a tail loss probe (RFC 8985 §7) may go
+	// before the RTO when SACK is agreed (tlp.go).
+	tailLossProbe() bool
+
 	// delayedACKs returns a connection's delayed-ACK rules, fresh, for a
 	// host with settings cfg (delack.go).
 	delayedACKs(cfg *Config) ackRules
@@ -191,6 +195,10 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// tailLossProbe: the RFCs the rfc profile follows (RFC 5681, RFC 6582, RFC
+// 6298) repair a lost tail by the RTO; RFC 8985's probe is Linux's default.
+func (rfcPolicy) tailLossProbe() bool { return false }
+
 // delayedACKs: RFC 1122 §4.2.3.2 and RFC 5681 §4.2: an ACK waits at most
 // DelayedACK, and goes at once for every second full-sized segment (and
 // for the first QuickACKs, when a scenario asks for Linux's quick start).
@@ -267,6 +275,10 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// tailLossProbe: tcp_early_retrans 3 (the default) enables TLP
+// (tcp_schedule_loss_probe, tcp_send_loss_probe).
+func (linuxPolicy) tailLossProbe() bool { return true }
 
 // delayedACKs: quick-ack and ping-pong modes, the adaptive ATO
 // (tcp_event_data_recv, __tcp_ack_snd_check, tcp_send_delayed_ack,

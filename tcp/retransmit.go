@@ -76,17 +76,26 @@ func (c *Conn) retryLimit(now sim.Time) *Error {
 }
 
 // startRTO (re)starts the retransmission timer for one RTO from now, or
-// for when the user timeout runs out if that is sooner.
+// for when the user timeout runs out if that is sooner; or, when a tail
+// loss probe may be sent (tlp.go), for the probe timeout, no later.
 func (c *Conn) startRTO(now sim.Time) {
 	at := now.Add(c.rto())
 	if c.userTimeoutApplies() {
 		at = min(at, max(now, c.stallSince.Add(c.h.cfg.UserTimeout)))
 	}
+	if c.armProbe(now, at) {
+		return
+	}
+	c.tlpArmed = false
+	c.rtoAt = at
 	c.setTimer(now, trace.TimerRetransmission, at, c.backoff)
 }
 
 // stopRTO turns the retransmission timer off.
-func (c *Conn) stopRTO(now sim.Time) { c.stopTimer(now, trace.TimerRetransmission) }
+func (c *Conn) stopRTO(now sim.Time) {
+	c.tlpArmed = false
+	c.stopTimer(now, trace.TimerRetransmission)
+}
 
 // startTimeWait enters (or stays in) TIME-WAIT for 2·MSL (RFC 9293 §3.6).
 func (c *Conn) startTimeWait(now sim.Time) {
@@ -101,9 +110,15 @@ func (c *Conn) onTimeWait(now sim.Time, _ func(*trace.Packet)) {
 	c.close(now)
 }
 
-// onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)).
+// onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)),
+// or the probe timeout's when it was armed for a tail loss probe.
 func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
+	if c.tlpArmed {
+		c.onLossProbe(now, emit)
+		return
+	}
 	c.fired(now, trace.TimerRetransmission, c.retries+1) // the ordinal of this timeout
+	c.tlpOut = false                                     // the RTO ends a probe episode (tcp_retransmit_timer)
 
 	if err := c.retryLimit(now); err != nil {
 		c.abort(now, err) // no RST: the peer is presumed unreachable

@@ -263,7 +263,9 @@ func sdata(i int) seg { return seg{seq: sseq(i), ack: remoteISS + 1, flags: ack,
 // newSACKFlight returns a linux-profile connection (SACK and timestamps)
 // that wrote 10 segments at 100 ms — the initial window, all sent at once —
 // of which the peer acknowledged the first at 150 ms. The RTO is 250 ms
-// (50 ms RTT: 50 + max(4·RTTVAR, TCP_RTO_MIN)), so it would fire at 400.
+// (50 ms RTT: 50 + max(4·RTTVAR, TCP_RTO_MIN)), so it would fire at 400;
+// the timer runs for a tail loss probe first (tlp.go): 2·SRTT + 2 ms after
+// the ACK, at 252 ms, unless a duplicate ACK comes first.
 func newSACKFlight(t *testing.T) tsHarness {
 	t.Helper()
 	h := newLinuxEstablished(t, linuxConfig(t), true, true)
@@ -276,7 +278,9 @@ func newSACKFlight(t *testing.T) tsHarness {
 	h.expect(ms(100), want...)
 	h.peerACK(ms(150), 1)
 	h.expectNothing(ms(150))
-	require.Equal(t, ms(400), h.conn.timers.at[trace.TimerRetransmission])
+	require.Equal(t, ms(252), h.conn.timers.at[trace.TimerRetransmission])
+	require.True(t, h.conn.tlpArmed)
+	require.Equal(t, ms(400), h.conn.rtoAt)
 	return h
 }
 

@@ -80,11 +80,27 @@ type sender struct {
 	rttSentAt sim.Time
 	// retransmits counts the segments sent again, of any kind.
 	retransmits uint64
+	// rtoAt is when the retransmission timeout is due: the retransmission
+	// timer's deadline, unless the timer is armed for a loss probe.
+	rtoAt sim.Time
 	// stallSince is when the oldest unacknowledged data was sent (or, once
 	// data is acknowledged with more outstanding, when that ACK came: the
 	// next segment's own send time is not kept); the time-based limits
 	// count from it.
 	stallSince sim.Time
+
+	// Tail loss probe (tlp.go).
+
+	// tlpArmed is set while the retransmission timer runs for a loss
+	// probe (its PTO) rather than the RTO.
+	tlpArmed bool
+	// tlpOut is set while a probe is outstanding (Linux's tlp_high_seq ≠ 0);
+	// tlpHigh is SND.NXT when it went, tlpRetrans whether it resent data.
+	tlpOut, tlpRetrans bool
+	tlpHigh            wire.Seq
+	// lastSegStart is where the highest segment of data (or the FIN) sent
+	// so far begins: what a probe sends again.
+	lastSegStart wire.Seq
 
 	// Zero-window probes (persist.go) and keepalive probes (keepalive.go).
 
@@ -129,7 +145,7 @@ type sender struct {
 // number is iss, before any segment has been exchanged.
 func newSender(iss wire.Seq, rtt rttEstimator) sender {
 	return sender{
-		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
+		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
 		persistSince: sim.Never,

@@ -65,11 +65,12 @@ const (
 	LabelDelayedACK                           // "delayed-ack": an ACK sent when the delayed-ACK timer fired
 	LabelACKOfDuplicate                       // "ack-of-duplicate": the ACK of a segment received before
 	LabelProbeByteResent                      // "probe-byte-resent": data starting with a zero-window probe's byte
+	LabelTLP                                  // "tlp": a tail loss probe (RFC 8985 §7)
 )
 
 var labelNames = [...]string{"retransmission", "fast-retransmission", "dup-ack", "zero-window",
 	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "delayed-ack",
-	"ack-of-duplicate", "probe-byte-resent"}
+	"ack-of-duplicate", "probe-byte-resent", "tlp"}
 
 // Has reports whether all of m are set.
 func (l Label) Has(m Label) bool { return l&m == m }
