@@ -115,15 +115,26 @@ type Config struct {
 	// 1460-byte MSS carries 1448 bytes of data). RTT is still measured one
 	// segment at a time (Karn), not from the timestamps.
 	Timestamps bool
+	// TimerHZ is the rate at which the host's timers tick (Linux's HZ): its
+	// timers are armed in whole ticks and fire late by the granularity of
+	// Linux's timer wheel (timer.go, wheelExpiry): at 250 Hz up to 4 ms
+	// below 252 ms, 32 ms up to 2 s, 256 ms up to 16 s. 0, the rfc
+	// profile's, fires every timer exactly when due.
+	TimerHZ int
 	// SACK offers SACK-permitted (RFC 2018 §2) and, when the peer agrees,
 	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4)
 	// and recovers losses with the SACK scoreboard (sack.go).
 	SACK bool
 }
 
-// tick is the timer clock's period: a jiffy (1 ms; the timer wheel's
-// granularity is timer.go's).
-func (c *Config) tick() time.Duration { return time.Millisecond }
+// tick is the timer clock's period: a jiffy, 1/TimerHZ s (1 ms for exact
+// timers, Linux's jiffy at HZ=1000).
+func (c *Config) tick() time.Duration {
+	if c.TimerHZ > 0 {
+		return time.Second / time.Duration(c.TimerHZ)
+	}
+	return time.Millisecond
+}
 
 // maxUnscaledWindow is the largest window the 16-bit window field holds
 // without the window scale option (RFC 7323 §2).

@@ -51,6 +51,7 @@ func Profile(name string) (Config, error) {
 		c.Timestamps = true                  // tcp_timestamps = 1
 		c.SACK = true                        // tcp_sack = 1
 		c.SynLinearTimeouts = 4              // tcp_syn_linear_timeouts (Linux ≥ 6.5)
+		c.TimerHZ = 250                      // CONFIG_HZ=250 (Debian, Ubuntu; this project's machines): the timer wheel's jiffy
 	default:
 		return Config{}, fmt.Errorf("unknown profile %q (known: rfc, linux)", name)
 	}

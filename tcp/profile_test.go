@@ -87,6 +87,7 @@ func TestProfile_Linux(t *testing.T) {
 		SynLinearTimeouts:    4,    // tcp_syn_linear_timeouts
 		Timestamps:           true, // tcp_timestamps
 		SACK:                 true, // tcp_sack
+		TimerHZ:              250,  // CONFIG_HZ
 	}, got)
 }
 
@@ -123,6 +124,7 @@ func linuxConfig(t *testing.T) Config {
 	cfg, err := Profile("linux")
 	require.NoError(t, err)
 	cfg.ISS, cfg.FixedISS = localISS, true
+	cfg.TimerHZ = 0 // exact timers: the tests time the behaviours; the timer wheel has its own (timer_test.go)
 	return cfg
 }
 
