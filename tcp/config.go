@@ -53,7 +53,8 @@ type Config struct {
 	// connection is aborted (ETIMEDOUT); 15 as Linux's tcp_retries2 (RFC 1122
 	// §4.2.3.5 asks for at least 100 s). The rfc behaviour counts timeouts;
 	// the linux one turns the count into a time, as retransmits_timed_out
-	// does: 924.6 s for 15, whatever the RTO.
+	// does: 924.6 s for 15, whatever the RTO, counted from the first
+	// retransmission (retrans_stamp) and tested when an RTO fires.
 	Retries int
 
 	// MSL is the maximum segment lifetime; TIME-WAIT lasts 2·MSL. RFC 9293

@@ -104,6 +104,7 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	}
 	c.retries = 0
 	c.backoff = 0
+	c.retransStamp = sim.Never // tcp_clean_rtx_queue: FLAG_SYN_ACKED
 	c.stopRTO(now)
 	// After a lost SYN or SYN,ACK data starts with one segment (RFC 5681
 	// §3.1; Linux only after more than one loss).

@@ -74,10 +74,11 @@ type policy interface {
 	resetOnGiveUp(kind probeKind) bool
 
 	// retriesExhausted reports whether a timeout of data (or a FIN) is one
-	// too many: retries expiries have passed, the limit is Retries, and the
-	// oldest unacknowledged data has waited stalled. SYN retries are counted
-	// alike under both.
-	retriesExhausted(retries, limit int, stalled time.Duration) bool
+	// too many: retries expiries have passed since the last progress, the
+	// limit is Retries, and since is how long ago the first retransmission
+	// of this stall went (0 before any). SYN retries are counted alike
+	// under both.
+	retriesExhausted(retries, limit int, since time.Duration) bool
 	// userTimeoutCovers reports whether the user timeout (RFC 5482)
 	// replaces the retry limits in state s.
 	userTimeoutCovers(s State) bool
@@ -244,10 +245,14 @@ func (linuxPolicy) probe(_ probeKind, una, _, _ wire.Seq, _ bool) (wire.Seq, uin
 // before tcp_write_err; tcp_probe_timer only reports ETIMEDOUT.
 func (linuxPolicy) resetOnGiveUp(kind probeKind) bool { return kind == keepaliveProbe }
 
-// retriesExhausted is retransmits_timed_out: the data has waited at least
-// as long as limit doublings of TCP_RTO_MIN, capped at TCP_RTO_MAX, take.
-func (linuxPolicy) retriesExhausted(_, limit int, stalled time.Duration) bool {
-	return stalled >= linuxRetriesTimeout(limit)
+// retriesExhausted is retransmits_timed_out: at least one timeout has
+// passed since the last progress (icsk_retransmits), and since the first
+// retransmission (retrans_stamp, set by tcp_retransmit_skb; a tail loss
+// probe does not set it) at least as long as limit doublings of
+// TCP_RTO_MIN, capped at TCP_RTO_MAX, take (tcp_model_timeout). It is
+// asked when the RTO fires, before the segment is sent again.
+func (linuxPolicy) retriesExhausted(retries, limit int, since time.Duration) bool {
+	return retries > 0 && since >= linuxRetriesTimeout(limit)
 }
 
 // userTimeoutCovers: TCP_USER_TIMEOUT applies to data in synchronized

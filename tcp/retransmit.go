@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -23,6 +25,12 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 
 	d := c.lr.onNewACK(now, c.flight(), acked)
 	c.apply(d)
+	if c.lr.open() {
+		// Recovery is over, what was resent acknowledged: the next stall's
+		// first retransmission starts the budget's clock again (Linux:
+		// tcp_try_undo_recovery, tcp_try_to_open: retrans_stamp = 0).
+		c.retransStamp = sim.Never
+	}
 
 	// RFC 6298 (5.2): all acknowledged: timer off; (5.3): else restart it,
 	// unless loss recovery keeps it running.
@@ -69,7 +77,11 @@ func (c *Conn) retryLimit(now sim.Time) *Error {
 		}
 		return nil
 	}
-	if c.h.policy.retriesExhausted(c.retries, cfg.Retries, now.Sub(c.stallSince)) {
+	var since time.Duration
+	if c.retransStamp != sim.Never {
+		since = now.Sub(c.retransStamp)
+	}
+	if c.h.policy.retriesExhausted(c.retries, cfg.Retries, since) {
 		return ErrTimedOut
 	}
 	return nil

@@ -80,6 +80,10 @@ type sender struct {
 	rttSentAt sim.Time
 	// retransmits counts the segments sent again, of any kind.
 	retransmits uint64
+	// retransStamp is when the first retransmission of the current stall
+	// went (Linux's retrans_stamp), or sim.Never: the linux retry budget
+	// counts from it. A tail loss probe does not set it.
+	retransStamp sim.Time
 	// rtoAt is when the retransmission timeout is due: the retransmission
 	// timer's deadline, unless the timer is armed for a loss probe.
 	rtoAt sim.Time
@@ -149,6 +153,7 @@ func newSender(iss wire.Seq, rtt rttEstimator) sender {
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
 		persistSince: sim.Never,
+		retransStamp: sim.Never,
 		cc:           &reno{},
 		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
 	}
