@@ -98,7 +98,7 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	cfg := &h.cfg
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
-		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy)),
+		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy), h.policy.validateCwnd()),
 		receiver: receiver{acks: h.policy.delayedACKs(cfg)},
 		timers:   newTimers(),
 	}

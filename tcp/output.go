@@ -36,7 +36,14 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 		}
 	}
 	if c.state.canSendData() {
+		sent := false
 		for c.sendNext(now, emit) {
+			sent = true
+		}
+		if c.validatesCwnd {
+			if limited := c.flightSize() >= c.cwnd; sent || limited {
+				c.cwndValidate(limited) // tcp_write_xmit → tcp_cwnd_validate
+			}
 		}
 	}
 	if c.ackNow {

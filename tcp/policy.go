@@ -100,6 +100,9 @@ type policy interface {
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
 
+	// validateCwnd reports whether cwnd grows only while it limits what is
+	// sent (congestion window validation).
+	validateCwnd() bool
 	// tailLossProbe reports whether a tail loss probe (RFC 8985 §7) may go
 	// before the RTO when SACK is agreed (tlp.go).
 	tailLossProbe() bool
@@ -196,6 +199,10 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// validateCwnd: RFC 5681 §3.1 grows cwnd on every ACK of new data; RFC
+// 7661's window validation is experimental and not part of the rfc profile.
+func (rfcPolicy) validateCwnd() bool { return false }
+
 // tailLossProbe: the RFCs the rfc profile follows (RFC 5681, RFC 6582, RFC
 // 6298) repair a lost tail by the RTO; RFC 8985's probe is Linux's default.
 func (rfcPolicy) tailLossProbe() bool { return false }
@@ -280,6 +287,12 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// validateCwnd: tcp_cong_avoid (Reno's, CUBIC's) returns early unless
+// tcp_is_cwnd_limited: cwnd held back the last window sent
+// (tcp_cwnd_validate), or in slow start cwnd is under twice the most in
+// flight.
+func (linuxPolicy) validateCwnd() bool { return true }
 
 // tailLossProbe: tcp_early_retrans 3 (the default) enables TLP
 // (tcp_schedule_loss_probe, tcp_send_loss_probe).

@@ -82,6 +82,9 @@ type flight struct {
 	mss      uint32   // SMSS, bytes
 	cwnd     uint32   // the congestion window, bytes
 	ssthresh uint32   // the slow-start threshold, bytes
+	// stalled is set when cwnd does not limit what is sent, so it must
+	// not grow (congestion window validation, the policy's validateCwnd).
+	stalled bool
 }
 
 // size is RFC 5681's FlightSize: bytes sent and not yet acknowledged.
@@ -179,7 +182,7 @@ func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, b
 			d.cwnd += f.mss
 		}
 		d.cwnd = max(d.cwnd, f.mss)
-	case acked > 0:
+	case acked > 0 && !f.stalled:
 		d.cwnd = r.cc.onAck(now, f.cwnd, f.ssthresh, acked, f.mss)
 	}
 	// RFC 6298 (5.3) restarts the timer for every new ACK; in recovery

@@ -143,13 +143,27 @@ type sender struct {
 	ssthresh uint32
 	// resend is what loss recovery has asked output to retransmit next.
 	resend resendSet
+
+	// Congestion window validation (the policy's validateCwnd; Linux's
+	// tcp_cwnd_validate): cwnd grows only while it limits what is sent.
+
+	// validatesCwnd is the policy's answer, taken when the connection is made.
+	validatesCwnd bool
+	// cwndLimited is set when the last window of data was held back by
+	// cwnd (Linux's is_cwnd_limited).
+	cwndLimited bool
+	// maxInFlight is the most in flight, in bytes, in the current window
+	// (max_packets_out); cwndUsageSeq is SND.NXT when the window began.
+	maxInFlight  uint32
+	cwndUsageSeq wire.Seq
 }
 
 // newSender returns the send side of a connection whose initial sequence
 // number is iss, before any segment has been exchanged.
-func newSender(iss wire.Seq, rtt rttEstimator) sender {
+func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool) sender {
 	return sender{
-		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss,
+		validatesCwnd: validateCwnd,
+		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
 		persistSince: sim.Never,
@@ -184,7 +198,27 @@ func (s *sender) finAcked() bool {
 // flight returns what loss recovery decides from: a copy of the sender's
 // variables, so that recovery reads them and never writes them.
 func (s *sender) flight() flight {
-	return flight{una: s.sndUna, max: s.sndMax, end: s.sndEnd, mss: s.sndMSS, cwnd: s.cwnd, ssthresh: s.ssthresh}
+	return flight{una: s.sndUna, max: s.sndMax, end: s.sndEnd, mss: s.sndMSS, cwnd: s.cwnd, ssthresh: s.ssthresh,
+		stalled: s.validatesCwnd && !s.isCwndLimited()}
+}
+
+// cwndValidate is tcp_cwnd_validate, after output: it remembers whether the
+// window of data now going was held back by cwnd (limited), and otherwise
+// the most that was in flight in it, for isCwndLimited.
+func (s *sender) cwndValidate(limited bool) {
+	inFlight := s.flightSize()
+	if !s.sndUna.LessThan(s.cwndUsageSeq) || limited || !s.cwndLimited && inFlight > s.maxInFlight {
+		s.cwndLimited = limited
+		s.maxInFlight = inFlight
+		s.cwndUsageSeq = s.sndNxt
+	}
+}
+
+// isCwndLimited is tcp_is_cwnd_limited: cwnd held back the last window of
+// data, or, in slow start, cwnd is less than twice the most in flight
+// (so slow start may still double it).
+func (s *sender) isCwndLimited() bool {
+	return s.cwndLimited || s.cwnd < s.ssthresh && s.cwnd < 2*s.maxInFlight
 }
 
 // apply takes loss recovery's decision: the new windows, and what to resend.

@@ -96,10 +96,12 @@ func TestTLP_ProbeThatRepairedALossHalvesTheWindow(t *testing.T) {
 	// The probe repaired the loss: its ACK covers all (tlp_high_seq) but
 	// no more, which proves nothing yet.
 	h.peerACK(ms(450), 4)
-	assert.Equal(t, cwnd+tsMSS, h.conn.cwnd)
+	assert.True(t, h.conn.tlpOut)
 	// An ACK beyond tlp_high_seq proves it (tcp_process_tlp_ack): the
-	// window is halved once (CWR: cwnd = ssthresh = cwnd/2, Reno).
-	cwnd = h.conn.cwnd
+	// window is halved once (CWR: cwnd = ssthresh = cwnd/2, Reno). (Four
+	// segments never filled the 10-segment window: it did not grow.)
+	assert.Equal(t, uint32(10*tsMSS), cwnd)
+	assert.Equal(t, cwnd, h.conn.cwnd)
 	h.write(ms(500), tsMSS)
 	h.expect(ms(500), func() seg { s := sdata(4); s.flags = psh; return s }())
 	h.peerACK(ms(550), 5)
