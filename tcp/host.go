@@ -99,7 +99,7 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
 		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy), h.policy.validateCwnd()),
-		receiver: receiver{acks: h.policy.delayedACKs(cfg)},
+		receiver: receiver{acks: h.policy.delayedACKs(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
 	}
 	if cfg.WindowScaling {

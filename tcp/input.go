@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -137,7 +139,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// First: sequence number check.
 	if !simOpenSYNACK && !c.acceptable(seg.Seq, seg.SeqLen(), rcvWnd) {
-		if f&wire.RST == 0 {
+		if f&wire.RST == 0 && c.oowACKAllowed(now, seg) {
 			c.ackNow = true // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 			if seg.Seq == c.rcvNxt.Add(^uint32(0)) && seg.Len <= 1 && f&(wire.SYN|wire.FIN) == 0 {
 				// SEQ = RCV.NXT−1 with at most one byte: a keepalive probe
@@ -155,9 +157,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 				c.acks.resent(c.ackView())
 			}
 
-			if c.state == StateTimeWait && f&wire.FIN != 0 {
-				c.startTimeWait(now) // a retransmitted FIN restarts the 2·MSL wait
-			}
+		}
+		if c.state == StateTimeWait && f&(wire.RST|wire.FIN) == wire.FIN {
+			c.startTimeWait(now) // a retransmitted FIN restarts the 2·MSL wait
 		}
 		return
 	}
@@ -212,7 +214,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	// Second: RST, with the stricter check of RFC 5961 §3.2.
 	if f&wire.RST != 0 {
 		if seg.Seq != c.rcvNxt {
-			c.ackNow = true // a challenge ACK: a real peer answers it with a good RST
+			if c.oowACKAllowed(now, seg) {
+				c.ackNow = true // a challenge ACK: a real peer answers it with a good RST
+			}
 			return
 		}
 		switch c.state {
@@ -234,7 +238,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 §4).
 	if syn {
-		c.ackNow = true
+		if c.oowACKAllowed(now, seg) {
+			c.ackNow = true
+		}
 		return
 	}
 
@@ -412,4 +418,29 @@ func (c *Conn) close(now sim.Time) {
 	c.setState(now, StateClosed)
 	c.h.remove(c)
 	c.h.notify(c, EventClosed)
+}
+
+// oowACKAllowed reports whether an ACK may answer seg, a segment out of the
+// window or a challenge (RFC 5961), at now. The policy's interval
+// (oowACKInterval; Linux's tcp_invalid_ratelimit, 500 ms) rate-limits
+// these ACKs per connection, against ACK loops: one within the interval of
+// the last is not sent (tcp_oow_rate_limited, __tcp_oow_rate_limited).
+// Segments that carry data or a FIN (but no SYN) are always answered.
+func (c *Conn) oowACKAllowed(now sim.Time, seg *wire.Segment) bool {
+	gap := c.h.policy.oowACKInterval()
+	if gap <= 0 || seg.SeqLen() > 0 && seg.Flags&wire.SYN == 0 {
+		return true
+	}
+	if c.oowACKAt != sim.Never {
+		elapsed := now.Sub(c.oowACKAt)
+		if tick := c.h.cfg.tick(); c.h.cfg.TimerHZ > 0 {
+			// Linux compares jiffies (tcp_jiffies32).
+			elapsed = time.Duration(int64(now)/int64(tick)-int64(c.oowACKAt)/int64(tick)) * tick
+		}
+		if elapsed >= 0 && elapsed < gap {
+			return false
+		}
+	}
+	c.oowACKAt = now
+	return true
 }

@@ -100,6 +100,9 @@ type policy interface {
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
 
+	// oowACKInterval is the least time between two ACKs answering segments
+	// out of the window or challenges; 0: no limit.
+	oowACKInterval() time.Duration
 	// validateCwnd reports whether cwnd grows only while it limits what is
 	// sent (congestion window validation).
 	validateCwnd() bool
@@ -199,6 +202,10 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// oowACKInterval: RFC 9293 §3.10.7.4 answers every unacceptable segment
+// with an ACK; RFC 5961 §7's throttling is left to the implementation.
+func (rfcPolicy) oowACKInterval() time.Duration { return 0 }
+
 // validateCwnd: RFC 5681 §3.1 grows cwnd on every ACK of new data; RFC
 // 7661's window validation is experimental and not part of the rfc profile.
 func (rfcPolicy) validateCwnd() bool { return false }
@@ -287,6 +294,12 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// oowACKInterval is tcp_invalid_ratelimit (500 ms): tcp_validate_incoming
+// answers an out-of-window pure ACK (a zero-window or keepalive probe among
+// them) only if it answered none in the last 500 ms (tcp_oow_rate_limited),
+// and tcp_send_challenge_ack shares the per-socket limit.
+func (linuxPolicy) oowACKInterval() time.Duration { return 500 * time.Millisecond }
 
 // validateCwnd: tcp_cong_avoid (Reno's, CUBIC's) returns early unless
 // tcp_is_cwnd_limited: cwnd held back the last window sent

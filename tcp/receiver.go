@@ -1,6 +1,9 @@
 package tcp
 
-import "github.com/tcpsim/tcpsim/wire"
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/wire"
+)
 
 // receiver is the receive half of a connection's transmission control
 // block: the receive sequence variables of RFC 9293 §3.3.1, the data held
@@ -39,6 +42,9 @@ type receiver struct {
 	ackNow bool
 	// rcvUnacked counts in-order bytes received since the last ACK we sent.
 	rcvUnacked uint32
+	// oowACKAt is when the last ACK answering an out-of-window segment or a
+	// challenge went (Linux's last_oow_ack_time), or sim.Never.
+	oowACKAt sim.Time
 	// acks decides when the ACK of received data goes: the delayed-ACK
 	// rules the host's policy chose (delack.go).
 	acks ackRules
