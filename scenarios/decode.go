@@ -240,7 +240,7 @@ var endpointTable = &table[Endpoint]{
 		{name: "send_buffer", read: into(sizeIn(1, maxBytes), func(e *Endpoint, n int64) { e.TCP.SendBuffer = int(n) }), help: helpSendBuffer,
 			def: profileDefault(func(c tcp.Config) string { return codeSize(c.SendBuffer) }), doc: "how many bytes the application may have written but not yet had acknowledged"},
 		{name: "recv_buffer", read: into(sizeIn(1, maxBytes), func(e *Endpoint, n int64) { e.TCP.RecvBuffer = int(n) }), help: helpRecvBuffer,
-			def: profileDefault(func(c tcp.Config) string { return codeSize(c.RecvBuffer) }), doc: "the receive buffer; its free space is the advertised window (RFC 9293 §3.8.6)"},
+			def: profileDefault(func(c tcp.Config) string { return codeSize(c.RecvBuffer) }), doc: "the receive buffer; its free space is the advertised window (RFC 9293 §3.8.6). Under the linux profile, `SO_RCVBUF`: Linux doubles it and charges each segment's memory, not only its payload; `64KiB` stands for no `SO_RCVBUF` (docs/profiles.md)"},
 		{name: "window_scaling", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.WindowScaling = b }), help: helpWindowScaling,
 			def: profileDefault(func(c tcp.Config) string {
 				if c.WindowScaling {

@@ -28,7 +28,10 @@ type Config struct {
 
 	// SendBuffer is how many bytes the application may have written but not
 	// yet acknowledged. RecvBuffer is the receive buffer: its free space is the
-	// advertised window (RFC 9293 §3.8.6).
+	// advertised window (RFC 9293 §3.8.6). Under the linux profile it is
+	// SO_RCVBUF, which Linux doubles and spends on each segment's memory, not
+	// only its payload (rcvbuf.go); 65536, the profile's default, stands for
+	// no SO_RCVBUF.
 	SendBuffer int
 	RecvBuffer int
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
 )
 
 // Error is why a connection was aborted, as a socket would report it. Its
@@ -128,6 +129,7 @@ func (c *Conn) Read(now sim.Time, n int) int {
 		return 0
 	}
 	c.rcvUnread -= uint32(n)
+	c.rbuf.read(c.copiedSeq())
 	c.h.appRecord(now, c, trace.AppRead, int64(n))
 	switch c.acks.read(now, c.ackView(), uint32(n)) {
 	case readWindowRule:
@@ -229,19 +231,30 @@ func (c *Conn) setState(now sim.Time, s State) {
 }
 
 // rcvWindow returns the window to advertise, in bytes: the free receive
-// buffer as the policy chooses to offer it (RFC 9293 §3.8.6.2.2's silly
-// window avoidance, or Linux's __tcp_select_window), never shrinking what
-// was offered before.
+// buffer as the connection's buffer offers it (rcvbuf.go: RFC 9293
+// §3.8.6.2.2's silly window avoidance, or Linux's __tcp_select_window),
+// never shrinking what was offered before.
 func (c *Conn) rcvWindow() uint32 {
-	bufSize := uint32(c.h.cfg.RecvBuffer)
-	free := bufSize - min(c.rcvUnread, bufSize)
-	maxWnd := uint32(65535) << c.rcvWscale
-	free = min(free, maxWnd)
-	offered := c.offered()
-	if free <= offered {
-		return offered
+	w, _ := c.rbuf.window(c.windowRoom())
+	return w
+}
+
+// windowRoom is what the receive buffer decides the window from.
+func (c *Conn) windowRoom() windowRoom {
+	r := windowRoom{unread: c.rcvUnread, largest: uint32(65535) << c.rcvWscale, offered: c.offered(), sndMSS: c.sndMSS}
+	// The last window advertised was measured from RCV.NXT as it was then.
+	if wup := c.rcvNxt.Add(-c.rcvUnacked); wup.LessThan(c.rcvAdv) {
+		r.lastWnd = wup.Size(c.rcvAdv)
 	}
-	w := c.h.policy.receiveWindow(windowRoom{free: free, buffer: bufSize, largest: maxWnd, offered: offered,
-		sndMSS: c.sndMSS, rcvMSS: c.rcvMSS, scaled: c.rcvWscale > 0})
-	return max(w, offered)
+	return r
+}
+
+// copiedSeq is the sequence number of the next byte the application will
+// read (Linux's copied_seq).
+func (c *Conn) copiedSeq() wire.Seq {
+	fin := uint32(0)
+	if c.finRcvd {
+		fin = 1
+	}
+	return c.rcvNxt.Add(-(c.rcvUnread + fin))
 }

@@ -41,6 +41,14 @@ type ackRules interface {
 	dataSent(now sim.Time)
 	// timerFired is told that the delayed-ACK timer expired with an ACK owed.
 	timerFired(now sim.Time, v ackView)
+	// windowGrew is told that the receive window may grow (Linux's
+	// tcp_grow_window: icsk_ack.quick |= 1); bufferTight that less than
+	// half the receive buffer is free (__tcp_select_window: quick = 0).
+	windowGrew()
+	bufferTight()
+	// segSize is the peer's segment size as the rules guess it (Linux's
+	// icsk_ack.rcv_mss), or 0.
+	segSize() uint32
 	// read is told that the application took copied bytes, and says what
 	// that does to the ACK.
 	read(now sim.Time, v ackView, copied uint32) readVerdict
@@ -76,7 +84,7 @@ type ackView struct {
 func (c *Conn) ackView() ackView {
 	v := ackView{
 		unacked: c.rcvUnacked, unread: c.rcvUnread, offered: c.offered(), window: c.rcvWindow(),
-		clamp: min(uint32(c.h.cfg.RecvBuffer), maxUnscaledWindow<<c.rcvWscale), rcvMSS: c.rcvMSS, hdrLen: 20,
+		clamp: min(c.rbuf.clamp(), maxUnscaledWindow<<c.rcvWscale), rcvMSS: c.rcvMSS, hdrLen: 20,
 		open: c.state.canReceiveData() && !c.finRcvd, estab: c.state == StateEstablished || c.state == StateSynReceived,
 		srtt: c.rtt.srtt, rto: c.rto(),
 		delackAt: c.timers.at[trace.TimerDelayedACK],
@@ -85,8 +93,7 @@ func (c *Conn) ackView() ackView {
 		v.hdrLen += tsOptionLen
 	}
 	// The last window advertised was measured from RCV.NXT as it was then.
-	wup := c.rcvNxt.Add(-c.rcvUnacked)
-	if wup.LessThan(c.rcvAdv) {
+	if wup := c.rcvNxt.Add(-c.rcvUnacked); wup.LessThan(c.rcvAdv) {
 		v.lastWnd = wup.Size(c.rcvAdv)
 	}
 	return v
@@ -144,6 +151,9 @@ func (r *rfcACKs) finIn(State) bool                             { return true }
 func (r *rfcACKs) resent(ackView)                               {}
 func (r *rfcACKs) dataSent(sim.Time)                            {}
 func (r *rfcACKs) timerFired(sim.Time, ackView)                 {}
+func (r *rfcACKs) windowGrew()                                  {}
+func (r *rfcACKs) bufferTight()                                 {}
+func (r *rfcACKs) segSize() uint32                              { return 0 }
 
 // owe: "full-sized" is the largest segment received (Linux's rcv_mss is
 // its own guess; RFC 5681 §4.2 leaves it open: docs/profiles.md).
@@ -377,6 +387,16 @@ func (r *linuxACKs) dataSent(now sim.Time) {
 		r.pingpong = true
 	}
 }
+
+// windowGrew is tcp_grow_window's icsk_ack.quick |= 1: while the window
+// grows, its ACKs go at once.
+func (r *linuxACKs) windowGrew() { r.quick |= 1 }
+
+// bufferTight is __tcp_select_window's icsk_ack.quick = 0.
+func (r *linuxACKs) bufferTight() { r.quick = 0 }
+
+// segSize is icsk_ack.rcv_mss.
+func (r *linuxACKs) segSize() uint32 { return r.rcvMSS }
 
 // timerFired is tcp_delack_timer_handler: the timer "missed" the data it
 // waited for: outside ping-pong mode the ATO grows, in it the mode ends.

@@ -133,21 +133,26 @@ func TestLinuxACK_FINInFinWait2IsACKedAtOnce(t *testing.T) {
 
 func TestLinuxACK_QuickACKsCountHalfTheWindow(t *testing.T) {
 	cfg := linuxConfig(t)
-	cfg.RecvBuffer = 5840 // four segments of 1460 bytes (the peer sends no timestamps)
+	cfg.RecvBuffer = 5840 // SO_RCVBUF: 11680 bytes of memory, a 5840-byte window (the peer sends no timestamps)
 	h := newHarness(t, cfg)
 	h.conn = h.host.Connect(0, localAddr.Port(), remoteAddr)
 	h.poll()
-	h.expect(0, seg{seq: localISS, flags: wire.SYN})
+	h.expect(0, seg{seq: localISS, flags: wire.SYN, win: 5840})
 	h.send(ms(50), seg{seq: remoteISS, ack: localISS + 1, flags: synAck, mss: 1460})
 	h.expect(ms(50), seg{seq: localISS + 1, ack: remoteISS + 1, flags: ack, win: 5840})
 	h.autoRead = false
-	// tcp_incr_quickack: quick ACKs for as many segments as half the window
-	// holds (5840 / (2·1460) = 2); then the ACK of a lone segment waits.
+	// tcp_event_data_recv → tcp_incr_quickack: quick ACKs for as many
+	// segments as half the window holds (5840 / (2·1460) = 2), and
+	// tcp_grow_window one more (icsk_ack.quick |= 1: the first segment
+	// raises rcv_ssthresh). The window closes by a segment each time; the
+	// fourth segment's ACK waits for the delayed-ACK timer.
 	h.send(ms(100), seg{seq: 301, ack: 101, flags: ack, len: 1460})
-	h.expect(ms(100), seg{seq: 101, ack: 1761, flags: ack})
+	h.expect(ms(100), seg{seq: 101, ack: 1761, flags: ack, win: 5840})
 	h.send(ms(101), seg{seq: 1761, ack: 101, flags: ack, len: 1460})
-	h.expect(ms(101), seg{seq: 101, ack: 3221, flags: ack})
+	h.expect(ms(101), seg{seq: 101, ack: 3221, flags: ack, win: 4380})
 	h.send(ms(102), seg{seq: 3221, ack: 101, flags: ack, len: 1460})
-	h.expectNothing(ms(141))
-	h.expect(ms(142), seg{seq: 101, ack: 4681, flags: ack, labels: trace.LabelDelayedACK})
+	h.expect(ms(102), seg{seq: 101, ack: 4681, flags: ack, win: 2920})
+	h.send(ms(103), seg{seq: 4681, ack: 101, flags: ack, len: 1460})
+	h.expectNothing(ms(142))
+	h.expect(ms(143), seg{seq: 101, ack: 6141, flags: ack, win: 1460, labels: trace.LabelDelayedACK})
 }

@@ -99,11 +99,11 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	c := &Conn{
 		h: h, id: h.nextID, local: local, peer: peer,
 		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy), h.policy.validateCwnd()),
-		receiver: receiver{acks: h.policy.delayedACKs(cfg), oowACKAt: sim.Never},
+		receiver: receiver{acks: h.policy.delayedACKs(cfg), rbuf: h.policy.receiveBuffer(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
 	}
 	if cfg.WindowScaling {
-		c.rcvWscale = windowShift(cfg.RecvBuffer)
+		c.rcvWscale = c.rbuf.shift()
 	}
 	if cfg.Timestamps {
 		c.tsOffset = h.rng.Uint32()

@@ -69,7 +69,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	// Fourth: the peer's SYN.
 	c.irs = seg.Seq
 	c.rcvNxt = seg.Seq.Add(1)
-	c.rcvAdv = c.rcvNxt
+	c.rcvAdv = c.rcvNxt.Add(c.synWnd) // RCV.WND: what our SYN offered
 	c.takeSYNOptions(seg)
 	if f&wire.ACK == 0 {
 		// Simultaneous open: answer SYN,ACK from SYN-RECEIVED (RFC 9293 figure 7).
@@ -108,6 +108,7 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	c.backoff = 0
 	c.retransStamp = sim.Never // tcp_clean_rtx_queue: FLAG_SYN_ACKED
 	c.stopRTO(now)
+	c.rbuf.established(uint32(c.h.cfg.MSS), c.synWnd) // tcp_init_buffer_space
 	// After a lost SYN or SYN,ACK data starts with one segment (RFC 5681
 	// §3.1; Linux only after more than one loss).
 	if c.synRetransmits > 0 && c.h.policy.oneSegmentAfterSYN(c.synRetransmits) {
@@ -358,6 +359,9 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
 		c.ooo.arrived(seq, seq.Add(n))
+		if c.rbuf.arrived(arrival{seq: seq, n: n, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+			c.acks.windowGrew()
+		}
 		c.ackNow = true
 		return
 	}
@@ -373,6 +377,9 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
 	}
 	c.acks.dataIn(now, c.ackView(), n, flags)
+	if c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+		c.acks.windowGrew()
+	}
 	// The data is news before the FIN that may follow it ends the stream.
 	c.h.notify(c, EventReadable)
 	if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {

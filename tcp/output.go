@@ -225,9 +225,12 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 	}
 
 	// The window: never scaled in a SYN (RFC 7323 §2.2).
-	wnd := c.rcvWindow()
 	if flags&wire.SYN != 0 {
-		s.Window = uint16(min(wnd, 65535))
+		mss := uint32(h.cfg.MSS)
+		if c.tsOK {
+			mss -= tsOptionLen // a SYN,ACK echoing timestamps (tcp_openreq_init_rwin)
+		}
+		s.Window = uint16(min(c.rbuf.synWindow(c.windowRoom(), mss), 65535))
 		p.Win = uint32(s.Window)
 		s.Opt.MSS = uint16(h.cfg.MSS)
 		if h.cfg.WindowScaling && (c.state == StateSynSent || c.wscaleOK) {
@@ -241,6 +244,10 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 			c.setTimestamp(now, &s.Opt, c.state != StateSynSent)
 		}
 	} else {
+		wnd, tight := c.rbuf.window(c.windowRoom())
+		if tight {
+			c.acks.bufferTight()
+		}
 		field := min(wnd>>c.rcvWscale, 65535)
 		s.Window = uint16(field)
 		p.Win = field << c.rcvWscale
@@ -268,6 +275,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	end := seq.Add(segLen)
 	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
 		c.rcvAdv = edge
+	}
+	if s.Flags&wire.SYN != 0 {
+		c.synWnd = p.Win
 	}
 	if c.isRetransmission(seq, segLen, s.Flags, probe) {
 		c.retransmits++

@@ -59,12 +59,6 @@ type policy interface {
 	// name is the profile's name.
 	name() string
 
-	// receiveWindow returns the window to advertise when more is free
-	// than is still offered (RFC 9293 §3.8.6.2.2's receiver-side silly
-	// window avoidance, or Linux's __tcp_select_window). The caller never
-	// offers less than room.offered.
-	receiveWindow(room windowRoom) uint32
-
 	// probe returns the sequence number and length of a zero-window or
 	// keepalive probe, given SND.UNA, SND.NXT and the end of the data
 	// written, and whether a keepalive may carry a garbage byte.
@@ -110,6 +104,10 @@ type policy interface {
 	// before the RTO when SACK is agreed (tlp.go).
 	tailLossProbe() bool
 
+	// receiveBuffer returns a connection's receive buffer, fresh, for a
+	// host with settings cfg (rcvbuf.go).
+	receiveBuffer(cfg *Config) rcvBuffer
+
 	// delayedACKs returns a connection's delayed-ACK rules, fresh, for a
 	// host with settings cfg (delack.go).
 	delayedACKs(cfg *Config) ackRules
@@ -120,31 +118,10 @@ type policy interface {
 	sendsFromReceivePath() bool
 }
 
-// windowRoom is what receive-window selection decides from, in bytes.
-type windowRoom struct {
-	free    uint32 // the free receive buffer, at most largest
-	buffer  uint32 // the receive buffer's size
-	largest uint32 // the largest window the scale can advertise
-	offered uint32 // what is still open of the window last advertised; less than free
-	sndMSS  uint32 // Eff.snd.MSS
-	rcvMSS  uint32 // the largest segment received; 0 before any
-	scaled  bool   // window scaling is in use
-}
-
 // rfcPolicy is the RFCs' behaviour.
 type rfcPolicy struct{}
 
 func (rfcPolicy) name() string { return "rfc" }
-
-// receiveWindow: RFC 9293 §3.8.6.2.2: the right edge moves only in steps
-// of at least min(RCV.BUFF/2, Eff.snd.MSS), or when the whole buffer is free.
-func (rfcPolicy) receiveWindow(r windowRoom) uint32 {
-	step := min(r.buffer/2, r.sndMSS)
-	if r.free-r.offered >= step || r.free == min(r.buffer, r.largest) {
-		return r.free
-	}
-	return r.offered
-}
 
 // probe: a zero-window probe is the next byte of new data (RFC 9293
 // §3.8.6.1), or, when only the FIN is left, a bare ACK at SND.NXT; a
@@ -214,6 +191,10 @@ func (rfcPolicy) validateCwnd() bool { return false }
 // 6298) repair a lost tail by the RTO; RFC 8985's probe is Linux's default.
 func (rfcPolicy) tailLossProbe() bool { return false }
 
+// receiveBuffer: RecvBuffer bytes of payload; the window is their free
+// space (RFC 9293 §3.8.6).
+func (rfcPolicy) receiveBuffer(cfg *Config) rcvBuffer { return rfcBuffer{size: uint32(cfg.RecvBuffer)} }
+
 // delayedACKs: RFC 1122 §4.2.3.2 and RFC 5681 §4.2: an ACK waits at most
 // DelayedACK, and goes at once for every second full-sized segment (and
 // for the first QuickACKs, when a scenario asks for Linux's quick start).
@@ -230,24 +211,6 @@ func (rfcPolicy) sendsFromReceivePath() bool { return false }
 type linuxPolicy struct{}
 
 func (linuxPolicy) name() string { return "linux" }
-
-// receiveWindow is __tcp_select_window: 0 when less than half the buffer
-// and less than one segment is free; with window scaling the free space
-// itself, without it a whole number of segments (the peer's segment size
-// as seen, Linux's rcv_mss).
-func (linuxPolicy) receiveWindow(r windowRoom) uint32 {
-	mss := r.rcvMSS
-	if mss == 0 {
-		mss = r.sndMSS
-	}
-	if r.free < r.buffer/2 && r.free < mss {
-		return 0
-	}
-	if r.scaled || mss == 0 {
-		return r.free
-	}
-	return r.free / mss * mss
-}
 
 // probe is tcp_xmit_probe_skb: zero-length, SEQ = SND.UNA−1, a sequence
 // number the peer has acknowledged, for both kinds (no garbage byte).
@@ -310,6 +273,12 @@ func (linuxPolicy) validateCwnd() bool { return true }
 // tailLossProbe: tcp_early_retrans 3 (the default) enables TLP
 // (tcp_schedule_loss_probe, tcp_send_loss_probe).
 func (linuxPolicy) tailLossProbe() bool { return true }
+
+// receiveBuffer: SO_RCVBUF doubled, skb truesize, scaling_ratio,
+// window_clamp and rcv_ssthresh (rcvbuf.go's linuxBuffer).
+func (linuxPolicy) receiveBuffer(cfg *Config) rcvBuffer {
+	return newLinuxBuffer(cfg.RecvBuffer, cfg.WindowScaling)
+}
 
 // delayedACKs: quick-ack and ping-pong modes, the adaptive ATO
 // (tcp_event_data_recv, __tcp_ack_snd_check, tcp_send_delayed_ack,

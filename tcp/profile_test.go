@@ -66,7 +66,7 @@ func TestProfile_Linux(t *testing.T) {
 		Behaviour:            BehaviourLinux, // linuxPolicy
 		MSS:                  1460,
 		SendBuffer:           16384,                  // tcp_wmem[1]
-		RecvBuffer:           131072,                 // tcp_rmem[1]
+		RecvBuffer:           65536,                  // as SO_RCVBUF: doubled, tcp_rmem[1] (rcvbuf.go)
 		WindowScaling:        true,                   // tcp_window_scaling
 		RTOInitial:           time.Second,            // TCP_TIMEOUT_INIT
 		RTOMin:               200 * time.Millisecond, // TCP_RTO_MIN
@@ -134,7 +134,7 @@ func TestProfile_LinuxSYNLinearTimeouts(t *testing.T) {
 	// tcp_syn_linear_timeouts (4) timeouts have passed, so the first five
 	// retransmissions are 1 s apart; then it doubles. Retransmissions at 1,
 	// 2, 3, 4, 5, 7, 11, 19, 35 and 67 s: tcp_syn_retries (6) + 4.
-	syn := seg{seq: localISS, flags: wire.SYN, win: 65535, mss: 1460, labels: trace.LabelRetransmission}
+	syn := seg{seq: localISS, flags: wire.SYN, win: 64240, mss: 1460, labels: trace.LabelRetransmission}
 	for _, s := range []int64{1, 2, 3, 4, 5, 7, 11, 19, 35, 67} {
 		h.expectNothing(ms(1000*s - 1))
 		h.expect(ms(1000*s), syn)

@@ -45,6 +45,11 @@ type receiver struct {
 	// oowACKAt is when the last ACK answering an out-of-window segment or a
 	// challenge went (Linux's last_oow_ack_time), or sim.Never.
 	oowACKAt sim.Time
+	// synWnd is the window our SYN (or SYN,ACK) offered.
+	synWnd uint32
+	// rbuf is the receive buffer's accounting and window, as the host's
+	// policy chose it (rcvbuf.go).
+	rbuf rcvBuffer
 	// acks decides when the ACK of received data goes: the delayed-ACK
 	// rules the host's policy chose (delack.go).
 	acks ackRules

@@ -157,7 +157,7 @@ func TestSACK_PermittedOnlyWhenBothOffer(t *testing.T) {
 			h.sendOpt(ms(10), seg{seq: remoteISS, flags: wire.SYN}, peerSYNOpt(ms(10), tt.theirs, true, 0))
 			// RFC 2018 §2: SACK-permitted in a SYN,ACK only if the SYN had it.
 			o := ts(h.tsval(ms(10)), 7010)
-			o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, tt.want, true, 2
+			o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, tt.want, true, 10
 			h.expectOpt(ms(10), withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck}, o})
 			h.conn = h.host.Conns()[0]
 			assert.Equal(t, tt.want, h.conn.sackOK)

@@ -64,8 +64,8 @@ func TestTimestamps_SYNACKEchoesSYN(t *testing.T) {
 	// and its TSecr is the SYN's TSval (7010).
 	synack := func(at sim.Time) withOpt {
 		o := ts(h.tsval(at), 7010)
-		o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, true, true, 2
-		return withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck, win: 65535}, o}
+		o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, true, true, 10
+		return withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck, win: 65160}, o}
 	}
 	h.expectOpt(ms(10), synack(ms(10)))
 	require.Len(t, h.host.Conns(), 1)
@@ -136,7 +136,7 @@ func TestTimestamps_OnlyWhenBothSYNsCarryIt(t *testing.T) {
 		h.sendOpt(ms(10), seg{seq: remoteISS, flags: wire.SYN}, peerSYNOpt(ms(10), true, false, 0))
 		// RFC 7323 §3.2: a SYN,ACK carries the option only if the SYN did.
 		h.expectOpt(ms(10), withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck},
-			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 2}})
+			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 10}})
 		h.conn = h.host.Conns()[0]
 		h.sendOpt(ms(60), peerData(0), wire.Options{})
 		h.expectOpt(ms(60), withOpt{ackTo(1), wire.Options{}})
@@ -148,7 +148,7 @@ func TestTimestamps_OnlyWhenBothSYNsCarryIt(t *testing.T) {
 		h.host.Listen(0, localAddr.Port())
 		h.sendOpt(ms(10), seg{seq: remoteISS, flags: wire.SYN}, peerSYNOpt(ms(10), true, true, 0))
 		h.expectOpt(ms(10), withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck},
-			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 2}})
+			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 10}})
 		h.conn = h.host.Conns()[0]
 		h.sendOpt(ms(60), peerData(0), ts(7060, 0))
 		h.expectOpt(ms(60), withOpt{ackTo(1), wire.Options{}})
@@ -161,7 +161,7 @@ func TestTimestamps_OnlyWhenBothSYNsCarryIt(t *testing.T) {
 		h := tsHarness{harness: newHarness(t, cfg)}
 		h.conn = h.host.Connect(0, localAddr.Port(), remoteAddr)
 		h.poll()
-		h.expectOpt(0, withOpt{seg{seq: localISS, flags: wire.SYN}, wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 2}})
+		h.expectOpt(0, withOpt{seg{seq: localISS, flags: wire.SYN}, wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 10}})
 		// A SYN,ACK with the option we did not offer: it is not agreed.
 		h.sendOpt(ms(50), seg{seq: remoteISS, ack: localISS + 1, flags: synAck}, peerSYNOpt(ms(50), true, true, 0))
 		h.expectOpt(ms(50), withOpt{seg{seq: 101, ack: 301, flags: ack}, wire.Options{}})
