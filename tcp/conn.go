@@ -241,12 +241,7 @@ func (c *Conn) rcvWindow() uint32 {
 
 // windowRoom is what the receive buffer decides the window from.
 func (c *Conn) windowRoom() windowRoom {
-	r := windowRoom{unread: c.rcvUnread, largest: uint32(65535) << c.rcvWscale, offered: c.offered(), sndMSS: c.sndMSS}
-	// The last window advertised was measured from RCV.NXT as it was then.
-	if wup := c.rcvNxt.Add(-c.rcvUnacked); wup.LessThan(c.rcvAdv) {
-		r.lastWnd = wup.Size(c.rcvAdv)
-	}
-	return r
+	return windowRoom{unread: c.rcvUnread, lastWnd: c.rcvWnd, largest: uint32(65535) << c.rcvWscale, offered: c.offered(), sndMSS: c.sndMSS}
 }
 
 // copiedSeq is the sequence number of the next byte the application will

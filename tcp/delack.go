@@ -92,10 +92,7 @@ func (c *Conn) ackView() ackView {
 	if c.tsOK {
 		v.hdrLen += tsOptionLen
 	}
-	// The last window advertised was measured from RCV.NXT as it was then.
-	if wup := c.rcvNxt.Add(-c.rcvUnacked); wup.LessThan(c.rcvAdv) {
-		v.lastWnd = wup.Size(c.rcvAdv)
-	}
+	v.lastWnd = c.rcvWnd
 	return v
 }
 

@@ -3,6 +3,7 @@ package tcp
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -433,4 +434,21 @@ func (h *harness) recovery() *fastRecovery {
 	}
 	h.t.Fatalf("no loss recovery (%T)", h.conn.lr)
 	return nil
+}
+
+// inGSO returns segs as Linux sends them in GSO packets of n segments
+// each (gso.go): PSH on the last segment of each packet of two or more.
+// n < 2 leaves them as they are (the rfc profile's segment by segment).
+func inGSO(n int, segs ...seg) []seg {
+	out := slices.Clone(segs)
+	if n < 2 {
+		return out
+	}
+	for i := n - 1; i < len(out); i += n {
+		out[i].flags |= wire.PSH
+	}
+	if rest := len(out) % n; rest > 1 {
+		out[len(out)-1].flags |= wire.PSH
+	}
+	return out
 }

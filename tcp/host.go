@@ -31,6 +31,7 @@ type Host struct {
 	pending   bool           // something may have output to send
 	rec       trace.Record   // reused for every record written
 	pkt       trace.Packet   // reused for every segment sent
+	burst     gsoBurst       // the GSO packet output is building (gso.go), reused
 }
 
 // NewHost returns a host with the given name (for the trace), address and

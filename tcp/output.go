@@ -37,8 +37,22 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	}
 	if c.state.canSendData() {
 		sent := false
-		for c.sendNext(now, emit) {
+		send := emit
+		b := &c.h.burst
+		if c.h.policy.gsoPackets() {
+			// tcp_write_xmit: the segments go in GSO packets (gso.go).
+			b.max, b.emit = c.gsoSegs(), emit
+			send = b.add
+		}
+		for c.sendNext(now, send) {
 			sent = true
+			if n := len(b.segs); n > 0 && b.segs[n-1].Seg.Seq.Add(b.segs[n-1].Seg.Len) != c.sndNxt {
+				b.flush() // sendNext skipped what the peer holds: a new packet
+			}
+		}
+		if b.emit != nil {
+			b.flush()
+			b.emit = nil
 		}
 		if c.validatesCwnd {
 			if limited := c.flightSize() >= c.cwnd; sent || limited {
@@ -278,6 +292,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	}
 	if s.Flags&wire.SYN != 0 {
 		c.synWnd = p.Win
+	}
+	if s.Flags&wire.RST == 0 {
+		c.rcvWnd = p.Win // tcp_select_window: tp->rcv_wnd
 	}
 	if c.isRetransmission(seq, segLen, s.Flags, probe) {
 		c.retransmits++

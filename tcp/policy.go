@@ -104,6 +104,10 @@ type policy interface {
 	// before the RTO when SACK is agreed (tlp.go).
 	tailLossProbe() bool
 
+	// gsoPackets reports whether new data goes out in GSO packets of
+	// several segments, the last of each marked PSH (gso.go).
+	gsoPackets() bool
+
 	// receiveBuffer returns a connection's receive buffer, fresh, for a
 	// host with settings cfg (rcvbuf.go).
 	receiveBuffer(cfg *Config) rcvBuffer
@@ -191,6 +195,10 @@ func (rfcPolicy) validateCwnd() bool { return false }
 // 6298) repair a lost tail by the RTO; RFC 8985's probe is Linux's default.
 func (rfcPolicy) tailLossProbe() bool { return false }
 
+// gsoPackets: segment by segment; PSH marks where the application's data
+// ends (RFC 9293 §3.9.1: the sender's own choice when not asked).
+func (rfcPolicy) gsoPackets() bool { return false }
+
 // receiveBuffer: RecvBuffer bytes of payload; the window is their free
 // space (RFC 9293 §3.8.6).
 func (rfcPolicy) receiveBuffer(cfg *Config) rcvBuffer { return rfcBuffer{size: uint32(cfg.RecvBuffer)} }
@@ -273,6 +281,10 @@ func (linuxPolicy) validateCwnd() bool { return true }
 // tailLossProbe: tcp_early_retrans 3 (the default) enables TLP
 // (tcp_schedule_loss_probe, tcp_send_loss_probe).
 func (linuxPolicy) tailLossProbe() bool { return true }
+
+// gsoPackets: tcp_write_xmit builds packets of tcp_tso_autosize segments,
+// and __tcp_transmit_skb forces PSH on each.
+func (linuxPolicy) gsoPackets() bool { return true }
 
 // receiveBuffer: SO_RCVBUF doubled, skb truesize, scaling_ratio,
 // window_clamp and rcv_ssthresh (rcvbuf.go's linuxBuffer).

@@ -45,8 +45,9 @@ type receiver struct {
 	// oowACKAt is when the last ACK answering an out-of-window segment or a
 	// challenge went (Linux's last_oow_ack_time), or sim.Never.
 	oowACKAt sim.Time
-	// synWnd is the window our SYN (or SYN,ACK) offered.
-	synWnd uint32
+	// synWnd is the window our SYN (or SYN,ACK) offered; rcvWnd the window
+	// our last segment offered (Linux's rcv_wnd).
+	synWnd, rcvWnd uint32
 	// rbuf is the receive buffer's accounting and window, as the host's
 	// policy chose it (rcvbuf.go).
 	rbuf rcvBuffer

@@ -274,8 +274,9 @@ func newSACKFlight(t *testing.T) tsHarness {
 	for i := range 10 {
 		want = append(want, sdata(i))
 	}
-	want[9].flags = psh // the last empties the queue
-	h.expect(ms(100), want...)
+	// In GSO packets of two (50 ms RTT: a millisecond at the pacing rate
+	// is less than a segment, tcp_min_tso_segs): PSH on every second.
+	h.expect(ms(100), inGSO(2, want...)...)
 	h.peerACK(ms(150), 1)
 	h.expectNothing(ms(150))
 	require.Equal(t, ms(252), h.conn.timers.at[trace.TimerRetransmission])
@@ -392,8 +393,7 @@ func TestSACK_SenderWithoutSACKIgnoresBlocks(t *testing.T) {
 	for i := range 10 {
 		want = append(want, sdata(i))
 	}
-	want[9].flags = psh
-	h.expect(ms(100), want...)
+	h.expect(ms(100), inGSO(2, want...)...)
 	h.peerACK(ms(150), 1)
 	h.peerACK(ms(160), 1, [2]int{2, 3})
 	h.peerACK(ms(161), 1, [2]int{4, 5}, [2]int{2, 3})
@@ -405,7 +405,7 @@ func TestSACK_SenderWithoutSACKIgnoresBlocks(t *testing.T) {
 	// The timeout: segment 1, then 2 and 3 (the SACKed 2 too).
 	h.expect(ms(400), retx(sdata(1), 0))
 	h.peerACK(ms(450), 2)
-	h.expect(ms(450), retx(sdata(2), 0), retx(sdata(3), 0))
+	h.expect(ms(450), inGSO(2, retx(sdata(2), 0), retx(sdata(3), 0))...)
 }
 
 func TestSACK_BlocksTakeRoomFromData(t *testing.T) {
@@ -439,10 +439,11 @@ func TestSACK_BlocksTakeRoomFromData(t *testing.T) {
 				h.out = nil
 			}
 			h.write(ms(200), 3000)
-			// Two full segments; Nagle holds the rest (RFC 1122 §4.2.3.4).
-			h.expect(ms(200),
+			// Two full segments, one GSO packet; Nagle holds the rest
+			// (RFC 1122 §4.2.3.4).
+			h.expect(ms(200), inGSO(2,
 				seg{seq: 101, ack: 301, flags: ack, len: tt.want},
-				seg{seq: 101 + wire.Seq(tt.want), ack: 301, flags: ack, len: tt.want})
+				seg{seq: 101 + wire.Seq(tt.want), ack: 301, flags: ack, len: tt.want})...)
 			for _, s := range h.log.Records {
 				if s.Kind == trace.KindSend && s.T == ms(200) {
 					assert.Equal(t, 1500, s.Pkt.Seg.IPLen(), "%v", s.Pkt.Seg.String())

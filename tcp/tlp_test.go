@@ -46,7 +46,7 @@ func TestTLP_DeadPeerFirstResendIsAProbe(t *testing.T) {
 func TestTLP_LostTailProbedAfterTwoRoundTrips(t *testing.T) {
 	h := newLinuxEstablished(t, linuxConfig(t), true, true)
 	h.write(ms(100), 4*tsMSS)
-	h.expect(ms(100), sdata(0), sdata(1), sdata(2), func() seg { s := sdata(3); s.flags = psh; return s }())
+	h.expect(ms(100), inGSO(2, sdata(0), sdata(1), sdata(2), sdata(3))...)
 	// The first two arrive; the last two are lost. From the ACK, with more
 	// than one segment in flight, PTO = 2·SRTT + 2 ms = 102 ms, before the
 	// RTO (250 ms): the last segment goes again at 252 ms.
@@ -69,7 +69,7 @@ func TestTLP_ProbeSendsNewDataTheWindowTakes(t *testing.T) {
 	h := newLinuxEstablished(t, cfg, true, true)
 	h.write(ms(100), 3*tsMSS)
 	// The congestion window (2 segments) holds back the third.
-	h.expect(ms(100), sdata(0), sdata(1))
+	h.expect(ms(100), inGSO(2, sdata(0), sdata(1))...)
 	// Nothing comes back. The probe (2·SRTT + 2 ms later) is the next new
 	// segment: the peer's window takes it, and cwnd does not count for a
 	// probe (tcp_write_xmit's push_one = 2).
@@ -85,7 +85,7 @@ func TestTLP_ProbeSendsNewDataTheWindowTakes(t *testing.T) {
 func TestTLP_ProbeThatRepairedALossHalvesTheWindow(t *testing.T) {
 	h := newLinuxEstablished(t, linuxConfig(t), true, true)
 	h.write(ms(100), 4*tsMSS)
-	h.expect(ms(100), sdata(0), sdata(1), sdata(2), func() seg { s := sdata(3); s.flags = psh; return s }())
+	h.expect(ms(100), inGSO(2, sdata(0), sdata(1), sdata(2), sdata(3))...)
 	h.peerACK(ms(150), 3)
 	cwnd := h.conn.cwnd
 	// One segment out: the probe goes at the RTO's time, 250 ms after the ACK.
