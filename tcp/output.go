@@ -162,7 +162,7 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			// (Linux pushes with Nagle off when it queues the FIN; BSD sends
 			// the FIN's segment). Both profiles, deliberately: see
 			// docs/profiles.md.
-			if !c.h.cfg.NoDelay && !c.finQueued && c.sndUna != c.sndNxt {
+			if !c.h.cfg.NoDelay && !c.finQueued && c.h.policy.nagleHolds(c.sndUna, c.sndNxt, c.sndSml) {
 				return false
 			}
 		case n >= c.maxSndWnd/2 && c.maxSndWnd > 0:
@@ -328,6 +328,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
 		}
 		if c.sndMax.LessThan(end) {
+			if s.Len < c.segMSS() {
+				c.sndSml = end // tcp_minshall_update
+			}
 			c.sndMax = end
 			c.lastSegStart = seq // the highest segment sent: a tail loss probe sends it again
 		}

@@ -104,6 +104,11 @@ type policy interface {
 	// before the RTO when SACK is agreed (tlp.go).
 	tailLossProbe() bool
 
+	// nagleHolds reports whether Nagle's algorithm holds back a segment
+	// shorter than the MSS, given SND.UNA, SND.NXT and the end of the last
+	// such segment sent (sml).
+	nagleHolds(una, nxt, sml wire.Seq) bool
+
 	// gsoPackets reports whether new data goes out in GSO packets of
 	// several segments, the last of each marked PSH (gso.go).
 	gsoPackets() bool
@@ -195,6 +200,10 @@ func (rfcPolicy) validateCwnd() bool { return false }
 // 6298) repair a lost tail by the RTO; RFC 8985's probe is Linux's default.
 func (rfcPolicy) tailLossProbe() bool { return false }
 
+// nagleHolds: RFC 1122 §4.2.3.4 (RFC 896): while any data is
+// unacknowledged.
+func (rfcPolicy) nagleHolds(una, nxt, _ wire.Seq) bool { return una != nxt }
+
 // gsoPackets: segment by segment; PSH marks where the application's data
 // ends (RFC 9293 §3.9.1: the sender's own choice when not asked).
 func (rfcPolicy) gsoPackets() bool { return false }
@@ -281,6 +290,13 @@ func (linuxPolicy) validateCwnd() bool { return true }
 // tailLossProbe: tcp_early_retrans 3 (the default) enables TLP
 // (tcp_schedule_loss_probe, tcp_send_loss_probe).
 func (linuxPolicy) tailLossProbe() bool { return true }
+
+// nagleHolds is tcp_nagle_check with Minshall's variant
+// (tcp_minshall_check): only while a segment shorter than the MSS is
+// unacknowledged; full-sized ones in flight do not hold a short one back.
+func (linuxPolicy) nagleHolds(una, nxt, sml wire.Seq) bool {
+	return una.LessThan(sml) && sml.LessThanEq(nxt)
+}
 
 // gsoPackets: tcp_write_xmit builds packets of tcp_tso_autosize segments,
 // and __tcp_transmit_skb forces PSH on each.

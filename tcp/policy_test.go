@@ -86,6 +86,11 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			return fmt.Sprintf("%T", p.delayedACKs(&cfg))
 		}, "*tcp.rfcACKs", "*tcp.linuxACKs",
 			"RFC 1122 §4.2.3.2, RFC 5681 §4.2", "quick-ack and ping-pong modes, adaptive ATO (delack.go)"},
+		{"Nagle: full segments in flight, no short one", func(p policy) any { return p.nagleHolds(1000, 3896, 1000) }, true, false,
+			"RFC 1122 §4.2.3.4: any unacknowledged data", "tcp_minshall_check: only behind a short segment"},
+		{"Nagle: a short segment in flight", func(p policy) any { return p.nagleHolds(1000, 3896, 3896) }, true, true, "", ""},
+		{"GSO packets, PSH on each", func(p policy) any { return p.gsoPackets() }, false, true,
+			"segment by segment", "__tcp_transmit_skb, tcp_tso_autosize"},
 		{"SYN window and scale, recv_buffer 4096", func(p policy) any {
 			cfg := DefaultConfig()
 			cfg.RecvBuffer, cfg.WindowScaling = 4096, true

@@ -438,9 +438,8 @@ func TestSACK_BlocksTakeRoomFromData(t *testing.T) {
 				require.Len(t, h.out, 1)
 				h.out = nil
 			}
-			h.write(ms(200), 3000)
-			// Two full segments, one GSO packet; Nagle holds the rest
-			// (RFC 1122 §4.2.3.4).
+			h.write(ms(200), 2*int(tt.want))
+			// Two full segments, one GSO packet.
 			h.expect(ms(200), inGSO(2,
 				seg{seq: 101, ack: 301, flags: ack, len: tt.want},
 				seg{seq: 101 + wire.Seq(tt.want), ack: 301, flags: ack, len: tt.want})...)

@@ -41,6 +41,9 @@ type sender struct {
 	maxSndWnd uint32
 	// sndEnd is one past the last byte the application has written.
 	sndEnd wire.Seq
+	// sndSml is the end of the last new segment sent shorter than the MSS
+	// (Linux's snd_sml, tcp_minshall_update), for the Nagle rule.
+	sndSml wire.Seq
 	// finQueued is set once the application closed: a FIN follows the data, at sndEnd.
 	finQueued bool
 	// synSent is set once our SYN (or SYN,ACK) has been sent, and cleared
@@ -163,7 +166,7 @@ type sender struct {
 func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool) sender {
 	return sender{
 		validatesCwnd: validateCwnd,
-		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss,
+		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
 		persistSince: sim.Never,
