@@ -140,6 +140,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// First: sequence number check.
 	if !simOpenSYNACK && !c.acceptable(seg.Seq, seg.SeqLen(), rcvWnd) {
+		if c.h.policy.duplicateUpdatesTSRecent() {
+			c.duplicateTSRecent(seg)
+		}
 		if f&wire.RST == 0 && c.oowACKAllowed(now, seg) {
 			c.ackNow = true // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 			if seg.Seq == c.rcvNxt.Add(^uint32(0)) && seg.Len <= 1 && f&(wire.SYN|wire.FIN) == 0 {
@@ -347,6 +350,10 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 			c.onDupACK(now)
 		}
 	default:
+		c.ackTSecr = 0
+		if c.tsOK && seg.Opt.HasTimestamp {
+			c.ackTSecr = seg.Opt.TSEcr
+		}
 		c.onNewACK(now, ack)
 	}
 	c.traceVars(now)
@@ -425,6 +432,23 @@ func (c *Conn) close(now sim.Time) {
 	c.setState(now, StateClosed)
 	c.h.remove(c)
 	c.h.notify(c, EventClosed)
+}
+
+// duplicateTSRecent is Linux's TS.Recent rule for a segment received
+// before, that ends exactly where our last ACK did (an RTO's resend of the
+// last segment whose ACK was lost): tcp_sequence lets it through
+// (end_seq is not before rcv_wup), so tcp_replace_ts_recent keeps its
+// TSval, and the ACK echoes the resend, not the first send (RFC 7323 §4.3
+// keeps the first: Last.ACK.sent is not inside the segment).
+func (c *Conn) duplicateTSRecent(seg *wire.Segment) {
+	lastACKSent := c.rcvNxt
+	if c.ackSent {
+		lastACKSent = c.lastAckSent
+	}
+	if c.tsOK && seg.Opt.HasTimestamp && seg.SeqLen() > 0 && seg.Seq.Add(seg.SeqLen()) == lastACKSent &&
+		int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
+		c.tsRecent = seg.Opt.TSVal
+	}
 }
 
 // oowACKAllowed reports whether an ACK may answer seg, a segment out of the

@@ -299,6 +299,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	if c.isRetransmission(seq, segLen, s.Flags, probe) {
 		c.retransmits++
 		c.rttTiming = false // Karn: never time a retransmitted segment
+		if c.retxHigh.LessThan(end) {
+			c.retxHigh = end
+		}
 		if c.retransStamp == sim.Never && !p.Labels.Has(trace.LabelTLP) {
 			c.retransStamp = now // the first retransmission of this stall (tcp_retransmit_skb)
 		}

@@ -104,6 +104,16 @@ type policy interface {
 	// before the RTO when SACK is agreed (tlp.go).
 	tailLossProbe() bool
 
+	// duplicateUpdatesTSRecent reports whether a segment received before
+	// that ends at Last.ACK.sent updates TS.Recent (input.go,
+	// duplicateTSRecent).
+	duplicateUpdatesTSRecent() bool
+
+	// rttFromTimestamps reports whether an ACK that covers retransmitted
+	// data gives an RTT sample from the timestamp it echoes (retransmit.go,
+	// sampleEchoedRTT).
+	rttFromTimestamps() bool
+
 	// nagleHolds reports whether Nagle's algorithm holds back a segment
 	// shorter than the MSS, given SND.UNA, SND.NXT and the end of the last
 	// such segment sent (sml).
@@ -200,6 +210,15 @@ func (rfcPolicy) validateCwnd() bool { return false }
 // 6298) repair a lost tail by the RTO; RFC 8985's probe is Linux's default.
 func (rfcPolicy) tailLossProbe() bool { return false }
 
+// duplicateUpdatesTSRecent: RFC 7323 §4.3 (2): only a segment with
+// Last.ACK.sent inside it.
+func (rfcPolicy) duplicateUpdatesTSRecent() bool { return false }
+
+// rttFromTimestamps: Karn's algorithm (RFC 6298 §3): no sample from
+// retransmitted data; RFC 7323 §4 allows the echo, but the rfc profile
+// keeps one clock of samples.
+func (rfcPolicy) rttFromTimestamps() bool { return false }
+
 // nagleHolds: RFC 1122 §4.2.3.4 (RFC 896): while any data is
 // unacknowledged.
 func (rfcPolicy) nagleHolds(una, nxt, _ wire.Seq) bool { return una != nxt }
@@ -290,6 +309,14 @@ func (linuxPolicy) validateCwnd() bool { return true }
 // tailLossProbe: tcp_early_retrans 3 (the default) enables TLP
 // (tcp_schedule_loss_probe, tcp_send_loss_probe).
 func (linuxPolicy) tailLossProbe() bool { return true }
+
+// duplicateUpdatesTSRecent: tcp_sequence passes a segment whose end is
+// not before rcv_wup, and tcp_replace_ts_recent stores its TSval.
+func (linuxPolicy) duplicateUpdatesTSRecent() bool { return true }
+
+// rttFromTimestamps is tcp_ack_update_rtt's fallback to tcp_rtt_tsopt_us
+// when the ACK covers retransmitted data (FLAG_RETRANS_DATA_ACKED).
+func (linuxPolicy) rttFromTimestamps() bool { return true }
 
 // nagleHolds is tcp_nagle_check with Minshall's variant
 // (tcp_minshall_check): only while a segment shorter than the MSS is

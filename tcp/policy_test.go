@@ -89,6 +89,10 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 		{"Nagle: full segments in flight, no short one", func(p policy) any { return p.nagleHolds(1000, 3896, 1000) }, true, false,
 			"RFC 1122 §4.2.3.4: any unacknowledged data", "tcp_minshall_check: only behind a short segment"},
 		{"Nagle: a short segment in flight", func(p policy) any { return p.nagleHolds(1000, 3896, 3896) }, true, true, "", ""},
+		{"TS.Recent from a duplicate ending at Last.ACK.sent", func(p policy) any { return p.duplicateUpdatesTSRecent() }, false, true,
+			"RFC 7323 §4.3 (2): Last.ACK.sent must be inside it", "tcp_sequence passes it (end_seq not before rcv_wup), tcp_replace_ts_recent"},
+		{"RTT sample from the echo of retransmitted data", func(p policy) any { return p.rttFromTimestamps() }, false, true,
+			"RFC 6298 §3 (Karn): none", "tcp_ack_update_rtt → tcp_rtt_tsopt_us"},
 		{"GSO packets, PSH on each", func(p policy) any { return p.gsoPackets() }, false, true,
 			"segment by segment", "__tcp_transmit_skb, tcp_tso_autosize"},
 		{"SYN window and scale, recv_buffer 4096", func(p policy) any {

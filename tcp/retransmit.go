@@ -15,11 +15,14 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	acked := c.sndUna.Size(ack)
 	// Did the ACK free send-buffer space (not just cover our SYN or FIN)?
 	dataAcked := c.dataUna().LessThan(wire.Min(ack, c.sndEnd))
+	resentAcked := c.sndUna.LessThan(c.retxHigh) // it covers data sent more than once
 	c.sndUna = ack
 	if c.sndNxt.LessThan(ack) {
 		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
 	}
-	c.sampleRTT(now, ack)
+	if !c.sampleRTT(now, ack) && resentAcked && c.ackTSecr != 0 && c.h.policy.rttFromTimestamps() {
+		c.sampleEchoedRTT(now)
+	}
 	c.retries = 0
 	c.stallSince = now // progress: the clock of the limits starts again
 
@@ -44,6 +47,23 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	if dataAcked {
 		c.h.notify(c, EventWritable)
 	}
+}
+
+// sampleEchoedRTT takes an RTT sample from the timestamp the ACK echoes
+// (RFC 7323 §4): Karn's rule forbids timing data sent more than once from
+// its send time, but the echo says which transmission the peer answered.
+// Linux (tcp_ack_update_rtt, tcp_rtt_tsopt_us) falls back to it whenever
+// the ACK covers retransmitted data: the difference of the two millisecond
+// clocks, at least 1 ms; like any valid sample it collapses the backed-off
+// RTO (RFC 6298 §5).
+func (c *Conn) sampleEchoedRTT(now sim.Time) {
+	tsNow := uint32(int64(now)/int64(time.Millisecond)) + c.tsOffset
+	d := int32(tsNow - c.ackTSecr)
+	if d < 0 {
+		return // an echo from the future: not ours
+	}
+	c.rtt.sample(time.Duration(max(d, 1)) * time.Millisecond)
+	c.backoff = 0
 }
 
 // onDupACK hands a duplicate ACK to loss recovery (RFC 5681 §3.2).

@@ -81,6 +81,10 @@ type sender struct {
 	rttSeq wire.Seq
 	// rttSentAt is when the timed segment was sent.
 	rttSentAt sim.Time
+	// retxHigh is the end of the highest data sent more than once; ackTSecr
+	// the timestamp echoed by the ACK being processed (0: none).
+	retxHigh wire.Seq
+	ackTSecr uint32
 	// retransmits counts the segments sent again, of any kind.
 	retransmits uint64
 	// retransStamp is when the first retransmission of the current stall
@@ -166,7 +170,7 @@ type sender struct {
 func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool) sender {
 	return sender{
 		validatesCwnd: validateCwnd,
-		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss,
+		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss, retxHigh: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
 		persistSince: sim.Never,
@@ -230,13 +234,16 @@ func (s *sender) apply(d decision) {
 	s.resend |= d.resend
 }
 
-// sampleRTT takes an RTT sample when the timed segment is acknowledged.
-func (s *sender) sampleRTT(now sim.Time, ack wire.Seq) {
+// sampleRTT takes an RTT sample when the timed segment is acknowledged,
+// and reports whether it did.
+func (s *sender) sampleRTT(now sim.Time, ack wire.Seq) bool {
 	if s.rttTiming && s.rttSeq.LessThanEq(ack) {
 		s.rttTiming = false
 		s.rtt.sample(now.Sub(s.rttSentAt))
 		s.backoff = 0 // RFC 6298 §5: a new measurement collapses the backed-off RTO
+		return true
 	}
+	return false
 }
 
 // rto returns the current timeout with backoff applied.

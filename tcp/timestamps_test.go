@@ -257,18 +257,35 @@ func TestTimestamps_UnacceptableSegmentsDoNotUpdate(t *testing.T) {
 	// RFC 7323 §5.3: R2 (a segment outside the window is rejected) comes
 	// before R3 (TS.Recent takes SEG.TSval), so a segment that fails the
 	// acceptability test (RFC 9293 §3.10.7.4) leaves TS.Recent alone, as in
-	// Linux, where tcp_validate_incoming drops it before tcp_ack. The ACK
-	// it gets echoes 7100. An old duplicate of segment 0:
+	// Linux, where tcp_validate_incoming drops it before tcp_ack. Except,
+	// on Linux, a duplicate that ends where our last ACK did: tcp_sequence
+	// lets it through (its end is not before rcv_wup) and
+	// tcp_replace_ts_recent keeps its TSval, so the ACK echoes the resend
+	// (Linux 6.18's lost-ack: the ACK of the resent request echoes it). The
+	// rfc rule echoes 7100 (TestTimestamps_DuplicateKeepsTSRecentUnderRFC).
 	h.sendOpt(ms(200), peerData(0), h.peerOpt(ms(200), 0))
-	h.expectOpt(ms(200), withOpt{ackTo(1), ts(h.tsval(ms(200)), 7100)})
+	h.expectOpt(ms(200), withOpt{ackTo(1), ts(h.tsval(ms(200)), 7200)})
 	// A keepalive probe, SEQ = RCV.NXT − 1 (RFC 1122 §4.2.3.6):
 	h.sendOpt(ms(300), seg{seq: pseq(1) - 1, ack: localISS + 1, flags: ack}, h.peerOpt(ms(300), 0))
-	h.expectOpt(ms(300), withOpt{ackTo(1), ts(h.tsval(ms(300)), 7100)})
+	h.expectOpt(ms(300), withOpt{ackTo(1), ts(h.tsval(ms(300)), 7200)})
 	// A segment past the window:
 	h.sendOpt(ms(400), seg{seq: pseq(1) + 200_000, ack: localISS + 1, flags: psh, len: 100}, h.peerOpt(ms(400), 0))
-	h.expectOpt(ms(400), withOpt{ackTo(1), ts(h.tsval(ms(400)), 7100)})
+	h.expectOpt(ms(400), withOpt{ackTo(1), ts(h.tsval(ms(400)), 7200)})
 	// An acceptable segment starting before RCV.NXT (a retransmission that
 	// also carries new data) does update it.
 	h.sendOpt(ms(500), seg{seq: pseq(0) + 50, ack: localISS + 1, flags: psh, len: 100}, h.peerOpt(ms(500), 0))
 	h.expectOpt(ms(500), withOpt{seg{seq: localISS + 1, ack: pseq(1) + 50, flags: ack}, ts(h.tsval(ms(500)), 7500)})
+	// An older duplicate, which ends before our last ACK, does not.
+	h.sendOpt(ms(600), peerData(0), h.peerOpt(ms(600), 0))
+	h.expectOpt(ms(600), withOpt{seg{seq: localISS + 1, ack: pseq(1) + 50, flags: ack}, ts(h.tsval(ms(600)), 7500)})
+}
+
+func TestTimestamps_DuplicateKeepsTSRecentUnderRFC(t *testing.T) {
+	h := newLinuxEstablished(t, linuxConfig(t), true, true)
+	h.host.policy = mixedPolicy{}
+	h.sendOpt(ms(100), peerData(0), h.peerOpt(ms(100), 0))
+	h.expectOpt(ms(100), withOpt{ackTo(1), ts(h.tsval(ms(100)), 7100)})
+	// RFC 7323 §4.3 (2): Last.ACK.sent is not inside the duplicate.
+	h.sendOpt(ms(200), peerData(0), h.peerOpt(ms(200), 0))
+	h.expectOpt(ms(200), withOpt{ackTo(1), ts(h.tsval(ms(200)), 7100)})
 }
