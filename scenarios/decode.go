@@ -118,6 +118,7 @@ const (
 	helpTimestamps = `timestamps is true or false (RFC 7323 timestamps option)`
 	helpSACK       = `sack is true or false (RFC 2018 SACK-permitted and SACK blocks)`
 	helpSynLinear  = `syn_linear_timeouts is how many SYN retransmissions go one initial RTO apart before doubling, 0..100 (Linux's tcp_syn_linear_timeouts)`
+	helpTimerHZ    = `timer_hz is how many times a second the host's timers tick, 0..1000 (Linux's HZ; 0: exact timers)`
 	helpGarbage    = `garbage_byte is true (the probe carries one old byte, as BSD) or false (no data, RFC 1122's SHOULD)`
 	helpKeepProbes = `probes is the number of unanswered probes before the connection is dropped, 1..100`
 	helpUserTO     = `user_timeout is a duration from 1ms to 168h such as "30s", or off`
@@ -332,7 +333,7 @@ var endpointTable = &table[Endpoint]{
 		{name: "send_buffer", read: into(sizeIn(1, maxBytes), func(e *Endpoint, n int64) { e.TCP.SendBuffer = int(n) }), help: helpSendBuffer,
 			def: profileDefault(func(c tcp.Config) string { return codeSize(c.SendBuffer) }), doc: "how many bytes the application may have written but not yet had acknowledged"},
 		{name: "recv_buffer", read: into(sizeIn(1, maxBytes), func(e *Endpoint, n int64) { e.TCP.RecvBuffer = int(n) }), help: helpRecvBuffer,
-			def: profileDefault(func(c tcp.Config) string { return codeSize(c.RecvBuffer) }), doc: "the receive buffer; its free space is the advertised window (RFC 9293 §3.8.6)"},
+			def: profileDefault(func(c tcp.Config) string { return codeSize(c.RecvBuffer) }), doc: "the receive buffer; its free space is the advertised window (RFC 9293 §3.8.6). Under the linux profile, `SO_RCVBUF`: Linux doubles it and charges each segment's memory, not only its payload; `64KiB` stands for no `SO_RCVBUF` (docs/profiles.md)"},
 		{name: "window_scaling", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.WindowScaling = b }), help: helpWindowScaling,
 			def: profileDefault(func(c tcp.Config) string {
 				if c.WindowScaling {
@@ -348,7 +349,7 @@ var endpointTable = &table[Endpoint]{
 		{name: "rto_max", read: into(durationIn(time.Millisecond, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.RTOMax = t }), help: helpRTO,
 			def: profileDefault(func(c tcp.Config) string { return code(c.RTOMax) }), doc: "the RTO's ceiling: 60 s (RFC 6298 (2.5) allows one of at least 60 s)"},
 		{name: "syn_retries", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.SynRetries = int(n) }), help: helpRetries,
-			def: profileDefault(func(c tcp.Config) string { return code(c.SynRetries) }), doc: "how many times a SYN (or SYN,ACK) is retransmitted before the attempt is abandoned; 7 in the `rfc` profile, 6 (Linux's `tcp_syn_retries`) in `linux`. With the `rfc` profile's RTO (1 s, doubling, at most 60 s) the SYNs go at 0, 1, 3, 7, 15, 31, 63 and 123 s and the attempt is abandoned at 183 s, meeting the 3 minutes RFC 1122 §4.2.3.5 requires (`linux`: 131 s, its first 4 timeouts 1 s apart)"},
+			def: profileDefault(func(c tcp.Config) string { return code(c.SynRetries) }), doc: "how many times a SYN (or SYN,ACK) is retransmitted before the attempt is abandoned; 7 in the `rfc` profile, 6 (Linux's `tcp_syn_retries`) in `linux`. With the `rfc` profile's RTO (1 s, doubling, at most 60 s) the SYNs go at 0, 1, 3, 7, 15, 31, 63 and 123 s and the attempt is abandoned at 183 s, meeting the 3 minutes RFC 1122 §4.2.3.5 requires (`linux`: 135 s, its first 4 timeouts 1 s apart and each rounded up by the timer wheel: see `timer_hz`)"},
 		{name: "retries", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.Retries = int(n) }), help: helpRetries,
 			def: profileDefault(func(c tcp.Config) string { return code(c.Retries) }), doc: "how many times data (or a FIN) is retransmitted before the connection is aborted (ETIMEDOUT); 15 as Linux's `tcp_retries2`, about 924.6 s with a 200 ms RTO floor (RFC 1122 §4.2.3.5 asks for at least 100 s)"},
 		{name: "msl", read: into(durationIn(0, maxTimerValue), func(e *Endpoint, t time.Duration) { e.TCP.MSL = t }), help: helpMSL,
@@ -394,6 +395,8 @@ var endpointTable = &table[Endpoint]{
 			def: profileDefault(func(c tcp.Config) string { return code(c.SACK) }), doc: "SACK (RFC 2018): offer SACK-permitted, and when both sides do, send SACK blocks in ACKs while data is out of order and use the peer's: the sender never resends SACKed data, after an RTO resends only the holes, and in fast recovery resends the next hole with each ACK"},
 		{name: "syn_linear_timeouts", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.SynLinearTimeouts = int(n) }), help: helpSynLinear,
 			def: profileDefault(func(c tcp.Config) string { return code(c.SynLinearTimeouts) }), doc: "SYN retransmissions one initial RTO apart before doubling, on top of `syn_retries` (Linux ≥ 6.5)"},
+		{name: "timer_hz", read: into(integerIn(0, 1000), func(e *Endpoint, n int64) { e.TCP.TimerHZ = int(n) }), help: helpTimerHZ,
+			def: profileDefault(func(c tcp.Config) string { return code(c.TimerHZ) }), doc: "how many times a second the host's timers tick (Linux's HZ). Timers are armed in whole ticks and fire late by the granularity of Linux's timer wheel: at 250, up to 4 ms for timers below 252 ms, 32 ms up to 2 s, 256 ms up to 16 s, 2 s up to 2 min. `0` fires every timer exactly when due"},
 		{name: "reply", read: into(sizeIn(0, maxBytes), func(e *Endpoint, n int64) { e.App.Reply = n }), help: helpReply,
 			only: "server", misplaced: "reply is for the server: it is what the server writes once it has read the client's data; the client's data is send", group: "app",
 			def: code(0), doc: "bytes the server writes once it has read all of the client's data (`send` plus `writes`)"},

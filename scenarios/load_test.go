@@ -133,6 +133,7 @@ client:
   timestamps: true
   sack: true
   syn_linear_timeouts: 2
+  timer_hz: 1000
   reader: {bytes: 1KiB, every: 50ms, pauses: [{from: 4s, to: 6s}, {from: 1s, to: 2s}]}
   connect_at: 1s
   send: 1MB
@@ -194,7 +195,7 @@ events:
 		SynRetries: 0, Retries: 3, MSL: 30 * time.Second, NoDelay: true, InitialWindow: 10,
 		DelayedACK: 100 * time.Millisecond, QuickACKs: 2, Keepalive: true, KeepaliveIdle: 10 * time.Second,
 		KeepaliveInterval: 2 * time.Second, KeepaliveProbes: 4, UserTimeout: 30 * time.Second,
-		KeepaliveGarbageByte: true, Timestamps: true, SACK: true, SynLinearTimeouts: 2,
+		KeepaliveGarbageByte: true, Timestamps: true, SACK: true, SynLinearTimeouts: 2, TimerHZ: 1000,
 	}, c.TCP)
 	assert.Equal(t, App{
 		ConnectAt: time.Second, Send: 1_000_000,

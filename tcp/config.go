@@ -28,7 +28,10 @@ type Config struct {
 
 	// SendBuffer is how many bytes the application may have written but not
 	// yet acknowledged. RecvBuffer is the receive buffer: its free space is the
-	// advertised window (RFC 9293 §3.8.6).
+	// advertised window (RFC 9293 §3.8.6). Under the linux profile it is
+	// SO_RCVBUF, which Linux doubles and spends on each segment's memory, not
+	// only its payload (rcvbuf.go); 65536, the profile's default, stands for
+	// no SO_RCVBUF.
 	SendBuffer int
 	RecvBuffer int
 
@@ -53,7 +56,8 @@ type Config struct {
 	// connection is aborted (ETIMEDOUT); 15 as Linux's tcp_retries2 (RFC 1122
 	// §4.2.3.5 asks for at least 100 s). The rfc behaviour counts timeouts;
 	// the linux one turns the count into a time, as retransmits_timed_out
-	// does: 924.6 s for 15, whatever the RTO.
+	// does: 924.6 s for 15, whatever the RTO, counted from the first
+	// retransmission (retrans_stamp) and tested when an RTO fires.
 	Retries int
 
 	// MSL is the maximum segment lifetime; TIME-WAIT lasts 2·MSL. RFC 9293
@@ -115,10 +119,25 @@ type Config struct {
 	// 1460-byte MSS carries 1448 bytes of data). RTT is still measured one
 	// segment at a time (Karn), not from the timestamps.
 	Timestamps bool
+	// TimerHZ is the rate at which the host's timers tick (Linux's HZ): its
+	// timers are armed in whole ticks and fire late by the granularity of
+	// Linux's timer wheel (timer.go, wheelExpiry): at 250 Hz up to 4 ms
+	// below 252 ms, 32 ms up to 2 s, 256 ms up to 16 s. 0, the rfc
+	// profile's, fires every timer exactly when due.
+	TimerHZ int
 	// SACK offers SACK-permitted (RFC 2018 §2) and, when the peer agrees,
 	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4)
 	// and recovers losses with the SACK scoreboard (sack.go).
 	SACK bool
+}
+
+// tick is the timer clock's period: a jiffy, 1/TimerHZ s (1 ms for exact
+// timers, Linux's jiffy at HZ=1000).
+func (c *Config) tick() time.Duration {
+	if c.TimerHZ > 0 {
+		return time.Second / time.Duration(c.TimerHZ)
+	}
+	return time.Millisecond
 }
 
 // maxUnscaledWindow is the largest window the 16-bit window field holds

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
 )
 
 // Error is why a connection was aborted, as a socket would report it. Its
@@ -129,9 +130,17 @@ func (c *Conn) Read(now sim.Time, n int) int {
 		return 0
 	}
 	c.rcvUnread -= uint32(n)
+	c.rbuf.read(c.copiedSeq())
 	c.h.appRecord(now, c, trace.AppRead, int64(n))
-	if c.windowUpdateDue() {
-		c.ackNow = true
+	switch c.acks.read(now, c.ackView(), uint32(n)) {
+	case readWindowRule:
+		if c.windowUpdateDue() {
+			c.ackNow = true
+		}
+	case readACKNow:
+		if c.state.synchronized() {
+			c.sendACK(now) // from the read path, before what the application sends next
+		}
 	}
 	c.h.markActive(c)
 	return n
@@ -223,19 +232,25 @@ func (c *Conn) setState(now sim.Time, s State) {
 }
 
 // rcvWindow returns the window to advertise, in bytes: the free receive
-// buffer as the policy chooses to offer it (RFC 9293 §3.8.6.2.2's silly
-// window avoidance, or Linux's __tcp_select_window), never shrinking what
-// was offered before.
+// buffer as the connection's buffer offers it (rcvbuf.go: RFC 9293
+// §3.8.6.2.2's silly window avoidance, or Linux's __tcp_select_window),
+// never shrinking what was offered before.
 func (c *Conn) rcvWindow() uint32 {
-	bufSize := uint32(c.h.cfg.RecvBuffer)
-	free := bufSize - min(c.rcvUnread, bufSize)
-	maxWnd := uint32(65535) << c.rcvWscale
-	free = min(free, maxWnd)
-	offered := c.offered()
-	if free <= offered {
-		return offered
+	w, _ := c.rbuf.window(c.windowRoom())
+	return w
+}
+
+// windowRoom is what the receive buffer decides the window from.
+func (c *Conn) windowRoom() windowRoom {
+	return windowRoom{unread: c.rcvUnread, lastWnd: c.rcvWnd, largest: uint32(65535) << c.rcvWscale, offered: c.offered(), sndMSS: c.sndMSS}
+}
+
+// copiedSeq is the sequence number of the next byte the application will
+// read (Linux's copied_seq).
+func (c *Conn) copiedSeq() wire.Seq {
+	fin := uint32(0)
+	if c.finRcvd {
+		fin = 1
 	}
-	w := c.h.policy.receiveWindow(windowRoom{free: free, buffer: bufSize, largest: maxWnd, offered: offered,
-		sndMSS: c.sndMSS, rcvMSS: c.rcvMSS, scaled: c.rcvWscale > 0})
-	return max(w, offered)
+	return c.rcvNxt.Add(-(c.rcvUnread + fin))
 }

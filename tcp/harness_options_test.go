@@ -97,12 +97,13 @@ func (h tsHarness) tsval(at sim.Time) uint32 { return uint32(int64(at)/int64(1e6
 func peerTSval(at sim.Time) uint32 { return 7000 + uint32(int64(at)/int64(1e6)) }
 
 // linuxSYN is the SYN a linux-profile client sends at time at: MSS 1460,
-// SACK-permitted, timestamps (TSecr 0: no ACK) and window scale 2 (a
-// 128 KiB buffer needs a shift of 2, RFC 7323 §2.3).
+// SACK-permitted, timestamps (TSecr 0: no ACK) and, on default buffers,
+// window 64240 and window scale 10 (tcp_select_initial_window, checked in
+// rcvbuf_test.go); other buffers as synWindowOf and wscaleOf say.
 func (h tsHarness) linuxSYN(at sim.Time) withOpt {
 	o := ts(h.tsval(at), 0)
-	o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, true, true, 2
-	return withOpt{seg{seq: localISS, flags: wire.SYN, win: 65535, noLabels: true}, o}
+	o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, true, true, wscaleOf(h.host.cfg)
+	return withOpt{seg{seq: localISS, flags: wire.SYN, win: synWindowOf(h.host.cfg), noLabels: true}, o}
 }
 
 // peerSYNOpt is the options of a SYN or SYN,ACK the peer sends at time at:

@@ -3,6 +3,7 @@ package tcp
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,7 +109,6 @@ func newHarness(t *testing.T, cfg Config, pol ...policy) *harness {
 // windows for everything else).
 type mixedPolicy struct {
 	rfcPolicy
-	linuxWindow      bool // __tcp_select_window
 	linuxProbes      bool // tcp_xmit_probe_skb's probe form
 	keepaliveRST     bool // a RST when keepalive gives up (tcp_keepalive_timer)
 	probeAbortRST    bool // a RST when zero-window probing gives up (as BSD's tcp_drop; neither profile)
@@ -128,7 +128,6 @@ func pick(on bool) policy {
 	return rfcPolicy{}
 }
 
-func (m mixedPolicy) receiveWindow(r windowRoom) uint32 { return pick(m.linuxWindow).receiveWindow(r) }
 func (m mixedPolicy) retriesExhausted(n, limit int, stalled time.Duration) bool {
 	return pick(m.linuxRetries).retriesExhausted(n, limit, stalled)
 }
@@ -344,8 +343,29 @@ func newSynSent(t *testing.T, cfg Config, pol ...policy) *harness {
 	h := newHarness(t, cfg, pol...)
 	h.conn = h.host.Connect(0, localAddr.Port(), remoteAddr)
 	h.poll()
-	h.expect(0, seg{seq: cfg.ISS, flags: wire.SYN, win: uint32(min(cfg.RecvBuffer, 65535)), mss: uint16(cfg.MSS), noLabels: true})
+	h.expect(0, seg{seq: cfg.ISS, flags: wire.SYN, win: synWindowOf(cfg), mss: uint16(cfg.MSS), noLabels: true})
 	return h
+}
+
+// synWindowOf is the window of the SYN a client with settings cfg sends:
+// the buffer, at most 65,535 (rfc), or, on Linux, its window space rounded
+// down to whole segments (tcp_select_initial_window: 64240 on default
+// buffers).
+func synWindowOf(cfg Config) uint32 {
+	if cfg.Behaviour == BehaviourLinux {
+		return newLinuxBuffer(cfg.RecvBuffer, cfg.WindowScaling).synWindow(windowRoom{}, uint32(cfg.MSS))
+	}
+	return uint32(min(cfg.RecvBuffer, 65535))
+}
+
+// wscaleOf is the window scale a host with settings cfg offers: what its
+// buffer needs (RFC 7323 §2.3), or, on Linux, what covers tcp_rmem[2] (7)
+// or the locked buffer.
+func wscaleOf(cfg Config) uint8 {
+	if cfg.Behaviour == BehaviourLinux {
+		return newLinuxBuffer(cfg.RecvBuffer, cfg.WindowScaling).shift()
+	}
+	return windowShift(cfg.RecvBuffer)
 }
 
 // newEstablished returns a client whose handshake completed at 50 ms with an
@@ -414,4 +434,21 @@ func (h *harness) recovery() *fastRecovery {
 	}
 	h.t.Fatalf("no loss recovery (%T)", h.conn.lr)
 	return nil
+}
+
+// inGSO returns segs as Linux sends them in GSO packets of n segments
+// each (gso.go): PSH on the last segment of each packet of two or more.
+// n < 2 leaves them as they are (the rfc profile's segment by segment).
+func inGSO(n int, segs ...seg) []seg {
+	out := slices.Clone(segs)
+	if n < 2 {
+		return out
+	}
+	for i := n - 1; i < len(out); i += n {
+		out[i].flags |= wire.PSH
+	}
+	if rest := len(out) % n; rest > 1 {
+		out[len(out)-1].flags |= wire.PSH
+	}
+	return out
 }

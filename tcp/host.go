@@ -36,6 +36,7 @@ type Host struct {
 	pending   bool           // something may have output to send
 	rec       trace.Record   // reused for every record written
 	pkt       trace.Packet   // reused for every segment sent
+	burst     gsoBurst       // the GSO packet output is building (gso.go), reused
 }
 
 // NewHost returns a host with the given name (for the trace), address and
@@ -107,12 +108,12 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	cfg := &h.cfg
 	c := &Conn{
 		h: h, id: id, local: local, peer: peer,
-		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy)),
-		receiver: receiver{quickACKs: cfg.QuickACKs},
+		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy), h.policy.validateCwnd()),
+		receiver: receiver{acks: h.policy.delayedACKs(cfg), rbuf: h.policy.receiveBuffer(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
 	}
 	if cfg.WindowScaling {
-		c.rcvWscale = windowShift(cfg.RecvBuffer)
+		c.rcvWscale = c.rbuf.shift()
 	}
 	if cfg.Timestamps {
 		c.tsOffset = h.rng.Uint32()
@@ -174,14 +175,21 @@ func (h *Host) Notices() []Notice {
 
 // Input processes a segment that arrived at now. emit receives the
 // segments a stack sends from its receive path, before any application can
-// run: a RST for a segment of no connection, and the handshake's final ACK.
-// Everything else waits for Poll. Events go to Notices.
+// run: a RST for a segment of no connection, and the handshake's final ACK;
+// under a policy that sends from the receive path (Linux's), also the ACK
+// due at once and what the segment's ACK lets go. Everything else waits for
+// Poll. Events go to Notices.
 func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 	seg := &p.Seg
 	h.pending = true
 	switch c := h.lookup(seg.Dst, seg.Src); {
 	case c != nil:
 		c.input(now, seg)
+		if h.policy.sendsFromReceivePath() && c.state != StateClosed {
+			// What the segment lets go (an ACK due now, data its ACK
+			// made room for) goes before any application runs.
+			c.output(now, h.queue)
+		}
 	case seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()):
 		h.listenInput(now, seg)
 	default:

@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -67,7 +69,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	// Fourth: the peer's SYN.
 	c.irs = seg.Seq
 	c.rcvNxt = seg.Seq.Add(1)
-	c.rcvAdv = c.rcvNxt
+	c.rcvAdv = c.rcvNxt.Add(c.synWnd) // RCV.WND: what our SYN offered
 	c.takeSYNOptions(seg)
 	if f&wire.ACK == 0 {
 		// Simultaneous open: answer SYN,ACK from SYN-RECEIVED (RFC 9293 figure 7).
@@ -104,7 +106,9 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	}
 	c.retries = 0
 	c.backoff = 0
+	c.retransStamp = sim.Never // tcp_clean_rtx_queue: FLAG_SYN_ACKED
 	c.stopRTO(now)
+	c.rbuf.established(uint32(c.h.cfg.MSS), c.synWnd) // tcp_init_buffer_space
 	// After a lost SYN or SYN,ACK data starts with one segment (RFC 5681
 	// §3.1; Linux only after more than one loss).
 	if c.synRetransmits > 0 && c.h.policy.oneSegmentAfterSYN(c.synRetransmits) {
@@ -136,7 +140,10 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// First: sequence number check.
 	if !simOpenSYNACK && !c.acceptable(seg.Seq, seg.SeqLen(), rcvWnd) {
-		if f&wire.RST == 0 {
+		if c.h.policy.duplicateUpdatesTSRecent() {
+			c.duplicateTSRecent(seg)
+		}
+		if f&wire.RST == 0 && c.oowACKAllowed(now, seg) {
 			c.ackNow = true // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 			if seg.Seq == c.rcvNxt.Add(^uint32(0)) && seg.Len <= 1 && f&(wire.SYN|wire.FIN) == 0 {
 				// SEQ = RCV.NXT−1 with at most one byte: a keepalive probe
@@ -151,11 +158,12 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 				// the last, but at the sender it is no duplicate ACK (RFC
 				// 5681 §2): it usually acknowledges new data there.
 				c.ackLabel |= trace.LabelACKOfDuplicate
+				c.acks.resent(c.ackView())
 			}
 
-			if c.state == StateTimeWait && f&wire.FIN != 0 {
-				c.startTimeWait(now) // a retransmitted FIN restarts the 2·MSL wait
-			}
+		}
+		if c.state == StateTimeWait && f&(wire.RST|wire.FIN) == wire.FIN {
+			c.startTimeWait(now) // a retransmitted FIN restarts the 2·MSL wait
 		}
 		return
 	}
@@ -200,6 +208,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 			dataLen, fin = room, false
 			c.ackNow = true
 			c.ackForProbe = room == 0
+			c.acks.resent(c.ackView())
 		} else if fin && dataLen == room {
 			// The FIN takes one sequence number; it fits only inside the window.
 			fin = room > dataLen
@@ -209,7 +218,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	// Second: RST, with the stricter check of RFC 5961 §3.2.
 	if f&wire.RST != 0 {
 		if seg.Seq != c.rcvNxt {
-			c.ackNow = true // a challenge ACK: a real peer answers it with a good RST
+			if c.oowACKAllowed(now, seg) {
+				c.ackNow = true // a challenge ACK: a real peer answers it with a good RST
+			}
 			return
 		}
 		switch c.state {
@@ -231,7 +242,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// Fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 §4).
 	if syn {
-		c.ackNow = true
+		if c.oowACKAllowed(now, seg) {
+			c.ackNow = true
+		}
 		return
 	}
 
@@ -280,14 +293,18 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// Seventh: segment text.
 	if dataLen > 0 && c.state.canReceiveData() {
-		c.receive(now, seq, dataLen)
+		flags := f &^ wire.FIN
+		if fin && seq == c.rcvNxt {
+			flags |= wire.FIN // the FIN is accepted right after this data
+		}
+		c.receive(now, seq, dataLen, flags)
 	}
 
 	// Eighth: FIN.
 	if fin {
 		finSeq := seq.Add(dataLen)
 		if finSeq == c.rcvNxt {
-			c.receiveFIN(now)
+			c.receiveFIN(now, false)
 		} else if c.state.canReceiveData() {
 			c.ooo.hasFin, c.ooo.finAt = true, finSeq
 			c.ackNow = true // out of order: a duplicate ACK (RFC 5681 §4.2)
@@ -318,6 +335,10 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 		c.maxSndWnd = max(c.maxSndWnd, w)
 		c.sndWl1, c.sndWl2 = seg.Seq, ack
 	}
+	pure := !old && ack == c.sndUna && seg.Len == 0 && seg.Flags&(wire.SYN|wire.FIN) == 0 && !windowChanged
+	if !old {
+		c.tlpACK(now, ack, pure) // before the window grows for this ACK, as in tcp_ack
+	}
 	switch {
 	case old:
 	case ack == c.sndUna:
@@ -325,22 +346,29 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 		// or SYN/FIN in the segment, the same window.
 		// Answers to window probes while the window is closed are not
 		// duplicates of anything.
-		if c.sndUna != c.sndMax && seg.Len == 0 && seg.Flags&(wire.SYN|wire.FIN) == 0 && !windowChanged && c.sndWnd > 0 {
+		if c.sndUna != c.sndMax && pure && c.sndWnd > 0 {
 			c.onDupACK(now)
 		}
 	default:
+		c.ackTSecr = 0
+		if c.tsOK && seg.Opt.HasTimestamp {
+			c.ackTSecr = seg.Opt.TSEcr
+		}
 		c.onNewACK(now, ack)
 	}
 	c.traceVars(now)
 	return true
 }
 
-// receive takes in-window data [seq, seq+n).
-func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
+// receive takes in-window data [seq, seq+n) that came with flags.
+func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 	c.rcvMSS = max(c.rcvMSS, n)
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
 		c.ooo.arrived(seq, seq.Add(n))
+		if c.rbuf.arrived(arrival{seq: seq, n: n, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+			c.acks.windowGrew()
+		}
 		c.ackNow = true
 		return
 	}
@@ -355,21 +383,31 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32) {
 		c.rcvUnacked += more
 		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
 	}
+	c.acks.dataIn(now, c.ackView(), n, flags)
+	if c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+		c.acks.windowGrew()
+	}
 	// The data is news before the FIN that may follow it ends the stream.
 	c.h.notify(c, EventReadable)
 	if c.ooo.hasFin && c.ooo.finAt == c.rcvNxt {
 		c.ooo.hasFin = false
 		filledGap = true
-		c.receiveFIN(now)
+		c.receiveFIN(now, true)
 	}
 	c.scheduleACK(now, filledGap)
 }
 
-// receiveFIN accepts the peer's FIN (eighth step).
-func (c *Conn) receiveFIN(now sim.Time) {
+// receiveFIN accepts the peer's FIN (eighth step). Its ACK goes at once,
+// unless the ACK rules let it wait (Linux, in ESTABLISHED: it rides on the
+// application's own FIN); scheduled says the caller decides the ACK next.
+func (c *Conn) receiveFIN(now sim.Time, scheduled bool) {
 	c.rcvNxt = c.rcvNxt.Add(1)
-	c.ackNow = true
 	c.finRcvd = true
+	if c.acks.finIn(c.state) {
+		c.ackNow = true
+	} else if !scheduled {
+		c.scheduleACK(now, false)
+	}
 	switch c.state {
 	case StateSynReceived, StateEstablished:
 		c.setState(now, StateCloseWait)
@@ -394,4 +432,46 @@ func (c *Conn) close(now sim.Time) {
 	c.setState(now, StateClosed)
 	c.h.remove(c)
 	c.h.notify(c, EventClosed)
+}
+
+// duplicateTSRecent is Linux's TS.Recent rule for a segment received
+// before, that ends exactly where our last ACK did (an RTO's resend of the
+// last segment whose ACK was lost): tcp_sequence lets it through
+// (end_seq is not before rcv_wup), so tcp_replace_ts_recent keeps its
+// TSval, and the ACK echoes the resend, not the first send (RFC 7323 §4.3
+// keeps the first: Last.ACK.sent is not inside the segment).
+func (c *Conn) duplicateTSRecent(seg *wire.Segment) {
+	lastACKSent := c.rcvNxt
+	if c.ackSent {
+		lastACKSent = c.lastAckSent
+	}
+	if c.tsOK && seg.Opt.HasTimestamp && seg.SeqLen() > 0 && seg.Seq.Add(seg.SeqLen()) == lastACKSent &&
+		int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
+		c.tsRecent = seg.Opt.TSVal
+	}
+}
+
+// oowACKAllowed reports whether an ACK may answer seg, a segment out of the
+// window or a challenge (RFC 5961), at now. The policy's interval
+// (oowACKInterval; Linux's tcp_invalid_ratelimit, 500 ms) rate-limits
+// these ACKs per connection, against ACK loops: one within the interval of
+// the last is not sent (tcp_oow_rate_limited, __tcp_oow_rate_limited).
+// Segments that carry data or a FIN (but no SYN) are always answered.
+func (c *Conn) oowACKAllowed(now sim.Time, seg *wire.Segment) bool {
+	gap := c.h.policy.oowACKInterval()
+	if gap <= 0 || seg.SeqLen() > 0 && seg.Flags&wire.SYN == 0 {
+		return true
+	}
+	if c.oowACKAt != sim.Never {
+		elapsed := now.Sub(c.oowACKAt)
+		if tick := c.h.cfg.tick(); c.h.cfg.TimerHZ > 0 {
+			// Linux compares jiffies (tcp_jiffies32).
+			elapsed = time.Duration(int64(now)/int64(tick)-int64(c.oowACKAt)/int64(tick)) * tick
+		}
+		if elapsed >= 0 && elapsed < gap {
+			return false
+		}
+	}
+	c.oowACKAt = now
+	return true
 }

@@ -36,7 +36,28 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 		}
 	}
 	if c.state.canSendData() {
-		for c.sendNext(now, emit) {
+		sent := false
+		send := emit
+		b := &c.h.burst
+		if c.h.policy.gsoPackets() {
+			// tcp_write_xmit: the segments go in GSO packets (gso.go).
+			b.max, b.emit = c.gsoSegs(), emit
+			send = b.add
+		}
+		for c.sendNext(now, send) {
+			sent = true
+			if n := len(b.segs); n > 0 && b.segs[n-1].Seg.Seq.Add(b.segs[n-1].Seg.Len) != c.sndNxt {
+				b.flush() // sendNext skipped what the peer holds: a new packet
+			}
+		}
+		if b.emit != nil {
+			b.flush()
+			b.emit = nil
+		}
+		if c.validatesCwnd {
+			if limited := c.flightSize() >= c.cwnd; sent || limited {
+				c.cwndValidate(limited) // tcp_write_xmit → tcp_cwnd_validate
+			}
 		}
 	}
 	if c.ackNow {
@@ -141,7 +162,7 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			// (Linux pushes with Nagle off when it queues the FIN; BSD sends
 			// the FIN's segment). Both profiles, deliberately: see
 			// docs/profiles.md.
-			if !c.h.cfg.NoDelay && !c.finQueued && c.sndUna != c.sndNxt {
+			if !c.h.cfg.NoDelay && !c.finQueued && c.h.policy.nagleHolds(c.sndUna, c.sndNxt, c.sndSml) {
 				return false
 			}
 		case n >= c.maxSndWnd/2 && c.maxSndWnd > 0:
@@ -218,9 +239,12 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 	}
 
 	// The window: never scaled in a SYN (RFC 7323 §2.2).
-	wnd := c.rcvWindow()
 	if flags&wire.SYN != 0 {
-		s.Window = uint16(min(wnd, 65535))
+		mss := uint32(h.cfg.MSS)
+		if c.tsOK {
+			mss -= tsOptionLen // a SYN,ACK echoing timestamps (tcp_openreq_init_rwin)
+		}
+		s.Window = uint16(min(c.rbuf.synWindow(c.windowRoom(), mss), 65535))
 		p.Win = uint32(s.Window)
 		s.Opt.MSS = uint16(h.cfg.MSS)
 		if h.cfg.WindowScaling && (c.state == StateSynSent || c.wscaleOK) {
@@ -234,6 +258,10 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 			c.setTimestamp(now, &s.Opt, c.state != StateSynSent)
 		}
 	} else {
+		wnd, tight := c.rbuf.window(c.windowRoom())
+		if tight {
+			c.acks.bufferTight()
+		}
 		field := min(wnd>>c.rcvWscale, 65535)
 		s.Window = uint16(field)
 		p.Win = field << c.rcvWscale
@@ -262,13 +290,28 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
 		c.rcvAdv = edge
 	}
+	if s.Flags&wire.SYN != 0 {
+		c.synWnd = p.Win
+	}
+	if s.Flags&wire.RST == 0 {
+		c.rcvWnd = p.Win // tcp_select_window: tp->rcv_wnd
+	}
 	if c.isRetransmission(seq, segLen, s.Flags, probe) {
 		c.retransmits++
 		c.rttTiming = false // Karn: never time a retransmitted segment
+		if c.retxHigh.LessThan(end) {
+			c.retxHigh = end
+		}
+		if c.retransStamp == sim.Never && !p.Labels.Has(trace.LabelTLP) {
+			c.retransStamp = now // the first retransmission of this stall (tcp_retransmit_skb)
+		}
 	}
 	if s.Flags&wire.ACK != 0 {
 		c.ackSentNow(now)
 		c.ackLabelled(s.Ack, p.Win, dups)
+	}
+	if s.Len > 0 && probe == notProbe {
+		c.acks.dataSent(now)
 	}
 
 	// Sequence variables and timers.
@@ -288,7 +331,11 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
 		}
 		if c.sndMax.LessThan(end) {
+			if s.Len < c.segMSS() {
+				c.sndSml = end // tcp_minshall_update
+			}
 			c.sndMax = end
+			c.lastSegStart = seq // the highest segment sent: a tail loss probe sends it again
 		}
 		if c.probeFrom != c.probeTo && !c.sndMax.LessThan(c.probeTo) && !seq.LessThan(c.probeFrom) {
 			c.probeFrom = c.probeTo // the probe bytes have gone as data
@@ -301,6 +348,11 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 				c.stallSince = now // the limits count from this first transmission
 			}
 			c.startRTO(now)
+		} else if c.tlpArmed && !c.armProbe(now, c.rtoAt) {
+			// More was sent: the probe timeout runs from now
+			// (tcp_write_xmit → tcp_schedule_loss_probe), unless no
+			// probe may go any more: then the RTO stands.
+			c.resumeRTO(now)
 		}
 	}
 }

@@ -275,10 +275,7 @@ func TestPersist_BackoffStartsAgainAfterTheWindowOpens(t *testing.T) {
 }
 
 func TestPersist_LinuxProfileGivesUpWithoutRST(t *testing.T) {
-	cfg, err := Profile("linux")
-	require.NoError(t, err)
-	cfg.ISS, cfg.FixedISS = localISS, true
-	h := newZeroWindow(t, cfg)
+	h := newZeroWindow(t, linuxConfig(t))
 	// RTO 250 ms (tcp_set_rto: SRTT + max(4·RTTVAR, TCP_RTO_MIN) = 50 +
 	// 200): probes at 150 ms + 250·(2^k − 1) ms for k = 1…9, then every
 	// TCP_RTO_MAX (120 s); tcp_retries2 = 15 probes.

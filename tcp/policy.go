@@ -59,12 +59,6 @@ type policy interface {
 	// name is the profile's name.
 	name() string
 
-	// receiveWindow returns the window to advertise when more is free
-	// than is still offered (RFC 9293 §3.8.6.2.2's receiver-side silly
-	// window avoidance, or Linux's __tcp_select_window). The caller never
-	// offers less than room.offered.
-	receiveWindow(room windowRoom) uint32
-
 	// probe returns the sequence number and length of a zero-window or
 	// keepalive probe, given SND.UNA, SND.NXT and the end of the data
 	// written, and whether a keepalive may carry a garbage byte.
@@ -74,10 +68,11 @@ type policy interface {
 	resetOnGiveUp(kind probeKind) bool
 
 	// retriesExhausted reports whether a timeout of data (or a FIN) is one
-	// too many: retries expiries have passed, the limit is Retries, and the
-	// oldest unacknowledged data has waited stalled. SYN retries are counted
-	// alike under both.
-	retriesExhausted(retries, limit int, stalled time.Duration) bool
+	// too many: retries expiries have passed since the last progress, the
+	// limit is Retries, and since is how long ago the first retransmission
+	// of this stall went (0 before any). SYN retries are counted alike
+	// under both.
+	retriesExhausted(retries, limit int, since time.Duration) bool
 	// userTimeoutCovers reports whether the user timeout (RFC 5482)
 	// replaces the retry limits in state s.
 	userTimeoutCovers(s State) bool
@@ -98,33 +93,54 @@ type policy interface {
 	// keepSACKedAfterRTO reports whether the SACK scoreboard survives a
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
-}
 
-// windowRoom is what receive-window selection decides from, in bytes.
-type windowRoom struct {
-	free    uint32 // the free receive buffer, at most largest
-	buffer  uint32 // the receive buffer's size
-	largest uint32 // the largest window the scale can advertise
-	offered uint32 // what is still open of the window last advertised; less than free
-	sndMSS  uint32 // Eff.snd.MSS
-	rcvMSS  uint32 // the largest segment received; 0 before any
-	scaled  bool   // window scaling is in use
+	// oowACKInterval is the least time between two ACKs answering segments
+	// out of the window or challenges; 0: no limit.
+	oowACKInterval() time.Duration
+	// validateCwnd reports whether cwnd grows only while it limits what is
+	// sent (congestion window validation).
+	validateCwnd() bool
+	// tailLossProbe reports whether a tail loss probe (RFC 8985 §7) may go
+	// before the RTO when SACK is agreed (tlp.go).
+	tailLossProbe() bool
+
+	// duplicateUpdatesTSRecent reports whether a segment received before
+	// that ends at Last.ACK.sent updates TS.Recent (input.go,
+	// duplicateTSRecent).
+	duplicateUpdatesTSRecent() bool
+
+	// rttFromTimestamps reports whether an ACK that covers retransmitted
+	// data gives an RTT sample from the timestamp it echoes (retransmit.go,
+	// sampleEchoedRTT).
+	rttFromTimestamps() bool
+
+	// nagleHolds reports whether Nagle's algorithm holds back a segment
+	// shorter than the MSS, given SND.UNA, SND.NXT and the end of the last
+	// such segment sent (sml).
+	nagleHolds(una, nxt, sml wire.Seq) bool
+
+	// gsoPackets reports whether new data goes out in GSO packets of
+	// several segments, the last of each marked PSH (gso.go).
+	gsoPackets() bool
+
+	// receiveBuffer returns a connection's receive buffer, fresh, for a
+	// host with settings cfg (rcvbuf.go).
+	receiveBuffer(cfg *Config) rcvBuffer
+
+	// delayedACKs returns a connection's delayed-ACK rules, fresh, for a
+	// host with settings cfg (delack.go).
+	delayedACKs(cfg *Config) ackRules
+	// sendsFromReceivePath reports whether what a segment's arrival lets go
+	// (an ACK due at once, data its ACK made room for) is sent from the
+	// receive path, before the application runs, rather than at the next
+	// Poll, after it.
+	sendsFromReceivePath() bool
 }
 
 // rfcPolicy is the RFCs' behaviour.
 type rfcPolicy struct{}
 
 func (rfcPolicy) name() string { return "rfc" }
-
-// receiveWindow: RFC 9293 §3.8.6.2.2: the right edge moves only in steps
-// of at least min(RCV.BUFF/2, Eff.snd.MSS), or when the whole buffer is free.
-func (rfcPolicy) receiveWindow(r windowRoom) uint32 {
-	step := min(r.buffer/2, r.sndMSS)
-	if r.free-r.offered >= step || r.free == min(r.buffer, r.largest) {
-		return r.free
-	}
-	return r.offered
-}
 
 // probe: a zero-window probe is the next byte of new data (RFC 9293
 // §3.8.6.1), or, when only the FIN is left, a bare ACK at SND.NXT; a
@@ -182,28 +198,55 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// oowACKInterval: RFC 9293 §3.10.7.4 answers every unacceptable segment
+// with an ACK; RFC 5961 §7's throttling is left to the implementation.
+func (rfcPolicy) oowACKInterval() time.Duration { return 0 }
+
+// validateCwnd: RFC 5681 §3.1 grows cwnd on every ACK of new data; RFC
+// 7661's window validation is experimental and not part of the rfc profile.
+func (rfcPolicy) validateCwnd() bool { return false }
+
+// tailLossProbe: the RFCs the rfc profile follows (RFC 5681, RFC 6582, RFC
+// 6298) repair a lost tail by the RTO; RFC 8985's probe is Linux's default.
+func (rfcPolicy) tailLossProbe() bool { return false }
+
+// duplicateUpdatesTSRecent: RFC 7323 §4.3 (2): only a segment with
+// Last.ACK.sent inside it.
+func (rfcPolicy) duplicateUpdatesTSRecent() bool { return false }
+
+// rttFromTimestamps: Karn's algorithm (RFC 6298 §3): no sample from
+// retransmitted data; RFC 7323 §4 allows the echo, but the rfc profile
+// keeps one clock of samples.
+func (rfcPolicy) rttFromTimestamps() bool { return false }
+
+// nagleHolds: RFC 1122 §4.2.3.4 (RFC 896): while any data is
+// unacknowledged.
+func (rfcPolicy) nagleHolds(una, nxt, _ wire.Seq) bool { return una != nxt }
+
+// gsoPackets: segment by segment; PSH marks where the application's data
+// ends (RFC 9293 §3.9.1: the sender's own choice when not asked).
+func (rfcPolicy) gsoPackets() bool { return false }
+
+// receiveBuffer: RecvBuffer bytes of payload; the window is their free
+// space (RFC 9293 §3.8.6).
+func (rfcPolicy) receiveBuffer(cfg *Config) rcvBuffer { return rfcBuffer{size: uint32(cfg.RecvBuffer)} }
+
+// delayedACKs: RFC 1122 §4.2.3.2 and RFC 5681 §4.2: an ACK waits at most
+// DelayedACK, and goes at once for every second full-sized segment (and
+// for the first QuickACKs, when a scenario asks for Linux's quick start).
+func (rfcPolicy) delayedACKs(cfg *Config) ackRules {
+	return &rfcACKs{delay: cfg.DelayedACK, quick: cfg.QuickACKs}
+}
+
+// sendsFromReceivePath: the RFCs describe segment processing and sending
+// apart (RFC 9293 §3.10.7 answers with ACKs "sent" but does not say when);
+// the application acts first, so its reply carries the ACK.
+func (rfcPolicy) sendsFromReceivePath() bool { return false }
+
 // linuxPolicy is what Linux 6.x does (net/ipv4/tcp_*.c), where it differs.
 type linuxPolicy struct{}
 
 func (linuxPolicy) name() string { return "linux" }
-
-// receiveWindow is __tcp_select_window: 0 when less than half the buffer
-// and less than one segment is free; with window scaling the free space
-// itself, without it a whole number of segments (the peer's segment size
-// as seen, Linux's rcv_mss).
-func (linuxPolicy) receiveWindow(r windowRoom) uint32 {
-	mss := r.rcvMSS
-	if mss == 0 {
-		mss = r.sndMSS
-	}
-	if r.free < r.buffer/2 && r.free < mss {
-		return 0
-	}
-	if r.scaled || mss == 0 {
-		return r.free
-	}
-	return r.free / mss * mss
-}
 
 // probe is tcp_xmit_probe_skb: zero-length, SEQ = SND.UNA−1, a sequence
 // number the peer has acknowledged, for both kinds (no garbage byte).
@@ -215,10 +258,14 @@ func (linuxPolicy) probe(_ probeKind, una, _, _ wire.Seq, _ bool) (wire.Seq, uin
 // before tcp_write_err; tcp_probe_timer only reports ETIMEDOUT.
 func (linuxPolicy) resetOnGiveUp(kind probeKind) bool { return kind == keepaliveProbe }
 
-// retriesExhausted is retransmits_timed_out: the data has waited at least
-// as long as limit doublings of TCP_RTO_MIN, capped at TCP_RTO_MAX, take.
-func (linuxPolicy) retriesExhausted(_, limit int, stalled time.Duration) bool {
-	return stalled >= linuxRetriesTimeout(limit)
+// retriesExhausted is retransmits_timed_out: at least one timeout has
+// passed since the last progress (icsk_retransmits), and since the first
+// retransmission (retrans_stamp, set by tcp_retransmit_skb; a tail loss
+// probe does not set it) at least as long as limit doublings of
+// TCP_RTO_MIN, capped at TCP_RTO_MAX, take (tcp_model_timeout). It is
+// asked when the RTO fires, before the segment is sent again.
+func (linuxPolicy) retriesExhausted(retries, limit int, since time.Duration) bool {
+	return retries > 0 && since >= linuxRetriesTimeout(limit)
 }
 
 // userTimeoutCovers: TCP_USER_TIMEOUT applies to data in synchronized
@@ -246,6 +293,57 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// oowACKInterval is tcp_invalid_ratelimit (500 ms): tcp_validate_incoming
+// answers an out-of-window pure ACK (a zero-window or keepalive probe among
+// them) only if it answered none in the last 500 ms (tcp_oow_rate_limited),
+// and tcp_send_challenge_ack shares the per-socket limit.
+func (linuxPolicy) oowACKInterval() time.Duration { return 500 * time.Millisecond }
+
+// validateCwnd: tcp_cong_avoid (Reno's, CUBIC's) returns early unless
+// tcp_is_cwnd_limited: cwnd held back the last window sent
+// (tcp_cwnd_validate), or in slow start cwnd is under twice the most in
+// flight.
+func (linuxPolicy) validateCwnd() bool { return true }
+
+// tailLossProbe: tcp_early_retrans 3 (the default) enables TLP
+// (tcp_schedule_loss_probe, tcp_send_loss_probe).
+func (linuxPolicy) tailLossProbe() bool { return true }
+
+// duplicateUpdatesTSRecent: tcp_sequence passes a segment whose end is
+// not before rcv_wup, and tcp_replace_ts_recent stores its TSval.
+func (linuxPolicy) duplicateUpdatesTSRecent() bool { return true }
+
+// rttFromTimestamps is tcp_ack_update_rtt's fallback to tcp_rtt_tsopt_us
+// when the ACK covers retransmitted data (FLAG_RETRANS_DATA_ACKED).
+func (linuxPolicy) rttFromTimestamps() bool { return true }
+
+// nagleHolds is tcp_nagle_check with Minshall's variant
+// (tcp_minshall_check): only while a segment shorter than the MSS is
+// unacknowledged; full-sized ones in flight do not hold a short one back.
+func (linuxPolicy) nagleHolds(una, nxt, sml wire.Seq) bool {
+	return una.LessThan(sml) && sml.LessThanEq(nxt)
+}
+
+// gsoPackets: tcp_write_xmit builds packets of tcp_tso_autosize segments,
+// and __tcp_transmit_skb forces PSH on each.
+func (linuxPolicy) gsoPackets() bool { return true }
+
+// receiveBuffer: SO_RCVBUF doubled, skb truesize, scaling_ratio,
+// window_clamp and rcv_ssthresh (rcvbuf.go's linuxBuffer).
+func (linuxPolicy) receiveBuffer(cfg *Config) rcvBuffer {
+	return newLinuxBuffer(cfg.RecvBuffer, cfg.WindowScaling)
+}
+
+// delayedACKs: quick-ack and ping-pong modes, the adaptive ATO
+// (tcp_event_data_recv, __tcp_ack_snd_check, tcp_send_delayed_ack,
+// tcp_delack_timer_handler, __tcp_cleanup_rbuf): delack.go's linuxACKs.
+func (linuxPolicy) delayedACKs(cfg *Config) ackRules { return newLinuxACKs(cfg) }
+
+// sendsFromReceivePath: tcp_rcv_established ends with tcp_data_snd_check
+// and tcp_ack_snd_check in softirq context, before the process that reads
+// the socket runs: in quick-ack mode a pure ACK precedes the reply.
+func (linuxPolicy) sendsFromReceivePath() bool { return true }
 
 // linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
 // retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at

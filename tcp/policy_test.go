@@ -5,6 +5,7 @@ package tcp
 // those no other test shows on the wire, what each puts on the wire.
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -29,11 +30,6 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			return probeAnswer{seq, n}
 		}
 	}
-	// A 4000-byte buffer, MSS 1460, nothing offered: 1000 bytes free is
-	// under half the buffer and under a segment; 2500 free is more.
-	room := func(free uint32, scaled bool) windowRoom {
-		return windowRoom{free: free, buffer: 4000, largest: 65535, sndMSS: 1460, rcvMSS: 1460, scaled: scaled}
-	}
 	tests := []struct {
 		name        string
 		ask         func(policy) any
@@ -41,19 +37,6 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 		whyRFC, why string
 	}{
 		{"name", func(p policy) any { return p.name() }, "rfc", "linux", "", ""},
-
-		{"window, 1000 of 4000 free", func(p policy) any { return p.receiveWindow(room(1000, false)) }, uint32(0), uint32(0),
-			"RFC 9293 §3.8.6.2.2: the edge moves by min(buffer/2, MSS) or not at all",
-			"__tcp_select_window: 0 below half the buffer and one segment"},
-		{"window, 1400 of 4000 free, 500 offered", func(p policy) any {
-			r := room(1400, false)
-			r.offered = 500
-			return p.receiveWindow(r)
-		}, uint32(500), uint32(0), "a step of 900 < 1460: the offer stands", "0 below half the buffer and one segment"},
-		{"window, 2500 of 4000 free", func(p policy) any { return p.receiveWindow(room(2500, false)) }, uint32(2500), uint32(1460),
-			"the free space", "whole segments without window scaling"},
-		{"window, 2500 of 4000 free, scaled", func(p policy) any { return p.receiveWindow(room(2500, true)) }, uint32(2500), uint32(2500),
-			"the free space", "with scaling the free space itself"},
 
 		{"zero-window probe, data queued", probe(zeroWindowProbe, nxt, end, false),
 			probeAnswer{nxt, 1}, probeAnswer{una - 1, 0},
@@ -97,6 +80,37 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			"RFC 9293 §3.10.7.4: not acceptable, ACK it", "tcp_check_req: resend the SYN,ACK"},
 		{"SACK scoreboard after an RTO", func(p policy) any { return p.keepSACKedAfterRTO() }, false, true,
 			"RFC 2018 §8: SHOULD turn off the SACKed bits", "tcp_enter_loss keeps them"},
+
+		{"delayed-ACK rules", func(p policy) any {
+			cfg := DefaultConfig()
+			return fmt.Sprintf("%T", p.delayedACKs(&cfg))
+		}, "*tcp.rfcACKs", "*tcp.linuxACKs",
+			"RFC 1122 §4.2.3.2, RFC 5681 §4.2", "quick-ack and ping-pong modes, adaptive ATO (delack.go)"},
+		{"Nagle: full segments in flight, no short one", func(p policy) any { return p.nagleHolds(1000, 3896, 1000) }, true, false,
+			"RFC 1122 §4.2.3.4: any unacknowledged data", "tcp_minshall_check: only behind a short segment"},
+		{"Nagle: a short segment in flight", func(p policy) any { return p.nagleHolds(1000, 3896, 3896) }, true, true, "", ""},
+		{"TS.Recent from a duplicate ending at Last.ACK.sent", func(p policy) any { return p.duplicateUpdatesTSRecent() }, false, true,
+			"RFC 7323 §4.3 (2): Last.ACK.sent must be inside it", "tcp_sequence passes it (end_seq not before rcv_wup), tcp_replace_ts_recent"},
+		{"RTT sample from the echo of retransmitted data", func(p policy) any { return p.rttFromTimestamps() }, false, true,
+			"RFC 6298 §3 (Karn): none", "tcp_ack_update_rtt → tcp_rtt_tsopt_us"},
+		{"GSO packets, PSH on each", func(p policy) any { return p.gsoPackets() }, false, true,
+			"segment by segment", "__tcp_transmit_skb, tcp_tso_autosize"},
+		{"SYN window and scale, recv_buffer 4096", func(p policy) any {
+			cfg := DefaultConfig()
+			cfg.RecvBuffer, cfg.WindowScaling = 4096, true
+			b := p.receiveBuffer(&cfg)
+			return [2]uint32{b.synWindow(windowRoom{largest: 65535}, 1460), uint32(b.shift())}
+		}, [2]uint32{4096, 0}, [2]uint32{2920, 0},
+			"RFC 9293 §3.8.6: the buffer is the window", "SO_RCVBUF doubled, half of it window, whole segments (tcp_select_initial_window)"},
+		{"SYN window and scale, recv_buffer 64KiB", func(p policy) any {
+			cfg := DefaultConfig()
+			cfg.RecvBuffer, cfg.WindowScaling = 65536, true
+			b := p.receiveBuffer(&cfg)
+			return [2]uint32{b.synWindow(windowRoom{largest: 65535}, 1460), uint32(b.shift())}
+		}, [2]uint32{65535, 1}, [2]uint32{64240, 10},
+			"RFC 7323 §2.3: the scale the buffer needs", "no SO_RCVBUF: tcp_rmem[1], scale for tcp_rmem[2]"},
+		{"ACK and data sent from the receive path", func(p policy) any { return p.sendsFromReceivePath() }, false, true,
+			"the application runs first: its reply carries the ACK", "tcp_rcv_established: tcp_ack_snd_check in softirq"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +149,8 @@ func TestPolicy_ChosenOnceFromBehaviour(t *testing.T) {
 // TestPolicy_ReceiveWindowOnTheWire: two segments fill a 4000-byte buffer
 // the application does not read; then it reads 2000 bytes. The windows
 // offered: RFC 9293 §3.8.6.2.2's free space (the right edge never moves
-// back), or Linux's whole segments, 0 below half the buffer and a segment.
+// back). Linux's buffer, whose memory is not its window, has its own tests
+// (rcvbuf_test.go).
 func TestPolicy_ReceiveWindowOnTheWire(t *testing.T) {
 	for _, tt := range []struct {
 		name string
@@ -143,7 +158,6 @@ func TestPolicy_ReceiveWindowOnTheWire(t *testing.T) {
 		wins [3]uint32 // after each segment, and the update after the read
 	}{
 		{"rfc", rfcPolicy{}, [3]uint32{2540, 1080, 3080}},
-		{"linux", linuxPolicy{}, [3]uint32{1460, 0, 2920}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig()

@@ -46,11 +46,12 @@ func Profile(name string) (Config, error) {
 		c.QuickACKs = 16                     // TCP_MAX_QUICKACKS
 		c.InitialWindow = 10                 // TCP_INIT_CWND (RFC 6928)
 		c.SendBuffer = 16 << 10              // tcp_wmem default 16384 (it grows by auto-tuning, not modelled)
-		c.RecvBuffer = 128 << 10             // tcp_rmem default 131072 (auto-tuning not modelled)
+		c.RecvBuffer = 64 << 10              // as SO_RCVBUF: 64 KiB stands for none set, sk_rcvbuf = tcp_rmem[1] = 131072 (rcvbuf.go; auto-tuning not modelled)
 		c.WindowScaling = true               // tcp_window_scaling = 1
 		c.Timestamps = true                  // tcp_timestamps = 1
 		c.SACK = true                        // tcp_sack = 1
 		c.SynLinearTimeouts = 4              // tcp_syn_linear_timeouts (Linux ≥ 6.5)
+		c.TimerHZ = 250                      // CONFIG_HZ=250 (Debian, Ubuntu; this project's machines): the timer wheel's jiffy
 	default:
 		return Config{}, fmt.Errorf("unknown profile %q (known: rfc, linux)", name)
 	}

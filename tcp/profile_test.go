@@ -66,7 +66,7 @@ func TestProfile_Linux(t *testing.T) {
 		Behaviour:            BehaviourLinux, // linuxPolicy
 		MSS:                  1460,
 		SendBuffer:           16384,                  // tcp_wmem[1]
-		RecvBuffer:           131072,                 // tcp_rmem[1]
+		RecvBuffer:           65536,                  // as SO_RCVBUF: doubled, tcp_rmem[1] (rcvbuf.go)
 		WindowScaling:        true,                   // tcp_window_scaling
 		RTOInitial:           time.Second,            // TCP_TIMEOUT_INIT
 		RTOMin:               200 * time.Millisecond, // TCP_RTO_MIN
@@ -87,6 +87,7 @@ func TestProfile_Linux(t *testing.T) {
 		SynLinearTimeouts:    4,    // tcp_syn_linear_timeouts
 		Timestamps:           true, // tcp_timestamps
 		SACK:                 true, // tcp_sack
+		TimerHZ:              250,  // CONFIG_HZ
 	}, got)
 }
 
@@ -123,6 +124,7 @@ func linuxConfig(t *testing.T) Config {
 	cfg, err := Profile("linux")
 	require.NoError(t, err)
 	cfg.ISS, cfg.FixedISS = localISS, true
+	cfg.TimerHZ = 0 // exact timers: the tests time the behaviours; the timer wheel has its own (timer_test.go)
 	return cfg
 }
 
@@ -132,7 +134,7 @@ func TestProfile_LinuxSYNLinearTimeouts(t *testing.T) {
 	// tcp_syn_linear_timeouts (4) timeouts have passed, so the first five
 	// retransmissions are 1 s apart; then it doubles. Retransmissions at 1,
 	// 2, 3, 4, 5, 7, 11, 19, 35 and 67 s: tcp_syn_retries (6) + 4.
-	syn := seg{seq: localISS, flags: wire.SYN, win: 65535, mss: 1460, labels: trace.LabelRetransmission}
+	syn := seg{seq: localISS, flags: wire.SYN, win: 64240, mss: 1460, labels: trace.LabelRetransmission}
 	for _, s := range []int64{1, 2, 3, 4, 5, 7, 11, 19, 35, 67} {
 		h.expectNothing(ms(1000*s - 1))
 		h.expect(ms(1000*s), syn)
@@ -239,4 +241,48 @@ func TestProfile_LinuxDataGivesUpByTimeNotCount(t *testing.T) {
 	n, at := expectRetransmissionsUntilAbort(h, data, ms(400), 900*time.Millisecond, linuxRetriesTimeout(15))
 	assert.Equal(t, 13, n)
 	assert.Equal(t, ms(400+949_500), at)
+}
+
+func TestProfile_LinuxRetryBudgetCountsFromTheFirstRetransmission(t *testing.T) {
+	// tcp_retries2 = 1: tcp_model_timeout gives 0.6 s, counted from
+	// retrans_stamp, the first retransmission (net/ipv4/tcp_timer.c,
+	// retransmits_timed_out), and tested when the RTO fires. RTO 250 ms:
+	// the segment (100 ms) is resent at 350 and 850 ms (0.5 s after the
+	// first resend: within the budget); the timeout at 1850 ms, 1.5 s after
+	// it, aborts. Counted from the first transmission, 850 ms would have.
+	cfg := linuxConfig(t)
+	cfg.Retries = 1
+	h := newEstablishedCfg(t, cfg)
+	h.write(ms(100), 100)
+	data := seg{seq: 101, ack: 301, flags: psh, len: 100}
+	h.expect(ms(100), data)
+	data.labels = trace.LabelRetransmission
+	h.expect(ms(350), data)
+	h.expect(ms(850), data)
+	h.expectNothing(ms(1849))
+	require.Equal(t, StateEstablished, h.conn.State())
+	h.expectNothing(ms(1850))
+	assert.Equal(t, StateClosed, h.conn.State())
+	assert.ErrorIs(t, h.conn.Err(), ErrTimedOut)
+}
+
+func TestProfile_LinuxRetryBudgetNotStartedByAProbe(t *testing.T) {
+	// With SACK the first resend is a tail loss probe (350 ms); it does not
+	// set retrans_stamp (tcp_send_loss_probe calls __tcp_retransmit_skb).
+	// The RTO's resends at 600 and 1100 ms do; 2100 ms is 1.5 s after the
+	// first of them: the connection is dropped there.
+	cfg := linuxConfig(t)
+	cfg.Retries = 1
+	h := newLinuxEstablished(t, cfg, true, true)
+	h.write(ms(100), 100)
+	data := seg{seq: sseq(0), ack: remoteISS + 1, flags: psh, len: 100}
+	h.expect(ms(100), data)
+	h.expect(ms(350), tlp(data, true))
+	data.labels = trace.LabelRetransmission
+	h.expect(ms(600), data)
+	h.expect(ms(1100), data)
+	h.expectNothing(ms(2099))
+	require.Equal(t, StateEstablished, h.conn.State())
+	h.expectNothing(ms(2100))
+	assert.Equal(t, StateClosed, h.conn.State())
 }

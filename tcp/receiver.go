@@ -1,6 +1,9 @@
 package tcp
 
-import "github.com/tcpsim/tcpsim/wire"
+import (
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/wire"
+)
 
 // receiver is the receive half of a connection's transmission control
 // block: the receive sequence variables of RFC 9293 §3.3.1, the data held
@@ -39,8 +42,18 @@ type receiver struct {
 	ackNow bool
 	// rcvUnacked counts in-order bytes received since the last ACK we sent.
 	rcvUnacked uint32
-	// quickACKs counts the ACKs still to send at once (quick-ack mode).
-	quickACKs int
+	// oowACKAt is when the last ACK answering an out-of-window segment or a
+	// challenge went (Linux's last_oow_ack_time), or sim.Never.
+	oowACKAt sim.Time
+	// synWnd is the window our SYN (or SYN,ACK) offered; rcvWnd the window
+	// our last segment offered (Linux's rcv_wnd).
+	synWnd, rcvWnd uint32
+	// rbuf is the receive buffer's accounting and window, as the host's
+	// policy chose it (rcvbuf.go).
+	rbuf rcvBuffer
+	// acks decides when the ACK of received data goes: the delayed-ACK
+	// rules the host's policy chose (delack.go).
+	acks ackRules
 }
 
 // offered returns the window last advertised that is still open, in

@@ -41,6 +41,13 @@ type lossRecovery interface {
 	onRTO(now sim.Time, f flight, first bool) decision
 	// inRecovery reports whether fast recovery is in progress.
 	inRecovery() bool
+	// open reports whether nothing suggests a loss: no recovery, fast or
+	// after an RTO, under way, and no duplicate ACK or SACKed data since
+	// the last new ACK (Linux's TCP_CA_Open): a tail loss probe may go.
+	open() bool
+	// onProbeRepair is told that a tail loss probe turned out to have
+	// repaired a loss (tlp.go): the window is reduced once.
+	onProbeRepair(now sim.Time, f flight) decision
 	// resendFrom is asked, as output goes back over sent data after an
 	// RTO, where the segment that would start at seq with n bytes should
 	// start instead, and how many bytes it may carry: SACK skips data the
@@ -75,6 +82,9 @@ type flight struct {
 	mss      uint32   // SMSS, bytes
 	cwnd     uint32   // the congestion window, bytes
 	ssthresh uint32   // the slow-start threshold, bytes
+	// stalled is set when cwnd does not limit what is sent, so it must
+	// not grow (congestion window validation, the policy's validateCwnd).
+	stalled bool
 }
 
 // size is RFC 5681's FlightSize: bytes sent and not yet acknowledged.
@@ -125,9 +135,26 @@ type fastRecovery struct {
 	// recover is RFC 6582's "recover": the highest sequence number sent
 	// when recovery (or the last RTO) began.
 	recover wire.Seq
+	// afterRTO is set from a retransmission timeout until SND.UNA reaches
+	// "recover" (Linux's TCP_CA_Loss).
+	afterRTO bool
 }
 
 func (r *fastRecovery) inRecovery() bool { return r.recovering }
+
+// idle reports whether neither recovery is under way nor a duplicate ACK
+// has come since the last new ACK.
+func (r *fastRecovery) idle() bool { return !r.recovering && !r.afterRTO && r.dupAcks == 0 }
+
+// probeRepair is tcp_process_tlp_ack's reduction: ssthresh as after a loss
+// (Linux's Reno halves cwnd, tcp_reno_ssthresh: the window, not what is in
+// flight, is halved), and cwnd down to it (tcp_end_cwnd_reduction in CWR).
+func (r *fastRecovery) probeRepair(now sim.Time, f flight) decision {
+	d := f.unchanged()
+	d.ssthresh = r.cc.ssthreshAfterLoss(now, f.cwnd, f.cwnd, f.mss)
+	d.cwnd = min(f.cwnd, d.ssthresh)
+	return d
+}
 
 // newACK applies RFC 6582 §3.2 (3) to an ACK of acked new bytes in
 // recovery, and the congestion-control algorithm's growth outside it. It
@@ -135,6 +162,9 @@ func (r *fastRecovery) inRecovery() bool { return r.recovering }
 func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, bool) {
 	d := f.unchanged()
 	r.dupAcks = 0
+	if r.afterRTO && !f.una.LessThan(r.recover) {
+		r.afterRTO = false // all that was outstanding at the RTO is acknowledged
+	}
 	partial := false
 	switch {
 	case r.recovering && !f.una.LessThan(r.recover):
@@ -152,7 +182,7 @@ func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, b
 			d.cwnd += f.mss
 		}
 		d.cwnd = max(d.cwnd, f.mss)
-	case acked > 0:
+	case acked > 0 && !f.stalled:
 		d.cwnd = r.cc.onAck(now, f.cwnd, f.ssthresh, acked, f.mss)
 	}
 	// RFC 6298 (5.3) restarts the timer for every new ACK; in recovery
@@ -199,6 +229,7 @@ func (r *fastRecovery) rto(now sim.Time, f flight, first bool) decision {
 	}
 	d.cwnd = f.mss
 	r.recovering = false
+	r.afterRTO = true
 	r.dupAcks = 0
 	r.recover = f.max
 	return d
@@ -238,5 +269,11 @@ func (r *newRenoRecovery) resendFrom(seq wire.Seq, n uint32, _ flight) (wire.Seq
 }
 
 func (r *newRenoRecovery) nextHole(flight) (wire.Seq, uint32, bool) { return 0, 0, false }
+
+func (r *newRenoRecovery) open() bool { return r.idle() }
+
+func (r *newRenoRecovery) onProbeRepair(now sim.Time, f flight) decision {
+	return r.probeRepair(now, f)
+}
 
 func (r *newRenoRecovery) resent(wire.Seq) {}

@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -13,16 +15,25 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	acked := c.sndUna.Size(ack)
 	// Did the ACK free send-buffer space (not just cover our SYN or FIN)?
 	dataAcked := c.dataUna().LessThan(wire.Min(ack, c.sndEnd))
+	resentAcked := c.sndUna.LessThan(c.retxHigh) // it covers data sent more than once
 	c.sndUna = ack
 	if c.sndNxt.LessThan(ack) {
 		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
 	}
-	c.sampleRTT(now, ack)
+	if !c.sampleRTT(now, ack) && resentAcked && c.ackTSecr != 0 && c.h.policy.rttFromTimestamps() {
+		c.sampleEchoedRTT(now)
+	}
 	c.retries = 0
 	c.stallSince = now // progress: the clock of the limits starts again
 
 	d := c.lr.onNewACK(now, c.flight(), acked)
 	c.apply(d)
+	if c.lr.open() {
+		// Recovery is over, what was resent acknowledged: the next stall's
+		// first retransmission starts the budget's clock again (Linux:
+		// tcp_try_undo_recovery, tcp_try_to_open: retrans_stamp = 0).
+		c.retransStamp = sim.Never
+	}
 
 	// RFC 6298 (5.2): all acknowledged: timer off; (5.3): else restart it,
 	// unless loss recovery keeps it running.
@@ -36,6 +47,23 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	if dataAcked {
 		c.h.notify(c, EventWritable)
 	}
+}
+
+// sampleEchoedRTT takes an RTT sample from the timestamp the ACK echoes
+// (RFC 7323 §4): Karn's rule forbids timing data sent more than once from
+// its send time, but the echo says which transmission the peer answered.
+// Linux (tcp_ack_update_rtt, tcp_rtt_tsopt_us) falls back to it whenever
+// the ACK covers retransmitted data: the difference of the two millisecond
+// clocks, at least 1 ms; like any valid sample it collapses the backed-off
+// RTO (RFC 6298 §5).
+func (c *Conn) sampleEchoedRTT(now sim.Time) {
+	tsNow := uint32(int64(now)/int64(time.Millisecond)) + c.tsOffset
+	d := int32(tsNow - c.ackTSecr)
+	if d < 0 {
+		return // an echo from the future: not ours
+	}
+	c.rtt.sample(time.Duration(max(d, 1)) * time.Millisecond)
+	c.backoff = 0
 }
 
 // onDupACK hands a duplicate ACK to loss recovery (RFC 5681 §3.2).
@@ -69,24 +97,37 @@ func (c *Conn) retryLimit(now sim.Time) *Error {
 		}
 		return nil
 	}
-	if c.h.policy.retriesExhausted(c.retries, cfg.Retries, now.Sub(c.stallSince)) {
+	var since time.Duration
+	if c.retransStamp != sim.Never {
+		since = now.Sub(c.retransStamp)
+	}
+	if c.h.policy.retriesExhausted(c.retries, cfg.Retries, since) {
 		return ErrTimedOut
 	}
 	return nil
 }
 
 // startRTO (re)starts the retransmission timer for one RTO from now, or
-// for when the user timeout runs out if that is sooner.
+// for when the user timeout runs out if that is sooner; or, when a tail
+// loss probe may be sent (tlp.go), for the probe timeout, no later.
 func (c *Conn) startRTO(now sim.Time) {
 	at := now.Add(c.rto())
 	if c.userTimeoutApplies() {
 		at = min(at, max(now, c.stallSince.Add(c.h.cfg.UserTimeout)))
 	}
+	if c.armProbe(now, at) {
+		return
+	}
+	c.tlpArmed = false
+	c.rtoAt = at
 	c.setTimer(now, trace.TimerRetransmission, at, c.backoff)
 }
 
 // stopRTO turns the retransmission timer off.
-func (c *Conn) stopRTO(now sim.Time) { c.stopTimer(now, trace.TimerRetransmission) }
+func (c *Conn) stopRTO(now sim.Time) {
+	c.tlpArmed = false
+	c.stopTimer(now, trace.TimerRetransmission)
+}
 
 // startTimeWait enters (or stays in) TIME-WAIT for 2·MSL (RFC 9293 §3.6).
 func (c *Conn) startTimeWait(now sim.Time) {
@@ -101,9 +142,15 @@ func (c *Conn) onTimeWait(now sim.Time, _ func(*trace.Packet)) {
 	c.close(now)
 }
 
-// onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)).
+// onRTO is the retransmission timer's expiry (RFC 6298 §5, (5.4)–(5.6)),
+// or the probe timeout's when it was armed for a tail loss probe.
 func (c *Conn) onRTO(now sim.Time, emit func(*trace.Packet)) {
+	if c.tlpArmed {
+		c.onLossProbe(now, emit)
+		return
+	}
 	c.fired(now, trace.TimerRetransmission, c.retries+1) // the ordinal of this timeout
+	c.tlpOut = false                                     // the RTO ends a probe episode (tcp_retransmit_timer)
 
 	if err := c.retryLimit(now); err != nil {
 		c.abort(now, err) // no RST: the peer is presumed unreachable

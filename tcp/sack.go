@@ -114,6 +114,12 @@ func (r *sackRecovery) nextHole(f flight) (wire.Seq, uint32, bool) {
 
 func (r *sackRecovery) resent(end wire.Seq) { r.rexmitNxt = wire.Max(r.rexmitNxt, end) }
 
+// open: with SACK, SACKed data beyond SND.UNA is a sign of loss too
+// (Linux's TCP_CA_Disorder).
+func (r *sackRecovery) open() bool { return r.idle() && r.sacked.empty() }
+
+func (r *sackRecovery) onProbeRepair(now sim.Time, f flight) decision { return r.probeRepair(now, f) }
+
 // sackedRange reports whether seq has been SACKed and, if so, where that
 // block ends; otherwise it returns where the next SACKed block begins
 // (max, SND.MAX, when none does).

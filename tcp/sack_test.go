@@ -157,7 +157,7 @@ func TestSACK_PermittedOnlyWhenBothOffer(t *testing.T) {
 			h.sendOpt(ms(10), seg{seq: remoteISS, flags: wire.SYN}, peerSYNOpt(ms(10), tt.theirs, true, 0))
 			// RFC 2018 §2: SACK-permitted in a SYN,ACK only if the SYN had it.
 			o := ts(h.tsval(ms(10)), 7010)
-			o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, tt.want, true, 2
+			o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, tt.want, true, 10
 			h.expectOpt(ms(10), withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck}, o})
 			h.conn = h.host.Conns()[0]
 			assert.Equal(t, tt.want, h.conn.sackOK)
@@ -263,7 +263,9 @@ func sdata(i int) seg { return seg{seq: sseq(i), ack: remoteISS + 1, flags: ack,
 // newSACKFlight returns a linux-profile connection (SACK and timestamps)
 // that wrote 10 segments at 100 ms — the initial window, all sent at once —
 // of which the peer acknowledged the first at 150 ms. The RTO is 250 ms
-// (50 ms RTT: 50 + max(4·RTTVAR, TCP_RTO_MIN)), so it would fire at 400.
+// (50 ms RTT: 50 + max(4·RTTVAR, TCP_RTO_MIN)), so it would fire at 400;
+// the timer runs for a tail loss probe first (tlp.go): 2·SRTT + 2 ms after
+// the ACK, at 252 ms, unless a duplicate ACK comes first.
 func newSACKFlight(t *testing.T) tsHarness {
 	t.Helper()
 	h := newLinuxEstablished(t, linuxConfig(t), true, true)
@@ -272,11 +274,14 @@ func newSACKFlight(t *testing.T) tsHarness {
 	for i := range 10 {
 		want = append(want, sdata(i))
 	}
-	want[9].flags = psh // the last empties the queue
-	h.expect(ms(100), want...)
+	// In GSO packets of two (50 ms RTT: a millisecond at the pacing rate
+	// is less than a segment, tcp_min_tso_segs): PSH on every second.
+	h.expect(ms(100), inGSO(2, want...)...)
 	h.peerACK(ms(150), 1)
 	h.expectNothing(ms(150))
-	require.Equal(t, ms(400), h.conn.timers.at[trace.TimerRetransmission])
+	require.Equal(t, ms(252), h.conn.timers.at[trace.TimerRetransmission])
+	require.True(t, h.conn.tlpArmed)
+	require.Equal(t, ms(400), h.conn.rtoAt)
 	return h
 }
 
@@ -388,8 +393,7 @@ func TestSACK_SenderWithoutSACKIgnoresBlocks(t *testing.T) {
 	for i := range 10 {
 		want = append(want, sdata(i))
 	}
-	want[9].flags = psh
-	h.expect(ms(100), want...)
+	h.expect(ms(100), inGSO(2, want...)...)
 	h.peerACK(ms(150), 1)
 	h.peerACK(ms(160), 1, [2]int{2, 3})
 	h.peerACK(ms(161), 1, [2]int{4, 5}, [2]int{2, 3})
@@ -401,7 +405,7 @@ func TestSACK_SenderWithoutSACKIgnoresBlocks(t *testing.T) {
 	// The timeout: segment 1, then 2 and 3 (the SACKed 2 too).
 	h.expect(ms(400), retx(sdata(1), 0))
 	h.peerACK(ms(450), 2)
-	h.expect(ms(450), retx(sdata(2), 0), retx(sdata(3), 0))
+	h.expect(ms(450), inGSO(2, retx(sdata(2), 0), retx(sdata(3), 0))...)
 }
 
 func TestSACK_BlocksTakeRoomFromData(t *testing.T) {
@@ -434,11 +438,11 @@ func TestSACK_BlocksTakeRoomFromData(t *testing.T) {
 				require.Len(t, h.out, 1)
 				h.out = nil
 			}
-			h.write(ms(200), 3000)
-			// Two full segments; Nagle holds the rest (RFC 1122 §4.2.3.4).
-			h.expect(ms(200),
+			h.write(ms(200), 2*int(tt.want))
+			// Two full segments, one GSO packet.
+			h.expect(ms(200), inGSO(2,
 				seg{seq: 101, ack: 301, flags: ack, len: tt.want},
-				seg{seq: 101 + wire.Seq(tt.want), ack: 301, flags: ack, len: tt.want})
+				seg{seq: 101 + wire.Seq(tt.want), ack: 301, flags: ack, len: tt.want})...)
 			for _, s := range h.log.Records {
 				if s.Kind == trace.KindSend && s.T == ms(200) {
 					assert.Equal(t, 1500, s.Pkt.Seg.IPLen(), "%v", s.Pkt.Seg.String())

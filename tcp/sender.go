@@ -41,6 +41,9 @@ type sender struct {
 	maxSndWnd uint32
 	// sndEnd is one past the last byte the application has written.
 	sndEnd wire.Seq
+	// sndSml is the end of the last new segment sent shorter than the MSS
+	// (Linux's snd_sml, tcp_minshall_update), for the Nagle rule.
+	sndSml wire.Seq
 	// finQueued is set once the application closed: a FIN follows the data, at sndEnd.
 	finQueued bool
 	// synSent is set once our SYN (or SYN,ACK) has been sent, and cleared
@@ -78,13 +81,37 @@ type sender struct {
 	rttSeq wire.Seq
 	// rttSentAt is when the timed segment was sent.
 	rttSentAt sim.Time
+	// retxHigh is the end of the highest data sent more than once; ackTSecr
+	// the timestamp echoed by the ACK being processed (0: none).
+	retxHigh wire.Seq
+	ackTSecr uint32
 	// retransmits counts the segments sent again, of any kind.
 	retransmits uint64
+	// retransStamp is when the first retransmission of the current stall
+	// went (Linux's retrans_stamp), or sim.Never: the linux retry budget
+	// counts from it. A tail loss probe does not set it.
+	retransStamp sim.Time
+	// rtoAt is when the retransmission timeout is due: the retransmission
+	// timer's deadline, unless the timer is armed for a loss probe.
+	rtoAt sim.Time
 	// stallSince is when the oldest unacknowledged data was sent (or, once
 	// data is acknowledged with more outstanding, when that ACK came: the
 	// next segment's own send time is not kept); the time-based limits
 	// count from it.
 	stallSince sim.Time
+
+	// Tail loss probe (tlp.go).
+
+	// tlpArmed is set while the retransmission timer runs for a loss
+	// probe (its PTO) rather than the RTO.
+	tlpArmed bool
+	// tlpOut is set while a probe is outstanding (Linux's tlp_high_seq ≠ 0);
+	// tlpHigh is SND.NXT when it went, tlpRetrans whether it resent data.
+	tlpOut, tlpRetrans bool
+	tlpHigh            wire.Seq
+	// lastSegStart is where the highest segment of data (or the FIN) sent
+	// so far begins: what a probe sends again.
+	lastSegStart wire.Seq
 
 	// Zero-window probes (persist.go) and keepalive probes (keepalive.go).
 
@@ -123,16 +150,31 @@ type sender struct {
 	ssthresh uint32
 	// resend is what loss recovery has asked output to retransmit next.
 	resend resendSet
+
+	// Congestion window validation (the policy's validateCwnd; Linux's
+	// tcp_cwnd_validate): cwnd grows only while it limits what is sent.
+
+	// validatesCwnd is the policy's answer, taken when the connection is made.
+	validatesCwnd bool
+	// cwndLimited is set when the last window of data was held back by
+	// cwnd (Linux's is_cwnd_limited).
+	cwndLimited bool
+	// maxInFlight is the most in flight, in bytes, in the current window
+	// (max_packets_out); cwndUsageSeq is SND.NXT when the window began.
+	maxInFlight  uint32
+	cwndUsageSeq wire.Seq
 }
 
 // newSender returns the send side of a connection whose initial sequence
 // number is iss, before any segment has been exchanged.
-func newSender(iss wire.Seq, rtt rttEstimator) sender {
+func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool) sender {
 	return sender{
-		iss: iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1),
+		validatesCwnd: validateCwnd,
+		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss, retxHigh: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
 		persistSince: sim.Never,
+		retransStamp: sim.Never,
 		cc:           &reno{},
 		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
 	}
@@ -163,7 +205,27 @@ func (s *sender) finAcked() bool {
 // flight returns what loss recovery decides from: a copy of the sender's
 // variables, so that recovery reads them and never writes them.
 func (s *sender) flight() flight {
-	return flight{una: s.sndUna, max: s.sndMax, end: s.sndEnd, mss: s.sndMSS, cwnd: s.cwnd, ssthresh: s.ssthresh}
+	return flight{una: s.sndUna, max: s.sndMax, end: s.sndEnd, mss: s.sndMSS, cwnd: s.cwnd, ssthresh: s.ssthresh,
+		stalled: s.validatesCwnd && !s.isCwndLimited()}
+}
+
+// cwndValidate is tcp_cwnd_validate, after output: it remembers whether the
+// window of data now going was held back by cwnd (limited), and otherwise
+// the most that was in flight in it, for isCwndLimited.
+func (s *sender) cwndValidate(limited bool) {
+	inFlight := s.flightSize()
+	if !s.sndUna.LessThan(s.cwndUsageSeq) || limited || !s.cwndLimited && inFlight > s.maxInFlight {
+		s.cwndLimited = limited
+		s.maxInFlight = inFlight
+		s.cwndUsageSeq = s.sndNxt
+	}
+}
+
+// isCwndLimited is tcp_is_cwnd_limited: cwnd held back the last window of
+// data, or, in slow start, cwnd is less than twice the most in flight
+// (so slow start may still double it).
+func (s *sender) isCwndLimited() bool {
+	return s.cwndLimited || s.cwnd < s.ssthresh && s.cwnd < 2*s.maxInFlight
 }
 
 // apply takes loss recovery's decision: the new windows, and what to resend.
@@ -172,13 +234,16 @@ func (s *sender) apply(d decision) {
 	s.resend |= d.resend
 }
 
-// sampleRTT takes an RTT sample when the timed segment is acknowledged.
-func (s *sender) sampleRTT(now sim.Time, ack wire.Seq) {
+// sampleRTT takes an RTT sample when the timed segment is acknowledged,
+// and reports whether it did.
+func (s *sender) sampleRTT(now sim.Time, ack wire.Seq) bool {
 	if s.rttTiming && s.rttSeq.LessThanEq(ack) {
 		s.rttTiming = false
 		s.rtt.sample(now.Sub(s.rttSentAt))
 		s.backoff = 0 // RFC 6298 §5: a new measurement collapses the backed-off RTO
+		return true
 	}
+	return false
 }
 
 // rto returns the current timeout with backoff applied.

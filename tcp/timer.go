@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 )
@@ -66,10 +68,15 @@ func (ts *connTimers) set(t trace.Timer, at sim.Time) {
 // timerOn reports whether timer t is running.
 func (c *Conn) timerOn(t trace.Timer) bool { return c.timers.at[t] != sim.Never }
 
-// setTimer arms t to fire at at. A timer armed again for the instant it
-// was armed for writes no record. n is the ordinal the trace gives it (the
-// backoff count for the retransmission and persist timers).
+// setTimer arms t to fire at at, or, on a host whose timers tick
+// (TimerHZ), when the timer wheel really fires it (wheelExpiry). A timer
+// armed again for the instant it was armed for writes no record. n is the
+// ordinal the trace gives it (the backoff count for the retransmission and
+// persist timers).
 func (c *Conn) setTimer(now sim.Time, t trace.Timer, at sim.Time, n int) {
+	if hz := c.h.cfg.TimerHZ; hz > 0 {
+		at = wheelExpiry(now, at, hz)
+	}
 	if c.timers.at[t] == at {
 		return
 	}
@@ -116,4 +123,54 @@ func (c *Conn) onTimers(now sim.Time, emit func(*trace.Packet)) {
 			}
 		}
 	}
+}
+
+// Linux's timers are not exact (kernel/time/timer.c): a timer is armed in
+// jiffies, ticks of 1/HZ s, for whole jiffies (usecs_to_jiffies rounds up),
+// and kept in a wheel of levels whose buckets are 8 times coarser from one
+// level to the next: 64 buckets of 1 jiffy for timers due within 63
+// jiffies, of 8 jiffies up to 504, of 64 up to 4032, and so on. A timer
+// fires at the end of its bucket, never early: the expiry is rounded up to
+// the next multiple of its level's granularity above it (calc_index).
+// At HZ=250 that is 4 ms below 252 ms, 32 ms up to about 2 s, 256 ms up
+// to about 16 s, 2 s up to about 2 min, 131 s up to about 17 min: a 1 s
+// RTO fires 4 to 32 ms late, and SYN retries land at 1.024, 2.048 and
+// 3.072 s. The jiffies count from the start of the run, so the rounding is
+// deterministic; the base clock is taken to be current (forward_timer_base).
+
+// The timer wheel's shape (LVL_CLK_SHIFT, LVL_BITS, LVL_DEPTH).
+const (
+	wheelLevelShift = 3 // each level is 8 times coarser
+	wheelLevelBits  = 6 // 64 buckets per level
+)
+
+// wheelLevelStart is LVL_START(n): the first delay, in jiffies, that level
+// n holds.
+func wheelLevelStart(n int) int64 {
+	return (1<<wheelLevelBits - 1) << ((n - 1) * wheelLevelShift)
+}
+
+// wheelExpiry returns when a timer armed at now for at fires on a timer
+// wheel ticking hz times a second (calc_wheel_index, calc_index).
+func wheelExpiry(now, at sim.Time, hz int) sim.Time {
+	tick := int64(time.Second) / int64(hz)
+	depth := 9 // LVL_DEPTH for HZ > 100
+	if hz <= 100 {
+		depth = 8
+	}
+	jnow := int64(now) / tick
+	delta := max(int64(at-now), 0)
+	delta = (delta + tick - 1) / tick // whole jiffies, rounded up
+	if cutoff := wheelLevelStart(depth); delta >= cutoff {
+		// "Force expire obscene large timeouts to expire at the capacity
+		// limit of the wheel" (WHEEL_TIMEOUT_MAX).
+		delta = cutoff - 1<<((depth-1)*wheelLevelShift)
+	}
+	lvl := 0
+	for lvl < depth-1 && delta >= wheelLevelStart(lvl+1) {
+		lvl++
+	}
+	shift := lvl * wheelLevelShift
+	bucket := ((jnow+delta)>>shift + 1) << shift
+	return sim.Time(bucket * tick)
 }

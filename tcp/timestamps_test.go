@@ -64,8 +64,8 @@ func TestTimestamps_SYNACKEchoesSYN(t *testing.T) {
 	// and its TSecr is the SYN's TSval (7010).
 	synack := func(at sim.Time) withOpt {
 		o := ts(h.tsval(at), 7010)
-		o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, true, true, 2
-		return withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck, win: 65535}, o}
+		o.MSS, o.SACKPermitted, o.HasWScale, o.WScale = 1460, true, true, 10
+		return withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck, win: 65160}, o}
 	}
 	h.expectOpt(ms(10), synack(ms(10)))
 	require.Len(t, h.host.Conns(), 1)
@@ -99,24 +99,24 @@ func TestTimestamps_EchoTSRecent(t *testing.T) {
 func TestTimestamps_OptionReducesMSS(t *testing.T) {
 	// RFC 7323 §3.2 with RFC 9293 §3.7.1: the 12 bytes of the option (10,
 	// padded) come out of every segment: a 1460-byte MSS carries 1448.
-	// The last 104 bytes wait for the ACK (Nagle, RFC 1122 §4.2.3.4).
+	// The two full segments go as one GSO packet (gso.go), the last 104
+	// bytes at once too (Linux's Nagle holds a short segment only behind
+	// another short one: tcp_minshall_check).
 	h := newLinuxEstablished(t, linuxConfig(t), true, true)
 	h.write(ms(100), 3000)
-	h.expect(ms(100),
+	h.expect(ms(100), append(inGSO(2,
 		seg{seq: 101, ack: 301, flags: ack, len: 1448},
-		seg{seq: 1549, ack: 301, flags: ack, len: 1448})
-	h.sendOpt(ms(150), seg{seq: 301, ack: 2997, flags: ack}, h.peerOpt(ms(150), h.tsval(ms(100))))
-	h.expect(ms(150), seg{seq: 2997, ack: 301, flags: psh, len: 104})
+		seg{seq: 1549, ack: 301, flags: ack, len: 1448}),
+		seg{seq: 2997, ack: 301, flags: psh, len: 104})...)
 	assert.Equal(t, uint32(1448), h.conn.sndMSS)
 
 	// Without the option the segments are full-sized.
 	h = newLinuxEstablished(t, linuxConfig(t), true, false)
 	h.write(ms(100), 3000)
-	h.expect(ms(100),
+	h.expect(ms(100), append(inGSO(2,
 		seg{seq: 101, ack: 301, flags: ack, len: 1460},
-		seg{seq: 1561, ack: 301, flags: ack, len: 1460})
-	h.send(ms(150), seg{seq: 301, ack: 3021, flags: ack})
-	h.expect(ms(150), seg{seq: 3021, ack: 301, flags: psh, len: 80})
+		seg{seq: 1561, ack: 301, flags: ack, len: 1460}),
+		seg{seq: 3021, ack: 301, flags: psh, len: 80})...)
 	assert.Equal(t, uint32(1460), h.conn.sndMSS)
 }
 
@@ -136,7 +136,7 @@ func TestTimestamps_OnlyWhenBothSYNsCarryIt(t *testing.T) {
 		h.sendOpt(ms(10), seg{seq: remoteISS, flags: wire.SYN}, peerSYNOpt(ms(10), true, false, 0))
 		// RFC 7323 §3.2: a SYN,ACK carries the option only if the SYN did.
 		h.expectOpt(ms(10), withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck},
-			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 2}})
+			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 10}})
 		h.conn = h.host.Conns()[0]
 		h.sendOpt(ms(60), peerData(0), wire.Options{})
 		h.expectOpt(ms(60), withOpt{ackTo(1), wire.Options{}})
@@ -148,7 +148,7 @@ func TestTimestamps_OnlyWhenBothSYNsCarryIt(t *testing.T) {
 		h.host.Listen(0, localAddr.Port())
 		h.sendOpt(ms(10), seg{seq: remoteISS, flags: wire.SYN}, peerSYNOpt(ms(10), true, true, 0))
 		h.expectOpt(ms(10), withOpt{seg{seq: localISS, ack: remoteISS + 1, flags: synAck},
-			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 2}})
+			wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 10}})
 		h.conn = h.host.Conns()[0]
 		h.sendOpt(ms(60), peerData(0), ts(7060, 0))
 		h.expectOpt(ms(60), withOpt{ackTo(1), wire.Options{}})
@@ -161,7 +161,7 @@ func TestTimestamps_OnlyWhenBothSYNsCarryIt(t *testing.T) {
 		h := tsHarness{harness: newHarness(t, cfg)}
 		h.conn = h.host.Connect(0, localAddr.Port(), remoteAddr)
 		h.poll()
-		h.expectOpt(0, withOpt{seg{seq: localISS, flags: wire.SYN}, wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 2}})
+		h.expectOpt(0, withOpt{seg{seq: localISS, flags: wire.SYN}, wire.Options{MSS: 1460, SACKPermitted: true, HasWScale: true, WScale: 10}})
 		// A SYN,ACK with the option we did not offer: it is not agreed.
 		h.sendOpt(ms(50), seg{seq: remoteISS, ack: localISS + 1, flags: synAck}, peerSYNOpt(ms(50), true, true, 0))
 		h.expectOpt(ms(50), withOpt{seg{seq: 101, ack: 301, flags: ack}, wire.Options{}})
@@ -189,18 +189,26 @@ func TestTimestamps_DelayedACKEchoesEarliest(t *testing.T) {
 	cfg := linuxConfig(t)
 	cfg.QuickACKs = 0 // delay ACKs from the first segment on
 	h := newLinuxEstablished(t, cfg, true, true)
+	// The application does not read: Linux would send the ACK of a pushed
+	// segment when it is read (__tcp_cleanup_rbuf).
+	h.autoRead = false
 	// RFC 7323 §4.3 (A): two segments are acknowledged by one ACK; it
 	// echoes the earlier one's TSval (7100), because the later one started
 	// past Last.ACK.sent (Linux: after rcv_wup, tcp_replace_ts_recent).
 	h.sendOpt(ms(100), peerData(0), h.peerOpt(ms(100), 0))
 	h.expectNothing(ms(100))
 	h.sendOpt(ms(105), peerData(1), h.peerOpt(ms(105), 0))
-	// RFC 5681 §4.2: the second full-sized segment is ACKed at once.
-	h.expectOpt(ms(105), withOpt{ackTo(2), ts(h.tsval(ms(105)), 7100)})
-	// One segment, ACKed when the 40 ms timer fires: its own TSval.
+	// Two 100-byte segments are not more than one of the 536 bytes Linux
+	// takes a segment to be (tcp_initialize_rcv_mss): the 40 ms timer of the
+	// first sends the ACK of both.
+	h.expectNothing(ms(139))
+	h.expectOpt(ms(140), withOpt{seg: ackTo(2), opt: ts(h.tsval(ms(140)), 7100)})
+	// One segment, ACKed when its own timer fires: its own TSval. The
+	// timer that fired doubled the ATO to 80 ms (tcp_delack_timer_handler);
+	// tcp_send_delayed_ack bounds it by the RTT, 50 ms.
 	h.sendOpt(ms(200), peerData(2), h.peerOpt(ms(200), 0))
-	h.expectNothing(ms(239))
-	h.expectOpt(ms(240), withOpt{ackTo(3), ts(h.tsval(ms(240)), 7200)})
+	h.expectNothing(ms(249))
+	h.expectOpt(ms(250), withOpt{ackTo(3), ts(h.tsval(ms(250)), 7200)})
 }
 
 func TestTimestamps_TSRecentNeverMovesBackwards(t *testing.T) {
@@ -249,18 +257,35 @@ func TestTimestamps_UnacceptableSegmentsDoNotUpdate(t *testing.T) {
 	// RFC 7323 §5.3: R2 (a segment outside the window is rejected) comes
 	// before R3 (TS.Recent takes SEG.TSval), so a segment that fails the
 	// acceptability test (RFC 9293 §3.10.7.4) leaves TS.Recent alone, as in
-	// Linux, where tcp_validate_incoming drops it before tcp_ack. The ACK
-	// it gets echoes 7100. An old duplicate of segment 0:
+	// Linux, where tcp_validate_incoming drops it before tcp_ack. Except,
+	// on Linux, a duplicate that ends where our last ACK did: tcp_sequence
+	// lets it through (its end is not before rcv_wup) and
+	// tcp_replace_ts_recent keeps its TSval, so the ACK echoes the resend
+	// (Linux 6.18's lost-ack: the ACK of the resent request echoes it). The
+	// rfc rule echoes 7100 (TestTimestamps_DuplicateKeepsTSRecentUnderRFC).
 	h.sendOpt(ms(200), peerData(0), h.peerOpt(ms(200), 0))
-	h.expectOpt(ms(200), withOpt{ackTo(1), ts(h.tsval(ms(200)), 7100)})
+	h.expectOpt(ms(200), withOpt{ackTo(1), ts(h.tsval(ms(200)), 7200)})
 	// A keepalive probe, SEQ = RCV.NXT − 1 (RFC 1122 §4.2.3.6):
 	h.sendOpt(ms(300), seg{seq: pseq(1) - 1, ack: localISS + 1, flags: ack}, h.peerOpt(ms(300), 0))
-	h.expectOpt(ms(300), withOpt{ackTo(1), ts(h.tsval(ms(300)), 7100)})
+	h.expectOpt(ms(300), withOpt{ackTo(1), ts(h.tsval(ms(300)), 7200)})
 	// A segment past the window:
 	h.sendOpt(ms(400), seg{seq: pseq(1) + 200_000, ack: localISS + 1, flags: psh, len: 100}, h.peerOpt(ms(400), 0))
-	h.expectOpt(ms(400), withOpt{ackTo(1), ts(h.tsval(ms(400)), 7100)})
+	h.expectOpt(ms(400), withOpt{ackTo(1), ts(h.tsval(ms(400)), 7200)})
 	// An acceptable segment starting before RCV.NXT (a retransmission that
 	// also carries new data) does update it.
 	h.sendOpt(ms(500), seg{seq: pseq(0) + 50, ack: localISS + 1, flags: psh, len: 100}, h.peerOpt(ms(500), 0))
 	h.expectOpt(ms(500), withOpt{seg{seq: localISS + 1, ack: pseq(1) + 50, flags: ack}, ts(h.tsval(ms(500)), 7500)})
+	// An older duplicate, which ends before our last ACK, does not.
+	h.sendOpt(ms(600), peerData(0), h.peerOpt(ms(600), 0))
+	h.expectOpt(ms(600), withOpt{seg{seq: localISS + 1, ack: pseq(1) + 50, flags: ack}, ts(h.tsval(ms(600)), 7500)})
+}
+
+func TestTimestamps_DuplicateKeepsTSRecentUnderRFC(t *testing.T) {
+	h := newLinuxEstablished(t, linuxConfig(t), true, true)
+	h.host.policy = mixedPolicy{}
+	h.sendOpt(ms(100), peerData(0), h.peerOpt(ms(100), 0))
+	h.expectOpt(ms(100), withOpt{ackTo(1), ts(h.tsval(ms(100)), 7100)})
+	// RFC 7323 §4.3 (2): Last.ACK.sent is not inside the duplicate.
+	h.sendOpt(ms(200), peerData(0), h.peerOpt(ms(200), 0))
+	h.expectOpt(ms(200), withOpt{ackTo(1), ts(h.tsval(ms(200)), 7100)})
 }

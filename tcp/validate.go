@@ -21,6 +21,8 @@ const (
 	// maxDelayedACK bounds the ACK delay: "MUST be less than 0.5 seconds"
 	// (RFC 1122 §4.2.3.2).
 	maxDelayedACK = 500 * time.Millisecond
+	// maxTimerHZ is the fastest timer tick: Linux's CONFIG_HZ is at most 1000.
+	maxTimerHZ = 1000
 )
 
 // Validate reports the first setting in c that no TCP can run with: an
@@ -79,6 +81,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("negative user timeout %v", c.UserTimeout)
 	case c.SynLinearTimeouts < 0:
 		return fmt.Errorf("negative SYN linear timeouts %d", c.SynLinearTimeouts)
+	case c.TimerHZ < 0 || c.TimerHZ > maxTimerHZ:
+		return fmt.Errorf("timer rate %d Hz is outside 0..%d (Linux's CONFIG_HZ is 100, 250, 300 or 1000)", c.TimerHZ, maxTimerHZ)
 	}
 	return nil
 }

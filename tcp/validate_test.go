@@ -79,6 +79,8 @@ func TestValidate_Limits(t *testing.T) {
 		{"negative user timeout", func(c *Config) { c.UserTimeout = -time.Second }, "negative user timeout -1s"},
 		{"user timeout", func(c *Config) { c.UserTimeout = 30 * time.Second }, ""},
 		{"negative SYN linear timeouts", func(c *Config) { c.SynLinearTimeouts = -1 }, "negative SYN linear timeouts -1"},
+		{"negative timer rate", func(c *Config) { c.TimerHZ = -1 }, "timer rate -1 Hz is outside 0..1000 (Linux's CONFIG_HZ is 100, 250, 300 or 1000)"},
+		{"timer rate above 1000 Hz", func(c *Config) { c.TimerHZ = 1001 }, "timer rate 1001 Hz is outside 0..1000 (Linux's CONFIG_HZ is 100, 250, 300 or 1000)"},
 
 		{"the first problem is reported", func(c *Config) { c.MSS, c.Retries = 0, -1 }, "MSS 0 is outside 88..65495 bytes"},
 	}

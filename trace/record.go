@@ -66,11 +66,12 @@ const (
 	LabelACKOfDuplicate                       // "ack-of-duplicate": the ACK of a segment received before
 	LabelProbeByteResent                      // "probe-byte-resent": data starting with a zero-window probe's byte
 	LabelNetworkDuplicate                     // "network-duplicate": a copy the network made of a segment
+	LabelTLP                                  // "tlp": a tail loss probe (RFC 8985 §7)
 )
 
 var labelNames = [...]string{"retransmission", "fast-retransmission", "dup-ack", "zero-window",
 	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "delayed-ack",
-	"ack-of-duplicate", "probe-byte-resent", "network-duplicate"}
+	"ack-of-duplicate", "probe-byte-resent", "network-duplicate", "tlp"}
 
 // Has reports whether all of m are set.
 func (l Label) Has(m Label) bool { return l&m == m }

@@ -27,6 +27,7 @@ const (
 	MsgACKOfDuplicate     // the ACK of a segment received before (an earlier ACK was lost)
 	MsgProbeByteResent    // data starting with a zero-window probe's byte
 	MsgNetworkDuplicate   // a copy of a segment that the network made
+	MsgTLP                // a tail loss probe (RFC 8985 §7)
 	MsgMessageSent        // %s: a message's first line ("GET /1 HTTP/1.1"), %d: its bytes
 	MsgMessageRead        // %s: a message's first line, %d: its bytes
 
@@ -272,6 +273,7 @@ var english = Phrases{
 	MsgACKOfDuplicate:     "ACK of a duplicate",
 	MsgProbeByteResent:    "probe byte sent as data",
 	MsgNetworkDuplicate:   "copy made by the network",
+	MsgTLP:                "tail loss probe",
 	MsgMessageSent:        "sends %s (%d bytes)",
 	MsgMessageRead:        "has read %s (%d bytes)",
 

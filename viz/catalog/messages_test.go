@@ -348,3 +348,15 @@ func TestCataloguesCoverTheTrace(t *testing.T) {
 		}
 	}
 }
+
+// Every label a segment can carry has a phrase in every language, so no
+// output shows a segment's label as nothing.
+func TestLabelPhrases_EveryLabel(t *testing.T) {
+	for _, lang := range []Lang{English, Vietnamese} {
+		c := lang.Phrases()
+		for l := trace.LabelRetransmission; l <= trace.LabelTLP; l <<= 1 {
+			got := c.LabelPhrases(nil, &trace.Packet{Labels: l})
+			assert.Len(t, got, 1, "%s: label %v", lang, l)
+		}
+	}
+}

@@ -30,6 +30,7 @@ var vietnamese = Phrases{
 	MsgACKOfDuplicate:     "ACK cho đoạn trùng lặp",
 	MsgProbeByteResent:    "byte thăm dò gửi lại như dữ liệu",
 	MsgNetworkDuplicate:   "bản sao do mạng tạo ra",
+	MsgTLP:                "gói thăm dò mất đuôi (TLP)",
 	MsgMessageSent:        "gửi %s (%d byte)",
 	MsgMessageRead:        "đã đọc %s (%d byte)",
 

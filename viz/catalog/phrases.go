@@ -151,6 +151,7 @@ func (c *Phrases) LabelPhrases(ps []string, p *trace.Packet) []string {
 		{trace.LabelACKOfDuplicate, MsgACKOfDuplicate, false},
 		{trace.LabelProbeByteResent, MsgProbeByteResent, false},
 		{trace.LabelNetworkDuplicate, MsgNetworkDuplicate, false},
+		{trace.LabelTLP, MsgTLP, false},
 	} {
 		if lb.Has(l.label) {
 			add(l.m, l.ordinal)
