@@ -68,25 +68,36 @@ type ackView struct {
 	unacked  uint32        // bytes received in order since the last segment we sent (RCV.NXT − rcv_wup)
 	unread   uint32        // bytes received and not yet read
 	lastWnd  uint32        // the window the last segment advertised (Linux's rcv_wnd)
-	offered  uint32        // what is still open of it
-	window   uint32        // the window a segment sent now would advertise
-	clamp    uint32        // the largest window the receive buffer can offer (Linux's window_clamp)
 	rcvMSS   uint32        // the largest segment received
 	hdrLen   uint32        // TCP header bytes of a segment from the peer: 20, and 12 of timestamps
 	open     bool          // more data may come (no FIN received, a state that receives)
 	estab    bool          // the state is ESTABLISHED or SYN-RECEIVED
 	srtt     time.Duration // 0 before any sample
-	rto      time.Duration // the current RTO, backed off
 	delackAt sim.Time      // when the delayed-ACK timer fires; sim.Never when it is off
+	// c computes, when a rule asks, what costs more to compute than most
+	// rules need: offered, window, clamp and rto.
+	c *Conn
 }
+
+// offered is what is still open of the window the last segment advertised.
+func (v *ackView) offered() uint32 { return v.c.offered() }
+
+// window is the window a segment sent now would advertise.
+func (v *ackView) window() uint32 { return v.c.rcvWindow() }
+
+// clamp is the largest window the receive buffer can offer (Linux's
+// window_clamp).
+func (v *ackView) clamp() uint32 { return min(v.c.rbuf.clamp(), maxUnscaledWindow<<v.c.rcvWscale) }
+
+// rto is the current RTO, backed off.
+func (v *ackView) rto() time.Duration { return v.c.rto() }
 
 // ackView returns what the ACK rules see of c now.
 func (c *Conn) ackView() ackView {
 	v := ackView{
-		unacked: c.rcvUnacked, unread: c.rcvUnread, offered: c.offered(), window: c.rcvWindow(),
-		clamp: min(c.rbuf.clamp(), maxUnscaledWindow<<c.rcvWscale), rcvMSS: c.rcvMSS, hdrLen: 20,
+		unacked: c.rcvUnacked, unread: c.rcvUnread, rcvMSS: c.rcvMSS, hdrLen: 20, c: c,
 		open: c.state.canReceiveData() && !c.finRcvd, estab: c.state == StateEstablished || c.state == StateSynReceived,
-		srtt: c.rtt.srtt, rto: c.rto(),
+		srtt:     c.rtt.srtt,
 		delackAt: c.timers.at[trace.TimerDelayedACK],
 	}
 	if c.tsOK {
@@ -304,8 +315,8 @@ func (r *linuxACKs) dataIn(now sim.Time, v ackView, n uint32, flags wire.Flags) 
 	case m <= r.atoMin/2:
 		r.ato = r.ato/2 + r.atoMin/2
 	case m < r.ato:
-		r.ato = min(r.ato/2+m, v.rto)
-	case m > v.rto:
+		r.ato = min(r.ato/2+m, v.rto())
+	case m > v.rto():
 		r.incrQuick(v) // "Too long gap": the sender restarts its window
 	}
 	r.lrcvtime = now
@@ -340,7 +351,7 @@ func (r *linuxACKs) resent(v ackView) {
 
 // owe is __tcp_ack_snd_check, then tcp_send_delayed_ack.
 func (r *linuxACKs) owe(now sim.Time, v ackView, urgent bool) (bool, sim.Time) {
-	if r.atoMin <= 0 || urgent || r.quick > 0 && !r.pingpong || v.unacked > r.rcvMSS && v.window >= v.lastWnd {
+	if r.atoMin <= 0 || urgent || r.quick > 0 && !r.pingpong || v.unacked > r.rcvMSS && v.window() >= v.lastWnd {
 		return true, sim.Never
 	}
 	ato := r.ato
@@ -399,7 +410,7 @@ func (r *linuxACKs) segSize() uint32 { return r.rcvMSS }
 // waited for: outside ping-pong mode the ATO grows, in it the mode ends.
 func (r *linuxACKs) timerFired(_ sim.Time, v ackView) {
 	if !r.pingpong {
-		r.ato = min(2*r.ato, v.rto)
+		r.ato = min(2*r.ato, v.rto())
 	} else {
 		r.pingpong = false
 		r.ato = r.atoMin
@@ -415,7 +426,7 @@ func (r *linuxACKs) read(_ sim.Time, v ackView, copied uint32) readVerdict {
 		copied > 0 && (r.pushed2 || r.pushed && !r.pingpong) && v.unread == 0) {
 		return readACKNow
 	}
-	if copied > 0 && v.open && 2*v.offered <= v.clamp && v.window > 0 && v.window >= 2*v.offered {
+	if copied > 0 && v.open && 2*v.offered() <= v.clamp() && v.window() > 0 && v.window() >= 2*v.offered() {
 		return readACKNow
 	}
 	return readNothing
