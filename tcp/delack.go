@@ -80,17 +80,17 @@ type ackView struct {
 }
 
 // offered is what is still open of the window the last segment advertised.
-func (v *ackView) offered() uint32 { return v.c.offered() }
+func (v ackView) offered() uint32 { return v.c.offered() }
 
 // window is the window a segment sent now would advertise.
-func (v *ackView) window() uint32 { return v.c.rcvWindow() }
+func (v ackView) window() uint32 { return v.c.rcvWindow() }
 
 // clamp is the largest window the receive buffer can offer (Linux's
 // window_clamp).
-func (v *ackView) clamp() uint32 { return min(v.c.rbuf.clamp(), maxUnscaledWindow<<v.c.rcvWscale) }
+func (v ackView) clamp() uint32 { return min(v.c.rbuf.clamp(), maxUnscaledWindow<<v.c.rcvWscale) }
 
 // rto is the current RTO, backed off.
-func (v *ackView) rto() time.Duration { return v.c.rto() }
+func (v ackView) rto() time.Duration { return v.c.rto() }
 
 // ackView returns what the ACK rules see of c now.
 func (c *Conn) ackView() ackView {
