@@ -46,6 +46,7 @@ var architecture = map[string][]string{
 	"viz/html":               {"sim", "wire", "trace", "viz/catalog", "viz/diagram"},
 	"viz/compare":            {"sim", "wire", "trace", "viz/catalog"},
 	"viz/internal/testtrace": {"sim", "wire", "trace"}, // for tests only
+	"viz/internal/builtin":   {"trace", "scenarios"},   // for tests only: the built-ins' traces
 	"cmd/tcpsim": {"sim", "wire", "trace", "scenarios", "scenarios/kernel", "scenarios/sweep",
 		"viz/catalog", "viz/ladder", "viz/textdiagram", "viz/canvas", "viz/diagram", "viz/plot", "viz/pcap", "viz/html", "viz/compare"},
 }

@@ -10,45 +10,24 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
 	"github.com/tcpsim/tcpsim/viz/catalog"
 	"github.com/tcpsim/tcpsim/viz/diagram"
+	"github.com/tcpsim/tcpsim/viz/internal/builtin"
 	"github.com/tcpsim/tcpsim/viz/internal/testtrace"
 	"github.com/tcpsim/tcpsim/wire"
 )
 
-var (
-	diagramTracesMu sync.Mutex
-	diagramTraces   = map[string][]trace.Record{}
-)
-
-// diagramScenario returns the trace of a built-in scenario, run once per
-// test binary.
-func diagramScenario(t testing.TB, name string) []trace.Record {
-	t.Helper()
-	diagramTracesMu.Lock()
-	defer diagramTracesMu.Unlock()
-	if recs, ok := diagramTraces[name]; ok {
-		return recs
-	}
-	s, err := scenarios.Load(name)
-	require.NoError(t, err)
-	var log trace.Log
-	_, err = scenarios.Run(s, &log)
-	require.NoError(t, err)
-	diagramTraces[name] = log.Records
-	return log.Records
-}
+// diagramScenario returns the trace of a built-in scenario.
+func diagramScenario(t testing.TB, name string) []trace.Record { return builtin.Trace(t, name) }
 
 // drawDiagram returns the diagram of recs in format.
 func drawDiagram(t testing.TB, format canvas.Format, recs []trace.Record, opt diagram.Options) []byte {

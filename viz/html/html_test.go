@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,30 +16,11 @@ import (
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/catalog"
 	"github.com/tcpsim/tcpsim/viz/html"
+	builtins "github.com/tcpsim/tcpsim/viz/internal/builtin"
 )
 
-var (
-	tracesMu sync.Mutex
-	traces   = map[string][]trace.Record{}
-)
-
-// builtin returns the trace of a built-in scenario, run once per test
-// binary.
-func builtin(t testing.TB, name string) []trace.Record {
-	t.Helper()
-	tracesMu.Lock()
-	defer tracesMu.Unlock()
-	if recs, ok := traces[name]; ok {
-		return recs
-	}
-	s, err := scenarios.Load(name)
-	require.NoError(t, err)
-	var log trace.Log
-	_, err = scenarios.Run(s, &log)
-	require.NoError(t, err)
-	traces[name] = log.Records
-	return log.Records
-}
+// builtin returns the trace of a built-in scenario.
+func builtin(t testing.TB, name string) []trace.Record { return builtins.Trace(t, name) }
 
 // page writes the page of recs.
 func page(t testing.TB, recs []trace.Record, opt html.Options) []byte {

@@ -11,23 +11,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/catalog"
+	builtins "github.com/tcpsim/tcpsim/viz/internal/builtin"
 	"github.com/tcpsim/tcpsim/viz/internal/testtrace"
 	"github.com/tcpsim/tcpsim/viz/ladder"
 )
 
 // builtin returns the trace of a built-in scenario.
-func builtin(t *testing.T, name string) []trace.Record {
-	t.Helper()
-	s, err := scenarios.Load(name)
-	require.NoError(t, err)
-	var log trace.Log
-	_, err = scenarios.Run(s, &log)
-	require.NoError(t, err)
-	return log.Records
-}
+func builtin(t *testing.T, name string) []trace.Record { return builtins.Trace(t, name) }
 
 // displayWidth counts the columns a terminal gives s: one per character,
 // none for a combining mark. (It knows no wide characters: the ladder has

@@ -10,44 +10,23 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
 	"github.com/tcpsim/tcpsim/viz/catalog"
+	builtins "github.com/tcpsim/tcpsim/viz/internal/builtin"
 	"github.com/tcpsim/tcpsim/viz/internal/testtrace"
 	"github.com/tcpsim/tcpsim/viz/plot"
 )
 
-var (
-	tracesMu sync.Mutex
-	traces   = map[string][]trace.Record{}
-)
-
-// builtin returns the trace of a built-in scenario, run once per test
-// binary.
-func builtin(t testing.TB, name string) []trace.Record {
-	t.Helper()
-	tracesMu.Lock()
-	defer tracesMu.Unlock()
-	if recs, ok := traces[name]; ok {
-		return recs
-	}
-	s, err := scenarios.Load(name)
-	require.NoError(t, err)
-	var log trace.Log
-	_, err = scenarios.Run(s, &log)
-	require.NoError(t, err)
-	traces[name] = log.Records
-	return log.Records
-}
+// builtin returns the trace of a built-in scenario.
+func builtin(t testing.TB, name string) []trace.Record { return builtins.Trace(t, name) }
 
 // ms returns the instant n milliseconds into a run.
 func ms(n int64) sim.Time { return sim.At(time.Duration(n) * time.Millisecond) }

@@ -14,9 +14,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/tcpsim/tcpsim/scenarios"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
+	builtins "github.com/tcpsim/tcpsim/viz/internal/builtin"
 	"github.com/tcpsim/tcpsim/viz/internal/testtrace"
 	"github.com/tcpsim/tcpsim/wire"
 )
@@ -26,15 +26,7 @@ import (
 // renderers (PlantUML, Mermaid's mmdc) when they are installed.
 
 // builtin returns the trace of a built-in scenario.
-func builtin(t *testing.T, name string) []trace.Record {
-	t.Helper()
-	s, err := scenarios.Load(name)
-	require.NoError(t, err)
-	var log trace.Log
-	_, err = scenarios.Run(s, &log)
-	require.NoError(t, err)
-	return log.Records
-}
+func builtin(t *testing.T, name string) []trace.Record { return builtins.Trace(t, name) }
 
 // goldenText compares got with testdata/name, or rewrites it under
 // -update.
