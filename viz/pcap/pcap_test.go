@@ -670,24 +670,29 @@ func TestPCAPTshark(t *testing.T) {
 	}
 	used := make([]int, len(tsharkExceptions))
 	type run struct {
-		name  string
-		point pcap.Capture
+		name     string
+		point    pcap.Capture
+		duration time.Duration // 0: the scenario's
 	}
 	var runs []run
 	for _, in := range scenarios.List() {
-		runs = append(runs, run{in.Name, pcap.CaptureClient})
+		runs = append(runs, run{in.Name, pcap.CaptureClient, 0})
 	}
 	// Where the ACK was lost, tshark at the server sees the ACK number
 	// repeat: the disagreement on "ack-of-duplicate" shows only there.
-	runs = append(runs, run{"lost-ack", pcap.CaptureServer})
+	runs = append(runs, run{"lost-ack", pcap.CaptureServer, 0})
 	// mathis alone lasts 10 s; a minute of its random loss meets the
 	// timeout amid duplicate ACKs (11.7 s with its seed).
-	runs = append(runs, run{"mathis-60s", pcap.CaptureClient})
+	runs = append(runs, run{"mathis", pcap.CaptureClient, time.Minute})
 	for _, in := range runs {
-		t.Run(in.name+"/"+string(in.point), func(t *testing.T) {
-			s := pcapLoad(t, strings.TrimSuffix(in.name, "-60s"))
-			if strings.HasSuffix(in.name, "-60s") {
-				s.Duration = time.Minute
+		name := in.name + "/" + string(in.point)
+		if in.duration != 0 {
+			name += "/" + in.duration.String()
+		}
+		t.Run(name, func(t *testing.T) {
+			s := pcapLoad(t, in.name)
+			if in.duration != 0 {
+				s.Duration = in.duration
 			}
 			capture, seen := runPCAP(t, s, pcap.Options{Capture: in.point})
 			file := filepath.Join(t.TempDir(), in.name+".pcap")
