@@ -50,7 +50,7 @@ func runMerge(o *mergeOptions, stdout io.Writer) error {
 		}
 		f, err := os.Open(name)
 		if err != nil {
-			return usageError{fmt.Errorf("%s: %w", name, pathCause(err))}
+			return usageError{fmt.Errorf("%s: %w", name, unwrapPath(err))}
 		}
 		defer f.Close()
 		inputs = append(inputs, sweep.Input{Name: name, R: f})
@@ -80,7 +80,7 @@ func openOutput(path string, stdout io.Writer) (io.Writer, func() error, error) 
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, nil, usageError{fmt.Errorf("-o %s: %w", path, pathCause(err))}
+		return nil, nil, usageError{fmt.Errorf("-o %s: %w", path, unwrapPath(err))}
 	}
 	return f, f.Close, nil
 }

@@ -330,7 +330,7 @@ func openCSV(path string, stdout io.Writer) (io.Writer, func() error, error) {
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, nil, usageError{fmt.Errorf("--csv %s: %w", path, pathCause(err))}
+		return nil, nil, usageError{fmt.Errorf("--csv %s: %w", path, unwrapPath(err))}
 	}
 	return f, f.Close, nil
 }
@@ -340,17 +340,6 @@ func csvName(path string) string {
 		return "stdout"
 	}
 	return path
-}
-
-// pathCause drops the "open NAME: " the message would repeat. (The same
-// as outputs.go's unwrapPath, kept apart so that the two commands' files
-// can change alone.)
-func pathCause(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // progress shows how far a sweep is: a bar with an ETA on a terminal,
