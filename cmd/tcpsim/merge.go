@@ -50,7 +50,7 @@ func runMerge(o *mergeOptions, stdout io.Writer) error {
 		}
 		f, err := os.Open(name)
 		if err != nil {
-			return usageError{fmt.Errorf("%s: %w", name, unwrapPath(err))}
+			return inputError{fmt.Errorf("%s: %w", name, unwrapPath(err))}
 		}
 		defer f.Close()
 		inputs = append(inputs, sweep.Input{Name: name, R: f})
@@ -59,7 +59,7 @@ func runMerge(o *mergeOptions, stdout io.Writer) error {
 	if err != nil {
 		var me *sweep.MergeError
 		if errors.As(err, &me) {
-			return usageError{err}
+			return inputError{err}
 		}
 		return err
 	}

@@ -24,6 +24,14 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// inputError marks a file the user gave that is wrong in itself (a CSV
+// that is not a sweep's): exit status 2 like a usage error, but without
+// the pointer to --help, which would not help.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "tcpsim",
@@ -65,6 +73,10 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintln(stderr, "Run 'tcpsim --help' for usage.")
+		return exitBadInput
+	}
+	var ie inputError
+	if errors.As(err, &ie) {
 		return exitBadInput
 	}
 	return exitFailed

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,6 +39,8 @@ type sweepOptions struct {
 	grid  *sweep.Grid
 	slice sweep.Shard
 	runs  []int // the slice's runs, in grid order
+
+	started atomic.Int64 // runs begun, for tests: a write failure stops the sweep
 }
 
 // maxJobs bounds --jobs: more runs at once than this only use memory.
@@ -200,12 +203,16 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 	}
 	todo := make(chan int)
 	results := make(chan done)
+	// stop is closed when the CSV cannot be written: the runs not yet begun
+	// are not begun, since their rows would go nowhere.
+	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range min(o.jobs, max(len(o.runs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range todo {
+				o.started.Add(1)
 				p := o.grid.Point(o.runs[i])
 				r, err := o.grid.Run(p)
 				if err != nil {
@@ -217,8 +224,13 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 		}()
 	}
 	go func() {
+	feed:
 		for i := range o.runs {
-			todo <- i
+			select {
+			case todo <- i:
+			case <-stop:
+				break feed
+			}
 		}
 		close(todo)
 		wg.Wait()
@@ -245,7 +257,9 @@ func runSweep(o *sweepOptions, stdout, stderr io.Writer) error {
 				continue
 			}
 			if writeErr == nil {
-				writeErr = writeRow(w, d.row)
+				if writeErr = writeRow(w, d.row); writeErr != nil {
+					close(stop)
+				}
 			}
 			if o.plot != "" {
 				ran = append(ran, d.run)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,6 +76,7 @@ func TestSweep_ShardsMerge(t *testing.T) {
 	code, _, errOut = tcpsim(t, "merge", files[0], files[2])
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "tcpsim: 3 of the grid's 8 runs are missing: 1, 4, 7")
+	assert.NotContains(t, errOut, "--help", "the files are wrong, not the command line")
 	code, _, errOut = tcpsim(t, "merge", files[0], files[1], files[2], files[1])
 	assert.Equal(t, exitBadInput, code)
 	assert.Contains(t, errOut, "3 runs are given twice: run 1 (")
@@ -135,4 +138,28 @@ func TestSweep_ExitCodes(t *testing.T) {
 	code, _, errOut := tcpsim(t, "sweep", "lost-segment", "--set", "event_budget=10")
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, errOut, "run 0 (event_budget=10): lost-segment: the run fired its whole event budget")
+}
+
+// failingWriter fails every write, as a full disk or a closed pipe does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// A sweep whose CSV cannot be written stops beginning runs: their rows
+// would go nowhere.
+func TestSweep_WriteFailureStops(t *testing.T) {
+	var errOut bytes.Buffer
+	var o *sweepOptions
+	cmd := newSweepCmd(failingWriter{}, &errOut, func(opts *sweepOptions) error {
+		o = opts
+		return runSweep(opts, failingWriter{}, &errOut)
+	})
+	cmd.SetArgs([]string{"lost-segment", "--seeds", "40", "--jobs", "1"})
+	cmd.SetOut(&errOut)
+	cmd.SetErr(&errOut)
+	err := cmd.Execute()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "writing the CSV to stdout: no space left on device")
+	require.NotNil(t, o)
+	assert.LessOrEqual(t, o.started.Load(), int64(3), "runs begun after the first row failed to write")
 }
