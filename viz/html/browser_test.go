@@ -60,7 +60,9 @@ func browser(t *testing.T) (context.Context, *consoleLog) {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	// A guard against a hung browser, not a measure of speed: generous, as
+	// CI machines run several test binaries at once (90 s once ran out).
+	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	require.NoError(t, chromedp.Do(ctx), "starting chromium")
 	log := &consoleLog{}
