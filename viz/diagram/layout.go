@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -193,6 +195,41 @@ var styleNames = map[*dSegStyle]string{
 	dStyleWindow: "window", dStyleUpdate: "update", dStyleKeep: "keepalive", dStyleRST: "reset",
 }
 
+// allStyles returns the styles the diagram's arrows and legend use, in the
+// order of Layout.Styles: the kinds of segment, then, with several
+// connections, each connection's with and without data, and the legend's
+// widths.
+func (d *diagram) allStyles() []*dSegStyle {
+	all := slices.Clone(dSegStyles)
+	if len(d.connStyles) > 0 {
+		for _, cs := range d.connStyles {
+			all = append(all, cs[0], cs[1])
+		}
+		all = append(all, dStyleConnData, dStyleConnCtl)
+	}
+	return all
+}
+
+// styleName names a style in Layout.Styles: its kind ("data"), or its
+// connection's number on the left node and whether with data ("conn
+// 2 data", "conn 2 control"), or the legend's widths ("width data").
+func (d *diagram) styleName(s *dSegStyle) string {
+	if n, ok := styleNames[s]; ok {
+		return n
+	}
+	for k, cs := range d.connStyles {
+		for i, what := range [2]string{"data", "control"} {
+			if cs[i] == s {
+				return "conn " + strconv.Itoa(int(d.conns[k].leftConn)) + " " + what
+			}
+		}
+	}
+	if s == dStyleConnData {
+		return "width data"
+	}
+	return "width control"
+}
+
 // Lay returns the geometry of the diagram Write would draw from records
 // with opt: the same layout, label placement and texts. It paints the
 // diagram on a canvas that keeps only the time axis' labels, so that what
@@ -260,9 +297,9 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 		l.Axis, l.TimeWord = rec.texts[:n-1], rec.texts[n-1]
 	}
 	styleIndex := make(map[*dSegStyle]int)
-	for i, s := range dSegStyles {
+	for i, s := range d.allStyles() {
 		styleIndex[s] = i
-		l.Styles = append(l.Styles, Style{Name: styleNames[s], Line: hex(s.line), Text: hex(s.text), Width: s.width})
+		l.Styles = append(l.Styles, Style{Name: d.styleName(s), Line: hex(s.line), Text: hex(s.text), Width: s.width})
 	}
 	for _, g := range d.gaps {
 		l.Gaps = append(l.Gaps, Gap{T0: g.t0, T1: g.t1, Y0: g.y0, Y1: g.y1,
@@ -323,7 +360,7 @@ func (d *diagram) layBrackets() []Bracket {
 		}
 		lb := Bracket{Side: int(b.side), Node: b.node, Conn: b.conn, Timer: b.timer, Start: b.start, Stop: b.stop,
 			End: TimerEnd(b.end), X: d.laneX(b.side, b.lane), Toward: 2.5, Y0: b.y0, Y1: b.y1, Cut0: b.cut0,
-			Color: hex(dTimerColor(b.timer))}
+			Color: hex(d.bracketColor(b))}
 		if b.side == dRight {
 			lb.Toward = -2.5
 		}
@@ -352,7 +389,7 @@ func (d *diagram) layBrackets() []Bracket {
 func (d *diagram) legendLaid() []LegendItem {
 	f := canvas.Face(dfsLegend)
 	styleIndex := make(map[*dSegStyle]int)
-	for i, s := range dSegStyles {
+	for i, s := range d.allStyles() {
 		styleIndex[s] = i
 	}
 	var out []LegendItem
