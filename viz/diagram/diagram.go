@@ -177,11 +177,11 @@ type dArrow struct {
 	send, end int   // record indexes of the send and the deliver or drop; end -1 when neither
 	from      dSide // the sender's timeline
 	dropped   bool
-	label     string // "PSH,ACK  SEQ=101 ACK=301 WIN=65535 LEN=1460"
-	tag       string // note beside the sender: "fast retransmission"
-	rtag      string // note beside the receiver: "still in flight at the end"
-	reason    string // drop reason
-	msg       string // the application messages it carries: "GET /2", "200 OK, 1000 B body"
+	label     string     // "PSH,ACK  SEQ=101 ACK=301 WIN=65535 LEN=1460"
+	tag       string     // note beside the sender: "fast retransmission"
+	rtag      string     // note beside the receiver: "still in flight at the end"
+	reason    string     // drop reason
+	msg       string     // the application messages it carries: "GET /2", "200 OK, 1000 B body"
 	kind      *dSegStyle // the kind of segment: the colour of its tag
 	style     *dSegStyle // how it is drawn: its kind's style, or its connection's
 	conn      int        // its connection, an index into diagram.conns
@@ -257,8 +257,8 @@ type diagram struct {
 	title     string
 	multiConn bool // the trace has more than one connection
 
-	arrows   []*dArrow
-	notes    []dNote
+	arrows []*dArrow
+	notes  []dNote
 	// conns are the connections between the two timelines, in the order
 	// of their first segment; connOf finds one by a node's connection
 	// number. With more than one, each is drawn in a colour of its own
@@ -266,9 +266,9 @@ type diagram struct {
 	conns      []dConn
 	connOf     map[dNodeConn]int
 	connStyles [][2]*dSegStyle // per connection: with data, without
-	brackets []*dBracket
-	lanes    [2]int       // timer lanes used per side
-	names    []dTimerName // where the timers' names were written
+	brackets   []*dBracket
+	lanes      [2]int       // timer lanes used per side
+	names      []dTimerName // where the timers' names were written
 
 	// The vertical map: ts[k], ys[k] for k = 0 (From), 1…n (recs[lo+k-1]),
 	// n+1 (To); hard[k] when the anchor takes a line of its own.

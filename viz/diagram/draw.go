@@ -599,7 +599,7 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 			// In its own colour on a tint of it.
 			ux, uy := math.Cos(a.labelAngle), math.Sin(a.labelAngle)
 			col := d.msgColor(a)
-			tint := dTint(col, 0.86)
+			tint := dTint(col, dTintWhite)
 			x, y := a.msgAt[0], a.msgAt[1]
 			q := dBox(x-ux*dPillPad, y-uy*dPillPad, ux, uy, canvas.Width(lf, a.msg)+2*dPillPad, asc+0.6, desc+0.6)
 			p.Fill(tint, q[:]...)
@@ -620,6 +620,9 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 		}
 	}
 }
+
+// dTintWhite is white's share in the tint under a message on an arrow.
+const dTintWhite = 0.86
 
 // dTint mixes c with white: f is white's share.
 func dTint(c color.RGBA, f float64) color.RGBA {

@@ -54,7 +54,10 @@ type Layout struct {
 	Brackets []Bracket
 	Legend   []LegendItem
 	Styles   []Style // the segment styles, indexed by Arrow.Style
-	Colors   Colors
+	// Conns are the connections drawn each in its own colour when there
+	// are several (the arrows' styles are theirs then); nil for one.
+	Conns  []Conn
+	Colors Colors
 	// TimerColors colour each timer (by its trace name: "retransmission", …).
 	TimerColors map[string]uint32
 	Fonts       Fonts
@@ -95,6 +98,16 @@ type Arrow struct {
 	LabelX     float64
 	LabelY     float64
 	LabelAngle float64 // radians, clockwise
+	// The application messages the segment carries ("GET /2", "200 OK,
+	// 1000 B body"), beside the label at LabelAngle: in MessageColor on a
+	// tint of it (MessageTint), its baseline from (MessageX, MessageY);
+	// HasMessage false for none.
+	Message      string
+	HasMessage   bool
+	MessageX     float64
+	MessageY     float64
+	MessageColor uint32
+	MessageTint  uint32
 	// The drop's reason past the ✗ ("dropped: queue full"), and the bare reason.
 	ReasonText   string
 	Reason       string
@@ -126,6 +139,17 @@ type Note struct {
 	X, Y      float64
 	W         float64 // NoteState: the badge's width
 	AnchorEnd bool    // the text ends at X (left timeline); else starts there (NoteInfo: centred)
+	// Conn is the note's connection, an index into Layout.Conns, when the
+	// diagram colours several (-1 otherwise): its text is then in the
+	// connection's Text colour, a state badge's border in its Line colour.
+	Conn int
+}
+
+// Conn is a connection of a diagram that draws several, each in its own
+// colour, as the legend names it.
+type Conn struct {
+	Name       string // "conn 2: 49153 → 80"
+	Line, Text uint32
 }
 
 // TimerEnd says how a timer bracket ends.
@@ -314,6 +338,11 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 		if la.HasLabel {
 			la.LabelX, la.LabelY = a.labelAt[0], a.labelAt[1]
 		}
+		if !math.IsNaN(a.msgAt[0]) {
+			col := d.msgColor(a)
+			la.Message, la.HasMessage, la.MessageX, la.MessageY = a.msg, true, a.msgAt[0], a.msgAt[1]
+			la.MessageColor, la.MessageTint, la.LabelAngle = hex(col), hex(dTint(col, dTintWhite)), a.labelAngle
+		}
 		if a.dropped && !a.cut1 {
 			la.ReasonText, la.ReasonX, la.ReasonY, la.ReasonAngle = a.reasonText, a.reasonAt[0], a.reasonAt[1], a.reasonAngle
 		}
@@ -328,7 +357,7 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 	}
 	for _, n := range d.notes {
 		y, _ := d.recY(n.rec)
-		ln := Note{Rec: n.rec, Side: int(n.side), Kind: NoteKind(n.kind), Y: y}
+		ln := Note{Rec: n.rec, Side: int(n.side), Kind: NoteKind(n.kind), Y: y, Conn: n.conn}
 		switch n.kind {
 		case dNoteState:
 			ln.Text = dFitWidth(nf, n.text, d.noteW[n.side]-8)
@@ -343,6 +372,9 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 			ln.Text, ln.X = n.text, (d.x[0]+d.x[1])/2
 		}
 		l.Notes = append(l.Notes, ln)
+	}
+	for k, cs := range d.connStyles {
+		l.Conns = append(l.Conns, Conn{Name: d.connLegend(k), Line: hex(cs[0].line), Text: hex(cs[0].text)})
 	}
 	l.Brackets = d.layBrackets()
 	l.Legend = d.legendLaid()
