@@ -543,22 +543,6 @@ type dConn struct {
 	leftPort, rightPort uint16
 }
 
-// dConnColors colour the connections of a diagram with more than one, in
-// the order of their first segment: the Okabe–Ito palette (readable with
-// colour blindness), the first the colour of data in a diagram of one
-// connection, each with a darker shade for text on white. A ninth
-// connection takes the first colour again; the legend tells them apart.
-var dConnColors = [...][2]uint32{
-	{0x0072B2, 0x005A8C}, // blue
-	{0xD55E00, 0xB34700}, // vermillion
-	{0x009E73, 0x007556}, // bluish green
-	{0xCC79A7, 0xA3457C}, // reddish purple
-	{0xE69F00, 0xA86E00}, // orange
-	{0x56B4E9, 0x2F7FAF}, // sky blue
-	{0x000000, 0x000000}, // black
-	{0xC9B800, 0x7A7000}, // yellow, darkened to be seen on white
-}
-
 // Line widths of a connection's segments with and without data, in a
 // diagram of several connections (the colour says the connection, the
 // width whether it carries data).
@@ -600,8 +584,8 @@ func (d *diagram) findConns() {
 		return
 	}
 	for k := range d.conns {
-		col := dConnColors[k%len(dConnColors)]
-		line, text := canvas.RGB(col[0]), canvas.RGB(col[1])
+		col := catalog.ConnColorOf(k) // Okabe–Ito, the first the blue of data
+		line, text := canvas.RGB(col.Line), canvas.RGB(col.Text)
 		d.connStyles = append(d.connStyles, [2]*dSegStyle{
 			{line: line, text: text, width: dConnDataWidth, legend: catalog.MsgLegendData},
 			{line: line, text: text, width: dConnCtlWidth, legend: catalog.MsgLegendControl},

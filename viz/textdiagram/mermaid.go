@@ -67,7 +67,20 @@ func (c *Collector) WriteMermaid(w io.Writer) error {
 		}
 		bw.WriteString("\n")
 	}
+	open := -1 // the connection whose rect is open
 	for _, it := range d.items {
+		// Each connection's arrows and notes on a tint of its colour: a
+		// rect around each run of them (Mermaid colours no arrow).
+		if it.conn != open {
+			if open >= 0 {
+				bw.WriteString(indent + "end\n")
+			}
+			if open = it.conn; open >= 0 {
+				c := d.conns[open].color.Line
+				bw.WriteString(indent + "rect rgba(" + strconv.Itoa(int(c>>16)) + ", " + strconv.Itoa(int(c>>8&0xFF)) + ", " +
+					strconv.Itoa(int(c&0xFF)) + ", 0.14)\n")
+			}
+		}
 		bw.WriteString(indent)
 		switch {
 		case it.arrow:
@@ -90,6 +103,9 @@ func (c *Collector) WriteMermaid(w io.Writer) error {
 			bw.WriteString("Note over " + id(it.from) + ": " + mermaidText(it.text))
 		}
 		bw.WriteString("\n")
+	}
+	if open >= 0 {
+		bw.WriteString(indent + "end\n")
 	}
 	return bw.Flush()
 }
