@@ -328,7 +328,11 @@
   const rot = (x, y, a) => ' transform="rotate(' + f2(a * 180 / Math.PI) + ' ' + f2(x) + ' ' + f2(y) + ')"';
   const halo = ' paint-order="stroke" stroke="#fff" stroke-width="2.6" stroke-linejoin="round"';
   const CONN_COLORS = ['#0b6e4f', '#7b2cbf', '#c9184a', '#1d3557', '#b5651d', '#2a9d8f', '#6d597a', '#3a86ff'];
-  const connColor = (i) => CONN_COLORS[((i % CONN_COLORS.length) + CONN_COLORS.length) % CONN_COLORS.length];
+  // A diagram of several connections draws each in its colour (L.Conns):
+  // the page's connection takes the colour of its arrows.
+  const CONN_LINE = [];
+  if (L.Conns) AR.forEach((pa, i) => { if (pa.conn >= 0 && CONN_LINE[pa.conn] === undefined) CONN_LINE[pa.conn] = col(L.Styles[LA[i].Style].Line); });
+  const connColor = (i) => CONN_LINE[i] || CONN_COLORS[((i % CONN_COLORS.length) + CONN_COLORS.length) % CONN_COLORS.length];
 
   function cross(x, y, r) {
     return line(x - r, y - r, x + r, y + r, '#fff', 4.2) + line(x - r, y + r, x + r, y - r, '#fff', 4.2) +
