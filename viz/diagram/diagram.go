@@ -87,6 +87,17 @@ const (
 // ACKs, window probes and updates, keepalives and zero windows; state
 // changes are written beside the timelines, and timers are brackets along
 // them, from when they were set until they fired (a dot) or were cancelled.
+// An application message (an HTTP request or response) is named on the
+// arrow of the segment that carries its first byte ("GET /2", "200 OK,
+// 1000 B body"), on a tint, and its reading is a note beside the reader.
+//
+// A diagram of several connections between the two nodes draws each in a
+// colour of its own (catalog.ConnColors, the Okabe–Ito palette; the first
+// the blue of data), its arrows thicker with data and thinner without, its
+// state badges, message notes and timer brackets in that colour too, and
+// the legend names each by its ports ("conn 2: 49153 → 80"); what a
+// segment means (retransmission, dup ACK…) is then said by its note alone.
+// A diagram of one connection colours its segments by what they mean.
 //
 // The vertical scale is proportional to time, chosen so that a one-way
 // delay slants an arrow by about a third of its width and the drawing stays

@@ -44,7 +44,11 @@ import (
 // trip (twice the longest flight, at least 10 ms), a delay line says how
 // long ("... 0.950 s later ..."). State changes, aborts, RTO expiries and
 // host events are notes over their node; link events are notes across the
-// link's two nodes.
+// link's two nodes. The messages a segment carries open its label's second
+// line ("GET /2"), and no note over the sender says it sent them. With
+// several connections, each arrow is in its connection's colour
+// (catalog.ConnColors; a drop stays red), each note about one on a tint of
+// it, and a legend names each connection by its ports.
 //
 // Characters PlantUML's Creole reads in a label (\ & ~ < > % $ ", and the
 // doubled markup ** // -- __ ^^ ,, [[ ]] ==) are written as numeric
