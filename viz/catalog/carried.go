@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/tcpsim/tcpsim/trace"
@@ -86,11 +88,11 @@ func (m *Carried) Label(r *trace.Record) (string, []int64) {
 	end := off + int64(s.Len)
 	var labels []string
 	var offs []int64
-	for _, msg := range st.msgs {
-		if msg.off >= off && msg.off < end {
-			labels = append(labels, msg.label)
-			offs = append(offs, msg.off)
-		}
+	// The messages are in the order written, so of offset.
+	i, _ := slices.BinarySearchFunc(st.msgs, off, func(m carriedMsg, off int64) int { return cmp.Compare(m.off, off) })
+	for ; i < len(st.msgs) && st.msgs[i].off < end; i++ {
+		labels = append(labels, st.msgs[i].label)
+		offs = append(offs, st.msgs[i].off)
 	}
 	return strings.Join(labels, ", "), offs
 }
