@@ -177,10 +177,16 @@ var cp1252High = map[rune]byte{
 	'™': 0x99, 'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F,
 }
 
+// cp1252Arrows write the arrows the code page lacks with its letters: a
+// link's direction ("client→server"), a connection's ports in a legend
+// ("49152 → 80").
+var cp1252Arrows = map[rune]string{'→': "->", '←': "<-", '↔': "<->"}
+
 // cp1252 encodes s in Windows-1252. A letter the code page lacks loses
 // the diacritics it cannot carry, keeping the first it can: Vietnamese
-// "thời điểm đọc" reads "thòi diêm doc", not "th?i ?i?m ??c". Other runes
-// it lacks become '?'.
+// "thời điểm đọc" reads "thòi diêm doc", not "th?i ?i?m ??c". Arrows
+// are spelt with its letters (cp1252Arrows); other runes it lacks become
+// '?'.
 func cp1252(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -199,6 +205,8 @@ func cp1252(s string) string {
 			b.WriteByte(byte(r))
 		case cp1252High[r] != 0:
 			b.WriteByte(cp1252High[r])
+		case cp1252Arrows[r] != "":
+			b.WriteString(cp1252Arrows[r])
 		default:
 			b.WriteByte(cp1252Letter(r))
 		}

@@ -30,6 +30,7 @@ const (
 	MsgTLP                // a tail loss probe (RFC 8985 §7)
 	MsgMessageSent        // %s: a message's first line ("GET /1 HTTP/1.1"), %d: its bytes
 	MsgMessageRead        // %s: a message's first line, %d: its bytes
+	MsgMessageBody        // %s: a response's status ("200 OK"), %d: its body's bytes; a label on the segment carrying it
 
 	// tcpsim compare's rows.
 	MsgCmpConnections       // connections the client opened
@@ -116,6 +117,7 @@ const (
 	MsgLegendKeep          // legend: keepalive probe or reply
 	MsgLegendRST           // legend: a reset
 	MsgLegendDropped       // legend: a dropped segment
+	MsgLegendConn          // legend: %d: a connection's number on the left node, %d: its port there, %d: the right node's port
 	MsgPlotTime            // plot x axis
 	MsgPlotSeq             // sequence plot y axis
 	MsgPlotSeqTitle        // %s: the data sender, %s: its peer
@@ -276,6 +278,7 @@ var english = Phrases{
 	MsgTLP:                "tail loss probe",
 	MsgMessageSent:        "sends %s (%d bytes)",
 	MsgMessageRead:        "has read %s (%d bytes)",
+	MsgMessageBody:        "%s, %d B body",
 
 	MsgCmpConnections:       "connections opened",
 	MsgCmpHandshakes:        "handshakes",
@@ -360,6 +363,7 @@ var english = Phrases{
 	MsgLegendKeep:          "keepalive",
 	MsgLegendRST:           "reset",
 	MsgLegendDropped:       "dropped",
+	MsgLegendConn:          "conn %d: %d → %d",
 	MsgPlotTime:            "time (s)",
 	MsgPlotSeq:             "sequence number (relative to the ISN)",
 	MsgPlotSeqTitle:        "Time–sequence graph: data from %s to %s",

@@ -46,6 +46,8 @@ var sampleArgs = map[Msg][]any{
 	MsgShownWindow:          {"1.000 s", "2.000 s"},
 	MsgMessageSent:          {"GET /1 HTTP/1.1", int64(71)},
 	MsgMessageRead:          {"HTTP/1.1 200 OK", int64(1083)},
+	MsgMessageBody:          {"200 OK", int64(1000)},
+	MsgLegendConn:           {uint32(2), uint16(49153), uint16(80)},
 	MsgIdle:                 {"7180 s"},
 	MsgMoreSegments:         {12},
 	MsgPlotSeqTitle:         {"client", "server"},

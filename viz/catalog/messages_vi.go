@@ -33,6 +33,7 @@ var vietnamese = Phrases{
 	MsgTLP:                "gói thăm dò mất đuôi (TLP)",
 	MsgMessageSent:        "gửi %s (%d byte)",
 	MsgMessageRead:        "đã đọc %s (%d byte)",
+	MsgMessageBody:        "%s, thân %d B",
 
 	MsgCmpConnections:       "số kết nối đã mở",
 	MsgCmpHandshakes:        "số lần bắt tay",
@@ -117,6 +118,7 @@ var vietnamese = Phrases{
 	MsgLegendKeep:          "keepalive",
 	MsgLegendRST:           "đặt lại (RST)",
 	MsgLegendDropped:       "bị loại bỏ",
+	MsgLegendConn:          "kết nối %d: %d → %d",
 	MsgPlotTime:            "thời gian (s)",
 	MsgPlotSeq:             "số thứ tự (tương đối so với ISN)",
 	MsgPlotSeqTitle:        "Đồ thị thời gian – số thứ tự: dữ liệu từ %s đến %s",

@@ -80,7 +80,8 @@ func runScenario(t *testing.T, name, profile string) []trace.Record {
 // window), and segment limits that cut the window short.
 func TestCollector_DrawsAsTheWholeTrace(t *testing.T) {
 	names := []string{"handshake", "lost-segment", "sliding-window", "syn-lost", "zero-window",
-		"nagle-delayed-ack", "keepalive-idle", "keepalive-dead-peer", "keepalive-reboot", "link-outage", "failover"}
+		"nagle-delayed-ack", "keepalive-idle", "keepalive-dead-peer", "keepalive-reboot", "link-outage", "failover",
+		"http-keepalive", "http-browser", "http-pipelining"} // messages on arrows, connections in colours
 	if !testing.Short() {
 		names = append(names, "bulk")
 	}

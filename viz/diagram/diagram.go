@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,6 +87,17 @@ const (
 // ACKs, window probes and updates, keepalives and zero windows; state
 // changes are written beside the timelines, and timers are brackets along
 // them, from when they were set until they fired (a dot) or were cancelled.
+// An application message (an HTTP request or response) is named on the
+// arrow of the segment that carries its first byte ("GET /2", "200 OK,
+// 1000 B body"), on a tint, and its reading is a note beside the reader.
+//
+// A diagram of several connections between the two nodes draws each in a
+// colour of its own (catalog.ConnColors, the Okabe–Ito palette; the first
+// the blue of data), its arrows thicker with data and thinner without, its
+// state badges, message notes and timer brackets in that colour too, and
+// the legend names each by its ports ("conn 2: 49153 → 80"); what a
+// segment means (retransmission, dup ACK…) is then said by its note alone.
+// A diagram of one connection colours its segments by what they mean.
 //
 // The vertical scale is proportional to time, chosen so that a one-way
 // delay slants an arrow by about a third of its width and the drawing stays
@@ -176,17 +188,21 @@ type dArrow struct {
 	send, end int   // record indexes of the send and the deliver or drop; end -1 when neither
 	from      dSide // the sender's timeline
 	dropped   bool
-	label     string // "PSH,ACK  SEQ=101 ACK=301 WIN=65535 LEN=1460"
-	tag       string // note beside the sender: "fast retransmission"
-	rtag      string // note beside the receiver: "still in flight at the end"
-	reason    string // drop reason
-	style     *dSegStyle
+	label     string     // "PSH,ACK  SEQ=101 ACK=301 WIN=65535 LEN=1460"
+	tag       string     // note beside the sender: "fast retransmission"
+	rtag      string     // note beside the receiver: "still in flight at the end"
+	reason    string     // drop reason
+	msg       string     // the application messages it carries: "GET /2", "200 OK, 1000 B body"
+	kind      *dSegStyle // the kind of segment: the colour of its tag
+	style     *dSegStyle // how it is drawn: its kind's style, or its connection's
+	conn      int        // its connection, an index into diagram.conns
 
 	// Geometry, in points from the top left corner.
 	x0, y0, x1, y1 float64    // from the sender to the arrowhead or ✗
 	cut0, cut1     bool       // cut at the top / at the bottom edge
 	labelAt        [2]float64 // where the label's baseline starts; NaN for no label
 	labelAngle     float64    // the label's direction, radians clockwise
+	msgAt          [2]float64 // where the messages' baseline starts (at labelAngle); NaN for none
 	reasonText     string     // "dropped: queue full", after the ✗
 	reasonAt       [2]float64
 	reasonAngle    float64
@@ -208,6 +224,7 @@ type dNote struct {
 	side dSide
 	kind dNoteKind
 	text string
+	conn int // the connection it is about, an index into diagram.conns; -1 for none
 }
 
 // dTimerEnd says how a timer bracket ends.
@@ -251,11 +268,18 @@ type diagram struct {
 	title     string
 	multiConn bool // the trace has more than one connection
 
-	arrows   []*dArrow
-	notes    []dNote
-	brackets []*dBracket
-	lanes    [2]int       // timer lanes used per side
-	names    []dTimerName // where the timers' names were written
+	arrows []*dArrow
+	notes  []dNote
+	// conns are the connections between the two timelines, in the order
+	// of their first segment; connOf finds one by a node's connection
+	// number. With more than one, each is drawn in a colour of its own
+	// (connStyles) and the legend names them.
+	conns      []dConn
+	connOf     map[dNodeConn]int
+	connStyles [][2]*dSegStyle // per connection: with data, without
+	brackets   []*dBracket
+	lanes      [2]int       // timer lanes used per side
+	names      []dTimerName // where the timers' names were written
 
 	// The vertical map: ts[k], ys[k] for k = 0 (From), 1…n (recs[lo+k-1]),
 	// n+1 (To); hard[k] when the anchor takes a line of its own.
@@ -427,9 +451,12 @@ func (d *diagram) collect() {
 		}
 	}
 	isns := catalog.NewISNs(d.opt.SeqNumbers)
+	carried := catalog.NewCarried(d.cat)
+	labelled := make(map[dMsgAt]bool) // the messages labelled on an arrow
 	var open []*dBracket
 	for i := 0; i < d.hi; i++ {
 		r := &recs[i]
+		carried.Learn(r)
 		switch r.Kind {
 		case trace.KindSend:
 			isns.Learn(r)
@@ -444,7 +471,13 @@ func (d *diagram) collect() {
 				continue // over before the window
 			}
 			from, _ := d.sideOf(r.Node)
-			a := &dArrow{send: i, end: end, from: from, style: dStyleOf(r.Pkt)}
+			kind := dStyleOf(r.Pkt)
+			a := &dArrow{send: i, end: end, from: from, kind: kind, style: kind}
+			var offs []int64
+			a.msg, offs = carried.Label(r)
+			for _, off := range offs {
+				labelled[dMsgAt{r.Node, r.Conn, off}] = true
+			}
 			if end >= 0 && recs[end].Kind == trace.KindDrop {
 				a.dropped = true
 				a.reason = d.cat.DropReason(recs[end].Drop, recs[end].Peer)
@@ -492,31 +525,132 @@ func (d *diagram) collect() {
 	d.brackets = append(d.brackets, open...)
 	slices.SortStableFunc(d.brackets, func(a, b *dBracket) int { return a.start - b.start })
 	d.assignLanes()
+	d.findConns()
+	// A message sent is named on the arrow of the segment that carries
+	// it: no note beside its sender then.
+	d.notes = slices.DeleteFunc(d.notes, func(n dNote) bool {
+		r := &recs[n.rec]
+		return r.Kind == trace.KindMsg && r.Msg == trace.MsgSend && labelled[dMsgAt{r.Node, r.Conn, r.Off}]
+	})
+}
+
+// dMsgAt names a message by where it starts in its sender's byte stream.
+type dMsgAt struct {
+	node string
+	conn uint32
+	off  int64
+}
+
+// dNodeConn is a connection as a node numbers it.
+type dNodeConn struct {
+	node string
+	conn uint32
+}
+
+// dConn is a connection between the two timelines: the left and right
+// nodes' numbers for it and their ports.
+type dConn struct {
+	leftConn, rightConn uint32
+	leftPort, rightPort uint16
+}
+
+// Line widths of a connection's segments with and without data, in a
+// diagram of several connections (the colour says the connection, the
+// width whether it carries data).
+const (
+	dConnDataWidth = 1.7
+	dConnCtlWidth  = 0.9
+)
+
+// findConns finds the connections of the arrows drawn, in the order of
+// their first, and when there are several, gives each a style and its
+// arrows and notes its colour.
+func (d *diagram) findConns() {
+	d.connOf = make(map[dNodeConn]int)
+	type ports struct{ l, r netip.AddrPort }
+	index := make(map[ports]int)
+	for _, a := range d.arrows {
+		r := &d.recs[a.send]
+		s := &r.Pkt.Seg
+		key := ports{s.Src, s.Dst}
+		if r.Node == d.opt.Right {
+			key = ports{s.Dst, s.Src}
+		}
+		k, ok := index[key]
+		if !ok {
+			k = len(d.conns)
+			index[key] = k
+			d.conns = append(d.conns, dConn{leftPort: key.l.Port(), rightPort: key.r.Port()})
+		}
+		c := &d.conns[k]
+		if r.Node == d.opt.Left {
+			c.leftConn = r.Conn
+		} else {
+			c.rightConn = r.Conn
+		}
+		d.connOf[dNodeConn{r.Node, r.Conn}] = k
+		a.conn = k
+	}
+	if len(d.conns) < 2 {
+		return
+	}
+	for k := range d.conns {
+		col := catalog.ConnColorOf(k) // Okabe–Ito, the first the blue of data
+		line, text := canvas.RGB(col.Line), canvas.RGB(col.Text)
+		d.connStyles = append(d.connStyles, [2]*dSegStyle{
+			{line: line, text: text, width: dConnDataWidth, legend: catalog.MsgLegendData},
+			{line: line, text: text, width: dConnCtlWidth, legend: catalog.MsgLegendControl},
+		})
+	}
+	for _, a := range d.arrows {
+		a.style = d.connStyles[a.conn][0]
+		if d.recs[a.send].Pkt.Seg.Len == 0 {
+			a.style = d.connStyles[a.conn][1]
+		}
+	}
+	for i := range d.notes {
+		n := &d.notes[i]
+		if n.kind == dNoteInfo {
+			continue
+		}
+		r := &d.recs[n.rec]
+		if k, ok := d.connOf[dNodeConn{r.Node, r.Conn}]; ok && r.Kind != trace.KindHost {
+			n.conn = k
+		}
+	}
+}
+
+// connLegend names connection k in the legend: its number on the left
+// node and the two ports ("conn 2: 49153 → 80").
+func (d *diagram) connLegend(k int) string {
+	c := d.conns[k]
+	return d.cat.Sprintf(catalog.MsgLegendConn, c.leftConn, c.leftPort, c.rightPort)
 }
 
 // noteOf returns the note for record i, if it has one.
 func (d *diagram) noteOf(i int) (dNote, bool) {
 	r := &d.recs[i]
 	s, ok := d.sideOf(r.Node)
+	conn := -1 // findConns sets it
 	switch r.Kind {
 	case trace.KindState:
 		text := r.To.String()
 		if d.multiConn {
 			text = d.cat.Sprintf(catalog.MsgConn, r.Conn, text)
 		}
-		return dNote{rec: i, side: s, kind: dNoteState, text: text}, ok
+		return dNote{rec: i, side: s, kind: dNoteState, text: text, conn: conn}, ok
 	case trace.KindAbort:
-		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.Sprintf(catalog.MsgAborted, d.cat.AbortReason(r.Abort))}, ok
+		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.Sprintf(catalog.MsgAborted, d.cat.AbortReason(r.Abort)), conn: conn}, ok
 	case trace.KindHost:
-		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.HostNote(r)}, ok
+		return dNote{rec: i, side: s, kind: dNoteAlert, text: d.cat.HostNote(r), conn: -1}, ok
 	case trace.KindLink:
-		return dNote{rec: i, kind: dNoteInfo, text: d.cat.LinkNote(r)}, true
+		return dNote{rec: i, kind: dNoteInfo, text: d.cat.LinkNote(r), conn: -1}, true
 	case trace.KindMsg:
 		text := d.cat.MessageNote(r)
 		if d.multiConn {
 			text = d.cat.Sprintf(catalog.MsgConn, r.Conn, text)
 		}
-		return dNote{rec: i, side: s, kind: dNoteMessage, text: text}, ok
+		return dNote{rec: i, side: s, kind: dNoteMessage, text: text, conn: conn}, ok
 	}
 	return dNote{}, false
 }
@@ -719,7 +853,8 @@ func (d *diagram) reaches() {
 // travelledFrac), and far enough that its label ends before the ✗.
 func (d *diagram) dropFrac(a *dArrow, travelled ...float64) float64 {
 	span := d.x[dRight] - d.x[dLeft]
-	f := (dLabelPad + canvas.Width(canvas.Face(dfsLabel), a.label) + 10) / span
+	lf := canvas.Face(dfsLabel)
+	f := (dLabelPad + max(canvas.Width(lf, a.label), canvas.Width(lf, a.msg)+2*dPillPad) + 10) / span
 	for _, t := range travelled {
 		f = max(f, t)
 	}

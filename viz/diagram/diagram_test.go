@@ -47,7 +47,7 @@ func diagramGolden(t *testing.T, name string, got []byte) {
 // The golden SVGs of the built-in scenarios. The PNG next to each is for
 // people to look at (and is rewritten with it); it is not compared.
 func TestDiagram_GoldenSVG(t *testing.T) {
-	for _, name := range []string{"handshake", "lost-segment", "http-keepalive"} {
+	for _, name := range []string{"handshake", "lost-segment", "http-keepalive", "http-browser"} {
 		t.Run(name, func(t *testing.T) {
 			recs := diagramScenario(t, name)
 			diagramGolden(t, name+".svg", drawDiagram(t, canvas.SVG, recs, diagram.Options{}))
@@ -80,26 +80,99 @@ func TestDiagram_Examples(t *testing.T) {
 	}
 }
 
-// An application's messages are teal notes beside its timeline, in the
-// layout the classroom page draws too.
-func TestDiagram_MessageNotes(t *testing.T) {
+// An application's message is named on the arrow of the segment that
+// carries its first byte, in teal on a tint ("GET /1", "200 OK, 1000 B
+// body"), and not beside its sender; a message read is a teal note beside
+// its reader, in the layout the classroom page draws too.
+func TestDiagram_MessageLabels(t *testing.T) {
 	recs := diagramScenario(t, "http-keepalive")
 	svg := string(drawDiagram(t, canvas.SVG, recs, diagram.Options{}))
-	for _, want := range []string{"sends GET /1 HTTP/1.1 (71 bytes)", "has read GET /1 HTTP/1.1 (71 bytes)", "sends HTTP/1.1 200 OK (1083 bytes)"} {
+	for _, want := range []string{">GET /1<", ">200 OK, 1000 B body<", "has read GET /1 HTTP/1.1 (71 bytes)"} {
 		assert.Contains(t, svg, want)
 	}
+	assert.NotContains(t, svg, "sends GET /1", "a message on an arrow has no note beside its sender")
 	assert.Contains(t, svg, "fill:#00707A", "the messages' colour")
 	l, err := diagram.Lay(recs, diagram.Options{})
 	require.NoError(t, err)
-	var msgs []string
+	var notes, msgs []string
 	for _, n := range l.Notes {
 		if n.Kind == diagram.NoteMessage {
-			msgs = append(msgs, n.Text)
+			notes = append(notes, n.Text)
 		}
 	}
-	assert.Len(t, msgs, 20, "5 requests and 5 responses, each sent and read")
-	assert.Equal(t, "sends GET /1 HTTP/1.1 (71 bytes)", msgs[0])
+	assert.Len(t, notes, 10, "5 requests and 5 responses, each read")
+	assert.Equal(t, "has read GET /1 HTTP/1.1 (71 bytes)", notes[0])
+	for _, a := range l.Arrows {
+		if a.HasMessage {
+			msgs = append(msgs, a.Message)
+			assert.Equal(t, uint32(0x00707A), a.MessageColor)
+			assert.Positive(t, recs[a.Send].Pkt.Seg.Len, "a message rides on data")
+		}
+	}
+	assert.Equal(t, []string{"GET /1", "200 OK, 1000 B body", "GET /2", "200 OK, 1000 B body", "GET /3",
+		"200 OK, 1000 B body", "GET /4", "200 OK, 1000 B body", "GET /5", "200 OK, 1000 B body"}, msgs)
 	assert.Equal(t, uint32(0x00707A), l.Colors.Message)
+	assert.Nil(t, l.Conns, "one connection: no colour of its own")
+}
+
+// A diagram of several connections draws each in a colour of its own,
+// after the Okabe–Ito palette, the first in the blue of data; its states,
+// timers and the messages it carries are in that colour too, and the
+// legend names each by its ports.
+func TestDiagram_ConnectionColours(t *testing.T) {
+	recs := diagramScenario(t, "http-browser")
+	l, err := diagram.Lay(recs, diagram.Options{})
+	require.NoError(t, err)
+	require.Len(t, l.Conns, 3)
+	assert.Equal(t, []diagram.Conn{
+		{Name: "conn 1: 49152 → 80", Line: 0x0072B2, Text: 0x005A8C},
+		{Name: "conn 2: 49153 → 80", Line: 0xD55E00, Text: 0xB34700},
+		{Name: "conn 3: 49154 → 80", Line: 0x009E73, Text: 0x007556},
+	}, l.Conns)
+	// Each arrow in its connection's colour, thicker with data.
+	k := map[uint16]int{49152: 0, 49153: 1, 49154: 2}
+	syns := make(map[int]int)
+	for _, a := range l.Arrows {
+		seg := &recs[a.Send].Pkt.Seg
+		port := seg.Src.Port()
+		if a.From == 1 {
+			port = seg.Dst.Port()
+		}
+		c := k[port]
+		st := l.Styles[a.Style]
+		assert.Equal(t, l.Conns[c].Line, st.Line, "arrow of %v", seg)
+		if seg.Len > 0 {
+			assert.Greater(t, st.Width, 1.5)
+		} else {
+			assert.Less(t, st.Width, 1.0)
+		}
+		if seg.Flags.Has(wire.SYN) {
+			syns[c]++
+		}
+		if a.HasMessage {
+			assert.Equal(t, l.Conns[c].Text, a.MessageColor)
+		}
+	}
+	assert.Equal(t, map[int]int{0: 2, 1: 2, 2: 2}, syns, "each its own SYN and SYN,ACK")
+	for _, n := range l.Notes {
+		if n.Kind == diagram.NoteState || n.Kind == diagram.NoteMessage {
+			require.GreaterOrEqual(t, n.Conn, 0, "note %q", n.Text)
+			assert.Contains(t, n.Text, "[conn "+string(rune('1'+n.Conn))+"]", "the note's connection")
+		}
+	}
+	for _, b := range l.Brackets {
+		assert.Equal(t, l.Conns[b.Conn-1].Line, b.Color, "a timer in its connection's colour")
+	}
+	var legend []string
+	for _, it := range l.Legend {
+		legend = append(legend, it.Text)
+	}
+	assert.Equal(t, []string{"conn 1: 49152 → 80", "conn 2: 49153 → 80", "conn 3: 49154 → 80", "data", "no data", "timer"}, legend)
+	// The same in the picture.
+	svg := string(drawDiagram(t, canvas.SVG, recs, diagram.Options{}))
+	for _, want := range []string{"stroke:#D55E00;stroke-width:1.7", "stroke:#009E73;stroke-width:0.9", ">conn 2: 49153 → 80<", ">GET /6<"} {
+		assert.Contains(t, svg, want)
+	}
 }
 
 // The SVG is well-formed enough to hold the words a reader looks for.

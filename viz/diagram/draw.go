@@ -37,6 +37,10 @@ var (
 	dStyleRST     = &dSegStyle{line: canvas.RGB(0x9E1B32), text: canvas.RGB(0x9E1B32), width: 1.4, legend: catalog.MsgLegendRST}
 	// The order of the legend.
 	dSegStyles = []*dSegStyle{dStyleData, dStyleControl, dStyleRetrans, dStyleDupACK, dStyleWindow, dStyleUpdate, dStyleKeep, dStyleRST}
+	// In the legend of a diagram of several connections, drawn each in
+	// its own colour: what the widths of their arrows mean.
+	dStyleConnData = &dSegStyle{line: canvas.RGB(0x5A6570), text: canvas.RGB(0x333333), width: dConnDataWidth, legend: catalog.MsgLegendData}
+	dStyleConnCtl  = &dSegStyle{line: canvas.RGB(0x5A6570), text: canvas.RGB(0x333333), width: dConnCtlWidth, legend: catalog.MsgLegendControl}
 )
 
 // Other colours.
@@ -68,6 +72,27 @@ func dTimerColor(t trace.Timer) color.RGBA {
 		return dTimerColors[t]
 	}
 	return canvas.Axis
+}
+
+// bracketColor is the colour of timer bracket b: its timer's, or with
+// several connections its connection's (the name along it says which
+// timer). The legend's bracket is then grey.
+func (d *diagram) bracketColor(b *dBracket) color.RGBA {
+	if len(d.conns) < 2 {
+		return dTimerColor(b.timer)
+	}
+	if k, ok := d.connOf[dNodeConn{b.node, b.conn}]; ok {
+		return d.connStyles[k][0].line
+	}
+	return dcolTimeline
+}
+
+// legendBracketColor is the colour of the legend's timer bracket.
+func (d *diagram) legendBracketColor() color.RGBA {
+	if len(d.conns) > 1 {
+		return dcolTimeline
+	}
+	return dTimerColor(d.brackets[0].timer)
 }
 
 // dStyleOf picks the style of a segment from its labels and flags.
@@ -104,6 +129,10 @@ func dCross(p canvas.Painter, x, y, r float64) {
 // dLabelLookback is how many of the labels placed last a new label is
 // kept clear of; arrows come in time order, so older ones are far above.
 const dLabelLookback = 64
+
+// dLabelSpots is in how many steps a label that does not fit at either
+// end or in the middle of its arrow looks for room along it.
+const dLabelSpots = 8
 
 // dLabelPad is the room left between a segment's label and the ends of its
 // arrow.
@@ -287,7 +316,7 @@ func (d *diagram) drawBrackets(p canvas.Painter) {
 		if b.y1-b.y0 < 2 || (b.stop >= 0 && d.recs[b.stop].T == d.recs[b.start].T) {
 			continue // set and stopped at once: nothing to see
 		}
-		col := dTimerColor(b.timer)
+		col := d.bracketColor(b)
 		x := d.laneX(b.side, b.lane)
 		toward := 2.5 // the caps point at the timeline
 		if b.side == dRight {
@@ -450,12 +479,20 @@ func (d *diagram) drawNotes(p canvas.Painter) {
 			if n.side == dLeft {
 				x -= w
 			}
-			p.Rect(x, y-6, w, 12, 3, dcolStateBg, dcolStateBd)
-			p.TextMid(f, dcolStateFg, x+4, y, canvas.AlignLeft, text)
+			fg, bd := dcolStateFg, dcolStateBd
+			if n.conn >= 0 {
+				fg, bd = d.connStyles[n.conn][0].text, d.connStyles[n.conn][0].line
+			}
+			p.Rect(x, y-6, w, 12, 3, dcolStateBg, bd)
+			p.TextMid(f, fg, x+4, y, canvas.AlignLeft, text)
 		case dNoteAlert:
 			d.drawNote(p, n.side, y, dcolDrop, n.text)
 		case dNoteMessage:
-			d.drawNote(p, n.side, y, dcolMessage, n.text)
+			col := dcolMessage
+			if n.conn >= 0 {
+				col = d.connStyles[n.conn][0].text
+			}
+			d.drawNote(p, n.side, y, col, n.text)
 		case dNoteInfo:
 			p.TextMid(f, dcolIdle, (d.x[0]+d.x[1])/2, y, canvas.AlignCenter, n.text)
 		}
@@ -500,62 +537,73 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 		}
 		l := math.Hypot(rx-lx, ry-ly)
 		ux, uy := (rx-lx)/l, (ry-ly)/l
-		tw := canvas.Width(lf, a.label)
-		pad := dLabelPad
-		room := l - 2*pad
-		a.labelAt = [2]float64{math.NaN(), math.NaN()}
-		if (a.cut0 || a.cut1) && tw > room {
-			tw = -1 // cut too short to say what it is: no label
-		}
-		var offsets []float64
-		switch {
-		case tw < 0:
-		case tw >= room:
-			offsets = []float64{pad + (room-tw)/2}
-		default:
-			senderEnd := pad
-			if a.from == dRight && !a.dropped {
-				senderEnd = l - pad - tw
-			}
-			offsets = []float64{pad + (room-tw)/2, senderEnd, l - pad - tw - (senderEnd - pad)}
-		}
-		bestHits := math.MaxInt
-		var bx, by float64
-		for _, above := range []bool{true, false} {
-			for _, off := range offsets {
-				nx, ny := uy, -ux
-				gapUp := 2.2
-				if !above {
-					gapUp = -(asc + 2.2 + desc)
-				}
-				x, y := lx+ux*off+nx*gapUp, ly+uy*off+ny*gapUp
-				q := dBox(x, y, ux, uy, tw, asc, desc)
-				hits := 0
-				// Only recent labels can be near: arrows come in time order.
-				for i := max(0, len(placed)-dLabelLookback); i < len(placed); i++ {
-					if q.overlaps(&placed[i]) {
-						hits++
+		// spot finds where a text tw long overlaps the fewest labels: at
+		// the offsets along the arrow, above it first or below it first.
+		spot := func(tw float64, offsets []float64, aboveFirst bool) (x, y float64, above bool) {
+			bestHits := math.MaxInt
+			for _, up := range []bool{aboveFirst, !aboveFirst} {
+				for _, off := range offsets {
+					nx, ny := uy, -ux
+					gapUp := 2.2
+					if !up {
+						gapUp = -(asc + 2.2 + desc)
+					}
+					cx, cy := lx+ux*off+nx*gapUp, ly+uy*off+ny*gapUp
+					q := dBox(cx, cy, ux, uy, tw, asc, desc)
+					hits := 0
+					// Only recent labels can be near: arrows come in time order.
+					for i := max(0, len(placed)-dLabelLookback); i < len(placed); i++ {
+						if q.overlaps(&placed[i]) {
+							hits++
+						}
+					}
+					if hits < bestHits {
+						bestHits, x, y, above = hits, cx, cy, up
+					}
+					if hits == 0 {
+						return
 					}
 				}
-				if hits < bestHits {
-					bestHits, bx, by = hits, x, y
-				}
-				if hits == 0 {
-					break
-				}
 			}
-			if bestHits == 0 {
-				break
-			}
+			return
 		}
-		if len(offsets) > 0 {
-			placed = append(placed, dBox(bx, by, ux, uy, tw, asc, desc))
-			a.labelAt, a.labelAngle = [2]float64{bx, by}, math.Atan2(uy, ux)
+		pad := dLabelPad
+		room := l - 2*pad
+		senderFirst := a.from == dRight && !a.dropped // the sender is at the arrow's right end
+		tw := canvas.Width(lf, a.label)
+		a.labelAt = [2]float64{math.NaN(), math.NaN()}
+		above := true
+		if offsets := dLabelOffsets(tw, room, pad, l, a.cut0 || a.cut1, senderFirst, false); len(offsets) > 0 {
+			var x, y float64
+			x, y, above = spot(tw, offsets, true)
+			placed = append(placed, dBox(x, y, ux, uy, tw, asc, desc))
+			a.labelAt, a.labelAngle = [2]float64{x, y}, math.Atan2(uy, ux)
+		}
+		// The messages it carries on the other side, near the sender.
+		a.msgAt = [2]float64{math.NaN(), math.NaN()}
+		if a.msg == "" {
+			continue
+		}
+		mw := canvas.Width(lf, a.msg) + 2*dPillPad
+		if offsets := dLabelOffsets(mw, room, pad, l, a.cut0 || a.cut1, senderFirst, true); len(offsets) > 0 {
+			x, y, _ := spot(mw, offsets, !above)
+			placed = append(placed, dBox(x, y, ux, uy, mw, asc, desc))
+			a.msgAt, a.labelAngle = [2]float64{x + ux*dPillPad, y + uy*dPillPad}, math.Atan2(uy, ux)
 		}
 	}
 	for _, a := range d.arrows {
 		if !math.IsNaN(a.labelAt[0]) {
 			p.Rotated(lf, a.style.text, a.labelAt[0], a.labelAt[1], a.labelAngle, a.label, dcolHalo)
+		}
+		if !math.IsNaN(a.msgAt[0]) {
+			// In its own colour on a tint of it.
+			ux, uy := math.Cos(a.labelAngle), math.Sin(a.labelAngle)
+			col := d.msgColor(a)
+			tint := dTint(col, dTintWhite)
+			x, y := a.msgAt[0], a.msgAt[1]
+			q := dBox(x-ux*dPillPad, y-uy*dPillPad, ux, uy, canvas.Width(lf, a.msg)+2*dPillPad, asc+0.6, desc+0.6)
+			p.Fill(tint, q[:]...)
+			p.Rotated(lf, col, x, y, a.labelAngle, a.msg, tint)
 		}
 	}
 	nf := canvas.Face(dfsNote)
@@ -565,12 +613,62 @@ func (d *diagram) drawArrows(p canvas.Painter) {
 			p.Rotated(nf, dcolDrop, a.reasonAt[0], a.reasonAt[1], a.reasonAngle, a.reasonText, dcolHalo)
 		}
 		if a.tag != "" && !a.cut0 {
-			d.drawNote(p, a.from, a.y0, a.style.text, a.tag)
+			d.drawNote(p, a.from, a.y0, a.kind.text, a.tag)
 		}
 		if a.rtag != "" && !a.cut1 && !a.dropped {
-			d.drawNote(p, 1-a.from, a.y1, a.style.text, a.rtag)
+			d.drawNote(p, 1-a.from, a.y1, a.kind.text, a.rtag)
 		}
 	}
+}
+
+// dTintWhite is white's share in the tint under a message on an arrow.
+const dTintWhite = 0.86
+
+// dTint mixes c with white: f is white's share.
+func dTint(c color.RGBA, f float64) color.RGBA {
+	mix := func(v uint8) uint8 { return uint8(math.Round(float64(v)*(1-f) + 255*f)) }
+	return color.RGBA{R: mix(c.R), G: mix(c.G), B: mix(c.B), A: 0xFF}
+}
+
+// dPillPad is the room around the messages on an arrow, on their tint.
+const dPillPad = 1.5
+
+// dLabelOffsets returns where along an arrow l long a text tw long may
+// start, in order of preference: with pad left at the ends, in the middle,
+// at the sender's end, at the receiver's, then anywhere in dLabelSpots
+// steps (with several connections, labels of parallel arrows crowd); for
+// a message (msg), at the sender's end first. senderFirst says the sender
+// is at the right end. One offset, centred, when the text does not fit;
+// none when the arrow is cut at an edge and too short to say what it is.
+func dLabelOffsets(tw, room, pad, l float64, cut, senderFirst, msg bool) []float64 {
+	switch {
+	case cut && tw > room:
+		return nil
+	case tw >= room:
+		return []float64{pad + (room-tw)/2}
+	}
+	senderEnd := pad
+	if senderFirst {
+		senderEnd = l - pad - tw
+	}
+	receiverEnd := l - pad - tw - (senderEnd - pad)
+	offsets := []float64{pad + (room-tw)/2, senderEnd, receiverEnd}
+	if msg {
+		offsets = []float64{senderEnd, pad + (room-tw)/2, receiverEnd}
+	}
+	for k := 1; k < dLabelSpots; k++ {
+		offsets = append(offsets, pad+(room-tw)*float64(k)/dLabelSpots)
+	}
+	return offsets
+}
+
+// msgColor is the colour of the messages on a's arrow: its connection's
+// when the diagram has several, else that of the notes about messages.
+func (d *diagram) msgColor(a *dArrow) color.RGBA {
+	if len(d.conns) > 1 {
+		return a.style.text
+	}
+	return dcolMessage
 }
 
 // placeReason places the reason of a dropped segment and returns its box:
@@ -620,6 +718,21 @@ func (d *diagram) legend() []dLegendItem {
 		drops = drops || a.dropped
 	}
 	var items []dLegendItem
+	if len(d.conns) > 1 {
+		// A colour per connection, then what the widths mean.
+		data, ctl := false, false
+		for k := range d.conns {
+			items = append(items, dLegendItem{style: d.connStyles[k][0], text: d.connLegend(k)})
+			data = data || used[d.connStyles[k][0]]
+			ctl = ctl || used[d.connStyles[k][1]]
+		}
+		if data {
+			items = append(items, dLegendItem{style: dStyleConnData, text: d.cat.Str(catalog.MsgLegendData)})
+		}
+		if ctl {
+			items = append(items, dLegendItem{style: dStyleConnCtl, text: d.cat.Str(catalog.MsgLegendControl)})
+		}
+	}
 	for _, s := range dSegStyles {
 		if used[s] {
 			items = append(items, dLegendItem{style: s, text: d.cat.Str(s.legend)})
@@ -689,12 +802,12 @@ func (d *diagram) drawFoot(p canvas.Painter) {
 				p.Line(dStyleData.line, 1.2, nil, [2]float64{x, mid}, [2]float64{x + 12, mid})
 				dCross(p, x+15, mid, 3.5)
 			case it.timer:
-				col := dTimerColor(d.brackets[0].timer)
+				col := d.legendBracketColor()
 				p.Line(col, 1.0, nil, [2]float64{x + 11, mid - 5}, [2]float64{x + 11, mid + 5})
 				p.Line(col, 1.0, nil, [2]float64{x + 13.5, mid - 5}, [2]float64{x + 11, mid - 5})
 				p.Line(col, 1.0, nil, [2]float64{x + 13.5, mid + 5}, [2]float64{x + 11, mid + 5})
 			case it.fired:
-				col := dTimerColor(d.brackets[0].timer)
+				col := d.legendBracketColor()
 				p.Line(col, 1.0, nil, [2]float64{x + 11, mid - 6}, [2]float64{x + 11, mid + 3})
 				p.Circle(x+11, mid+3, 2.3, col)
 			}

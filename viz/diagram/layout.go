@@ -4,6 +4,8 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
@@ -52,7 +54,10 @@ type Layout struct {
 	Brackets []Bracket
 	Legend   []LegendItem
 	Styles   []Style // the segment styles, indexed by Arrow.Style
-	Colors   Colors
+	// Conns are the connections drawn each in its own colour when there
+	// are several (the arrows' styles are theirs then); nil for one.
+	Conns  []Conn
+	Colors Colors
 	// TimerColors colour each timer (by its trace name: "retransmission", …).
 	TimerColors map[string]uint32
 	Fonts       Fonts
@@ -93,6 +98,16 @@ type Arrow struct {
 	LabelX     float64
 	LabelY     float64
 	LabelAngle float64 // radians, clockwise
+	// The application messages the segment carries ("GET /2", "200 OK,
+	// 1000 B body"), beside the label at LabelAngle: in MessageColor on a
+	// tint of it (MessageTint), its baseline from (MessageX, MessageY);
+	// HasMessage false for none.
+	Message      string
+	HasMessage   bool
+	MessageX     float64
+	MessageY     float64
+	MessageColor uint32
+	MessageTint  uint32
 	// The drop's reason past the ✗ ("dropped: queue full"), and the bare reason.
 	ReasonText   string
 	Reason       string
@@ -124,6 +139,17 @@ type Note struct {
 	X, Y      float64
 	W         float64 // NoteState: the badge's width
 	AnchorEnd bool    // the text ends at X (left timeline); else starts there (NoteInfo: centred)
+	// Conn is the note's connection, an index into Layout.Conns, when the
+	// diagram colours several (-1 otherwise): its text is then in the
+	// connection's Text colour, a state badge's border in its Line colour.
+	Conn int
+}
+
+// Conn is a connection of a diagram that draws several, each in its own
+// colour, as the legend names it.
+type Conn struct {
+	Name       string // "conn 2: 49153 → 80"
+	Line, Text uint32
 }
 
 // TimerEnd says how a timer bracket ends.
@@ -193,6 +219,41 @@ var styleNames = map[*dSegStyle]string{
 	dStyleWindow: "window", dStyleUpdate: "update", dStyleKeep: "keepalive", dStyleRST: "reset",
 }
 
+// allStyles returns the styles the diagram's arrows and legend use, in the
+// order of Layout.Styles: the kinds of segment, then, with several
+// connections, each connection's with and without data, and the legend's
+// widths.
+func (d *diagram) allStyles() []*dSegStyle {
+	all := slices.Clone(dSegStyles)
+	if len(d.connStyles) > 0 {
+		for _, cs := range d.connStyles {
+			all = append(all, cs[0], cs[1])
+		}
+		all = append(all, dStyleConnData, dStyleConnCtl)
+	}
+	return all
+}
+
+// styleName names a style in Layout.Styles: its kind ("data"), or its
+// connection's number on the left node and whether with data ("conn
+// 2 data", "conn 2 control"), or the legend's widths ("width data").
+func (d *diagram) styleName(s *dSegStyle) string {
+	if n, ok := styleNames[s]; ok {
+		return n
+	}
+	for k, cs := range d.connStyles {
+		for i, what := range [2]string{"data", "control"} {
+			if cs[i] == s {
+				return "conn " + strconv.Itoa(int(d.conns[k].leftConn)) + " " + what
+			}
+		}
+	}
+	if s == dStyleConnData {
+		return "width data"
+	}
+	return "width control"
+}
+
 // Lay returns the geometry of the diagram Write would draw from records
 // with opt: the same layout, label placement and texts. It paints the
 // diagram on a canvas that keeps only the time axis' labels, so that what
@@ -260,9 +321,9 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 		l.Axis, l.TimeWord = rec.texts[:n-1], rec.texts[n-1]
 	}
 	styleIndex := make(map[*dSegStyle]int)
-	for i, s := range dSegStyles {
+	for i, s := range d.allStyles() {
 		styleIndex[s] = i
-		l.Styles = append(l.Styles, Style{Name: styleNames[s], Line: hex(s.line), Text: hex(s.text), Width: s.width})
+		l.Styles = append(l.Styles, Style{Name: d.styleName(s), Line: hex(s.line), Text: hex(s.text), Width: s.width})
 	}
 	for _, g := range d.gaps {
 		l.Gaps = append(l.Gaps, Gap{T0: g.t0, T1: g.t1, Y0: g.y0, Y1: g.y1,
@@ -276,6 +337,11 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 			Label: a.label, HasLabel: !math.IsNaN(a.labelAt[0]), LabelAngle: a.labelAngle, Reason: a.reason}
 		if la.HasLabel {
 			la.LabelX, la.LabelY = a.labelAt[0], a.labelAt[1]
+		}
+		if !math.IsNaN(a.msgAt[0]) {
+			col := d.msgColor(a)
+			la.Message, la.HasMessage, la.MessageX, la.MessageY = a.msg, true, a.msgAt[0], a.msgAt[1]
+			la.MessageColor, la.MessageTint, la.LabelAngle = hex(col), hex(dTint(col, dTintWhite)), a.labelAngle
 		}
 		if a.dropped && !a.cut1 {
 			la.ReasonText, la.ReasonX, la.ReasonY, la.ReasonAngle = a.reasonText, a.reasonAt[0], a.reasonAt[1], a.reasonAngle
@@ -291,7 +357,7 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 	}
 	for _, n := range d.notes {
 		y, _ := d.recY(n.rec)
-		ln := Note{Rec: n.rec, Side: int(n.side), Kind: NoteKind(n.kind), Y: y}
+		ln := Note{Rec: n.rec, Side: int(n.side), Kind: NoteKind(n.kind), Y: y, Conn: n.conn}
 		switch n.kind {
 		case dNoteState:
 			ln.Text = dFitWidth(nf, n.text, d.noteW[n.side]-8)
@@ -306,6 +372,9 @@ func Lay(records []trace.Record, opt Options) (*Layout, error) {
 			ln.Text, ln.X = n.text, (d.x[0]+d.x[1])/2
 		}
 		l.Notes = append(l.Notes, ln)
+	}
+	for k, cs := range d.connStyles {
+		l.Conns = append(l.Conns, Conn{Name: d.connLegend(k), Line: hex(cs[0].line), Text: hex(cs[0].text)})
 	}
 	l.Brackets = d.layBrackets()
 	l.Legend = d.legendLaid()
@@ -323,7 +392,7 @@ func (d *diagram) layBrackets() []Bracket {
 		}
 		lb := Bracket{Side: int(b.side), Node: b.node, Conn: b.conn, Timer: b.timer, Start: b.start, Stop: b.stop,
 			End: TimerEnd(b.end), X: d.laneX(b.side, b.lane), Toward: 2.5, Y0: b.y0, Y1: b.y1, Cut0: b.cut0,
-			Color: hex(dTimerColor(b.timer))}
+			Color: hex(d.bracketColor(b))}
 		if b.side == dRight {
 			lb.Toward = -2.5
 		}
@@ -352,7 +421,7 @@ func (d *diagram) layBrackets() []Bracket {
 func (d *diagram) legendLaid() []LegendItem {
 	f := canvas.Face(dfsLegend)
 	styleIndex := make(map[*dSegStyle]int)
-	for i, s := range dSegStyles {
+	for i, s := range d.allStyles() {
 		styleIndex[s] = i
 	}
 	var out []LegendItem

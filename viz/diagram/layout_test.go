@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tcpsim/tcpsim/scenarios"
+	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/canvas"
 	"github.com/tcpsim/tcpsim/viz/catalog"
@@ -192,4 +193,63 @@ func TestLayout_Description(t *testing.T) {
 		}
 		assert.Greater(t, d.yHead, dMargin+24+float64(len(d.desc))*dDescLine, "%s: the node names are below the description", lang)
 	}
+}
+
+// labelBoxes returns the boxes of the labels and messages d placed along
+// its arrows.
+func labelBoxes(d *diagram) (boxes []dQuad, names []string) {
+	lf := canvas.Face(dfsLabel)
+	asc, desc := canvas.CapHeight(lf)+0.8, lf.Extents().Descent.Points()
+	for _, a := range d.arrows {
+		ux, uy := math.Cos(a.labelAngle), math.Sin(a.labelAngle)
+		if !math.IsNaN(a.labelAt[0]) {
+			boxes = append(boxes, dBox(a.labelAt[0], a.labelAt[1], ux, uy, canvas.Width(lf, a.label), asc, desc))
+			names = append(names, a.label)
+		}
+		if !math.IsNaN(a.msgAt[0]) {
+			boxes = append(boxes, dBox(a.msgAt[0], a.msgAt[1], ux, uy, canvas.Width(lf, a.msg), asc, desc))
+			names = append(names, a.msg)
+		}
+	}
+	return boxes, names
+}
+
+// Three connections' segments cross and run parallel in bursts, yet no
+// label or message covers another: each finds a free place along its
+// arrow (the middle, an end, or one of the steps between).
+func TestLayout_LabelsOfSeveralConnectionsApart(t *testing.T) {
+	d := drawn(t, "http-browser", Options{})
+	boxes, names := labelBoxes(d)
+	require.Len(t, boxes, 44+12, "a label per segment, a message per request and response")
+	for i := range boxes {
+		for j := i + 1; j < len(boxes); j++ {
+			assert.False(t, boxes[i].overlaps(&boxes[j]), "%q covers %q", names[i], names[j])
+		}
+	}
+	for _, a := range d.arrows {
+		if a.msg != "" {
+			assert.False(t, math.IsNaN(a.msgAt[0]), "the message %q is drawn", a.msg)
+		}
+	}
+}
+
+// In the first second of bulk, segments come back to back and their
+// labels crowd: a label that finds neither the middle nor an end of its
+// arrow free looks along it, so that few still cover another (9 did when
+// only the middle and the ends were tried).
+func TestLayout_CrowdedLabelsLookAlongTheArrow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bulk takes a while")
+	}
+	d := drawn(t, "bulk", Options{To: sim.At(time.Second)})
+	boxes, _ := labelBoxes(d)
+	n := 0
+	for i := range boxes {
+		for j := i + 1; j < len(boxes); j++ {
+			if boxes[i].overlaps(&boxes[j]) {
+				n++
+			}
+		}
+	}
+	assert.LessOrEqual(t, n, 2, "labels covering another, of %d", len(boxes))
 }

@@ -46,9 +46,10 @@ type compactData struct {
 //
 //	arrow: [send, end, from, bits, style, x0, y0, x1, y1, label, labelX,
 //	        labelY, labelAngle, reasonText, reasonX, reasonY, reasonAngle,
-//	        tag, tagX, rtag, rtagX]; bits: 1 dropped, 2 cut at the top,
-//	        4 cut at the bottom, 8 arrowhead, 16 dashed, 32 has a label,
-//	        64 the tag ends at tagX
+//	        tag, tagX, rtag, rtagX, and with bit 128: message, messageX,
+//	        messageY, messageColor, messageTint]; bits: 1 dropped, 2 cut at
+//	        the top, 4 cut at the bottom, 8 arrowhead, 16 dashed, 32 has a
+//	        label, 64 the tag ends at tagX, 128 has a message
 //	bracket: [side, start, stop, end, x, toward, y0, y1, cut0, dashed,
 //	          color, name, nameX, nameY, nameAngle]
 type compactLayout struct {
@@ -93,10 +94,14 @@ func compact(d *pageData) *compactData {
 	c.Layout.Arrows = make([][]any, len(d.Layout.Arrows))
 	for i, a := range d.Layout.Arrows {
 		bits := bit(a.Dropped, 1) | bit(a.Cut0, 2) | bit(a.Cut1, 4) | bit(a.Head, 8) | bit(a.Dashed, 16) |
-			bit(a.HasLabel, 32) | bit(a.TagAnchorEnd, 64)
+			bit(a.HasLabel, 32) | bit(a.TagAnchorEnd, 64) | bit(a.HasMessage, 128)
 		c.Layout.Arrows[i] = []any{a.Send, a.End, a.From, bits, a.Style, r1(a.X0), r1(a.Y0), r1(a.X1), r1(a.Y1),
 			a.Label, r1(a.LabelX), r1(a.LabelY), r4(a.LabelAngle), st.id(a.ReasonText), r1(a.ReasonX), r1(a.ReasonY),
 			r4(a.ReasonAngle), st.id(a.Tag), r1(a.TagX), st.id(a.RTag), r1(a.RTagX)}
+		if a.HasMessage {
+			c.Layout.Arrows[i] = append(c.Layout.Arrows[i], st.id(a.Message), r1(a.MessageX), r1(a.MessageY),
+				a.MessageColor, a.MessageTint)
+		}
 	}
 	c.Layout.Brackets = make([][]any, len(d.Layout.Brackets))
 	for i, b := range d.Layout.Brackets {

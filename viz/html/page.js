@@ -16,7 +16,8 @@
     Head: !!(r[3] & 8), Dashed: !!(r[3] & 16), HasLabel: !!(r[3] & 32), TagAnchorEnd: !!(r[3] & 64), Style: r[4],
     X0: r[5], Y0: r[6], X1: r[7], Y1: r[8], Label: r[9], LabelX: r[10], LabelY: r[11], LabelAngle: r[12],
     ReasonText: S$[r[13]], ReasonX: r[14], ReasonY: r[15], ReasonAngle: r[16], Tag: S$[r[17]], TagX: r[18],
-    RTag: S$[r[19]], RTagX: r[20],
+    RTag: S$[r[19]], RTagX: r[20], HasMessage: !!(r[3] & 128), Message: S$[r[21] || 0], MessageX: r[22],
+    MessageY: r[23], MessageColor: r[24], MessageTint: r[25],
   }));
   const BR = (L.Brackets || []).map((r) => ({
     Side: r[0], Start: r[1], Stop: r[2], End: r[3], X: r[4], Toward: r[5], Y0: r[6], Y1: r[7], Cut0: r[8] === 1,
@@ -327,7 +328,11 @@
   const rot = (x, y, a) => ' transform="rotate(' + f2(a * 180 / Math.PI) + ' ' + f2(x) + ' ' + f2(y) + ')"';
   const halo = ' paint-order="stroke" stroke="#fff" stroke-width="2.6" stroke-linejoin="round"';
   const CONN_COLORS = ['#0b6e4f', '#7b2cbf', '#c9184a', '#1d3557', '#b5651d', '#2a9d8f', '#6d597a', '#3a86ff'];
-  const connColor = (i) => CONN_COLORS[((i % CONN_COLORS.length) + CONN_COLORS.length) % CONN_COLORS.length];
+  // A diagram of several connections draws each in its colour (L.Conns):
+  // the page's connection takes the colour of its arrows.
+  const CONN_LINE = [];
+  if (L.Conns) AR.forEach((pa, i) => { if (pa.conn >= 0 && CONN_LINE[pa.conn] === undefined) CONN_LINE[pa.conn] = col(L.Styles[LA[i].Style].Line); });
+  const connColor = (i) => CONN_LINE[i] || CONN_COLORS[((i % CONN_COLORS.length) + CONN_COLORS.length) % CONN_COLORS.length];
 
   function cross(x, y, r) {
     return line(x - r, y - r, x + r, y + r, '#fff', 4.2) + line(x - r, y + r, x + r, y - r, '#fff', 4.2) +
@@ -366,6 +371,14 @@
       if (a.Dropped && !a.Cut1 && (ended || !sent)) g += cross(a.X1, a.Y1, 4);
     }
     if (a.HasLabel) g += text(a.LabelX, a.LabelY, a.Label, FF.Label, ink, rot(a.LabelX, a.LabelY, a.LabelAngle) + halo);
+    if (a.HasMessage) {
+      // The messages the segment carries, on a tint of their colour.
+      const tint = col(a.MessageTint), mc = col(a.MessageColor);
+      g += '<g' + rot(a.MessageX, a.MessageY, a.LabelAngle) + '>' +
+        '<rect x="' + f2(a.MessageX - 1.5) + '" y="' + f2(a.MessageY - cap(FF.Label) - 1.4) + '" width="' + f2(textW(a.Message, FF.Label) + 3) +
+        '" height="' + f2(cap(FF.Label) + 4) + '" fill="' + tint + '"/>' +
+        text(a.MessageX, a.MessageY, a.Message, FF.Label, mc) + '</g>';
+    }
     if (a.ReasonText && (ended || !sent)) g += text(a.ReasonX, a.ReasonY, a.ReasonText, FF.Note, col(L.Colors.Drop), rot(a.ReasonX, a.ReasonY, a.ReasonAngle) + halo);
     const mid = cap(FF.Note) / 2;
     if (a.Tag) g += text(a.TagX, a.Y0 + mid, a.Tag, FF.Note, ink, a.TagAnchorEnd ? ' text-anchor="end"' : '');
@@ -382,12 +395,14 @@
     const op = seen(n.Rec) ? 1 : 0.2;
     const mid = n.Y + cap(FF.Note) / 2;
     let g = '<g opacity="' + op + '">';
+    // A note about one of several connections is in that connection's colour.
+    const cn = L.Conns && n.Conn >= 0 ? L.Conns[n.Conn] : null;
     if (n.Kind === 0) {
       const current = cur.k >= 0 && EV[cur.k].rec === n.Rec;
-      g += '<rect x="' + f2(n.X) + '" y="' + f2(n.Y - 6) + '" width="' + f2(n.W) + '" height="12" rx="3" fill="' + (current ? '#ffe680' : col(L.Colors.StateBg)) + '" stroke="' + col(L.Colors.StateBorder) + '" stroke-width=".6"/>';
-      g += text(n.X + 4, mid, n.Text, FF.Note, col(L.Colors.StateFg));
+      g += '<rect x="' + f2(n.X) + '" y="' + f2(n.Y - 6) + '" width="' + f2(n.W) + '" height="12" rx="3" fill="' + (current ? '#ffe680' : col(L.Colors.StateBg)) + '" stroke="' + col(cn ? cn.Line : L.Colors.StateBorder) + '" stroke-width=".6"/>';
+      g += text(n.X + 4, mid, n.Text, FF.Note, col(cn ? cn.Text : L.Colors.StateFg));
     } else if (n.Kind === 1 || n.Kind === 3) {
-      g += text(n.X, mid, n.Text, FF.Note, col(n.Kind === 1 ? L.Colors.Drop : L.Colors.Message), n.AnchorEnd ? ' text-anchor="end"' : '');
+      g += text(n.X, mid, n.Text, FF.Note, col(n.Kind === 1 ? L.Colors.Drop : cn ? cn.Text : L.Colors.Message), n.AnchorEnd ? ' text-anchor="end"' : '');
     } else {
       g += text(n.X, mid, n.Text, FF.Note, col(L.Colors.Idle), ' text-anchor="middle"');
     }

@@ -44,7 +44,8 @@ func referenceDiagram(recs []trace.Record, opt Options) *seqDiagram {
 // segment limits.
 func TestCollector_WritesAsTheWholeTrace(t *testing.T) {
 	for _, name := range []string{"handshake", "lost-segment", "syn-lost", "zero-window", "keepalive-dead-peer",
-		"keepalive-reboot", "link-outage", "failover", "nagle-delayed-ack"} {
+		"keepalive-reboot", "link-outage", "failover", "nagle-delayed-ack",
+		"http-keepalive", "http-browser", "http-pipelining"} { // the last: messages on arrows, connections in colours
 		for _, profile := range []string{"rfc", "linux"} {
 			s, err := scenarios.LoadWith(name, scenarios.Options{Profile: profile})
 			require.NoError(t, err)

@@ -26,13 +26,15 @@ import (
 // Each segment sent in the window is one message, in the order sent:
 // ->> when it was delivered, -x when it was dropped, -) when it was still in
 // flight at the end. Mermaid draws every arrow level, so the label starts
-// with the time it was sent; what the segment means (retransmission, dup
-// ACK #2, dropped: why) is a second line. State changes, aborts, RTO
-// expiries and host events are notes over their node; link events are
-// notes across the link's two nodes. Application calls, deliveries,
-// variables and other timers draw nothing. Past
-// Options.MaxSegments a last note says how many segments were
-// left out.
+// with the time it was sent; the messages it carries ("GET /2") and what
+// it means (retransmission, dup ACK #2, dropped: why) are a second line.
+// State changes, aborts, RTO expiries, host events and messages read are
+// notes over their node; link events are notes across the link's two
+// nodes. Application calls, deliveries, variables and other timers draw
+// nothing. Past Options.MaxSegments a last note says how many segments
+// were left out. Mermaid colours no arrow: with several connections, each
+// run of lines about one sits in a rect of its colour's tint
+// (catalog.ConnColors), and its label names it ("[conn 2]").
 //
 // Characters Mermaid reads in a label (; # : < > % & ") are written as its
 // entity codes (#59; for ;). The same records and options always give the
@@ -67,7 +69,20 @@ func (c *Collector) WriteMermaid(w io.Writer) error {
 		}
 		bw.WriteString("\n")
 	}
+	open := -1 // the connection whose rect is open
 	for _, it := range d.items {
+		// Each connection's arrows and notes on a tint of its colour: a
+		// rect around each run of them (Mermaid colours no arrow).
+		if it.conn != open {
+			if open >= 0 {
+				bw.WriteString(indent + "end\n")
+			}
+			if open = it.conn; open >= 0 {
+				c := d.conns[open].color.Line
+				bw.WriteString(indent + "rect rgba(" + strconv.Itoa(int(c>>16)) + ", " + strconv.Itoa(int(c>>8&0xFF)) + ", " +
+					strconv.Itoa(int(c&0xFF)) + ", 0.14)\n")
+			}
+		}
 		bw.WriteString(indent)
 		switch {
 		case it.arrow:
@@ -90,6 +105,9 @@ func (c *Collector) WriteMermaid(w io.Writer) error {
 			bw.WriteString("Note over " + id(it.from) + ": " + mermaidText(it.text))
 		}
 		bw.WriteString("\n")
+	}
+	if open >= 0 {
+		bw.WriteString(indent + "end\n")
 	}
 	return bw.Flush()
 }

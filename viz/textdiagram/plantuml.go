@@ -2,7 +2,9 @@ package textdiagram
 
 import (
 	"bufio"
+	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,7 +44,11 @@ import (
 // trip (twice the longest flight, at least 10 ms), a delay line says how
 // long ("... 0.950 s later ..."). State changes, aborts, RTO expiries and
 // host events are notes over their node; link events are notes across the
-// link's two nodes.
+// link's two nodes. The messages a segment carries open its label's second
+// line ("GET /2"), and no note over the sender says it sent them. With
+// several connections, each arrow is in its connection's colour
+// (catalog.ConnColors; a drop stays red), each note about one on a tint of
+// it, and a legend names each connection by its ports.
 //
 // Characters PlantUML's Creole reads in a label (\ & ~ < > % $ ", and the
 // doubled markup ** // -- __ ^^ ,, [[ ]] ==) are written as numeric
@@ -96,15 +102,19 @@ func (col *Collector) WritePlantUML(w io.Writer) error {
 		}
 		switch {
 		case it.arrow:
-			arrow := "->"
+			line := "-"
+			if it.conn >= 0 {
+				line = "-[" + plantUMLColor(d.conns[it.conn].color.Line) + "]"
+			}
+			arrow := line + ">"
 			switch it.fate {
 			case dropped:
 				arrow = "-[#red]>x"
 			case inFlight:
-				arrow = "->>"
+				arrow = line + ">>"
 			default:
 				if px := (it.flight + scale/2) / scale; px > 0 {
-					arrow = "->(" + strconv.FormatInt(int64(px), 10) + ")"
+					arrow = line + ">(" + strconv.FormatInt(int64(px), 10) + ")"
 				}
 			}
 			bw.WriteString(id(it.from) + " " + arrow + " " + id(it.to) + " : " + plantUMLText(it.text))
@@ -115,13 +125,38 @@ func (col *Collector) WritePlantUML(w io.Writer) error {
 			bw.WriteString("note over " + ids[0] + ", " + ids[len(ids)-1] + " : " + plantUMLText(it.text))
 		case it.to != "":
 			bw.WriteString("note over " + id(it.from) + ", " + id(it.to) + " : " + plantUMLText(it.text))
+		case it.conn >= 0:
+			// On a tint of its connection's colour.
+			bw.WriteString("note over " + id(it.from) + " " + plantUMLColor(tint(d.conns[it.conn].color.Line)) + " : " + plantUMLText(it.text))
 		default:
 			bw.WriteString("note over " + id(it.from) + " : " + plantUMLText(it.text))
 		}
 		bw.WriteString("\n")
 	}
+	if len(d.conns) > 0 {
+		// Each connection's colour, named.
+		bw.WriteString("legend right\n")
+		for k, sc := range d.conns {
+			bw.WriteString("<color:" + plantUMLColor(sc.color.Line) + ">\u2501\u2501</color> " + plantUMLText(d.connName(c, k)) + "\n")
+		}
+		bw.WriteString("endlegend\n")
+	}
 	bw.WriteString("@enduml\n")
 	return bw.Flush()
+}
+
+// plantUMLColor writes a colour 0xRRGGBB as PlantUML reads it: "#0072B2".
+func plantUMLColor(c uint32) string { return fmt.Sprintf("#%06X", c) }
+
+// tint returns c mixed with white, white's share 0.85: the background of
+// a note about a connection.
+func tint(c uint32) uint32 {
+	var out uint32
+	for shift := 0; shift <= 16; shift += 8 {
+		v := float64(c >> shift & 0xFF)
+		out |= uint32(math.Round(v*0.15+255*0.85)) << shift
+	}
+	return out
 }
 
 // gapMin is the shortest pause WritePlantUML marks with a delay line.

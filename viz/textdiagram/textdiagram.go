@@ -8,6 +8,7 @@ package textdiagram
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,9 +96,27 @@ type seqItem struct {
 	from, to string // an arrow's sender and receiver; a note's node or nodes (both "" for all)
 	arrow    bool
 	text     string   // an arrow's label (its send time first), or a note's text
-	tags     []string // an arrow's: what it means (retransmission, dropped: why)
+	tags     []string // an arrow's: the messages it carries ("GET /2"), what it means (retransmission, dropped: why)
 	fate     fate
 	flight   time.Duration // delivered: from send to delivery
+	// conn is the connection an arrow or a note is about, an index into
+	// seqDiagram.conns, when the diagram has several; -1 otherwise.
+	conn int
+	// What findConns and the notes of messages sent need of the record
+	// drawn: its node's connection number, a segment's ports, whether it
+	// is a message sent (msgSend) and where that starts (off).
+	nodeConn uint32
+	src, dst netip.AddrPort
+	msgSend  bool
+	off      int64
+	hasConn  bool // a note about a connection: a state, an abort, a timer, a message
+}
+
+// seqConn is a connection of a diagram with several.
+type seqConn struct {
+	conn             uint32 // its number on the node that sent its first segment
+	srcPort, dstPort uint16 // of its first segment
+	color            catalog.ConnColor
 }
 
 // seqDiagram is what a text diagram draws.
@@ -107,6 +126,10 @@ type seqDiagram struct {
 	items        []seqItem
 	maxFlight    time.Duration // the longest flight of a delivered segment drawn
 	more         int           // segments past MaxSegments, not drawn
+	// conns are the connections of the arrows drawn, in the order of their
+	// first, when there are several (nil for one): each has a colour where
+	// the language allows.
+	conns []seqConn
 }
 
 // Collector is a trace.Sink that keeps what a text diagram with its
@@ -178,10 +201,18 @@ func buildSeqDiagram(records []trace.Record, cut, more int, opt *Options) *seqDi
 
 	d.participants = participants(records, opt)
 	isns := catalog.NewISNs(opt.SeqNumbers)
+	carried := catalog.NewCarried(c)
+	type msgAt struct {
+		node string
+		conn uint32
+		off  int64
+	}
+	labelled := make(map[msgAt]bool) // the messages named on an arrow
 	in := func(t sim.Time) bool { return t >= opt.From && (opt.To == 0 || t <= opt.To) }
 	for i := range records {
 		r := &records[i]
 		isns.Learn(r)
+		carried.Learn(r)
 		if r.Kind == trace.KindRun && d.title == "" {
 			d.title = r.Name
 		}
@@ -195,10 +226,11 @@ func buildSeqDiagram(records []trace.Record, cut, more int, opt *Options) *seqDi
 		if !in(r.T) {
 			continue
 		}
-		it := seqItem{t: r.T, from: r.Node}
+		it := seqItem{t: r.T, from: r.Node, conn: -1, nodeConn: r.Conn}
 		switch r.Kind {
 		case trace.KindSend:
 			it.arrow, it.to = true, r.Peer
+			it.src, it.dst = r.Pkt.Seg.Src, r.Pkt.Seg.Dst
 			label := catalog.AppendSeconds(nil, r.T)
 			label = append(label, ' ')
 			seg := appendSegment(nil, r, isns)
@@ -208,7 +240,14 @@ func buildSeqDiagram(records []trace.Record, cut, more int, opt *Options) *seqDi
 				label = append(label, seg...)
 			}
 			it.text = string(label)
-			it.tags = c.LabelPhrases(nil, r.Pkt)
+			msg, offs := carried.Label(r)
+			if msg != "" {
+				it.tags = append(it.tags, msg)
+			}
+			for _, off := range offs {
+				labelled[msgAt{r.Node, r.Conn, off}] = true
+			}
+			it.tags = c.LabelPhrases(it.tags, r.Pkt)
 			switch e := ends[r.Pkt.ID]; {
 			case e == nil:
 				it.fate = inFlight
@@ -226,15 +265,19 @@ func buildSeqDiagram(records []trace.Record, cut, more int, opt *Options) *seqDi
 			}
 		case trace.KindState:
 			it.text = c.Conn(r.Conn, r.To.String())
+			it.hasConn = true
 		case trace.KindAbort:
 			it.text = c.Conn(r.Conn, c.Sprintf(catalog.MsgAborted, c.AbortReason(r.Abort)))
+			it.hasConn = true
 		case trace.KindTimer:
 			if r.Timer != trace.TimerRetransmission || r.TimerOp != trace.TimerFired {
 				continue
 			}
 			it.text = c.Conn(r.Conn, c.RTOFired(r.Value))
+			it.hasConn = true
 		case trace.KindMsg:
 			it.text = c.Conn(r.Conn, c.MessageNote(r))
+			it.msgSend, it.off, it.hasConn = r.Msg == trace.MsgSend, r.Off, true
 		case trace.KindHost:
 			it.text = c.HostNote(r)
 		case trace.KindLink:
@@ -259,9 +302,64 @@ func buildSeqDiagram(records []trace.Record, cut, more int, opt *Options) *seqDi
 		if n := len(d.items); n > 0 {
 			t = d.items[n-1].t
 		}
-		d.items = append(d.items, seqItem{t: t, text: c.Sprintf(catalog.MsgMoreSegments, d.more)})
+		d.items = append(d.items, seqItem{t: t, text: c.Sprintf(catalog.MsgMoreSegments, d.more), conn: -1})
 	}
+	// A message sent is named on the arrow of the segment that carries
+	// it: no note over its sender then.
+	d.items = slices.DeleteFunc(d.items, func(it seqItem) bool {
+		return it.msgSend && labelled[msgAt{it.from, it.nodeConn, it.off}]
+	})
+	d.findConns()
 	return d
+}
+
+// findConns finds the connections of the arrows drawn, in the order of
+// their first, and when there are several gives each a colour and the
+// arrows and notes about it their connection.
+func (d *seqDiagram) findConns() {
+	type nodeConn struct {
+		node string
+		conn uint32
+	}
+	type ports struct{ a, b netip.AddrPort }
+	index := make(map[ports]int)
+	of := make(map[nodeConn]int)
+	var conns []seqConn
+	for _, it := range d.items {
+		if !it.arrow {
+			continue
+		}
+		key := ports{it.src, it.dst}
+		if _, ok := index[ports{it.dst, it.src}]; ok {
+			key = ports{it.dst, it.src}
+		}
+		k, ok := index[key]
+		if !ok {
+			k = len(conns)
+			index[key] = k
+			conns = append(conns, seqConn{conn: it.nodeConn, srcPort: it.src.Port(), dstPort: it.dst.Port(), color: catalog.ConnColorOf(k)})
+		}
+		of[nodeConn{it.from, it.nodeConn}] = k
+	}
+	if len(conns) < 2 {
+		return
+	}
+	d.conns = conns
+	for i := range d.items {
+		// An arrow, or a note about one node's connection (a link's or a
+		// host's names no connection).
+		if it := &d.items[i]; it.from != "" && (it.arrow || it.to == "" && it.hasConn) {
+			if k, ok := of[nodeConn{it.from, it.nodeConn}]; ok {
+				it.conn = k
+			}
+		}
+	}
+}
+
+// connName names connection k in a legend: "conn 1: 49152 → 80".
+func (d *seqDiagram) connName(c *catalog.Phrases, k int) string {
+	sc := d.conns[k]
+	return c.Sprintf(catalog.MsgLegendConn, sc.conn, sc.srcPort, sc.dstPort)
 }
 
 // participants returns the first two participants: opt's Left and Right,

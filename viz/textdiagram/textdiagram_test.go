@@ -56,8 +56,10 @@ func plantUML(t *testing.T, recs []trace.Record, opt Options) string {
 // The forms of Mermaid's sequenceDiagram grammar that WriteMermaid uses
 // (mermaid.js.org/syntax/sequenceDiagram.html): participants with an
 // optional alias, messages ->> (solid, arrowhead), -x (cross) and -) (open,
-// async), notes over one or two participants, a title. Text holds no ; or #
-// (they end the statement or start a comment) and no raw : < > % & ".
+// async), notes over one or two participants, a title, and with several
+// connections a rect of a connection's colour around its lines. Text holds
+// no ; or # (they end the statement or start a comment) and no raw : < > %
+// & ".
 var (
 	reMermaidID   = `[A-Za-z_][A-Za-z0-9_]*`
 	reMermaidText = `(?:[^;#:<>%&"\x00-\x1f]|#\d+;|<br/>)*`
@@ -65,20 +67,24 @@ var (
 		`|    title ` + reMermaidText +
 		`|    participant ` + reMermaidID + `(?: as ` + reMermaidText + `)?` +
 		`|    ` + reMermaidID + `(?:->>|-x|-\))` + reMermaidID + `: ` + reMermaidText +
-		`|    Note over ` + reMermaidID + `(?:,` + reMermaidID + `)?: ` + reMermaidText + `)$`)
+		`|    Note over ` + reMermaidID + `(?:,` + reMermaidID + `)?: ` + reMermaidText +
+		`|    rect rgba\(\d{1,3}, \d{1,3}, \d{1,3}, 0\.14\)|    end)$`)
 )
 
 // The forms of PlantUML's sequence diagrams that WritePlantUML uses
-// (plantuml.com/sequence-diagram, plantuml.com/teoz). Text holds no
-// character Creole or the preprocessor reads, except as &#N;.
+// (plantuml.com/sequence-diagram, plantuml.com/teoz), with several
+// connections each arrow and note in a connection's colour and a legend
+// naming them. Text holds no character Creole or the preprocessor reads,
+// except as &#N;.
 var (
 	rePlantUMLID   = `[A-Za-z_][A-Za-z0-9_]*`
 	rePlantUMLText = `(?:[^\\&~<>%$"\x00-\x1f]|&#\d+;)*`
 	plantUMLLine   = regexp.MustCompile(`^(?:@startuml|!pragma teoz true|@enduml|' .*` +
 		`|title ` + rePlantUMLText +
 		`|participant ` + rePlantUMLID + `|participant "` + rePlantUMLText + `" as ` + rePlantUMLID +
-		`|` + rePlantUMLID + ` (?:->|->\(\d+\)|-\[#red\]>x|->>) ` + rePlantUMLID + ` : ` + rePlantUMLText + `(?:\\n` + rePlantUMLText + `)?` +
-		`|note over ` + rePlantUMLID + `(?:, ` + rePlantUMLID + `)? : ` + rePlantUMLText +
+		`|` + rePlantUMLID + ` (?:-(?:\[#[0-9A-F]{6}\])?(?:>|>\(\d+\)|>>)|-\[#red\]>x) ` + rePlantUMLID + ` : ` + rePlantUMLText + `(?:\\n` + rePlantUMLText + `)?` +
+		`|note over ` + rePlantUMLID + `(?:, ` + rePlantUMLID + `)?(?: #[0-9A-F]{6})? : ` + rePlantUMLText +
+		`|legend right|endlegend|<color:#[0-9A-F]{6}>━━</color> ` + rePlantUMLText +
 		`|\.\.\. ` + rePlantUMLText + ` \.\.\.)$`)
 	plantUMLMarkup = regexp.MustCompile(`\*\*|//|--|__|\^\^|,,|\[\[|\]\]|==`)
 )
@@ -124,7 +130,9 @@ func TestMermaidSynthetic(t *testing.T) {
 		"    server-xclient: 0.153600 s ACK SEQ=301 ACK=1561 WIN=65535<br/>dup ACK #35;2, dropped#58; random loss\n",
 		"    Note over client: RTO fired (timeout #35;1)\n",
 		"    client->>server: 1.200 s SEQ=1561 ACK=301 LEN=1460 WIN=65535<br/>retransmission\n",
-		"    Note over client: [conn 2] SYN-SENT\n",
+		// Two connections: each run of lines about one on a tint of its colour.
+		"    end\n    rect rgba(213, 94, 0, 0.14)\n    Note over client: [conn 2] SYN-SENT\n",
+		"    rect rgba(0, 114, 178, 0.14)\n    Note over server: LISTEN\n",
 		"    Note over client,server: link client→server down\n",
 		"    client-xserver: 3.000 s [conn 2] SYN SEQ=900 WIN=65535 MSS=1460 WS=7 SACK_PERM<br/>retransmission, dropped#58; link down\n",
 		"    Note over client: [conn 2] connection aborted#58; connection timed out (ETIMEDOUT)\n",
@@ -143,19 +151,22 @@ func TestPlantUMLSynthetic(t *testing.T) {
 	for _, want := range []string{
 		"@startuml\n!pragma teoz true\ntitle synthetic\nparticipant client\nparticipant server\n",
 		"' tcpsim: an arrow slants 1 px for each 1ms of flight time\n",
-		"client ->(50) server : 0.000 s SYN SEQ=100 WIN=65535 MSS=1460\n",
-		"server ->(50) client : 0.050 s SYN,ACK SEQ=300 ACK=101 WIN=65535 MSS=1460\n",
+		// Two connections: each in its colour, conn 1 blue, conn 2 vermillion.
+		"client -[#0072B2]>(50) server : 0.000 s SYN SEQ=100 WIN=65535 MSS=1460\n",
+		"server -[#0072B2]>(50) client : 0.050 s SYN,ACK SEQ=300 ACK=101 WIN=65535 MSS=1460\n",
 		"client -[#red]>x server : 0.101200 s SEQ=1561 ACK=301 LEN=1460 WIN=65535\\ndropped: rule &#34;client data_segment 2, times 1&#34;\n",
-		"server ->(50) client : 0.152400 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #1\n",
+		"server -[#0072B2]>(50) client : 0.152400 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #1\n",
 		// 1.000 s passes between the last dup ACK and the RTO.
-		"server -[#red]>x client : 0.153600 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #2, dropped: random loss\n... 1.046400 s later ...\nnote over client : RTO fired (timeout #1)\n",
+		"server -[#red]>x client : 0.153600 s ACK SEQ=301 ACK=1561 WIN=65535\\ndup ACK #2, dropped: random loss\n... 1.046400 s later ...\nnote over client #D9EAF3 : RTO fired (timeout #1)\n",
 		"note over client, server : link client→server down\n",
-		"note over client : [conn 2] connection aborted: connection timed out (ETIMEDOUT)\n",
-		"@enduml\n",
+		"note over client #F9E7D9 : [conn 2] connection aborted: connection timed out (ETIMEDOUT)\n",
+		"note over client #F9E7D9 : [conn 2] SYN-SENT\nclient -[#red]>x server : 2.000 s [conn 2] SYN", // dropped: red
 	} {
 		assert.Contains(t, got, want)
 	}
-	assert.True(t, strings.HasSuffix(got, "note over client : [conn 2] CLOSED\n@enduml\n"), "PlantUML diagram ends wrong:\n%s", got)
+	assert.True(t, strings.HasSuffix(got, "note over client #F9E7D9 : [conn 2] CLOSED\n"+
+		"legend right\n<color:#0072B2>━━</color> conn 1: 40000 → 80\n<color:#D55E00>━━</color> conn 2: 40001 → 80\nendlegend\n@enduml\n"),
+		"PlantUML diagram ends wrong:\n%s", got)
 }
 
 // Arrows slant by their flight time at a scale picked for the diagram or

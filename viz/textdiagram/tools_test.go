@@ -43,7 +43,8 @@ var textGoldens = []struct {
 	{"handshake", "handshake", "en"},
 	{"lost-segment", "lost-segment", "en"},
 	{"lost-segment", "lost-segment.vi", "vi"},
-	{"http-keepalive", "http-keepalive", "en"}, // the application's messages as notes
+	{"http-keepalive", "http-keepalive", "en"}, // the application's messages on their segments' arrows
+	{"http-browser", "http-browser", "en"},     // three connections, each in its colour
 }
 
 // toolsRequired reports whether TCPSIM_REQUIRE_TOOLS=1 asks that a missing
