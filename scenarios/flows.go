@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml/ast"
+
 	"github.com/tcpsim/tcpsim/link"
 	"github.com/tcpsim/tcpsim/tcp"
 )
@@ -37,7 +39,10 @@ type Flow struct {
 	// bytes; both have the flow's TCP settings.
 	Sender, Receiver Endpoint
 	Start            time.Duration
-	Size             int64 // bytes; 0: unlimited, the sender writes for the whole run
+	// Stagger is, in a group of count flows, how much later each starts
+	// than the one before it (decoding only: Start is each flow's own).
+	Stagger time.Duration
+	Size    int64 // bytes; 0: unlimited, the sender writes for the whole run
 	// RTT is the flow's round trip time without serialization or queueing:
 	// the bottleneck's delay each way, and Access on each of the four
 	// access-link crossings.
@@ -62,6 +67,7 @@ const (
 	helpFlow       = `a flow is a mapping of count, start, size, rtt and endpoint TCP keys, such as {count: 2, start: 1s, size: 10MB}`
 	helpCount      = `count is how many flows of these settings, an integer 1..100`
 	helpFlowStart  = `start is when the flow's sender connects, a duration ≥ 0 such as "5s", before the end of the run`
+	helpStagger    = `stagger is how much later each flow of the group starts than the one before it, a duration ≥ 0 such as "2s"; the last must start before the end of the run`
 	helpFlowSize   = `size is how much the sender sends, a size from 1 byte to 1GiB such as "10MB", or "unlimited" (for the whole run)`
 	helpFlowRTT    = `rtt is the flow's round trip time without queueing, a duration such as "80ms", at least twice the bottleneck's delay`
 )
@@ -116,10 +122,12 @@ var bottleneckQueue = kind[[2]int]{
 var flowTable = &table[Flow]{
 	what: helpFlow,
 	keys: []field[Flow]{
-		{name: "count", read: bySection[Flow]("integer", "1 … 100, all flows together"), help: helpCount,
-			def: code(1), doc: "how many flows have these settings: they are numbered on from the flows before them"},
+		{name: "count", read: bySection[Flow]("integer", "1 … 100"), help: helpCount,
+			def: code(1), doc: "how many flows have these settings (at most 100 flows in all): they are numbered on from the flows before them"},
 		{name: "start", read: into(timeInRun("the flow would never start"), func(f *Flow, t time.Duration) { f.Start = t }), help: helpFlowStart,
 			def: code(0), doc: "when the sender connects"},
+		{name: "stagger", read: into(durationIn(0, maxDuration), func(f *Flow, t time.Duration) { f.Stagger = t }), help: helpStagger,
+			def: code(0), doc: "with `count` > 1, each flow starts this much later than the one before it: the k-th at `start` + (k−1)·`stagger`"},
 		{name: "size", read: into(orWord(sizeIn(1, maxBytes), "unlimited", 0), func(f *Flow, n int64) { f.Size = n }), help: helpFlowSize,
 			def: code("unlimited"), doc: "how many bytes the sender writes, then closes; `unlimited`: it writes for the whole run and never closes"},
 		{name: "rtt", read: into(durationIn(0, maxDuration), func(f *Flow, t time.Duration) { f.RTT = t }), help: helpFlowRTT,
@@ -161,7 +169,7 @@ func (d *decoder) dumbbell(sc *Scenario, f map[string]value, profile string) {
 	db := &Dumbbell{Bottleneck: link.Config{Delay: defaultDelay, Bandwidth: defaultBottleneck, QueuePackets: defaultQueue, MTU: defaultMTU}}
 	bottleneckTable.apply(d, bottleneckTable.fields(d, f["bottleneck"]), &db.Bottleneck)
 	items := d.list(flows, helpFlows)
-	if len(items) == 0 && flows.present() {
+	if _, isList := flows.n.(*ast.SequenceNode); isList && len(items) == 0 {
 		d.errorf(flows, "flows is empty; %s", helpFlows)
 	}
 	for _, item := range items {
@@ -212,8 +220,16 @@ func (d *decoder) flows(db *Dumbbell, v value, profile string) {
 		d.errorf(f["count"], "%d flows in all; a scenario has at most %d", n, maxFlows)
 		return
 	}
+	if last := fl.Start + time.Duration(count-1)*fl.Stagger; fl.Stagger > 0 {
+		if p := d.end.after(last); p != "" {
+			d.errorf(f["stagger"], "the last of the %d flows would start at %s, which %s; the flow would never start", count, fmtDuration(last), p)
+			return
+		}
+	}
 	fl.Access = (fl.RTT - 2*db.Bottleneck.Delay) / 4
-	for range count {
+	start := fl.Start
+	for k := range count {
+		fl.Start = start + time.Duration(k)*fl.Stagger
 		db.Flows = append(db.Flows, newFlow(fl, ep, len(db.Flows)+1))
 	}
 }

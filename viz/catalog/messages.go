@@ -388,7 +388,7 @@ var english = Phrases{
 	MsgPlotQueueTitle:      "The bottleneck's queue",
 	MsgPlotQueuePackets:    "packets waiting",
 	MsgPlotQueueDrops:      "dropped, queue full (%d)",
-	MsgSumFlows:            "flows (goodput: bytes read by the receiver ÷ time since the sender connected)",
+	MsgSumFlows:            "flows (goodput: bytes read by the receiver ÷ time from the sender's connect to the last byte read)",
 	MsgSumFlow:             "%s→%s from %s: %d bytes read, %s",
 	MsgSumFairness:         "Jain's fairness index of the goodputs: %s",
 

@@ -137,7 +137,7 @@ var vietnamese = Phrases{
 	MsgPlotQueueTitle:      "Hàng đợi của nút thắt cổ chai",
 	MsgPlotQueuePackets:    "số gói đang chờ",
 	MsgPlotQueueDrops:      "bị bỏ do hàng đợi đầy (%d)",
-	MsgSumFlows:            "các luồng (goodput: số byte bên nhận đã đọc ÷ thời gian từ khi bên gửi kết nối)",
+	MsgSumFlows:            "các luồng (goodput: số byte bên nhận đã đọc ÷ thời gian từ khi bên gửi kết nối đến byte cuối cùng được đọc)",
 	MsgSumFlow:             "%s→%s từ %s: đã đọc %d byte, %s",
 	MsgSumFairness:         "chỉ số công bằng Jain của các goodput: %s",
 

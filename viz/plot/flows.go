@@ -32,8 +32,9 @@ type FlowStats struct {
 	Started bool     // the sender connected
 	Start   sim.Time // when it connected
 	Read    int64    // bytes the receiver's application read
-	// Goodput is Read in bits per second over the time from Start to the
-	// end of the run (0 for a flow that never started).
+	Last    sim.Time // when it read the last of them
+	// Goodput is Read in bits per second over the time from Start to Last
+	// (0 for a flow that read nothing).
 	Goodput float64
 }
 
@@ -118,6 +119,7 @@ func (c *FlowsCollector) Record(r *trace.Record) {
 			c.stats[i].Started, c.stats[i].Start = true, r.T
 		case r.App == trace.AppRead && r.Node == c.flows[i].Receiver:
 			c.stats[i].Read += r.Value
+			c.stats[i].Last = r.T
 			b := c.bin(r.T)
 			for len(c.read[i]) <= b {
 				c.read[i] = append(c.read[i], 0)
@@ -219,8 +221,8 @@ func (c *FlowsCollector) dropQueue(which string) *queueAcc {
 func (c *FlowsCollector) Stats() []FlowStats {
 	out := slices.Clone(c.stats)
 	for i := range out {
-		if s := &out[i]; s.Started && c.end > s.Start {
-			s.Goodput = float64(s.Read) * 8 / (c.end - s.Start).Seconds()
+		if s := &out[i]; s.Started && s.Last > s.Start {
+			s.Goodput = float64(s.Read) * 8 / (s.Last - s.Start).Seconds()
 		}
 	}
 	return out
