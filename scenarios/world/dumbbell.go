@@ -16,21 +16,33 @@ import (
 // arrives there, through ONE drop-tail queue; their ACKs come back through
 // right→left.
 //
-// A packet thus crosses three links, but the trace tells its life as for
-// one: the send record is the sender's access link's (at the moment the
-// sender sends it, Node the sender and Peer the receiver), the deliver
-// record the receiver's access link's, and a drop record, wherever the
-// packet was lost, names the sender and the receiver too. The bottleneck
-// also writes a queue record (trace.KindQueue) for each packet offered to
-// it, when a sink reads them.
+// A packet thus crosses up to three links, but the trace tells its life as
+// for one: one send record (at the moment its sender sends it), one
+// deliver record (at its receiver) or one drop record, wherever it was
+// lost, each naming the sender (Node) and the receiver (Peer), never a
+// router. The bottleneck also writes a queue record (trace.KindQueue) for
+// each packet offered to it, when a sink reads them.
+//
+// An access link of delay 0 is left out: the host sends straight into the
+// bottleneck, or the bottleneck delivers straight to it (which is
+// faster to simulate, and the same to the packets). Its hosts never crash:
+// a scenario with flows has no host events.
 type Dumbbell struct {
 	w        *World
 	fwd, rev *link.Link
-	// out routes what leaves each direction of the bottleneck to the
-	// access link of the host it is for.
-	out   [2][]route
+	// ends are the hosts joined, by address.
+	ends  map[netip.Addr]*dumbbellEnd
 	reads trace.KindSet // of the world's sink
 	rec   trace.Record  // reused for the queue records
+}
+
+// dumbbellEnd is a host on one side of the bottleneck.
+type dumbbellEnd struct {
+	h *Host
+	// in is its access link into its router and out the one from its
+	// router to it; both nil when they have no delay (the host is joined
+	// straight to the bottleneck).
+	in, out *link.Link
 }
 
 // The bottleneck's routers, as its directions are named in the trace.
@@ -43,14 +55,10 @@ const (
 // the left router to the right one, rev the receivers' back. Connect puts
 // flows on it.
 func (w *World) AddDumbbell(fwd, rev link.Config) *Dumbbell {
-	d := &Dumbbell{w: w, reads: trace.Reads(w.tr)}
-	bt := &hostNamer{w: w, s: w.tr, reads: trace.Kinds(trace.KindDrop, trace.KindLink) & trace.Reads(w.tr)}
-	d.fwd = link.New(LeftRouter, RightRouter, fwd, w.e, w.Rand("link/"+LeftRouter+"→"+RightRouter), bt, func(now sim.Time, p *trace.Packet) {
-		d.forward(now, p, 0)
-	})
-	d.rev = link.New(RightRouter, LeftRouter, rev, w.e, w.Rand("link/"+RightRouter+"→"+LeftRouter), bt, func(now sim.Time, p *trace.Packet) {
-		d.forward(now, p, 1)
-	})
+	d := &Dumbbell{w: w, ends: map[netip.Addr]*dumbbellEnd{}, reads: trace.Reads(w.tr)}
+	bt := &hostNamer{d: d, s: w.tr, reads: trace.Reads(w.tr) & trace.Kinds(trace.KindSend, trace.KindDeliver, trace.KindDrop, trace.KindLink)}
+	d.fwd = link.New(LeftRouter, RightRouter, fwd, w.e, w.Rand("link/"+LeftRouter+"→"+RightRouter), bt, d.forward)
+	d.rev = link.New(RightRouter, LeftRouter, rev, w.e, w.Rand("link/"+RightRouter+"→"+LeftRouter), bt, d.forward)
 	d.fwd.SetIDSource(w.packetID)
 	d.rev.SetIDSource(w.packetID)
 	return d
@@ -66,57 +74,69 @@ func (d *Dumbbell) Bottleneck() (fwd, rev *link.Link) { return d.fwd, d.rev }
 // is the only one), so the flow's round trip time is the bottleneck's two
 // delays plus 4·access, plus serialization and queueing.
 func (d *Dumbbell) Connect(s, r *Host, access time.Duration) {
+	d.join(s, r, access, d.fwd)
+	d.join(r, s, access, d.rev)
+}
+
+// join routes h's packets for peer through the bottleneck direction b,
+// over an access link of delay access when it is not 0, and makes h
+// reachable from the other direction.
+func (d *Dumbbell) join(h, peer *Host, access time.Duration, b *link.Link) {
 	w := d.w
-	acc := link.Config{Delay: access}
-	stream := "link/" + s.name + "→" + r.name
-	// The first hop writes the send record, the last the delivery; both
-	// and the bottleneck write drops (an access link has no loss, but a
-	// crashed receiver's link drops what arrives).
-	sends := &kindFilter{s: w.tr, reads: trace.Kinds(trace.KindSend, trace.KindDrop) & trace.Reads(w.tr)}
-	delivers := &kindFilter{s: w.tr, reads: trace.Kinds(trace.KindDeliver, trace.KindDrop) & trace.Reads(w.tr)}
-
-	sIn := link.New(s.name, r.name, acc, w.e, w.Rand(stream+"/in"), sends, d.enter(d.fwd))
-	rOut := link.New(s.name, r.name, acc, w.e, w.Rand(stream+"/out"), delivers, r.deliver)
-	rOut.SetRefuse(r.refuse)
-	rIn := link.New(r.name, s.name, acc, w.e, w.Rand("link/"+r.name+"→"+s.name+"/in"), sends, d.enter(d.rev))
-	sOut := link.New(r.name, s.name, acc, w.e, w.Rand("link/"+r.name+"→"+s.name+"/out"), delivers, s.deliver)
-	sOut.SetRefuse(s.refuse)
-	for _, l := range []*link.Link{sIn, rOut, rIn, sOut} {
-		l.SetIDSource(w.packetID)
+	e := d.ends[h.addr]
+	if e == nil {
+		e = &dumbbellEnd{h: h}
+		d.ends[h.addr] = e
 	}
-	s.route(r.addr, sIn)
-	r.route(s.addr, rIn)
-	d.out[0] = append(d.out[0], route{r.addr, rOut})
-	d.out[1] = append(d.out[1], route{s.addr, sOut})
-}
-
-// enter returns the deliver function of an access link into a router: the
-// packet is offered to that direction of the bottleneck, whose queue is
-// then recorded.
-func (d *Dumbbell) enter(b *link.Link) func(now sim.Time, p *trace.Packet) {
-	return func(now sim.Time, p *trace.Packet) {
+	queued := func(now sim.Time) { d.queued(now, b) }
+	if access == 0 {
+		h.routeVia(peer.addr, b, queued)
+		return
+	}
+	// The first hop writes the send record, the last the delivery; all
+	// write drops (a crashed host's link drops what arrives).
+	sends := &kindFilter{s: w.tr, reads: trace.Reads(w.tr) & trace.Kinds(trace.KindSend, trace.KindDrop)}
+	delivers := &kindFilter{s: w.tr, reads: trace.Reads(w.tr) & trace.Kinds(trace.KindDeliver, trace.KindDrop)}
+	stream := "link/" + h.name + "→" + peer.name
+	in := link.New(h.name, peer.name, link.Config{Delay: access}, w.e, w.Rand(stream+"/in"), sends, func(now sim.Time, p *trace.Packet) {
 		b.Send(now, p)
-		if d.reads.Has(trace.KindQueue) {
-			packets, bytes := b.Queue(now)
-			d.rec = trace.Record{T: now, Kind: trace.KindQueue, Node: b.Name(), Value: int64(packets), Off: int64(bytes)}
-			d.w.tr.Record(&d.rec)
-		}
-	}
+		queued(now)
+	})
+	in.SetIDSource(w.packetID)
+	h.route(peer.addr, in)
+	// h's own access link out of its router: its peer's packets to it
+	// take it (the same delay each way).
+	out := link.New(peer.name, h.name, link.Config{Delay: access}, w.e, w.Rand("link/"+peer.name+"→"+h.name+"/out"), delivers, h.deliver)
+	out.SetRefuse(h.refuse)
+	out.SetIDSource(w.packetID)
+	e.in, e.out = in, out
 }
 
-// forward hands a packet that crossed direction dir of the bottleneck (0:
-// left→right) to the access link of the host it is for.
-func (d *Dumbbell) forward(now sim.Time, p *trace.Packet, dir int) {
-	dst := p.Seg.Dst.Addr()
-	for _, r := range d.out[dir] {
-		if r.dst == dst {
-			r.l.Send(now, p)
-			return
-		}
+// queued writes the queue record of bottleneck direction b, after a
+// packet was offered to it.
+func (d *Dumbbell) queued(now sim.Time, b *link.Link) {
+	if !d.reads.Has(trace.KindQueue) {
+		return
 	}
-	// Connect routes every host it joins; a packet for another is a broken
-	// invariant of the construction, never input.
-	panic("world: the dumbbell has no route to " + dst.String())
+	packets, bytes := b.Queue(now)
+	d.rec = trace.Record{T: now, Kind: trace.KindQueue, Node: b.Name(), Value: int64(packets), Off: int64(bytes)}
+	d.w.tr.Record(&d.rec)
+}
+
+// forward hands a packet that crossed the bottleneck to its receiver: over
+// its access link, or straight to it.
+func (d *Dumbbell) forward(now sim.Time, p *trace.Packet) {
+	e := d.ends[p.Seg.Dst.Addr()]
+	switch {
+	case e == nil:
+		// Connect routes every host it joins; a packet for another is a
+		// broken invariant of the construction, never input.
+		panic("world: the dumbbell has no route to " + p.Seg.Dst.Addr().String())
+	case e.out != nil:
+		e.out.Send(now, p)
+	default:
+		e.h.deliver(now, p)
+	}
 }
 
 // kindFilter passes on the records of some kinds only: a link of a
@@ -136,36 +156,29 @@ func (f *kindFilter) Reads() trace.KindSet { return f.reads }
 
 // hostNamer passes on a bottleneck's records, naming in a packet's the
 // hosts it goes between rather than the routers, as the records of its
-// other hops do.
+// other hops do: its drops always, its sends for a sender with no access
+// link, its deliveries for a receiver with none.
 type hostNamer struct {
-	w     *World
+	d     *Dumbbell
 	s     trace.Sink
 	reads trace.KindSet
 	rec   trace.Record
 }
 
 func (n *hostNamer) Record(r *trace.Record) {
-	if !n.reads.Has(r.Kind) {
-		return
-	}
 	if r.Pkt == nil {
 		n.s.Record(r)
 		return
 	}
+	src, dst := n.d.ends[r.Pkt.Seg.Src.Addr()], n.d.ends[r.Pkt.Seg.Dst.Addr()]
+	if src == nil || dst == nil ||
+		r.Kind == trace.KindSend && src.in != nil ||
+		r.Kind == trace.KindDeliver && dst.out != nil {
+		return // its access link writes it
+	}
 	n.rec = *r
-	n.rec.Node = n.w.hostName(r.Pkt.Seg.Src.Addr(), r.Node)
-	n.rec.Peer = n.w.hostName(r.Pkt.Seg.Dst.Addr(), r.Peer)
+	n.rec.Node, n.rec.Peer = src.h.name, dst.h.name
 	n.s.Record(&n.rec)
 }
 
 func (n *hostNamer) Reads() trace.KindSet { return n.reads }
-
-// hostName returns the name of the host with address a, or def.
-func (w *World) hostName(a netip.Addr, def string) string {
-	for _, h := range w.hosts {
-		if h.addr == a {
-			return h.name
-		}
-	}
-	return def
-}
