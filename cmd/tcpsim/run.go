@@ -113,7 +113,7 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	f.StringVar(&o.pdf, "pdf", "", "write the sequence diagram as PDF to `FILE`")
 	f.StringVar(&o.plotSeq, "plot-seq", "", "write the time-sequence graph to `FILE` (.png, .svg or .pdf)")
 	f.StringVar(&o.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
-	f.StringVar(&o.plotFlows, "plot-flows", "", "write each flow's goodput and cwnd over time to `FILE` (.png, .svg or .pdf; a scenario with flows)")
+	f.StringVar(&o.plotFlows, "plot-flows", "", "write each flow's throughput and cwnd over time to `FILE` (.png, .svg or .pdf; a scenario with flows)")
 	f.StringVar(&o.plotQueue, "plot-queue", "", "write the bottleneck's queue and its drops over time to `FILE` (.png, .svg or .pdf; a scenario with flows)")
 	f.IntVar(&o.flow, "flow", 1, "in a scenario with flows, the flow `N` whose ladder, diagrams, capture and --plot-seq/--plot-window are drawn")
 	f.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")

@@ -132,7 +132,7 @@ const (
 	MsgPlotPeerWindow      // the receive window the peer advertises
 	MsgPlotRcvBuffer       // %s: the peer; bytes waiting in its receive buffer
 	MsgPlotFlowsTitle      // %d: how many flows share the bottleneck
-	MsgPlotGoodput         // flows plot y axis: each flow's goodput
+	MsgPlotThroughput      // flows plot y axis: each flow's throughput
 	MsgPlotQueueTitle      // the bottleneck's queue plot
 	MsgPlotQueuePackets    // queue plot y axis
 	MsgPlotQueueDrops      // %d: packets dropped because the queue was full
@@ -383,8 +383,8 @@ var english = Phrases{
 	MsgPlotInFlight:        "bytes in flight",
 	MsgPlotPeerWindow:      "peer's receive window",
 	MsgPlotRcvBuffer:       "%s receive buffer",
-	MsgPlotFlowsTitle:      "Goodput and cwnd of %d flows on one bottleneck",
-	MsgPlotGoodput:         "goodput (Mbit/s)",
+	MsgPlotFlowsTitle:      "Throughput and cwnd of %d flows on one bottleneck",
+	MsgPlotThroughput:      "throughput (Mbit/s)",
 	MsgPlotQueueTitle:      "The bottleneck's queue",
 	MsgPlotQueuePackets:    "packets waiting",
 	MsgPlotQueueDrops:      "dropped, queue full (%d)",

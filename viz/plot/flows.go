@@ -60,8 +60,9 @@ func Jain(x []float64) float64 {
 const maxFlowBins = 4000
 
 // FlowsCollector is a trace.Sink that follows many flows on one
-// bottleneck: each flow's goodput (what its receiver's application read)
-// per stretch of time and its sender's cwnd, and each bottleneck queue's
+// bottleneck: each flow's throughput (the data reaching its receiver) per
+// stretch of time, its goodput (what its receiver's application read) and
+// its sender's cwnd, and each bottleneck queue's
 // length (queue records) and the packets it dropped. Its memory is bounded
 // whatever the length of the run. Stats gives the flows' totals;
 // WriteFlows and WriteQueue draw the plots.
@@ -70,7 +71,7 @@ type FlowsCollector struct {
 	opt    Options
 	byNode map[string]int // a flow's sender or receiver → its index
 	width  time.Duration  // of a goodput bin
-	read   [][]int64      // per flow, bytes read per bin
+	got    [][]int64      // per flow, data bytes delivered to the receiver per bin
 	stats  []FlowStats
 	cwnd   []pointAcc
 	queues []*queueAcc
@@ -85,7 +86,7 @@ type queueAcc struct {
 	n     int
 }
 
-// NewFlowsCollector returns a FlowsCollector of flows, whose goodput is
+// NewFlowsCollector returns a FlowsCollector of flows, whose throughput is
 // summed over stretches of bin (0: 100 ms), widened as the run grows.
 // opt's From and To limit the plots, not Stats.
 func NewFlowsCollector(flows []Flow, bin time.Duration, opt Options) *FlowsCollector {
@@ -93,7 +94,7 @@ func NewFlowsCollector(flows []Flow, bin time.Duration, opt Options) *FlowsColle
 		bin = 100 * time.Millisecond
 	}
 	c := &FlowsCollector{flows: flows, opt: opt, byNode: map[string]int{}, width: bin,
-		read: make([][]int64, len(flows)), stats: make([]FlowStats, len(flows)), cwnd: make([]pointAcc, len(flows))}
+		got: make([][]int64, len(flows)), stats: make([]FlowStats, len(flows)), cwnd: make([]pointAcc, len(flows))}
 	for i, f := range flows {
 		c.byNode[f.Sender], c.byNode[f.Receiver] = i, i
 		c.stats[i].Flow = f
@@ -104,7 +105,7 @@ func NewFlowsCollector(flows []Flow, bin time.Duration, opt Options) *FlowsColle
 
 // Reads returns the kinds of record the collector reads.
 func (c *FlowsCollector) Reads() trace.KindSet {
-	return trace.Kinds(trace.KindApp, trace.KindVar, trace.KindQueue, trace.KindDrop, trace.KindEnd)
+	return trace.Kinds(trace.KindApp, trace.KindVar, trace.KindQueue, trace.KindDeliver, trace.KindDrop, trace.KindEnd)
 }
 
 // Record follows r.
@@ -120,11 +121,16 @@ func (c *FlowsCollector) Record(r *trace.Record) {
 		case r.App == trace.AppRead && r.Node == c.flows[i].Receiver:
 			c.stats[i].Read += r.Value
 			c.stats[i].Last = r.T
+		}
+	case trace.KindDeliver:
+		// The flow's data reaching its receiver, resent data too: the
+		// throughput the link gives the flow, whatever order it comes in.
+		if i, ok := c.byNode[r.Peer]; ok && r.Peer == c.flows[i].Receiver && r.Pkt.Seg.Len > 0 {
 			b := c.bin(r.T)
-			for len(c.read[i]) <= b {
-				c.read[i] = append(c.read[i], 0)
+			for len(c.got[i]) <= b {
+				c.got[i] = append(c.got[i], 0)
 			}
-			c.read[i][b] += r.Value
+			c.got[i][b] += int64(r.Pkt.Seg.Len)
 		}
 	case trace.KindVar:
 		if i, ok := c.byNode[r.Node]; ok && r.Var == trace.VarCwnd && r.Node == c.flows[i].Sender {
@@ -165,7 +171,7 @@ func (c *FlowsCollector) Record(r *trace.Record) {
 func (c *FlowsCollector) bin(t sim.Time) int {
 	for int(time.Duration(t)/c.width) >= maxFlowBins {
 		c.width *= 2
-		for i, bins := range c.read {
+		for i, bins := range c.got {
 			for k := range bins {
 				if k%2 == 1 {
 					bins[k/2] += bins[k]
@@ -173,7 +179,7 @@ func (c *FlowsCollector) bin(t sim.Time) int {
 					bins[k/2] = bins[k]
 				}
 			}
-			c.read[i] = bins[:(len(bins)+1)/2]
+			c.got[i] = bins[:(len(bins)+1)/2]
 		}
 		for _, q := range c.queues {
 			merged := q.drops[:0]
@@ -259,9 +265,9 @@ func (c *FlowsCollector) newConn() (*plotConn, error) {
 	return pc, err
 }
 
-// WriteFlows draws, in format, each flow's goodput over time (bytes its
-// receiver's application read per stretch of time, in Mbit/s) above its
-// sender's cwnd, one colour per flow.
+// WriteFlows draws, in format, each flow's throughput over time (the data
+// bytes reaching its receiver per stretch of time, retransmissions
+// included, in Mbit/s) above its sender's cwnd, one colour per flow.
 func (c *FlowsCollector) WriteFlows(w io.Writer, format canvas.Format) error {
 	if err := format.Check(); err != nil {
 		return err
@@ -273,7 +279,7 @@ func (c *FlowsCollector) WriteFlows(w io.Writer, format canvas.Format) error {
 	if len(c.flows) == 0 {
 		return fmt.Errorf("no flows to plot")
 	}
-	top := pc.newPlot(pc.cat.Sprintf(catalog.MsgPlotFlowsTitle, len(c.flows)), pc.cat.Str(catalog.MsgPlotGoodput))
+	top := pc.newPlot(pc.cat.Sprintf(catalog.MsgPlotFlowsTitle, len(c.flows)), pc.cat.Str(catalog.MsgPlotThroughput))
 	top.Y.Tick.Marker = gonumplot.DefaultTicks{}
 	top.X.Label.Text = ""
 	bottom := pc.newPlot("", pc.cat.Str(catalog.MsgPlotCwnd))
@@ -282,10 +288,10 @@ func (c *FlowsCollector) WriteFlows(w io.Writer, format canvas.Format) error {
 	for i, f := range c.flows {
 		col, dash := flowStyle(i)
 		var s plotSeries
-		for k, n := range c.read[i] {
+		for k, n := range c.got[i] {
 			s = append(s, plotPoint{float64(k) * secs, float64(n) * 8 / secs / 1e6})
 		}
-		s = append(s, plotPoint{float64(len(c.read[i])) * secs, 0})
+		s = append(s, plotPoint{float64(len(c.got[i])) * secs, 0})
 		name := f.Sender + "→" + f.Receiver
 		pc.addStep(top, s.clip(lo, hi), col, 1.3, dash, name)
 		if cw := c.cwnd[i].series().clip(lo, hi).hold(hi); len(cw) > 0 {
