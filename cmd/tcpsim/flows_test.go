@@ -105,3 +105,14 @@ func TestSweep_FlowsFairness(t *testing.T) {
 	assert.Greater(t, fairness(lines[2]), 0.9)
 	assert.Less(t, fairness(lines[2]), 1.0)
 }
+
+// The commands made for one client and one server refuse a scenario with
+// flows, saying why, rather than measuring its first flow alone.
+func TestFlows_OneClientCommands(t *testing.T) {
+	code, _, errOut := tcpsim(t, "compare", "fairness", "handshake")
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, "fairness has flows: compare counts what one client and one server paid")
+	code, _, errOut = tcpsim(t, "kernel", "fairness")
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, errOut, "flows (the harness joins one client and one server, not a dumbbell)")
+}
