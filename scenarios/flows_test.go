@@ -15,6 +15,7 @@ import (
 
 	"github.com/tcpsim/tcpsim/link"
 	"github.com/tcpsim/tcpsim/trace"
+	"github.com/tcpsim/tcpsim/wire"
 )
 
 // A flow as the expansion gives it, in the fields the table checks.
@@ -310,6 +311,35 @@ func TestFlows_OneSharedQueue(t *testing.T) {
 	size := delivered[1].Pkt.Seg.IPLen()
 	assert.Equal(t, wireFree.Add(time.Duration((ack+size)*8)*time.Microsecond+10*time.Millisecond), delivered[1].T,
 		"at 1 Mbit/s: the ACK's 40 bytes and the segment's %d after s1's segment, then 10 ms", size)
+}
+
+// A flow's rtt sets its access links: with the bottleneck's 10 ms each way,
+// rtt 60 ms puts 10 ms on each of the four access-link crossings, so its
+// SYN arrives 30 ms (and its serialization on the bottleneck) after it
+// was sent, and the SYN,ACK as long after that.
+func TestFlows_AccessDelays(t *testing.T) {
+	sc, err := Parse("f.yaml", []byte("bottleneck: {rate: 1Mbps, delay: 10ms}\nflows: [{size: 1, rtt: 60ms}]\n"))
+	require.NoError(t, err)
+	var recs []trace.Record
+	_, err = Run(sc, trace.SinkFunc(func(r *trace.Record) {
+		if r.Pkt != nil && r.Pkt.Seg.Flags.Has(wire.SYN) {
+			recs = append(recs, r.Keep())
+		}
+	}))
+	require.NoError(t, err)
+	require.Len(t, recs, 4, "send and deliver of the SYN and of the SYN,ACK, once each")
+	for k, want := range []struct {
+		kind       trace.Kind
+		node, peer string
+	}{{trace.KindSend, "s1", "r1"}, {trace.KindDeliver, "s1", "r1"}, {trace.KindSend, "r1", "s1"}, {trace.KindDeliver, "r1", "s1"}} {
+		assert.Equal(t, want.kind, recs[k].Kind, k)
+		assert.Equal(t, want.node, recs[k].Node, k)
+		assert.Equal(t, want.peer, recs[k].Peer, k)
+	}
+	for _, k := range []int{0, 2} {
+		ser := time.Duration(recs[k].Pkt.Seg.IPLen()*8) * time.Microsecond // at 1 Mbit/s
+		assert.Equal(t, 30*time.Millisecond+ser, recs[k+1].T.Sub(recs[k].T), "%v", &recs[k].Pkt.Seg)
+	}
 }
 
 func TestFlows_Deterministic(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/viz/pcap"
 	"github.com/tcpsim/tcpsim/viz/plot"
 )
 
@@ -34,6 +35,9 @@ func (o *runOptions) checkFlows() error {
 			}
 		}
 		return nil
+	}
+	if o.captureSet && o.where != pcap.CaptureLink {
+		return usageError{fmt.Errorf("--capture %s: %s has flows, whose hosts are senders and receivers, not a client and a server; its capture holds the segments of the flow --flow picks as they are sent (--capture link, the default here)", o.capture, o.s.Name)}
 	}
 	if o.flow < 1 || o.flow > len(db.Flows) {
 		return usageError{fmt.Errorf("--flow %d: %s has flows 1 to %d", o.flow, o.s.Name, len(db.Flows))}

@@ -80,6 +80,7 @@ func TestRun_FlowErrors(t *testing.T) {
 		{[]string{"--flow", "1", "handshake"}, "--flow 1: handshake has no flows"},
 		{[]string{"--plot-flows", filepath.Join(t.TempDir(), "f.png"), "handshake"}, "--plot-flows: handshake has no flows sharing a bottleneck to plot"},
 		{[]string{"--plot-queue", filepath.Join(t.TempDir(), "q.txt"), "fairness"}, "--plot-queue " + filepath.Join(t.TempDir(), "q.txt")},
+		{[]string{"--capture", "server", "--pcap", filepath.Join(t.TempDir(), "x.pcap"), "fairness"}, "--capture server: fairness has flows"},
 	} {
 		code, _, errOut := tcpsim(t, append([]string{"run", "--ladder", "none"}, tc.args...)...)
 		assert.Equal(t, exitBadInput, code, tc.args)
