@@ -169,7 +169,7 @@ func (d *decoder) dumbbell(sc *Scenario, f map[string]value, profile string) {
 	db := &Dumbbell{Bottleneck: link.Config{Delay: defaultDelay, Bandwidth: defaultBottleneck, QueuePackets: defaultQueue, MTU: defaultMTU}}
 	bottleneckTable.apply(d, bottleneckTable.fields(d, f["bottleneck"]), &db.Bottleneck)
 	items := d.list(flows, helpFlows)
-	if _, isList := flows.n.(*ast.SequenceNode); isList && len(items) == 0 {
+	if _, isList := flows.n.(*ast.SequenceNode); (isList || isNull(flows.n)) && len(items) == 0 {
 		d.errorf(flows, "flows is empty; %s", helpFlows)
 	}
 	for _, item := range items {
@@ -247,16 +247,6 @@ func newFlow(fl Flow, ep Endpoint, i int) Flow {
 	}
 	fl.Receiver.App = App{Close: CloseAuto}
 	return fl
-}
-
-// FlowNames returns the names of a dumbbell's senders and receivers, in
-// flow order ("s1", "r1", "s2", "r2" …): what the outputs call them.
-func (db *Dumbbell) FlowNames() [][2]string {
-	out := make([][2]string, len(db.Flows))
-	for i, f := range db.Flows {
-		out[i] = [2]string{f.Sender.Name, f.Receiver.Name}
-	}
-	return out
 }
 
 // checkFlowKeys reports a bottleneck given without flows.

@@ -155,6 +155,7 @@ func TestFlows_Errors(t *testing.T) {
 		{"flows: [{mss: 20}]", `f.yaml:1:15: flows[0].mss: 20 is less than 88; an MSS is a number of bytes 88..65495`},
 		{"flows: [{congestion_kontrol: reno}]", `f.yaml:1:10: flows[0]: unknown key "congestion_kontrol"`},
 		{"flows: []", `f.yaml:1:8: flows: flows is empty; flows is a list of flows`},
+		{"flows:\nseed: 1", `f.yaml:1:7: flows: flows is empty; flows is a list of flows`},
 		{"flows: {count: 2}", `f.yaml:1:8: flows: a mapping is not a list; flows is a list of flows`},
 		{"client: {isn: 1}\nflows: [{}]", `f.yaml:1:1: client: client is not used with flows: the flows' senders and receivers are joined by the bottleneck`},
 		{"link: {delay: 1ms}\nflows: [{}]", `f.yaml:1:1: link: link is not used with flows`},

@@ -64,10 +64,6 @@ func (w *World) AddDumbbell(fwd, rev link.Config) *Dumbbell {
 	return d
 }
 
-// Bottleneck returns the bottleneck's two directions: left→right (the
-// data) and right→left (the ACKs).
-func (d *Dumbbell) Bottleneck() (fwd, rev *link.Link) { return d.fwd, d.rev }
-
 // Connect joins sender s (on the left) and receiver r (on the right)
 // across the bottleneck. Each has an access link each way to its router,
 // of one-way delay access and no rate limit (so no queue: the bottleneck
