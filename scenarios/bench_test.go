@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"net/netip"
+	"runtime"
 	"testing"
 	"time"
 
@@ -100,4 +101,43 @@ func BenchmarkBulk_100MB_100Mbps_10ms_Selective(b *testing.B) {
 
 func BenchmarkBulk_100MB_100Mbps_10ms_Loss1pct(b *testing.B) {
 	benchBulk(b, bulkScenario(100e6, 100e6, 10*time.Millisecond, 0.01))
+}
+
+// dumbbellBench is issue 9's speed goal: 10 long-lived flows through a
+// 1 Gbit/s bottleneck (10 ms each way, 1000-packet queue) for 60
+// simulated seconds, with buffers large enough that cwnd is the limit.
+const dumbbellBench = `
+duration: 60s
+event_budget: 1000000000
+bottleneck: {rate: 1Gbps, delay: 10ms, queue: 1000 packets}
+flows: [{count: 10, stagger: 10ms, mss: 1448, send_buffer: 16MiB, recv_buffer: 16MiB}]
+`
+
+// BenchmarkDumbbell_10Flows_1Gbps_60s reports packets per second of
+// wall time beside the single-flow bulk benchmarks, and the heap
+// allocations per packet.
+func BenchmarkDumbbell_10Flows_1Gbps_60s(b *testing.B) {
+	s, err := Parse("dumbbell.yaml", []byte(dumbbellBench))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var c packetCounter
+	var events uint64
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	for i := 0; i < b.N; i++ {
+		c = packetCounter{}
+		res, err := Run(s, &c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events = res.Events
+	}
+	runtime.ReadMemStats(&ms1)
+	sec := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(c.packets)/sec, "packets/s")
+	b.ReportMetric(float64(events)/sec, "events/s")
+	b.ReportMetric(float64(c.packets), "packets/op")
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(b.N)/float64(c.packets), "allocs/packet")
 }

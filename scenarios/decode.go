@@ -186,6 +186,10 @@ var topTable = &table[Scenario]{
 			def: "none", doc: "intervals when a link is down"},
 		{name: "events", read: bySection[Scenario]("list", "`{at, crash: client|server}` or `{at, reboot: client|server}`"), help: helpEvents,
 			def: "none", doc: "a host crashes (drops everything, sends nothing) or reboots (comes back with no connections, so it answers an old connection's segments with RST; a server listens again)"},
+		{name: "bottleneck", read: bySection[Scenario]("mapping", "`rate`, `delay`, `queue`, `loss`"), help: helpBottleneck,
+			def: "see [Many flows](#many-flows-a-dumbbell)", doc: "the link the `flows` share, the same each way"},
+		{name: "flows", read: bySection[Scenario]("list", "flows"), help: helpFlows,
+			def: "none", doc: "many flows on one bottleneck instead of a client and a server: senders `s1`, `s2` … and receivers `r1`, `r2` …; see [Many flows](#many-flows-a-dumbbell)"},
 		{name: "sweep", read: bySection[Scenario]("mapping", "`params`, `seeds`"), help: helpSweep,
 			def: "none", doc: "what `tcpsim sweep` runs: keys it sets, and the parameters and seeds it runs when its command line names none; see [Sweeps](#sweeps)"},
 	},
@@ -634,6 +638,16 @@ func (d *decoder) scenario(root value, defaultName string) *Scenario {
 	}
 	if d.profileOverride != "" {
 		profile = d.profileOverride
+	}
+
+	d.checkFlowKeys(f)
+	if f["flows"].present() {
+		d.dumbbell(sc, f, profile)
+		sc.ProfileWritten = d.profileWritten
+		if v := f["sweep"]; v.present() && !isNull(v.n) {
+			sc.Sweep = d.sweep(v)
+		}
+		return sc
 	}
 
 	base := linkTable.fields(d, f["link"])

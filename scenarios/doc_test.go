@@ -28,6 +28,8 @@ var docKeyTables = map[string]func() []keyDoc{
 	"httpserver":  func() []keyDoc { return httpServerTable.docs("") },
 	"heartbeat":   func() []keyDoc { return heartbeatTable.docs("") },
 	"sweep":       func() []keyDoc { return sweepTable.docs("") },
+	"bottleneck":  func() []keyDoc { return bottleneckTable.docs("") },
+	"flow":        func() []keyDoc { return flowTable.docs("") },
 }
 
 var keyRegionRE = regexp.MustCompile(`(?s)(<!-- keys:([a-z]+) -->\n).*?(<!-- /keys -->)`)
@@ -128,6 +130,8 @@ func TestKeyTables_Complete(t *testing.T) {
 	checkHelps(t, "httpserver", httpServerTable)
 	checkHelps(t, "heartbeat", heartbeatTable)
 	checkHelps(t, "sweep", sweepTable)
+	checkHelps(t, "bottleneck", bottleneckTable)
+	checkHelps(t, "flow", flowTable)
 }
 
 // checkHelps checks that each key of tb has a help and that an integer

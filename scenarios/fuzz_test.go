@@ -68,7 +68,26 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 	if p := nameProblem(sc.Name); p != "" {
 		t.Fatalf("the name %q %s: it names the output files", sc.Name, p)
 	}
-	for _, ep := range []Endpoint{sc.Client, sc.Server} {
+	eps := []Endpoint{sc.Client, sc.Server}
+	links := []struct {
+		name string
+		c    link.Config
+	}{{"client_to_server", sc.ClientToServer}, {"server_to_client", sc.ServerToClient}}
+	if db := sc.Dumbbell; db != nil {
+		if len(db.Flows) == 0 || len(db.Flows) > maxFlows {
+			t.Fatalf("%d flows", len(db.Flows))
+		}
+		eps = nil
+		for _, f := range db.Flows {
+			eps = append(eps, f.Sender, f.Receiver)
+			if f.Start < 0 || f.Start >= sc.Duration || f.Access < 0 || f.RTT < 2*db.Bottleneck.Delay || f.Size < 0 {
+				t.Fatalf("bad flow %+v", f)
+			}
+		}
+		links = links[:1]
+		links[0].name, links[0].c = "bottleneck", db.Bottleneck
+	}
+	for _, ep := range eps {
 		c := ep.TCP
 		if err := c.Validate(); err != nil {
 			t.Fatalf("%s: %v", ep.Name, err)
@@ -92,10 +111,7 @@ func checkInvariants(t *testing.T, sc *Scenario) {
 	if sc.Client.Addr == sc.Server.Addr {
 		t.Fatal("same addresses")
 	}
-	for _, l := range []struct {
-		name string
-		c    link.Config
-	}{{"client_to_server", sc.ClientToServer}, {"server_to_client", sc.ServerToClient}} {
+	for _, l := range links {
 		c := l.c
 		if c.Delay < 0 || c.Jitter < 0 || c.Bandwidth < 0 || c.QueuePackets < 0 || c.QueueBytes < 0 ||
 			c.MTU < 68 || !(c.Loss >= 0 && c.Loss <= 1) || c.Reorder && c.Jitter == 0 ||

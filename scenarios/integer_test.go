@@ -28,6 +28,8 @@ func TestParse_LeadingZeroInEveryNumberKey(t *testing.T) {
 		"httpserver": "client: {http: true}\nserver: {http: {%s: 0100}}\n",
 		"heartbeat":  "client: {heartbeat: {%s: 0100}}\n",
 		"sweep":      "sweep: {%s: 0100}\n",
+		"bottleneck": "bottleneck: {%s: 0100}\nflows: [{}]\n",
+		"flow":       "flows: [{%s: 0100}]\n",
 	}
 	tried := 0
 	try := func(src string) {

@@ -37,6 +37,12 @@ type Scenario struct {
 	// Events are things that happen to hosts during the run, in time order.
 	Events []HostEvent
 
+	// Dumbbell, when set, is the scenario's many flows on one bottleneck
+	// (flows): the run has its hosts and links, not the client's and the
+	// server's, and Client and Server are its first flow's sender and
+	// receiver.
+	Dumbbell *Dumbbell
+
 	// Sweep is the scenario's sweep block; nil for none. It does not
 	// change a run: tcpsim sweep reads it.
 	Sweep *Sweep

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"net/netip"
+	"time"
 
 	"github.com/tcpsim/tcpsim/scenarios/world"
 	"github.com/tcpsim/tcpsim/sim"
@@ -18,6 +19,9 @@ type Result = world.Result
 // recorded until then is in the trace.
 func Run(s *Scenario, tr trace.Sink) (*Result, error) {
 	w := world.New(s.Name, s.Seed, s.EventBudget, tr)
+	if s.Dumbbell != nil {
+		return runDumbbell(w, s.Dumbbell, s.Duration)
+	}
 	// The order of construction is the order of same-instant events.
 	client := w.AddHost(s.Client.Name, s.Client.Addr, s.Client.TCP)
 	server := w.AddHost(s.Server.Name, s.Server.Addr, s.Server.TCP)
@@ -106,4 +110,35 @@ func scheduleEvents(w *world.World, s *Scenario, client, server *world.Host) {
 			}
 		})
 	}
+}
+
+// runDumbbell builds and runs the world of a scenario with flows: for each
+// flow a sender and a receiver (s1, r1, s2, r2 …), joined across one
+// bottleneck; the receivers listen from the start, and each sender
+// connects at its flow's start.
+func runDumbbell(w *world.World, db *Dumbbell, limit time.Duration) (*Result, error) {
+	type pair struct{ s, r *world.Host }
+	hosts := make([]pair, len(db.Flows))
+	for i := range db.Flows {
+		f := &db.Flows[i]
+		hosts[i].s = w.AddHost(f.Sender.Name, f.Sender.Addr, f.Sender.TCP)
+		hosts[i].r = w.AddHost(f.Receiver.Name, f.Receiver.Addr, f.Receiver.TCP)
+	}
+	d := w.AddDumbbell(db.Bottleneck, db.Bottleneck)
+	for i := range db.Flows {
+		d.Connect(hosts[i].s, hosts[i].r, db.Flows[i].Access)
+	}
+	var clients []*world.Script
+	for i := range db.Flows {
+		f := &db.Flows[i]
+		srv := world.NewServer(hosts[i].r, f.Receiver.Port, &f.Receiver.App, f.Sender.App.Total())
+		cli := world.NewClient(hosts[i].s, f.Sender.Port, netip.AddrPortFrom(f.Receiver.Addr, f.Receiver.Port), &f.Sender.App, 0)
+		srv.Start()
+		cli.Start()
+		clients = append(clients, cli)
+	}
+	for _, c := range clients {
+		c.StartConnect()
+	}
+	return w.Run(limit)
 }

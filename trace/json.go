@@ -182,6 +182,10 @@ func AppendJSON(b []byte, r *Record) []byte {
 		b = appendStr(b, "text", r.Text)
 	case KindEnd:
 		b = appendStr(b, "reason", r.End.String())
+	case KindQueue:
+		b = appendStr(b, "node", r.Node)
+		b = appendInt(b, "packets", r.Value)
+		b = appendInt(b, "bytes", r.Off)
 	}
 	return append(b, '}')
 }

@@ -75,6 +75,7 @@ func sampleRecords() []Record {
 		{T: ms(57), Kind: KindLink, Node: "client→server", Link: LinkDown},
 		{T: ms(58), Kind: KindMsg, Node: "client", Conn: 1, Msg: MsgSend, Off: 78, Value: 78,
 			Text: "GET /2 HTTP/1.1\r\nHost: server\r\n\r\n"},
+		{T: ms(59), Kind: KindQueue, Node: "left→right", Value: 17, Off: 25500},
 		{T: sim.At(time.Minute), Kind: KindEnd, End: EndTimeLimit},
 	}
 }
@@ -162,6 +163,7 @@ func TestAppendJSON_EveryKindIsValidJSONWithItsFields(t *testing.T) {
 		{{"t_ns", num("57000000")}, {"event", "link"}, {"node", "client→server"}, {"op", "down"}},
 		{{"t_ns", num("58000000")}, {"event", "msg"}, {"node", "client"}, {"conn", num("1")}, {"op", "send"},
 			{"offset", num("78")}, {"bytes", num("78")}, {"text", "GET /2 HTTP/1.1\r\nHost: server\r\n\r\n"}},
+		{{"t_ns", num("59000000")}, {"event", "queue"}, {"node", "left→right"}, {"packets", num("17")}, {"bytes", num("25500")}},
 		{{"t_ns", num("60000000000")}, {"event", "end"}, {"reason", "time limit reached"}},
 	}
 	if len(recs) != len(want) {
@@ -176,7 +178,7 @@ func TestAppendJSON_EveryKindIsValidJSONWithItsFields(t *testing.T) {
 			t.Errorf("record %d (%v):\n got %v\nwant %v\nline %s", i, recs[i].Kind, got, want[i], line)
 		}
 	}
-	for k := KindRun; k <= KindEnd; k++ {
+	for k := KindRun; k <= KindQueue; k++ {
 		if !kinds[k] {
 			t.Errorf("no sample record of kind %v", k)
 		}

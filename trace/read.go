@@ -74,15 +74,17 @@ type jsonRecord struct {
 	T     *int64  `json:"t_ns"`
 	Event *string `json:"event"`
 
-	Name   string `json:"name"` // run, var
-	Seed   uint64 `json:"seed"` // run
-	Node   string `json:"node"`
-	Addr   string `json:"addr"` // node
-	Conn   uint32 `json:"conn"`
-	Value  int64  `json:"value"`  // var
-	Bytes  int64  `json:"bytes"`  // app, msg
-	Offset int64  `json:"offset"` // msg
-	Text   string `json:"text"`   // msg
+	Name  string `json:"name"` // run, var
+	Seed  uint64 `json:"seed"` // run
+	Node  string `json:"node"`
+	Addr  string `json:"addr"` // node
+	Conn  uint32 `json:"conn"`
+	Value int64  `json:"value"` // var
+	Bytes int64  `json:"bytes"` // app, msg, queue
+	// Packets is a queue record's packets waiting.
+	Packets int64  `json:"packets"`
+	Offset  int64  `json:"offset"` // msg
+	Text    string `json:"text"`   // msg
 
 	// send, drop, deliver
 	ID       uint64       `json:"id"`
@@ -195,6 +197,8 @@ func decodeRecord(line []byte, r *Record, pkt *Packet) error {
 		r.Msg, err = parse(ParseMsgOp, "message op", j.Op)
 	case KindEnd:
 		r.End, err = parse(ParseEndReason, "end reason", j.Reason)
+	case KindQueue:
+		r.Node, r.Value, r.Off = j.Node, j.Packets, j.Bytes
 	}
 	return err
 }

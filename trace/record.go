@@ -27,9 +27,13 @@ const (
 	KindLink                    // "link": a link went down or came up
 	KindMsg                     // "msg": an application message was sent or received in full
 	KindEnd                     // "end": the run is over
+	// KindQueue ("queue"): a link's queue as a packet arriving at it left
+	// it: Value packets and Off bytes waiting behind the one on the wire
+	// (Node: the link's name). Written only for a shared bottleneck.
+	KindQueue
 )
 
-var kindNames = [...]string{"", "run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "msg", "end"}
+var kindNames = [...]string{"", "run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "msg", "end", "queue"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -148,8 +152,8 @@ type Packet struct {
 type Record struct {
 	T     sim.Time
 	At    sim.Time // timer set: when it fires
-	Value int64    // var: value; app, msg: bytes (listen: the port); run: the uint64 seed, converted; timer: ordinal
-	Off   int64    // msg: where the message starts in its direction's byte stream
+	Value int64    // var: value; app, msg: bytes (listen: the port); run: the uint64 seed, converted; timer: ordinal; queue: packets waiting
+	Off   int64    // msg: where the message starts in its direction's byte stream; queue: bytes waiting
 	// Pkt is the segment of a send, drop or deliver record, nil otherwise.
 	// It belongs to the writer and is valid only during the Record call.
 	Pkt  *Packet

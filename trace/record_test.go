@@ -6,7 +6,7 @@ import (
 )
 
 func TestKind_Names(t *testing.T) {
-	want := []string{"run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "msg", "end"}
+	want := []string{"run", "node", "send", "drop", "deliver", "state", "timer", "var", "app", "abort", "host", "link", "msg", "end", "queue"}
 	for i, name := range want {
 		k := KindRun + Kind(i)
 		if k.String() != name {
@@ -16,7 +16,7 @@ func TestKind_Names(t *testing.T) {
 			t.Errorf("ParseKind(%q) = %v, %v", name, got, ok)
 		}
 	}
-	if KindEnd.String() != "end" || Kind(KindEnd+1).String() != "unknown" || Kind(0).String() != "" {
+	if KindQueue.String() != "queue" || Kind(KindQueue+1).String() != "unknown" || Kind(0).String() != "" {
 		t.Error("out-of-range kinds")
 	}
 	for _, bad := range []string{"", "unknown", "Send", "SEND"} {

@@ -58,6 +58,9 @@ func runCompare(o *compareOptions, stdout io.Writer) error {
 		if err != nil {
 			return usageError{err}
 		}
+		if s.Dumbbell != nil {
+			return usageError{fmt.Errorf("%s has flows: compare counts what one client and one server paid; run it for the flows' goodputs and fairness", s.Name)}
+		}
 		loaded[i] = s
 	}
 	names := make([]string, len(loaded))

@@ -203,7 +203,7 @@ func drawCapture(o *drawOptions, stdout, stderr io.Writer) error {
 	defer files.watchSignals()()
 	st, openErrs := o.openStreams(files)
 	errs = append(errs, openErrs...)
-	dr := o.newDrawings()
+	dr := o.newDrawings(nil)
 	sinks := append(st.sinks, dr.sinks...)
 	var sc *screen
 	if o.compare == "" {

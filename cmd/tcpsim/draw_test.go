@@ -57,8 +57,8 @@ func singleConnection(t *testing.T) []string {
 	for _, in := range scenarios.List() {
 		s, err := scenarios.Load(in.Name)
 		require.NoError(t, err)
-		if in.Name == "bulk" || !s.Scripted() || s.Client.App.Reconnect || s.Backup != nil {
-			continue // bulk's ladder is long; HTTP and reconnects make more connections
+		if in.Name == "bulk" || !s.Scripted() || s.Client.App.Reconnect || s.Backup != nil || s.Dumbbell != nil {
+			continue // bulk's ladder is long; HTTP, reconnects and flows make more connections
 		}
 		names = append(names, in.Name)
 	}

@@ -59,7 +59,7 @@ func drawingMemory(t testing.TB, args ...string) (kept, allocated uint64) {
 	cmd := newRunCmd(io.Discard, io.Discard, func(opt *runOptions) error { o = opt; return nil })
 	cmd.SetArgs(args)
 	require.NoError(t, cmd.Execute())
-	dr := o.newDrawings()
+	dr := o.newDrawings(nil)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)

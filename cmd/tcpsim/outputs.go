@@ -58,6 +58,8 @@ func (o *runOptions) outputs() []outputFlag {
 		{"--pdf", &o.pdf, ".pdf"},
 		{"--plot-seq", &o.plotSeq, "-seq.png"},
 		{"--plot-window", &o.plotWindow, "-window.png"},
+		{"--plot-flows", &o.plotFlows, "-flows.png"},
+		{"--plot-queue", &o.plotQueue, "-queue.png"},
 		{"--mermaid", &o.mermaid, ".mmd"},
 		{"--plantuml", &o.plantuml, ".puml"},
 		{"--html", &o.html, ".html"},
@@ -122,6 +124,8 @@ func (o *runOptions) checkFiles() error {
 	for _, out := range o.outputs() {
 		f := outputFile{what: out.what, flag: out.what, path: *out.path}
 		switch {
+		case flowOutputs[f.what] && (o.s == nil || o.s.Dumbbell == nil) && f.path == "":
+			continue // only a scenario with flows has them
 		case f.path == "" && o.dir != "":
 			f.flag, f.path = "-o", filepath.Join(o.dir, o.s.Name+out.suffix)
 		case f.path == "":
@@ -280,19 +284,23 @@ func (o *runOptions) openStreams(files *fileSet) (*streams, []error) {
 			jw := trace.NewJSONWriter(w)
 			st.add(jw, func() error { return w.finish(jw.Flush()) })
 		case "--pcap":
-			pw, err := pcap.NewWriter(w, pcap.Options{Capture: o.where, From: sim.At(o.from), To: sim.At(o.to)})
+			where := o.where
+			if a, _ := o.flowSides(); a != "" {
+				where = pcap.CaptureLink // the flow's segments as sent: its hosts are no client or server
+			}
+			pw, err := pcap.NewWriter(w, pcap.Options{Capture: where, From: sim.At(o.from), To: sim.At(o.to)})
 			if err != nil {
 				errs = append(errs, w.finish(err))
 				continue
 			}
-			st.add(pw, func() error { return w.finish(pw.Flush()) })
+			st.add(o.oneFlow(pw), func() error { return w.finish(pw.Flush()) })
 		case ladderFile:
 			opt := o.ladderOptions()
 			if o.ladder != "full" {
 				opt.MaxLines = autoLadderLines
 			}
 			l := ladder.New(w, opt)
-			st.add(l, func() error { return w.finish(l.Flush()) })
+			st.add(o.oneFlow(l), func() error { return w.finish(l.Flush()) })
 		}
 	}
 	return st, errs
@@ -325,9 +333,11 @@ type drawings struct {
 
 // newDrawings makes a collector for each kind of drawing asked for: the
 // three diagram formats share one, as do Mermaid and PlantUML.
-func (o *runOptions) newDrawings() *drawings {
+func (o *runOptions) newDrawings(fc *plot.FlowsCollector) *drawings {
 	from, to := sim.At(o.from), sim.At(o.to)
 	dr := &drawings{writes: make(map[outputFile]func(w io.Writer) error)}
+	left, right := o.flowSides()
+	node := left // the data sender of --plot-seq and --plot-window: "" is the client
 	var dc *diagram.Collector
 	var tc *textdiagram.Collector
 	for _, f := range o.files {
@@ -335,8 +345,8 @@ func (o *runOptions) newDrawings() *drawings {
 		case "--svg", "--png", "--pdf":
 			if dc == nil {
 				dc = diagram.NewCollector(diagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language,
-					Description: o.s.DescriptionIn(string(o.language))})
-				dr.sinks = append(dr.sinks, dc)
+					Description: o.s.DescriptionIn(string(o.language)), Left: left, Right: right})
+				dr.sinks = append(dr.sinks, o.oneFlow(dc))
 			}
 			format := map[string]canvas.Format{"--svg": canvas.SVG, "--png": canvas.PNG, "--pdf": canvas.PDF}[f.what]
 			c := dc
@@ -344,22 +354,28 @@ func (o *runOptions) newDrawings() *drawings {
 		case "--plot-seq", "--plot-window":
 			format, _ := plotFormat(f.what, f.path) // checked by validate
 			popt := plot.Options{From: from, To: to, Lang: o.language}
-			c := plot.NewSeqCollector("client", popt)
+			c := plot.NewSeqCollector(node, popt)
 			if f.what == "--plot-window" {
-				c = plot.NewWindowCollector("client", popt)
+				c = plot.NewWindowCollector(node, popt)
 			}
-			dr.sinks = append(dr.sinks, c)
+			dr.sinks = append(dr.sinks, o.oneFlow(c))
 			dr.writes[f] = func(w io.Writer) error { return c.Write(w, format) }
 		case "--html":
 			c := &htmlCollector{from: from, to: to, limit: html.DefaultMaxEvents + 1000}
-			dr.sinks = append(dr.sinks, c)
+			dr.sinks = append(dr.sinks, o.oneFlow(c))
 			dr.writes[f] = func(w io.Writer) error {
-				return html.Write(w, c.log.Records, html.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language})
+				return html.Write(w, c.log.Records, html.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language, Left: left, Right: right})
+			}
+		case "--plot-flows", "--plot-queue":
+			format, _ := plotFormat(f.what, f.path) // checked by validate
+			dr.writes[f] = func(w io.Writer) error { return fc.WriteFlows(w, format) }
+			if f.what == "--plot-queue" {
+				dr.writes[f] = func(w io.Writer) error { return fc.WriteQueue(w, format) }
 			}
 		case "--mermaid", "--plantuml":
 			if tc == nil {
-				tc = textdiagram.NewCollector(textdiagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language})
-				dr.sinks = append(dr.sinks, tc)
+				tc = textdiagram.NewCollector(textdiagram.Options{From: from, To: to, SeqNumbers: o.seq, Lang: o.language, Left: left, Right: right})
+				dr.sinks = append(dr.sinks, o.oneFlow(tc))
 			}
 			c := tc
 			dr.writes[f] = c.WriteMermaid

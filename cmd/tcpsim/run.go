@@ -19,6 +19,7 @@ import (
 	"github.com/tcpsim/tcpsim/viz/catalog"
 	"github.com/tcpsim/tcpsim/viz/ladder"
 	"github.com/tcpsim/tcpsim/viz/pcap"
+	"github.com/tcpsim/tcpsim/viz/plot"
 )
 
 // runOptions are the flags of 'tcpsim run', as cobra fills them, and what
@@ -43,6 +44,10 @@ type runOptions struct {
 	pdf        string
 	plotSeq    string // Stevens time-sequence graph
 	plotWindow string // cwnd, flight and window plot
+	plotFlows  string // the flows' goodput and cwnd (a scenario with flows)
+	plotQueue  string // the bottleneck's queue and drops (a scenario with flows)
+	flow       int    // the flow drawn, from 1 (a scenario with flows)
+	flowSet    bool   // --flow was given
 	mermaid    string
 	plantuml   string
 	html       string        // the page that steps through the run
@@ -83,6 +88,7 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 			o.scenario = args[0]
 			o.seedSet = cmd.Flags().Changed("seed")
 			o.captureSet = cmd.Flags().Changed("capture")
+			o.flowSet = cmd.Flags().Changed("flow")
 			o.stdoutTerminal = isTerminal(stdout)
 			if err := o.validate(); err != nil {
 				return err
@@ -107,6 +113,9 @@ func newRunCmd(stdout, stderr io.Writer, runF func(*runOptions) error) *cobra.Co
 	f.StringVar(&o.pdf, "pdf", "", "write the sequence diagram as PDF to `FILE`")
 	f.StringVar(&o.plotSeq, "plot-seq", "", "write the time-sequence graph to `FILE` (.png, .svg or .pdf)")
 	f.StringVar(&o.plotWindow, "plot-window", "", "write the cwnd / flight / window plot to `FILE` (.png, .svg or .pdf)")
+	f.StringVar(&o.plotFlows, "plot-flows", "", "write each flow's throughput and cwnd over time to `FILE` (.png, .svg or .pdf; a scenario with flows)")
+	f.StringVar(&o.plotQueue, "plot-queue", "", "write the bottleneck's queue and its drops over time to `FILE` (.png, .svg or .pdf; a scenario with flows)")
+	f.IntVar(&o.flow, "flow", 1, "in a scenario with flows, the flow `N` whose ladder, diagrams, capture and --plot-seq/--plot-window are drawn")
 	f.StringVar(&o.mermaid, "mermaid", "", "write a Mermaid sequenceDiagram to `FILE`")
 	f.StringVar(&o.plantuml, "plantuml", "", "write a PlantUML sequence diagram to `FILE`")
 	f.StringVar(&o.html, "html", "", "write a page that steps through the run, with each side's TCP variables, to `FILE` (.html)")
@@ -190,6 +199,9 @@ func (o *runOptions) validate() error {
 	if o.seedSet {
 		o.s.Seed = o.seed
 	}
+	if err := o.checkFlows(); err != nil {
+		return err
+	}
 	if o.from > 0 && o.from >= o.s.Duration {
 		return usageError{fmt.Errorf("--from %v is past the end of the run: %s lasts %v (its duration)", o.from, o.s.Name, o.s.Duration)}
 	}
@@ -232,9 +244,14 @@ func run(o *runOptions, stdout, stderr io.Writer) error {
 	defer files.watchSignals()()
 	st, errs := o.openStreams(files)
 	sc := o.newScreen(human)
-	dr := o.newDrawings()
+	fc := o.newFlowsCollector()
+	dr := o.newDrawings(fc)
 	sinks := append(st.sinks, sc.sinks()...)
 	sinks = append(sinks, dr.sinks...)
+	if fc != nil {
+		sc.flows = fc
+		sinks = append(sinks, fc)
+	}
 
 	_, runErr := scenarios.Run(o.s, trace.Tee(sinks...))
 
@@ -252,12 +269,14 @@ type screen struct {
 	out     *bufio.Writer
 	ladder  *ladder.Ladder // nil for none
 	summary *ladder.Summary
+	flows   *plot.FlowsCollector // a scenario with flows: their goodputs follow the summary
+	oneFlow func(trace.Sink) trace.Sink
 }
 
 // newScreen writes the heading to a buffer for w, and returns the screen's
 // sinks ready for the run.
 func (o *runOptions) newScreen(w io.Writer) *screen {
-	sc := &screen{out: bufio.NewWriterSize(w, 64<<10), summary: ladder.NewSummary()}
+	sc := &screen{out: bufio.NewWriterSize(w, 64<<10), summary: ladder.NewSummary(), oneFlow: o.oneFlow}
 	if _, ok := o.toStdout(); ok {
 		return sc // the summary alone, on stderr
 	}
@@ -288,7 +307,7 @@ func (sc *screen) sinks() []trace.Sink {
 	if sc.ladder == nil {
 		return []trace.Sink{sc.summary}
 	}
-	return []trace.Sink{sc.ladder, sc.summary}
+	return []trace.Sink{sc.oneFlow(sc.ladder), sc.summary}
 }
 
 // finish writes the rest of the ladder and the summary, in lang, and
@@ -303,14 +322,18 @@ func (sc *screen) finish(lang catalog.Lang) error {
 	if err := sc.summary.WriteLang(sc.out, lang); err != nil {
 		return err
 	}
+	if sc.flows != nil {
+		writeFlowStats(sc.out, sc.flows, lang)
+	}
 	return sc.out.Flush()
 }
 
 // ladderOptions are the options of both ladders, on the terminal and in
 // NAME.txt.
 func (o *runOptions) ladderOptions() ladder.Options {
+	left, right := o.flowSides()
 	return ladder.Options{SeqNumbers: o.seq, Width: o.width, End: sim.At(o.s.Duration), Lang: o.language,
-		From: sim.At(o.from), To: sim.At(o.to)}
+		From: sim.At(o.from), To: sim.At(o.to), Left: left, Right: right}
 }
 
 // useColor reports whether w is a terminal that should get colours.

@@ -10,6 +10,7 @@ run --plot-seq docs/images/bulk-seq.png --plot-window docs/images/bulk-window.pn
 run --png docs/images/keepalive-dead-peer.png keepalive-dead-peer
 run --png docs/images/http-keepalive.png http-keepalive
 run --png docs/images/http-browser.png --to 160ms http-browser
+run --plot-flows docs/images/fairness-flows.png --plot-queue docs/images/fairness-queue.png fairness
 # The sweep's plot against Mathis et al.'s model (25 runs of 1000 s, a few seconds).
 go run ./cmd/tcpsim sweep mathis --plot docs/images/sweep-mathis.png --csv /dev/null 2>/dev/null
 # The classroom page, stepped to the fast retransmission with the dropped

@@ -83,6 +83,9 @@ func Run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 // Supported reports, as an error wrapping ErrUnsupported, what of s the
 // harness cannot do yet.
 func Supported(s *scenarios.Scenario) error {
+	if s.Dumbbell != nil {
+		return fmt.Errorf("%w: flows (the harness joins one client and one server, not a dumbbell)", ErrUnsupported)
+	}
 	if !s.Scripted() {
 		return fmt.Errorf("%w: the HTTP and heartbeat applications (only the scripted client and server run on the kernel)", ErrUnsupported)
 	}

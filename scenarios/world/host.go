@@ -80,6 +80,9 @@ func (h *Host) LocalPort() uint16 {
 type route struct {
 	dst netip.Addr
 	l   *link.Link
+	// sent, when set, is called after each packet the host sends on l (a
+	// dumbbell records its bottleneck's queue).
+	sent func(now sim.Time)
 }
 
 type listener struct {
@@ -101,7 +104,12 @@ func (h *Host) init() {
 	h.timer.Init(h.w.e, h.Poll)
 	h.emit = func(p *trace.Packet) {
 		p.ID = h.w.packetID()
-		h.linkTo(p.Seg.Dst.Addr()).Send(h.w.e.Now(), p)
+		now := h.w.e.Now()
+		r := h.routeTo(p.Seg.Dst.Addr())
+		r.l.Send(now, p)
+		if r.sent != nil {
+			r.sent(now)
+		}
 	}
 }
 
@@ -120,21 +128,24 @@ func (h *Host) newStack() {
 }
 
 // route sends the host's packets for dst over l, replacing any route there was.
-func (h *Host) route(dst netip.Addr, l *link.Link) {
+func (h *Host) route(dst netip.Addr, l *link.Link) { h.routeVia(dst, l, nil) }
+
+// routeVia is route with a function called after each packet sent on l.
+func (h *Host) routeVia(dst netip.Addr, l *link.Link, sent func(now sim.Time)) {
 	for i := range h.routes {
 		if h.routes[i].dst == dst {
-			h.routes[i].l = l
+			h.routes[i].l, h.routes[i].sent = l, sent
 			return
 		}
 	}
-	h.routes = append(h.routes, route{dst, l})
+	h.routes = append(h.routes, route{dst: dst, l: l, sent: sent})
 }
 
-// linkTo returns the link the host's packets for dst go over.
-func (h *Host) linkTo(dst netip.Addr) *link.Link {
-	for _, r := range h.routes {
-		if r.dst == dst {
-			return r.l
+// routeTo returns the route of the host's packets for dst.
+func (h *Host) routeTo(dst netip.Addr) *route {
+	for i := range h.routes {
+		if h.routes[i].dst == dst {
+			return &h.routes[i]
 		}
 	}
 	// The world routes every address its hosts send to; a packet for

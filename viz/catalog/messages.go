@@ -133,6 +133,14 @@ const (
 	MsgPlotInFlight        // bytes sent and not yet acknowledged
 	MsgPlotPeerWindow      // the receive window the peer advertises
 	MsgPlotRcvBuffer       // %s: the peer; bytes waiting in its receive buffer
+	MsgPlotFlowsTitle      // %d: how many flows share the bottleneck
+	MsgPlotThroughput      // flows plot y axis: each flow's throughput
+	MsgPlotQueueTitle      // the bottleneck's queue plot
+	MsgPlotQueuePackets    // queue plot y axis
+	MsgPlotQueueDrops      // %d: packets dropped because the queue was full
+	MsgSumFlows            // the summary's heading of the flows' goodputs
+	MsgSumFlow             // %s: sender, %s: receiver, %s: start time, %d: bytes read, %s: goodput
+	MsgSumFairness         // %s: Jain's fairness index ("0.998")
 
 	// The reasons for drops and aborts, one per trace.DropCode and
 	// trace.AbortCause (a drop rule's reason is the scenario's own text).
@@ -379,6 +387,14 @@ var english = Phrases{
 	MsgPlotInFlight:        "bytes in flight",
 	MsgPlotPeerWindow:      "peer's receive window",
 	MsgPlotRcvBuffer:       "%s receive buffer",
+	MsgPlotFlowsTitle:      "Throughput and cwnd of %d flows on one bottleneck",
+	MsgPlotThroughput:      "throughput (Mbit/s)",
+	MsgPlotQueueTitle:      "The bottleneck's queue",
+	MsgPlotQueuePackets:    "packets waiting",
+	MsgPlotQueueDrops:      "dropped, queue full (%d)",
+	MsgSumFlows:            "flows (goodput: bytes read by the receiver ÷ time from the sender's connect to the last byte read)",
+	MsgSumFlow:             "%s→%s from %s: %d bytes read, %s",
+	MsgSumFairness:         "Jain's fairness index of the goodputs: %s",
 
 	MsgReasonLinkDown:         "link down",
 	MsgReasonRandomLoss:       "random loss",

@@ -331,8 +331,9 @@ func (c *plotConn) addStep(p *gonumplot.Plot, s plotSeries, col color.Color, wid
 }
 
 // write draws p under its title and a legend in one or more rows, and
-// writes it in format.
-func (c *plotConn) write(w io.Writer, format canvas.Format, p *gonumplot.Plot) error {
+// writes it in format; further plots (panels) are drawn below p, each as
+// high as it, sharing the title and the legend.
+func (c *plotConn) write(w io.Writer, format canvas.Format, p *gonumplot.Plot, panels ...*gonumplot.Plot) error {
 	width, height := c.opt.Width, c.opt.Height
 	if width == 0 {
 		width = DefaultWidth
@@ -386,8 +387,14 @@ func (c *plotConn) write(w io.Writer, format canvas.Format, p *gonumplot.Plot) e
 		y += rowH
 	}
 	y += 4
-	p.BackgroundColor = nil
-	p.Draw(draw.Crop(draw.New(cv), vg.Length(margin), -vg.Length(margin+6), vg.Length(margin), -vg.Length(y)))
+	area := draw.Crop(draw.New(cv), vg.Length(margin), -vg.Length(margin+6), vg.Length(margin), -vg.Length(y))
+	ps := append([]*gonumplot.Plot{p}, panels...)
+	h := (area.Max.Y - area.Min.Y) / vg.Length(len(ps))
+	for i, q := range ps {
+		q.BackgroundColor = nil
+		// Panel i from the top: drop the panels above it and below it.
+		q.Draw(draw.Crop(area, 0, 0, h*vg.Length(len(ps)-1-i), -h*vg.Length(i)))
+	}
 	return canvas.Write(w, format, cv)
 }
 
