@@ -22,7 +22,9 @@ import (
 const cubicMSS = 1000
 
 // secs is s seconds after the epoch's start at 10 s.
-func secs(s float64) sim.Time { return sim.Time(10*time.Second + time.Duration(s*float64(time.Second))) }
+func secs(s float64) sim.Time {
+	return sim.Time(10*time.Second + time.Duration(s*float64(time.Second)))
+}
 
 func TestCubic_WindowFollowsRFC9438AfterALoss(t *testing.T) {
 	c := &cubic{}
