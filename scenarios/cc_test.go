@@ -3,6 +3,10 @@ package scenarios
 import (
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/tcpsim/tcpsim/tcp"
 	"github.com/tcpsim/tcpsim/trace"
@@ -50,4 +54,119 @@ func TestInvariant_EveryAlgorithmDeliversEverything(t *testing.T) {
 			}
 		}
 	}
+}
+
+// runLessonWith is runLesson with a profile and overrides ("PATH=VALUE").
+func runLessonWith(t *testing.T, name, profile string, sets ...string) lessonRun {
+	t.Helper()
+	var o Options
+	o.Profile = profile
+	for _, s := range sets {
+		ov, err := ParseOverride(s, "--set")
+		require.NoError(t, err)
+		o.Overrides = append(o.Overrides, ov)
+	}
+	s, err := LoadWith(name, o)
+	require.NoError(t, err)
+	var l trace.Log
+	_, err = Run(s, &l)
+	require.NoError(t, err)
+	return l.Records
+}
+
+// cwnds returns the client's cwnd values in order.
+func (r lessonRun) cwnds() []int64 {
+	var v []int64
+	for _, rec := range r {
+		if rec.Kind == trace.KindVar && rec.Node == "client" && rec.Var == trace.VarCwnd {
+			v = append(v, rec.Value)
+		}
+	}
+	return v
+}
+
+// cuts counts the times the client's cwnd fell.
+func (r lessonRun) cuts() int {
+	v, n := r.cwnds(), 0
+	for i := 1; i < len(v); i++ {
+		if v[i] < v[i-1] {
+			n++
+		}
+	}
+	return n
+}
+
+// clientSends returns the client's data segments sent that carry label
+// l (0: every data segment), with their times.
+func (r lessonRun) clientSends(l trace.Label) []trace.Record {
+	var out []trace.Record
+	for _, rec := range r {
+		if rec.Kind == trace.KindSend && rec.Node == "client" && rec.Pkt.Seg.Len > 0 && rec.Pkt.Labels.Has(l) {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+func rtoFired(r *trace.Record) bool {
+	return r.Kind == trace.KindTimer && r.Node == "client" && r.Timer == trace.TimerRetransmission && r.TimerOp == trace.TimerFired
+}
+
+// The congestion-control lessons show what their descriptions say.
+func TestBuiltins_CongestionLessons(t *testing.T) {
+	t.Run("slow-start", func(t *testing.T) {
+		for _, profile := range tcp.Profiles {
+			r := runLessonWith(t, "slow-start", profile)
+			v := r.cwnds()
+			require.NotEmpty(t, v)
+			for i := 1; i < len(v); i++ {
+				assert.Greater(t, v[i], v[i-1], "%s: cwnd only grows", profile)
+			}
+			assert.Empty(t, r.clientSends(trace.LabelRetransmission), profile)
+			assert.GreaterOrEqual(t, v[len(v)-1], int64(44*1448), "%s: cwnd outgrows the 64 KiB window", profile)
+		}
+	})
+	t.Run("congestion-sawtooth", func(t *testing.T) {
+		for _, run := range []struct {
+			profile string
+			sets    []string
+		}{
+			{"rfc", nil},
+			{"rfc", []string{"client.congestion_control=cubic"}},
+			{"rfc", []string{"client.congestion_control=tahoe"}},
+			{"linux", nil},
+		} {
+			r := runLessonWith(t, "congestion-sawtooth", run.profile, run.sets...)
+			assert.GreaterOrEqual(t, r.cuts(), 4, "%s %v: several sawteeth", run.profile, run.sets)
+			assert.NotEmpty(t, r.clientSends(trace.LabelFastRetransmission), "%s %v", run.profile, run.sets)
+			assert.Len(t, r.times(finFrom("server")), 1, "%s %v: the transfer completes", run.profile, run.sets)
+		}
+	})
+	t.Run("fast-retransmit", func(t *testing.T) {
+		r := runLesson(t, "fast-retransmit")
+		fast := r.clientSends(trace.LabelFastRetransmission)
+		require.Len(t, fast, 1)
+		assert.Len(t, r.clientSends(trace.LabelRetransmission), 1, "no other retransmission")
+		assert.Empty(t, r.times(rtoFired), "repaired before any timeout")
+		// Limited transmit: a new segment goes on the second duplicate ACK,
+		// just before the third brings the fast retransmission.
+		var before trace.Record
+		for _, s := range r.clientSends(0) {
+			if s.T < fast[0].T {
+				before = s
+			}
+		}
+		assert.False(t, before.Pkt.Labels.Has(trace.LabelRetransmission))
+		assert.Greater(t, before.Pkt.Seg.Seq, fast[0].Pkt.Seg.Seq, "new data")
+		assert.Less(t, time.Duration(fast[0].T-before.T), 2*time.Millisecond)
+	})
+	t.Run("newreno-multiple-loss", func(t *testing.T) {
+		r := runLesson(t, "newreno-multiple-loss")
+		assert.Len(t, r.clientSends(trace.LabelFastRetransmission), 3, "newreno: each hole on a partial ACK")
+		assert.Empty(t, r.times(rtoFired))
+		reno := runLessonWith(t, "newreno-multiple-loss", "", "client.congestion_control=reno")
+		assert.Len(t, reno.clientSends(trace.LabelFastRetransmission), 2, "reno: a second fast retransmit")
+		assert.Len(t, reno.times(rtoFired), 1, "reno: the last hole waits for the RTO")
+		assert.Greater(t, reno.times(finFrom("server"))[0], r.times(finFrom("server"))[0]+time.Second)
+	})
 }
