@@ -179,3 +179,25 @@ func TestBuiltins_CongestionLessons(t *testing.T) {
 		assert.Greater(t, reno.times(finFrom("server"))[0], r.times(finFrom("server"))[0]+time.Second)
 	})
 }
+
+// congestion_control is an endpoint key: each side's own, its profile's
+// default otherwise (rfc: newreno, linux: cubic), and --set reaches it.
+func TestLoad_CongestionControlPerEndpoint(t *testing.T) {
+	s, err := Parse("cc.yaml", []byte("client: {congestion_control: Tahoe}\nserver: {profile: linux}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, tcp.CCTahoe, s.Client.TCP.CongestionControl)
+	assert.Equal(t, tcp.CCCubic, s.Server.TCP.CongestionControl, "the linux profile's default")
+	s, err = Parse("cc.yaml", []byte("profile: linux\nclient: {congestion_control: none}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, tcp.CCNone, s.Client.TCP.CongestionControl)
+	assert.Equal(t, tcp.CCCubic, s.Server.TCP.CongestionControl)
+	s, err = Parse("cc.yaml", []byte("client: {send: 1KiB}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, tcp.CCNewReno, s.Client.TCP.CongestionControl, "the rfc profile's default")
+	ov, err := ParseOverride("server.congestion_control=reno", "--set")
+	require.NoError(t, err)
+	s, err = LoadWith("newreno-multiple-loss", Options{Overrides: []Override{ov}})
+	require.NoError(t, err)
+	assert.Equal(t, tcp.CCReno, s.Server.TCP.CongestionControl)
+	assert.Equal(t, tcp.CCNewReno, s.Client.TCP.CongestionControl, "the file's own")
+}
