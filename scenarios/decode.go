@@ -117,6 +117,7 @@ const (
 	helpKeepTime   = `a keepalive time is a duration from 1ms to 168h such as "75s"`
 	helpTimestamps = `timestamps is true or false (RFC 7323 timestamps option)`
 	helpSACK       = `sack is true or false (RFC 2018 SACK-permitted and SACK blocks)`
+	helpCC         = `congestion_control is none, tahoe, reno, newreno or cubic`
 	helpSynLinear  = `syn_linear_timeouts is how many SYN retransmissions go one initial RTO apart before doubling, 0..100 (Linux's tcp_syn_linear_timeouts)`
 	helpTimerHZ    = `timer_hz is how many times a second the host's timers tick, 0..1000 (Linux's HZ; 0: exact timers)`
 	helpGarbage    = `garbage_byte is true (the probe carries one old byte, as BSD) or false (no data, RFC 1122's SHOULD)`
@@ -397,6 +398,10 @@ var endpointTable = &table[Endpoint]{
 			def: profileDefault(func(c tcp.Config) string { return code(c.Timestamps) }), doc: "the RFC 7323 timestamps option: 12 bytes of every segment (an MSS of 1460 carries 1448 bytes of data)"},
 		{name: "sack", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.SACK = b }), help: helpSACK,
 			def: profileDefault(func(c tcp.Config) string { return code(c.SACK) }), doc: "SACK (RFC 2018): offer SACK-permitted, and when both sides do, send SACK blocks in ACKs while data is out of order and use the peer's: the sender never resends SACKed data, after an RTO resends only the holes, and in fast recovery resends the next hole with each ACK"},
+		{name: "congestion_control", read: into(oneOf("a congestion control algorithm", true, true, tcp.CongestionControls...), func(e *Endpoint, s string) {
+			e.TCP.CongestionControl, _ = tcp.ParseCongestionControl(s) // oneOf has checked the name
+		}), help: helpCC,
+			def: profileDefault(func(c tcp.Config) string { return code(c.CongestionControl.String()) }), doc: "the sender's congestion-control algorithm ([docs/profiles.md](profiles.md#congestion-control)): `none` (flow control only: cwnd never limits, losses are still resent), `tahoe` (fast retransmit, then one segment and slow start), `reno` (RFC 5681 fast recovery, ended by any new ACK), `newreno` (RFC 6582: recovery lasts until all that was outstanding is acknowledged), `cubic` (RFC 9438, Linux's default). With SACK, `newreno` and `cubic` recover with the scoreboard; the others ignore the peer's SACK blocks"},
 		{name: "syn_linear_timeouts", read: into(integerIn(0, maxRetries), func(e *Endpoint, n int64) { e.TCP.SynLinearTimeouts = int(n) }), help: helpSynLinear,
 			def: profileDefault(func(c tcp.Config) string { return code(c.SynLinearTimeouts) }), doc: "SYN retransmissions one initial RTO apart before doubling, on top of `syn_retries` (Linux ≥ 6.5)"},
 		{name: "timer_hz", read: into(integerIn(0, 1000), func(e *Endpoint, n int64) { e.TCP.TimerHZ = int(n) }), help: helpTimerHZ,

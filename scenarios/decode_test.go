@@ -41,6 +41,12 @@ func TestParse_Errors(t *testing.T) {
 		{"a description that is a list", "description: {vi: [a, b]}\n", []string{
 			"bad.yaml:1:19: description.vi: a list is not text; a description in one language is text",
 		}},
+		{"an unknown congestion control", "client: {congestion_control: bbr}\n", []string{
+			"bad.yaml:1:30: client.congestion_control: \"bbr\" is not a congestion control algorithm; congestion_control is none, tahoe, reno, newreno or cubic",
+		}},
+		{"a misspelt congestion control", "server: {congestion_control: NewRneo}\n", []string{
+			"bad.yaml:1:30: server.congestion_control: \"NewRneo\" is not a congestion control algorithm; did you mean newreno? congestion_control is none, tahoe, reno, newreno or cubic",
+		}},
 		{"unknown key with a suggestion", "seeds: 5\n", []string{
 			"bad.yaml:1:1: unknown key \"seeds\"; did you mean \"seed\"?",
 		}},

@@ -129,6 +129,10 @@ type Config struct {
 	// puts SACK blocks in ACKs sent while data is out of order (RFC 2018 §4)
 	// and recovers losses with the SACK scoreboard (sack.go).
 	SACK bool
+	// CongestionControl is the sender's congestion-control algorithm
+	// (cc.go): newreno (RFC 6582, the rfc profile's) or cubic (RFC 9438,
+	// Linux's default tcp_congestion_control), or tahoe, reno or none.
+	CongestionControl CongestionControl
 }
 
 // tick is the timer clock's period: a jiffy, 1/TimerHZ s (1 ms for exact

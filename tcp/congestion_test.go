@@ -128,24 +128,27 @@ func TestCongestion_CongestionAvoidanceGrowsPerWindow(t *testing.T) {
 	h.expect(ms(1252), dataSeg(8), dataSeg(9))
 }
 
-// newFastRecovery returns newFlight after segments 2 and 4 were lost and
-// the third duplicate ACK (for 3, 5 and 6 arriving) started fast recovery
-// at 202 ms.
+// newFastRecovery returns newFlight after segments 2 and 4 were lost: the
+// first two duplicate ACKs let segments 7 and 8 go (limited transmit), and
+// the third (for 3, 5 and 6 arriving) started fast recovery at 202 ms.
 func newFastRecovery(t *testing.T) *harness {
 	t.Helper()
 	h := newFlight(t)
+	// RFC 3042 §2: a new segment on each of the first two duplicates, cwnd
+	// unchanged (5 segments, all in flight before).
 	h.send(ms(200), ackOf(2))
-	h.expectNothing(ms(200))
+	h.expect(ms(200), dataSeg(7))
 	h.send(ms(201), ackOf(2))
-	h.expectNothing(ms(201))
+	h.expect(ms(201), dataSeg(8))
+	require.Equal(t, uint32(5*smss), h.conn.cwnd)
 	h.send(ms(202), ackOf(2))
 	// RFC 5681 §3.2 (2), (3): ssthresh = max(FlightSize/2, 2·SMSS) = 3650,
-	// retransmit, cwnd = ssthresh + 3·SMSS = 8030. With 7300 in flight, the
-	// 730 bytes left are too few to send (sender SWS avoidance).
+	// FlightSize without the limited transmit segments (7300); retransmit;
+	// cwnd = ssthresh + 3·SMSS = 8030. With 10220 in flight, nothing new.
 	h.expect(ms(202), retx(dataSeg(2), trace.LabelFastRetransmission))
 	require.Equal(t, uint32(3650), h.conn.ssthresh)
 	require.Equal(t, uint32(3650+3*smss), h.conn.cwnd)
-	require.Equal(t, seqOf(7), h.recovery().recover, "RFC 6582 §3.2 (2): recover = highest sequence sent")
+	require.Equal(t, seqOf(9), h.recovery().recover, "RFC 6582 §3.2 (2): recover = highest sequence sent")
 	return h
 }
 
@@ -155,13 +158,35 @@ func TestCongestion_FastRetransmitSanity(t *testing.T) {
 	h.expectNothing(ms(250))
 }
 
+func TestCongestion_LimitedTransmitOnlyNewDataWithinTwoSegments(t *testing.T) {
+	h := newFlight(t)
+	h.send(ms(200), ackOf(2))
+	h.expect(ms(200), dataSeg(7))
+	h.send(ms(201), ackOf(2))
+	h.expect(ms(201), dataSeg(8))
+	// FlightSize is cwnd + 2·SMSS: the window for limited transmit is
+	// used up; the third duplicate brings the fast retransmit alone.
+	assert.Equal(t, uint32(7*smss), h.conn.flightSize())
+	h.send(ms(202), ackOf(2))
+	h.expect(ms(202), retx(dataSeg(2), trace.LabelFastRetransmission))
+	// The third duplicate ends the allowance: recovery's window alone.
+	assert.Zero(t, h.conn.limitedTransmit)
+}
+
 func TestCongestion_DuplicateACKsInflateDuringRecovery(t *testing.T) {
 	h := newFastRecovery(t)
 	// RFC 5681 §3.2 (4): each further duplicate adds one SMSS, and a new
-	// segment goes if cwnd allows: 9490 − 7300 = 2190.
+	// segment goes when cwnd allows: 9490 and 10950 are below the 10220 in
+	// flight or leave too little (730 bytes, sender SWS avoidance); 12410
+	// leaves 2190.
 	h.send(ms(210), ackOf(2))
 	assert.Equal(t, uint32(3650+4*smss), h.conn.cwnd)
-	h.expect(ms(210), dataSeg(7))
+	h.expectNothing(ms(210))
+	h.send(ms(211), ackOf(2))
+	h.expectNothing(ms(211))
+	h.send(ms(212), ackOf(2))
+	assert.Equal(t, uint32(3650+6*smss), h.conn.cwnd)
+	h.expect(ms(212), dataSeg(9))
 }
 
 func TestCongestion_NewRenoPartialAndFullACK(t *testing.T) {
@@ -171,30 +196,30 @@ func TestCongestion_NewRenoPartialAndFullACK(t *testing.T) {
 	// RFC 6582 §3.2 (3): retransmit the first unacknowledged segment;
 	// deflate cwnd by the 2920 acknowledged and add back one SMSS (at least
 	// one SMSS was acknowledged): 8030 − 2920 + 1460 = 6570; send a new
-	// segment if permitted: 5941 + 6570 − 10321 = 2190 allows one.
+	// segment if permitted: 5941 + 6570 = 12511 < SND.MAX 13241, none.
 	h.send(ms(250), ackOf(4))
 	assert.Equal(t, uint32(6570), h.conn.cwnd)
 	assert.True(t, h.recovery().recovering, "a partial ACK does not end recovery")
-	h.expect(ms(250), retx(dataSeg(4), trace.LabelFastRetransmission), dataSeg(7))
-	// Segment 4's retransmission arrives; 5 and 6 were held: ACK 10321 =
+	h.expect(ms(250), retx(dataSeg(4), trace.LabelFastRetransmission))
+	// Segment 4's retransmission arrives; 5 to 8 were held: ACK 13241 =
 	// recover, a full ACK. cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS)
-	// with FlightSize = 11781 − 10321 = 1460 now: min(3650, 2920) = 2920.
-	h.send(ms(300), ackOf(7))
+	// with FlightSize = 0 now: min(3650, 2920) = 2920.
+	h.send(ms(300), ackOf(9))
 	assert.False(t, h.recovery().recovering)
 	assert.Equal(t, uint32(2920), h.conn.cwnd)
 	assert.Equal(t, uint32(3650), h.conn.ssthresh)
-	h.expect(ms(300), dataSeg(8)) // 10321 + 2920 − 11781 = 1460
+	h.expect(ms(300), dataSeg(9), dataSeg(10))
 	// Back in slow start below ssthresh (2920 < 3650): +1 SMSS.
-	h.send(ms(350), ackOf(8))
+	h.send(ms(350), ackOf(10))
 	assert.Equal(t, uint32(3*smss), h.conn.cwnd)
-	h.expect(ms(350), dataSeg(9), dataSeg(10))
+	h.expect(ms(350), dataSeg(11), dataSeg(12))
 }
 
 func TestCongestion_NewRenoSmallPartialACKAddsNoSMSS(t *testing.T) {
 	h := newFastRecovery(t)
 	// A partial ACK of 500 bytes: deflate by 500, add nothing back: 7530.
-	// The retransmission starts at the new SND.UNA; 3521 + 7530 − 10321 = 730
-	// bytes are too few for new data.
+	// The retransmission starts at the new SND.UNA; 3521 + 7530 is below
+	// SND.MAX: no new data.
 	h.send(ms(250), seg{seq: 301, ack: seqOf(2) + 500, flags: ack})
 	assert.Equal(t, uint32(8030-500), h.conn.cwnd)
 	h.expect(ms(250), retx(seg{seq: seqOf(2) + 500, ack: 301, flags: ack, len: smss}, trace.LabelFastRetransmission))
@@ -229,10 +254,12 @@ func TestCongestion_DuplicateACKDefinition(t *testing.T) {
 	h.send(ms(201), seg{seq: 301, ack: seqOf(2), flags: psh, len: 10, win: 60000}) // carries data
 	h.expect(ms(201), seg{seq: seqOf(7), ack: 311, flags: ack})
 	assert.Equal(t, 0, h.recovery().dupAcks)
-	// Three true duplicates do.
+	// Three true duplicates do; the first two send new data (limited
+	// transmit, RFC 3042).
 	h.send(ms(210), seg{seq: 311, ack: seqOf(2), flags: ack, win: 60000})
+	h.expect(ms(210), seg{seq: seqOf(7), ack: 311, flags: ack, len: smss})
 	h.send(ms(211), seg{seq: 311, ack: seqOf(2), flags: ack, win: 60000})
-	h.expectNothing(ms(211))
+	h.expect(ms(211), seg{seq: seqOf(8), ack: 311, flags: ack, len: smss})
 	h.send(ms(212), seg{seq: 311, ack: seqOf(2), flags: ack, win: 60000})
 	h.expect(ms(212), retx(seg{seq: seqOf(2), ack: 311, flags: ack, len: smss}, trace.LabelFastRetransmission))
 }

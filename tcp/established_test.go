@@ -98,18 +98,21 @@ func TestEstablished_FastRetransmitOnThirdDuplicateACK(t *testing.T) {
 		seg{seq: 5941, ack: 301, flags: ack, len: 1460},
 	)
 	// 1561 was lost: the ACKs for 3021, 4481, 5941 repeat ack=1561.
+	// The first duplicate: limited transmit (RFC 3042 §2) sends the last
+	// new segment beyond the full window (cwnd 5840, all in flight).
 	h.send(ms(151), seg{seq: 301, ack: 1561, flags: ack})
-	h.expectNothing(ms(151))
+	h.expect(ms(151), seg{seq: 7401, ack: 301, flags: psh, len: 1460})
+	assert.Equal(t, uint32(4*1460), h.conn.cwnd, "RFC 3042: cwnd is not changed")
 	h.send(ms(200), seg{seq: 301, ack: 1561, flags: ack})
-	h.expectNothing(ms(200)) // no limited transmit (RFC 3042 is not modelled)
+	h.expectNothing(ms(200)) // the second may send one more: nothing is left
 	h.send(ms(201), seg{seq: 301, ack: 1561, flags: ack})
 	// The third duplicate: resend 1561 at once (RFC 5681 §3.2 (3)). ssthresh =
-	// FlightSize/2 = 2920, cwnd = ssthresh + 3·SMSS = 7300, which lets the
-	// last new segment out too.
+	// FlightSize/2 = 2920, FlightSize as it was before limited transmit
+	// (RFC 5681 §3.2 (2)); cwnd = ssthresh + 3·SMSS = 7300.
 	h.expect(ms(201),
-		seg{seq: 1561, ack: 301, flags: ack, len: 1460, labels: trace.LabelRetransmission | trace.LabelFastRetransmission},
-		seg{seq: 7401, ack: 301, flags: psh, len: 1460})
+		seg{seq: 1561, ack: 301, flags: ack, len: 1460, labels: trace.LabelRetransmission | trace.LabelFastRetransmission})
 	assert.Equal(t, uint32(2920), h.conn.ssthresh)
+	assert.Equal(t, uint32(7300), h.conn.cwnd)
 	// The retransmission fills the hole: a full ACK ends recovery.
 	h.send(ms(251), seg{seq: 301, ack: 8861, flags: ack})
 	h.expectNothing(ms(5000))

@@ -427,7 +427,7 @@ func (h *harness) states() []string {
 // recovery it uses.
 func (h *harness) recovery() *fastRecovery {
 	switch r := h.conn.lr.(type) {
-	case *newRenoRecovery:
+	case *cumulativeRecovery:
 		return &r.fastRecovery
 	case *sackRecovery:
 		return &r.fastRecovery

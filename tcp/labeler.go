@@ -109,7 +109,7 @@ func (c *Conn) traceVars(now sim.Time) {
 	if !h.reads.Has(trace.KindVar) {
 		return // nobody reads them: not even the comparisons are made
 	}
-	if c.cwnd != c.tracedCwnd {
+	if c.cwnd != c.tracedCwnd && !c.cwndOff { // none has no congestion window to show
 		c.tracedCwnd = c.cwnd
 		h.varRecord(now, c, trace.VarCwnd, int64(c.cwnd))
 	}

@@ -55,7 +55,10 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 			b.emit = nil
 		}
 		if c.validatesCwnd {
-			if limited := c.flightSize() >= c.cwnd; sent || limited {
+			// Limited when cwnd has no room left for a full segment
+			// (tcp_cwnd_test's quota, in whole segments, is 0): a cwnd
+			// that is no multiple of the MSS (CUBIC's) leaves less.
+			if limited := c.flightSize()+c.segMSS() > c.cwnd; sent || limited {
 				c.cwndValidate(limited) // tcp_write_xmit → tcp_cwnd_validate
 			}
 		}

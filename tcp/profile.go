@@ -37,6 +37,7 @@ func Profile(name string) (Config, error) {
 		c.MSL = 2 * time.Minute               // RFC 9293 §3.4.2
 		c.DelayedACK = 200 * time.Millisecond // RFC 1122 §4.2.3.2: < 0.5 s; 200 ms is the classic BSD value
 		c.Behaviour = BehaviourRFC            // rfcPolicy: each behaviour as the RFCs say
+		c.CongestionControl = CCNewReno       // RFC 5681 with RFC 6582's fast recovery
 	case "linux":
 		c.Behaviour = BehaviourLinux         // linuxPolicy: where Linux departs from the RFCs
 		c.RTOMin = 200 * time.Millisecond    // TCP_RTO_MIN
@@ -52,6 +53,7 @@ func Profile(name string) (Config, error) {
 		c.SACK = true                        // tcp_sack = 1
 		c.SynLinearTimeouts = 4              // tcp_syn_linear_timeouts (Linux ≥ 6.5)
 		c.TimerHZ = 250                      // CONFIG_HZ=250 (Debian, Ubuntu; this project's machines): the timer wheel's jiffy
+		c.CongestionControl = CCCubic        // tcp_congestion_control = cubic (CONFIG_DEFAULT_TCP_CONG)
 	default:
 		return Config{}, fmt.Errorf("unknown profile %q (known: rfc, linux)", name)
 	}

@@ -84,10 +84,11 @@ func TestProfile_Linux(t *testing.T) {
 		KeepaliveInterval:    75 * time.Second, // tcp_keepalive_intvl
 		KeepaliveProbes:      9,                // tcp_keepalive_probes
 		UserTimeout:          0,
-		SynLinearTimeouts:    4,    // tcp_syn_linear_timeouts
-		Timestamps:           true, // tcp_timestamps
-		SACK:                 true, // tcp_sack
-		TimerHZ:              250,  // CONFIG_HZ
+		SynLinearTimeouts:    4,       // tcp_syn_linear_timeouts
+		Timestamps:           true,    // tcp_timestamps
+		SACK:                 true,    // tcp_sack
+		CongestionControl:    CCCubic, // tcp_congestion_control
+		TimerHZ:              250,     // CONFIG_HZ
 	}, got)
 }
 

@@ -62,16 +62,51 @@ type lossRecovery interface {
 
 // initLossRecovery chooses the connection's loss recovery, once, when the
 // handshake has settled whether SACK is in use: the SACK scoreboard when
-// both sides agreed to it, NewReno otherwise. It is the one place a
-// strategy is chosen.
+// both sides agreed to it and the algorithm recovers as NewReno does
+// (newreno, cubic); otherwise recovery from cumulative ACKs alone, in the
+// algorithm's style. Tahoe, Reno and none predate SACK and keep their own
+// recovery when it is negotiated: the blocks still go in the peer's ACKs
+// (the receiver side is unchanged), the sender ignores them (as a 1990s
+// BSD sender that offered no SACK would never have seen them). It is the
+// one place a strategy is chosen.
 func (c *Conn) initLossRecovery() {
-	fr := fastRecovery{cc: c.cc, iss: c.iss, recover: c.iss}
-	if c.sackOK {
+	fr := fastRecovery{cc: c.cc, style: recoveryStyleOf(c.h.cfg.CongestionControl), iss: c.iss, recover: c.iss}
+	if c.sackOK && fr.style == styleNewReno {
 		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO()}
 		return
 	}
-	c.newReno = newRenoRecovery{fastRecovery: fr}
-	c.lr = &c.newReno
+	c.cumulative = cumulativeRecovery{fastRecovery: fr}
+	c.lr = &c.cumulative
+}
+
+// recoveryStyle is how fast recovery goes for an algorithm: the algorithms
+// differ there, not in the strategy (what to resend).
+type recoveryStyle uint8
+
+const (
+	// styleNewReno is RFC 6582 (newreno; cubic too, RFC 9438 §4.6 leaves
+	// recovery to the standard algorithms).
+	styleNewReno recoveryStyle = iota
+	// styleReno is RFC 5681 §3.2: the first ACK of new data ends recovery.
+	styleReno
+	// styleTahoe has no fast recovery: after the fast retransmit, the loss
+	// window and slow start.
+	styleTahoe
+	// styleNone fast-retransmits and leaves the windows alone.
+	styleNone
+)
+
+// recoveryStyleOf is the recovery of the algorithm cc.
+func recoveryStyleOf(cc CongestionControl) recoveryStyle {
+	switch cc {
+	case CCReno:
+		return styleReno
+	case CCTahoe:
+		return styleTahoe
+	case CCNone:
+		return styleNone
+	}
+	return styleNewReno
 }
 
 // flight is the sender as loss recovery sees it: values copied from the
@@ -82,6 +117,8 @@ type flight struct {
 	mss      uint32   // SMSS, bytes
 	cwnd     uint32   // the congestion window, bytes
 	ssthresh uint32   // the slow-start threshold, bytes
+	// srtt is the smoothed round-trip time (0 before the first sample).
+	srtt sim.Duration
 	// stalled is set when cwnd does not limit what is sent, so it must
 	// not grow (congestion window validation, the policy's validateCwnd).
 	stalled bool
@@ -108,6 +145,9 @@ type decision struct {
 	cwnd, ssthresh uint32
 	resend         resendSet
 	keepRTO        bool
+	// limitedTransmit is how many bytes beyond cwnd new data may take
+	// (RFC 3042): one SMSS on the first duplicate ACK, two on the second.
+	limitedTransmit uint32
 }
 
 // unchanged returns the decision that changes nothing.
@@ -117,12 +157,15 @@ func (f flight) unchanged() decision { return decision{cwnd: f.cwnd, ssthresh: f
 const dupThresh = 3
 
 // fastRecovery is the state and window arithmetic of RFC 5681 §3.2 fast
-// retransmit and RFC 6582 NewReno fast recovery, which both strategies
-// share: they differ only in what they resend (RFC 6675's pipe is not
-// modelled, so SACK recovery keeps NewReno's window).
+// retransmit and fast recovery, in the algorithm's style (Tahoe's none,
+// Reno's, RFC 6582 NewReno's), which both strategies share: they differ
+// only in what they resend (RFC 6675's pipe is not modelled, so SACK
+// recovery keeps NewReno's window).
 type fastRecovery struct {
 	// cc grows the window outside recovery and sets ssthresh on a loss.
 	cc congestionControl
+	// style is the algorithm's recovery.
+	style recoveryStyle
 	// iss is the initial send sequence number, "recover"'s initial value.
 	iss wire.Seq
 	// dupAcks counts duplicate ACKs in a row (RFC 5681 §3.2).
@@ -138,6 +181,10 @@ type fastRecovery struct {
 	// afterRTO is set from a retransmission timeout until SND.UNA reaches
 	// "recover" (Linux's TCP_CA_Loss).
 	afterRTO bool
+	// ltFlight is FlightSize at the first duplicate ACK: what RFC 5681 §3.2
+	// (2) halves, "additional data sent in limited transmit MUST NOT be
+	// included".
+	ltFlight uint32
 }
 
 func (r *fastRecovery) inRecovery() bool { return r.recovering }
@@ -151,7 +198,10 @@ func (r *fastRecovery) idle() bool { return !r.recovering && !r.afterRTO && r.du
 // flight, is halved), and cwnd down to it (tcp_end_cwnd_reduction in CWR).
 func (r *fastRecovery) probeRepair(now sim.Time, f flight) decision {
 	d := f.unchanged()
-	d.ssthresh = r.cc.ssthreshAfterLoss(now, f.cwnd, f.cwnd, f.mss)
+	if r.style == styleNone {
+		return d
+	}
+	d.ssthresh = r.cc.ssthreshAfterLoss(now, f, f.cwnd, false)
 	d.cwnd = min(f.cwnd, d.ssthresh)
 	return d
 }
@@ -167,6 +217,13 @@ func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, b
 	}
 	partial := false
 	switch {
+	case r.recovering && r.style == styleReno:
+		// RFC 5681 §3.2 (6): the next ACK of new data ends recovery, a
+		// partial one too; cwnd = ssthresh ("deflating" the window). A
+		// further loss in the window waits for three new duplicates (a
+		// second halving) or the RTO.
+		d.cwnd = f.ssthresh
+		r.recovering = false
 	case r.recovering && !f.una.LessThan(r.recover):
 		// A full acknowledgment ends recovery; the window deflates to
 		// min(ssthresh, max(FlightSize, SMSS) + SMSS).
@@ -183,7 +240,7 @@ func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, b
 		}
 		d.cwnd = max(d.cwnd, f.mss)
 	case acked > 0 && !f.stalled:
-		d.cwnd = r.cc.onAck(now, f.cwnd, f.ssthresh, acked, f.mss)
+		d.cwnd = r.cc.onAck(now, f, acked)
 	}
 	// RFC 6298 (5.3) restarts the timer for every new ACK; in recovery
 	// only the first partial ACK does (RFC 6582 §3.2 (3), "Impatient").
@@ -192,9 +249,10 @@ func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, b
 	return d, partial
 }
 
-// dupACK counts a duplicate ACK; the third starts fast retransmit and
-// fast recovery (RFC 5681 §3.2, RFC 6582 §3.2 (2)). It reports whether the
-// ACK came during recovery (a "further" duplicate).
+// dupACK counts a duplicate ACK; the third starts fast retransmit and, but
+// for Tahoe (and none), fast recovery (RFC 5681 §3.2, RFC 6582 §3.2 (2)).
+// The first and second let new data go beyond cwnd (limited transmit). It
+// reports whether the ACK came during recovery (a "further" duplicate).
 func (r *fastRecovery) dupACK(now sim.Time, f flight) (decision, bool) {
 	d := f.unchanged()
 	r.dupAcks++
@@ -202,18 +260,45 @@ func (r *fastRecovery) dupACK(now sim.Time, f flight) (decision, bool) {
 		d.cwnd += f.mss // (4): each further duplicate inflates the window
 		return d, true
 	}
+	if r.dupAcks < dupThresh {
+		// RFC 3042 §2, recommended by RFC 5681 §3.2 (1): a previously
+		// unsent segment may go on each of the first two duplicate ACKs,
+		// if FlightSize stays within cwnd + 2·SMSS; cwnd is not changed.
+		// Linux does the same by counting each duplicate as a segment that
+		// left the network (tcp_add_reno_sack, or the SACKed segment, in
+		// tcp_packets_in_flight) while in TCP_CA_Disorder.
+		if r.dupAcks == 1 {
+			r.ltFlight = f.size()
+		}
+		d.limitedTransmit = uint32(r.dupAcks) * f.mss
+		return d, false
+	}
 	if r.dupAcks != dupThresh {
 		return d, false
 	}
 	// RFC 6582 §3.2 (2): only when the ACK covers more than "recover", so a
 	// burst of duplicates after an RTO does not start a second recovery.
-	if !r.recover.LessThan(f.una) && r.recover != r.iss {
+	// Reno and Tahoe have no such guard (RFC 5681 §3.2; RFC 6582 §1 names
+	// the unnecessary fast retransmits it avoids).
+	if r.style == styleNewReno && !r.recover.LessThan(f.una) && r.recover != r.iss {
 		return d, false
 	}
 	r.recover = f.max
-	d.ssthresh = r.cc.ssthreshAfterLoss(now, f.cwnd, f.size(), f.mss)
-	d.cwnd = d.ssthresh + dupThresh*f.mss
 	d.resend = resendFirst
+	switch r.style {
+	case styleNone:
+		// Flow control only: the segment goes again, the windows stay.
+		return d, false
+	case styleTahoe:
+		// 4.3BSD-Tahoe's tcp_input: ssthresh as for a timeout, cwnd = one
+		// segment, and slow start with the ACKs that follow; the
+		// duplicates after the third change nothing.
+		d.ssthresh = r.cc.ssthreshAfterLoss(now, f, r.ltFlight, false)
+		d.cwnd = f.mss
+		return d, false
+	}
+	d.ssthresh = r.cc.ssthreshAfterLoss(now, f, r.ltFlight, false)
+	d.cwnd = d.ssthresh + dupThresh*f.mss
 	r.recovering = true
 	r.partialACKSeen = false
 	return d, false
@@ -224,10 +309,12 @@ func (r *fastRecovery) dupACK(now sim.Time, f flight) (decision, bool) {
 // window, one SMSS; RFC 6582 §3.2 (5) sets "recover".
 func (r *fastRecovery) rto(now sim.Time, f flight, first bool) decision {
 	d := f.unchanged()
-	if first {
-		d.ssthresh = r.cc.ssthreshAfterLoss(now, f.cwnd, f.size(), f.mss)
+	if r.style != styleNone {
+		if first {
+			d.ssthresh = r.cc.ssthreshAfterLoss(now, f, f.size(), true)
+		}
+		d.cwnd = f.mss
 	}
-	d.cwnd = f.mss
 	r.recovering = false
 	r.afterRTO = true
 	r.dupAcks = 0
@@ -235,45 +322,48 @@ func (r *fastRecovery) rto(now sim.Time, f flight, first bool) decision {
 	return d
 }
 
-// newRenoRecovery is RFC 6582's NewReno without SACK: the segment at
-// SND.UNA is resent on the third duplicate ACK and on every partial ACK,
-// one hole per round trip.
-type newRenoRecovery struct {
+// cumulativeRecovery is recovery from cumulative ACKs alone, without SACK:
+// the segment at SND.UNA is resent on the third duplicate ACK and, under
+// NewReno (RFC 6582), on every partial ACK, one hole per round trip.
+type cumulativeRecovery struct {
 	fastRecovery
 }
 
-func (r *newRenoRecovery) name() string { return "newreno" }
+// name is the algorithm's recovery: "tahoe", "reno", "newreno" or "none".
+func (r *cumulativeRecovery) name() string {
+	return [...]string{styleNewReno: "newreno", styleReno: "reno", styleTahoe: "tahoe", styleNone: "none"}[r.style]
+}
 
-func (r *newRenoRecovery) onACK(flight, *wire.Segment) {}
+func (r *cumulativeRecovery) onACK(flight, *wire.Segment) {}
 
-func (r *newRenoRecovery) onNewACK(now sim.Time, f flight, acked uint32) decision {
+func (r *cumulativeRecovery) onNewACK(now sim.Time, f flight, acked uint32) decision {
 	d, partial := r.newACK(now, f, acked)
-	if partial {
-		d.resend |= resendFirst
+	if partial && r.style == styleNewReno {
+		d.resend |= resendFirst // RFC 6582 §3.2 (3)
 	}
 	return d
 }
 
-func (r *newRenoRecovery) onDupACK(now sim.Time, f flight) decision {
+func (r *cumulativeRecovery) onDupACK(now sim.Time, f flight) decision {
 	d, _ := r.dupACK(now, f)
 	return d
 }
 
-func (r *newRenoRecovery) onRTO(now sim.Time, f flight, first bool) decision {
+func (r *cumulativeRecovery) onRTO(now sim.Time, f flight, first bool) decision {
 	return r.rto(now, f, first)
 }
 
 // resendFrom: without SACK everything after an RTO is sent again, as first cut.
-func (r *newRenoRecovery) resendFrom(seq wire.Seq, n uint32, _ flight) (wire.Seq, uint32) {
+func (r *cumulativeRecovery) resendFrom(seq wire.Seq, n uint32, _ flight) (wire.Seq, uint32) {
 	return seq, n
 }
 
-func (r *newRenoRecovery) nextHole(flight) (wire.Seq, uint32, bool) { return 0, 0, false }
+func (r *cumulativeRecovery) nextHole(flight) (wire.Seq, uint32, bool) { return 0, 0, false }
 
-func (r *newRenoRecovery) open() bool { return r.idle() }
+func (r *cumulativeRecovery) open() bool { return r.idle() }
 
-func (r *newRenoRecovery) onProbeRepair(now sim.Time, f flight) decision {
+func (r *cumulativeRecovery) onProbeRepair(now sim.Time, f flight) decision {
 	return r.probeRepair(now, f)
 }
 
-func (r *newRenoRecovery) resent(wire.Seq) {}
+func (r *cumulativeRecovery) resent(wire.Seq) {}

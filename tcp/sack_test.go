@@ -86,7 +86,7 @@ func TestSACK_TakeSACK(t *testing.T) {
 			// which has no scoreboard.
 			r := &sackRecovery{}
 			r.sacked.blocks = blocksOf(tt.before)
-			var lr lossRecovery = &newRenoRecovery{}
+			var lr lossRecovery = &cumulativeRecovery{}
 			if tt.sackOK {
 				lr = r
 			}
@@ -401,7 +401,7 @@ func TestSACK_SenderWithoutSACKIgnoresBlocks(t *testing.T) {
 	h.expect(ms(162), fastRexmit(1))
 	h.peerACK(ms(163), 1, [2]int{6, 8}, [2]int{4, 5}, [2]int{2, 3})
 	h.expectNothing(ms(163))
-	assert.IsType(t, &newRenoRecovery{}, h.conn.lr, "without SACK, no scoreboard")
+	assert.IsType(t, &cumulativeRecovery{}, h.conn.lr, "without SACK, no scoreboard")
 	// The timeout: segment 1, then 2 and 3 (the SACKed 2 too).
 	h.expect(ms(400), retx(sdata(1), 0))
 	h.peerACK(ms(450), 2)

@@ -140,9 +140,12 @@ type sender struct {
 	// lr is the loss recovery, chosen once the handshake has settled
 	// whether SACK is in use (initLossRecovery); nil before.
 	lr lossRecovery
-	// newReno is where lr points when SACK is not in use: kept in the
+	// cumulative is where lr points when SACK is not in use: kept in the
 	// connection so that the common choice allocates nothing.
-	newReno newRenoRecovery
+	cumulative cumulativeRecovery
+	// cwndOff is set under the none algorithm: cwnd does not limit what is
+	// sent (flow control only).
+	cwndOff bool
 	// cwnd is the congestion window, in bytes.
 	cwnd uint32
 	// ssthresh is the slow-start threshold, in bytes; "arbitrarily high"
@@ -150,6 +153,9 @@ type sender struct {
 	ssthresh uint32
 	// resend is what loss recovery has asked output to retransmit next.
 	resend resendSet
+	// limitedTransmit is how many bytes beyond cwnd new data may take, on
+	// the first and second duplicate ACK (RFC 3042); 0 otherwise.
+	limitedTransmit uint32
 
 	// Congestion window validation (the policy's validateCwnd; Linux's
 	// tcp_cwnd_validate): cwnd grows only while it limits what is sent.
@@ -167,7 +173,7 @@ type sender struct {
 
 // newSender returns the send side of a connection whose initial sequence
 // number is iss, before any segment has been exchanged.
-func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool) sender {
+func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool, cc CongestionControl) sender {
 	return sender{
 		validatesCwnd: validateCwnd,
 		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss, retxHigh: iss,
@@ -175,7 +181,8 @@ func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool) sender {
 		rtt:          rtt,
 		persistSince: sim.Never,
 		retransStamp: sim.Never,
-		cc:           &reno{},
+		cc:           newCongestionControl(cc),
+		cwndOff:      cc == CCNone,
 		ssthresh:     ^uint32(0), // RFC 5681 §3.1: "arbitrarily high"
 	}
 }
@@ -192,9 +199,18 @@ func (s *sender) dataUna() wire.Seq {
 func (s *sender) flightSize() uint32 { return s.sndUna.Size(s.sndMax) }
 
 // sndWndLimit returns the right edge of what may be sent: SND.UNA plus the
-// smaller of the peer's window and the congestion window.
+// smaller of the peer's window and the congestion window, which limited
+// transmit extends for new data (RFC 3042 §2) and the none algorithm
+// ignores.
 func (s *sender) sndWndLimit() wire.Seq {
-	return s.sndUna.Add(min(s.sndWnd, s.cwnd))
+	if s.cwndOff {
+		return s.sndUna.Add(s.sndWnd)
+	}
+	cwnd := s.cwnd
+	if s.limitedTransmit > 0 && s.sndNxt == s.sndMax {
+		cwnd += s.limitedTransmit // only previously unsent data
+	}
+	return s.sndUna.Add(min(s.sndWnd, cwnd))
 }
 
 // finAcked reports whether our FIN has been sent and acknowledged.
@@ -206,7 +222,7 @@ func (s *sender) finAcked() bool {
 // variables, so that recovery reads them and never writes them.
 func (s *sender) flight() flight {
 	return flight{una: s.sndUna, max: s.sndMax, end: s.sndEnd, mss: s.sndMSS, cwnd: s.cwnd, ssthresh: s.ssthresh,
-		stalled: s.validatesCwnd && !s.isCwndLimited()}
+		srtt: s.rtt.srtt, stalled: s.validatesCwnd && !s.isCwndLimited()}
 }
 
 // cwndValidate is tcp_cwnd_validate, after output: it remembers whether the
@@ -228,10 +244,12 @@ func (s *sender) isCwndLimited() bool {
 	return s.cwndLimited || s.cwnd < s.ssthresh && s.cwnd < 2*s.maxInFlight
 }
 
-// apply takes loss recovery's decision: the new windows, and what to resend.
+// apply takes loss recovery's decision: the new windows, what to resend,
+// and how far limited transmit may go beyond cwnd until the next event.
 func (s *sender) apply(d decision) {
 	s.cwnd, s.ssthresh = d.cwnd, d.ssthresh
 	s.resend |= d.resend
+	s.limitedTransmit = d.limitedTransmit
 }
 
 // sampleRTT takes an RTT sample when the timed segment is acknowledged,

@@ -98,15 +98,16 @@ func TestTLP_ProbeThatRepairedALossHalvesTheWindow(t *testing.T) {
 	h.peerACK(ms(450), 4)
 	assert.True(t, h.conn.tlpOut)
 	// An ACK beyond tlp_high_seq proves it (tcp_process_tlp_ack): the
-	// window is halved once (CWR: cwnd = ssthresh = cwnd/2, Reno). (Four
+	// window is reduced once (CWR: cwnd = ssthresh = cwnd·β, CUBIC's β =
+	// 0.7, the linux profile's algorithm). (Four
 	// segments never filled the 10-segment window: it did not grow.)
 	assert.Equal(t, uint32(10*tsMSS), cwnd)
 	assert.Equal(t, cwnd, h.conn.cwnd)
 	h.write(ms(500), tsMSS)
 	h.expect(ms(500), func() seg { s := sdata(4); s.flags = psh; return s }())
 	h.peerACK(ms(550), 5)
-	assert.Equal(t, cwnd/2, h.conn.ssthresh)
-	assert.Equal(t, cwnd/2, h.conn.cwnd)
+	assert.Equal(t, cwnd*7/10, h.conn.ssthresh)
+	assert.Equal(t, cwnd*7/10, h.conn.cwnd)
 	assert.False(t, h.conn.tlpOut)
 }
 

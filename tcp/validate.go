@@ -2,6 +2,7 @@ package tcp
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -63,6 +64,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("delayed ACK %v is not less than %v (RFC 1122 §4.2.3.2)", c.DelayedACK, maxDelayedACK)
 	case c.Behaviour != BehaviourRFC && c.Behaviour != BehaviourLinux:
 		return fmt.Errorf("unknown behaviour %d (BehaviourRFC or BehaviourLinux)", c.Behaviour)
+	case int(c.CongestionControl) >= len(ccNames):
+		return fmt.Errorf("unknown congestion control %d (%s)", c.CongestionControl, orNames(CongestionControls))
 	case c.QuickACKs < 0:
 		return fmt.Errorf("negative quick ACKs %d", c.QuickACKs)
 	case c.KeepaliveIdle < 0:
@@ -85,4 +88,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("timer rate %d Hz is outside 0..%d (Linux's CONFIG_HZ is 100, 250, 300 or 1000)", c.TimerHZ, maxTimerHZ)
 	}
 	return nil
+}
+
+// orNames writes names as "a, b or c".
+func orNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -85,8 +85,21 @@ func explainedLabel(lines []ladderSegment, i int, capture string) bool {
 	case sim == "probe byte sent as data" && capture == "retransmission":
 		return true
 	case sim == "fast retransmission" && capture == "retransmission":
-		ack := lastAckFrom(lines, i)
-		return ack != nil && !strings.HasPrefix(ack.note, "dup ACK") && ackNumber(ack.text) == seqNumber(lines[i].text)
+		// A partial ACK's resend (RFC 6582 §3.2 (3)): the ACK for its start
+		// was no duplicate, though duplicates of it may have been sent
+		// before the resend went.
+		for j := i - 1; j >= 0; j-- {
+			if lines[j].dir == lines[i].dir {
+				continue
+			}
+			if ackNumber(lines[j].text) != seqNumber(lines[i].text) {
+				return false
+			}
+			if !strings.HasPrefix(lines[j].note, "dup ACK") {
+				return true
+			}
+		}
+		return false
 	case sim == "retransmission" && capture == "fast retransmission":
 		ack := lastAckFrom(lines, i)
 		return ack != nil && strings.HasPrefix(ack.note, "dup ACK") && ackNumber(ack.text) == seqNumber(lines[i].text)
@@ -188,7 +201,7 @@ func TestDraw_OutputDir(t *testing.T) {
 	out := filepath.Join(dir, "out")
 	code, stdout, errOut := tcpsim(t, "draw", file, "-o", out)
 	require.Equal(t, exitOK, code, errOut)
-	assert.Contains(t, stdout, "lost — connection 1 of 1: client 10.0.0.1:49152, server 10.0.0.2:80; 25 segments")
+	assert.Contains(t, stdout, "lost — connection 1 of 1: client 10.0.0.1:49152, server 10.0.0.2:80; 26 segments")
 	for _, f := range []string{"lost.txt", "lost.jsonl", "lost.pcap", "lost.svg", "lost.png", "lost.pdf", "lost-seq.png", "lost-window.png", "lost.mmd", "lost.puml", "lost.html"} {
 		fi, err := os.Stat(filepath.Join(out, f))
 		if assert.NoError(t, err, f) {

@@ -292,11 +292,12 @@ func TestReconstructedState(t *testing.T) {
 	}
 	assert.Equal(t, server, d.Endpoints[client].Peer)
 	// The fast retransmission: SND.UNA is still 3021 (offset 2921 from the
-	// ISS, 100), SND.NXT stays where it was, 8861; cwnd = ssthresh + 3·SMSS.
+	// ISS, 100), SND.NXT stays where it was, 11781 (limited transmit sent
+	// two segments on the first two duplicates); cwnd = ssthresh + 3·SMSS.
 	k := eventWhere(t, d, func(k int) bool { return strings.Contains(d.Events[k].X, "fast retransmission") })
 	s := state(d, k)[client]
 	assert.EqualValues(t, 3021-100, s["una"])
-	assert.EqualValues(t, 8861-100, s["nxt"])
+	assert.EqualValues(t, 11781-100, s["nxt"])
 	assert.EqualValues(t, 2920, s["ssthresh"])
 	assert.EqualValues(t, 7300, s["cwnd"])
 	// The server held three segments out of order behind the hole.
