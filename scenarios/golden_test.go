@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 // bigScenarios are too long for a golden trace; they are checked by their
 // numbers (mathis: against the formula, in sweep/mathis_test.go).
-var bigScenarios = map[string]bool{"bulk": true, "mathis": true, "fairness": true}
+var bigScenarios = map[string]bool{"bulk": true, "mathis": true, "fairness": true, "cubic-vs-reno": true, "tahoe-vs-reno": true}
 
 // TestBuiltins_GoldenTrace runs every built-in scenario and compares its
 // JSON-lines trace with testdata/golden/NAME.jsonl.
