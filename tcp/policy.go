@@ -94,6 +94,12 @@ type policy interface {
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
 
+	// persistFromAnswer reports whether an ACK that finds nothing in flight
+	// while the window still holds back the next segment (the answer to a
+	// zero-window probe) starts the persist timer's current interval again
+	// from its arrival, rather than leaving it counted from the probe.
+	persistFromAnswer() bool
+
 	// oowACKInterval is the least time between two ACKs answering segments
 	// out of the window or challenges; 0: no limit.
 	oowACKInterval() time.Duration
@@ -198,6 +204,12 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// persistFromAnswer: RFC 9293 §3.8.6.1 and RFC 1122 §4.2.2.17 time the
+// probes from one another ("increase exponentially the interval between
+// successive probes"), as BSD's tcp_timer_persist does: an answer changes
+// nothing.
+func (rfcPolicy) persistFromAnswer() bool { return false }
+
 // oowACKInterval: RFC 9293 §3.10.7.4 answers every unacceptable segment
 // with an ACK; RFC 5961 §7's throttling is left to the implementation.
 func (rfcPolicy) oowACKInterval() time.Duration { return 0 }
@@ -293,6 +305,14 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// persistFromAnswer is tcp_ack_probe, which tcp_ack calls for an ACK that
+// arrives with nothing in flight (no_queue): if the send head still does
+// not fit the window, the probe timer is armed again for tcp_probe0_when
+// (the base, max(RTO, TCP_RTO_MIN), shifted by icsk_backoff) from now. The
+// probes are thus spaced by the interval plus a round trip, not by the
+// interval alone.
+func (linuxPolicy) persistFromAnswer() bool { return true }
 
 // oowACKInterval is tcp_invalid_ratelimit (500 ms): tcp_validate_incoming
 // answers an out-of-window pure ACK (a zero-window or keepalive probe among

@@ -109,6 +109,8 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			return [2]uint32{b.synWindow(windowRoom{largest: 65535}, 1460), uint32(b.shift())}
 		}, [2]uint32{65535, 1}, [2]uint32{64240, 10},
 			"RFC 7323 §2.3: the scale the buffer needs", "no SO_RCVBUF: tcp_rmem[1], scale for tcp_rmem[2]"},
+		{"persist interval counted from the probe's answer", func(p policy) any { return p.persistFromAnswer() }, false, true,
+			"RFC 9293 §3.8.6.1: from probe to probe (BSD's tcp_timer_persist)", "tcp_ack → tcp_ack_probe re-arms tcp_probe0_when"},
 		{"ACK and data sent from the receive path", func(p policy) any { return p.sendsFromReceivePath() }, false, true,
 			"the application runs first: its reply carries the ACK", "tcp_rcv_established: tcp_ack_snd_check in softirq"},
 	}
