@@ -330,6 +330,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 		if !seq.LessThan(c.sndMax) && !c.rttTiming {
 			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
 		}
+		if c.h.policy.rttEveryACK() && s.Len > 0 {
+			c.xmits.sent(seq.Add(s.Len), now) // skb_mstamp_ns of new data (rttsample.go)
+		}
 		if c.sndMax.LessThan(end) {
 			if s.Len < c.segMSS() {
 				c.sndSml = end // tcp_minshall_update

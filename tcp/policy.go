@@ -115,6 +115,15 @@ type policy interface {
 	// duplicateTSRecent).
 	duplicateUpdatesTSRecent() bool
 
+	// rtoInTicks reports whether the RTO is kept in whole timer ticks
+	// (TimerHZ), rounded up, before any backoff doubles it.
+	rtoInTicks() bool
+
+	// rttEveryACK reports whether every ACK of new data gives an RTT
+	// sample, from the oldest segment it acknowledges (rttsample.go),
+	// rather than one timed segment per round trip.
+	rttEveryACK() bool
+
 	// rttFromTimestamps reports whether an ACK that covers retransmitted
 	// data gives an RTT sample from the timestamp it echoes (retransmit.go,
 	// sampleEchoedRTT).
@@ -226,6 +235,15 @@ func (rfcPolicy) tailLossProbe() bool { return false }
 // Last.ACK.sent inside it.
 func (rfcPolicy) duplicateUpdatesTSRecent() bool { return false }
 
+// rtoInTicks: RFC 6298 keeps the RTO as a duration; a host with ticking
+// timers (timer_hz) only fires it on a tick.
+func (rfcPolicy) rtoInTicks() bool { return false }
+
+// rttEveryACK: RFC 6298 §3 times one segment at a time ("TCP MUST use
+// Karn's algorithm for taking RTT samples"; the classic implementation
+// times one segment per round trip).
+func (rfcPolicy) rttEveryACK() bool { return false }
+
 // rttFromTimestamps: Karn's algorithm (RFC 6298 §3): no sample from
 // retransmitted data; RFC 7323 §4 allows the echo, but the rfc profile
 // keeps one clock of samples.
@@ -333,6 +351,16 @@ func (linuxPolicy) tailLossProbe() bool { return true }
 // duplicateUpdatesTSRecent: tcp_sequence passes a segment whose end is
 // not before rcv_wup, and tcp_replace_ts_recent stores its TSval.
 func (linuxPolicy) duplicateUpdatesTSRecent() bool { return true }
+
+// rtoInTicks: icsk_rto is in jiffies (__tcp_set_rto: usecs_to_jiffies,
+// rounding up), and the backoff shifts the jiffies (inet_csk_rto_backoff,
+// tcp_probe0_when): a 244.8 ms RTO is 62 jiffies, backed off 124, not 123.
+func (linuxPolicy) rtoInTicks() bool { return true }
+
+// rttEveryACK is tcp_clean_rtx_queue: seq_rtt_us from the first skb the
+// ACK acknowledges (first_ackt), on every ACK that acknowledges data sent
+// once.
+func (linuxPolicy) rttEveryACK() bool { return true }
 
 // rttFromTimestamps is tcp_ack_update_rtt's fallback to tcp_rtt_tsopt_us
 // when the ACK covers retransmitted data (FLAG_RETRANS_DATA_ACKED).
