@@ -129,6 +129,7 @@ type linuxBuffer struct {
 	advMSS   uint32 // tp->advmss
 	rcvMSS   uint32 // icsk_ack.rcv_mss: tcp_initialize_rcv_mss's, then as the ACK rules measure it
 	wscale   uint8  // the window scale offered
+	synSpace uint32 // rcv_wnd as tcp_select_initial_window set it: the SYN's space, which the SYN's 16-bit field may not hold
 	rmem     uint32 // sk_rmem_alloc: the truesize of what is queued
 	// skbs holds the queued segments, in sequence order: where each ends and
 	// its truesize, freed when read past.
@@ -200,6 +201,7 @@ func (b *linuxBuffer) synWindow(_ windowRoom, mss uint32) uint32 {
 	if space > mss {
 		space = space / mss * mss // "Quantize space offering to a multiple of mss"
 	}
+	b.synSpace = space // *rcv_wnd = space: not capped at 65535
 	return min(space, 65535)
 }
 
@@ -208,6 +210,12 @@ func (b *linuxBuffer) shift() uint8 { return b.wscale }
 // established is tcp_init_buffer_space.
 func (b *linuxBuffer) established(advMSS, synWnd uint32) {
 	b.advMSS = advMSS
+	// rcv_wnd and rcv_ssthresh start at what tcp_select_initial_window
+	// computed, not at the SYN's field: with a buffer of more than 128 KiB
+	// of memory (SO_RCVBUF above 64 KiB) the window is the whole space from
+	// the first ACK on (Linux 6.18, mathis: SO_RCVBUF 4 MiB, the
+	// handshake's ACK offers 4193152).
+	synWnd = max(synWnd, b.synSpace)
 	b.rcvMSS = max(min(advMSS, linuxDefaultMSS, synWnd/2), linuxMinMSS) // tcp_initialize_rcv_mss
 	b.wclamp = min(b.wclamp, 65535<<b.wscale)
 	maxwin := b.fromSpace(b.rcvbuf) // tcp_full_space

@@ -125,3 +125,21 @@ func TestLinuxBuffer_InOrderSegmentCopiedIntoTheTailroom(t *testing.T) {
 	b.read(s0 + 1156)
 	assert.Equal(t, uint32(2560), b.rmem)
 }
+
+func TestLinuxBuffer_LargeSORcvbufOpensTheWholeSpaceAtOnce(t *testing.T) {
+	// tcp_select_initial_window sets rcv_wnd to the whole space, rounded
+	// down to segments; only the SYN's 16-bit field is capped at 65535.
+	// rcv_ssthresh starts there, so with SO_RCVBUF 4 MiB (8 MiB of memory,
+	// 4 MiB of window) the first ACK already offers about 4 MiB: Linux
+	// 6.18's client in mathis offered 4193152 (32759 × 128) in the
+	// handshake's ACK. (Without the full space it would grow from 65535 by
+	// two segments per segment, as lost-segment's default buffer does.)
+	// The segment also sets the payload ratio (1448/2304), which raises
+	// the clamp: 32780 × 128.
+	cfg := linuxConfig(t)
+	cfg.RecvBuffer = 4 << 20
+	h := newLinuxServer(t, cfg, 65535, 7)
+	h.autoRead = false
+	h.peerSeg(ms(100), 0)
+	h.expect(ms(100), seg{seq: localISS + 1, ack: pbyte(1448), flags: ack, win: 4195840})
+}
