@@ -267,6 +267,9 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 		p.Win = field << c.rcvWscale
 	}
 
+	if flags&wire.RST != 0 && flags&wire.SYN == 0 && c.tsOK && c.h.policy.timestampOnRST() {
+		c.setTimestamp(now, &s.Opt, true) // a connection's own RST (tcp_send_active_reset)
+	}
 	if flags&(wire.SYN|wire.RST) == 0 {
 		if c.tsOK {
 			c.setTimestamp(now, &s.Opt, true)

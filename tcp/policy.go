@@ -115,6 +115,10 @@ type policy interface {
 	// duplicateTSRecent).
 	duplicateUpdatesTSRecent() bool
 
+	// timestampOnRST reports whether a RST the connection sends itself
+	// (giving up on keepalive) carries the timestamps option.
+	timestampOnRST() bool
+
 	// rtoInTicks reports whether the RTO is kept in whole timer ticks
 	// (TimerHZ), rounded up, before any backoff doubles it.
 	rtoInTicks() bool
@@ -235,6 +239,11 @@ func (rfcPolicy) tailLossProbe() bool { return false }
 // Last.ACK.sent inside it.
 func (rfcPolicy) duplicateUpdatesTSRecent() bool { return false }
 
+// timestampOnRST: the rfc profile sends no option on a RST (RFC 7323 §3.2
+// requires TSopt only on non-<RST> segments; on a RST it is a SHOULD the
+// profile has never taken, and its golden traces stay as they are).
+func (rfcPolicy) timestampOnRST() bool { return false }
+
 // rtoInTicks: RFC 6298 keeps the RTO as a duration; a host with ticking
 // timers (timer_hz) only fires it on a tick.
 func (rfcPolicy) rtoInTicks() bool { return false }
@@ -351,6 +360,11 @@ func (linuxPolicy) tailLossProbe() bool { return true }
 // duplicateUpdatesTSRecent: tcp_sequence passes a segment whose end is
 // not before rcv_wup, and tcp_replace_ts_recent stores its TSval.
 func (linuxPolicy) duplicateUpdatesTSRecent() bool { return true }
+
+// timestampOnRST: tcp_send_active_reset goes through tcp_transmit_skb,
+// whose tcp_established_options adds TSopt (RFC 7323 §3.2's SHOULD);
+// Linux 6.18's keepalive RST in failover carries it.
+func (linuxPolicy) timestampOnRST() bool { return true }
 
 // rtoInTicks: icsk_rto is in jiffies (__tcp_set_rto: usecs_to_jiffies,
 // rounding up), and the backoff shifts the jiffies (inet_csk_rto_backoff,
