@@ -19,7 +19,13 @@ import (
 
 // xmitLog is the send time of each segment of new data still in flight,
 // in sequence order: what the skbs of Linux's retransmission queue carry.
-type xmitLog []xmitEnt
+// The acknowledged ones are dropped from the front by moving head, and the
+// slice is compacted only when more than half of it is dead, so an ACK
+// costs what it acknowledges, not the whole flight.
+type xmitLog struct {
+	ents []xmitEnt
+	head int // ents[:head] are acknowledged
+}
 
 type xmitEnt struct {
 	end wire.Seq // the segment's end
@@ -29,10 +35,13 @@ type xmitEnt struct {
 // sent records a segment of new data ending at end; data sent again
 // (below the highest end recorded) keeps its first send time.
 func (l *xmitLog) sent(end wire.Seq, at sim.Time) {
-	if n := len(*l); n > 0 && end.LessThanEq((*l)[n-1].end) {
+	if n := len(l.ents); n > l.head && end.LessThanEq(l.ents[n-1].end) {
 		return
 	}
-	*l = append(*l, xmitEnt{end, at})
+	if l.head > 0 && l.head == len(l.ents) {
+		l.ents, l.head = l.ents[:0], 0
+	}
+	l.ents = append(l.ents, xmitEnt{end, at})
 }
 
 // acked drops the segments an ACK up to ack covers in full and returns
@@ -40,15 +49,19 @@ func (l *xmitLog) sent(end wire.Seq, at sim.Time) {
 // acknowledged in part stays, as tcp_clean_rtx_queue leaves a partly
 // acknowledged one-segment skb).
 func (l *xmitLog) acked(ack wire.Seq) (sim.Time, bool) {
-	i := 0
-	for i < len(*l) && (*l)[i].end.LessThanEq(ack) {
+	i := l.head
+	for i < len(l.ents) && l.ents[i].end.LessThanEq(ack) {
 		i++
 	}
-	if i == 0 {
+	if i == l.head {
 		return 0, false
 	}
-	first := (*l)[0].at
-	*l = append((*l)[:0], (*l)[i:]...)
+	first := l.ents[l.head].at
+	l.head = i
+	if l.head > 64 && 2*l.head > len(l.ents) {
+		l.ents = l.ents[:copy(l.ents, l.ents[l.head:])]
+		l.head = 0
+	}
 	return first, true
 }
 

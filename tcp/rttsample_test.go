@@ -12,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/wire"
 )
 
 func TestRTTSample_LinuxEveryACKFromTheOldestAcked(t *testing.T) {
@@ -87,4 +90,22 @@ func TestRTTSample_LinuxRTOInWholeJiffies(t *testing.T) {
 	rc := testConfig()
 	rc.TimerHZ = 250
 	assert.Zero(t, newEstablishedCfg(t, rc).conn.rtt.tick)
+}
+
+// The log drops acknowledged segments from the front and keeps the rest in
+// order through its compactions.
+func TestXmitLog_AckedInOrderThroughCompaction(t *testing.T) {
+	var l xmitLog
+	for i := range 1000 {
+		l.sent(wire.Seq(100*(i+1)), sim.Time(i))
+	}
+	l.sent(wire.Seq(500), 5000) // sent again: keeps its first time
+	for i := 0; i < 1000; i += 10 {
+		at, ok := l.acked(wire.Seq(100*(i+10)) + 50) // ten in full, the next in part
+		require.True(t, ok)
+		assert.Equal(t, sim.Time(i), at, "the oldest of the ten")
+	}
+	_, ok := l.acked(wire.Seq(100_050))
+	assert.False(t, ok)
+	assert.LessOrEqual(t, len(l.ents)-l.head, 1)
 }
