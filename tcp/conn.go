@@ -70,6 +70,9 @@ type Conn struct {
 
 	sender
 	receiver
+	// xmits is when each segment of new data in flight was sent, for the
+	// policies that sample the RTT on every ACK (rttsample.go).
+	xmits xmitLog
 	// timers says when each timer fires (timer.go).
 	timers connTimers
 	labeler

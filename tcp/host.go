@@ -115,6 +115,9 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	if cfg.WindowScaling {
 		c.rcvWscale = c.rbuf.shift()
 	}
+	if cfg.TimerHZ > 0 && h.policy.rtoInTicks() {
+		c.rtt.tick = tickOf(cfg.TimerHZ)
+	}
 	if cfg.Timestamps {
 		c.tsOffset = h.rng.Uint32()
 	}

@@ -322,14 +322,15 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 		return false
 	}
 	old := ack.LessThan(c.sndUna)
+	idle := c.sndUna == c.sndMax // nothing in flight before this ACK (tcp_ack's prior_packets == 0)
 	windowChanged := false
 	c.lr.onACK(c.flight(), seg)
 	c.probesOut = 0 // any acceptable ACK answers the window probes (RFC 1122 §4.2.2.17; Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale
 		windowChanged = w != c.sndWnd
-		if c.sndWnd == 0 && w > 0 {
-			c.persistBackoff = 0 // the window opened: the next episode starts afresh (Linux's tcp_ack_probe, BSD)
+		if c.sndWnd == 0 && w > 0 && !c.h.policy.persistFromAnswer() {
+			c.persistBackoff = 0 // the window opened: the next episode starts afresh (BSD; Linux: persistAnswered)
 		}
 		c.sndWnd = w
 		c.maxSndWnd = max(c.maxSndWnd, w)
@@ -355,6 +356,9 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 			c.ackTSecr = seg.Opt.TSEcr
 		}
 		c.onNewACK(now, ack)
+	}
+	if idle && !old {
+		c.persistAnswered(now)
 	}
 	c.traceVars(now)
 	return true

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -175,4 +176,27 @@ func TestKeepalive_ReceiverAnswersEveryProbe(t *testing.T) {
 	h.expect(ms(14_000), answer)
 	assert.Equal(t, int64(100), h.appBytes(trace.AppRead), "the garbage byte is not data")
 	assert.Equal(t, StateEstablished, h.conn.State())
+}
+
+// The RST that ends keepalive is the connection's own (tcp_send_active_reset
+// → tcp_transmit_skb): under the linux profile it carries the timestamps
+// option, TSval from the connection's clock and TSecr = TS.Recent, as Linux
+// 6.18's in failover; the rfc profile's RST carries no option (RFC 7323
+// §3.2 requires TSopt only on non-RST segments).
+func TestKeepalive_LinuxGiveUpRSTCarriesTimestamps(t *testing.T) {
+	cfg := linuxConfig(t)
+	cfg.Keepalive, cfg.KeepaliveIdle, cfg.KeepaliveInterval, cfg.KeepaliveProbes = true, time.Second, time.Second, 1
+	h := newLinuxEstablished(t, cfg, true, true)
+	h.advance(ms(10_000))
+	var rst *trace.Packet
+	for i := range h.out {
+		if h.out[i].pkt.Seg.Flags&wire.RST != 0 {
+			rst = &h.out[i].pkt
+		}
+	}
+	require.NotNil(t, rst, "keepalive gave up with a RST")
+	assert.Equal(t, StateClosed, h.conn.State())
+	assert.True(t, rst.Seg.Opt.HasTimestamp)
+	assert.Equal(t, h.tsval(ms(2_050)), rst.Seg.Opt.TSVal) // idle 1 s from 50 ms, one probe, 1 s more
+	assert.Equal(t, peerTSval(ms(50)), rst.Seg.Opt.TSEcr)  // the SYN,ACK's, TS.Recent since
 }

@@ -270,6 +270,9 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 		p.Win = field << c.rcvWscale
 	}
 
+	if flags&wire.RST != 0 && flags&wire.SYN == 0 && c.tsOK && c.h.policy.timestampOnRST() {
+		c.setTimestamp(now, &s.Opt, true) // a connection's own RST (tcp_send_active_reset)
+	}
 	if flags&(wire.SYN|wire.RST) == 0 {
 		if c.tsOK {
 			c.setTimestamp(now, &s.Opt, true)
@@ -332,6 +335,9 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	default:
 		if !seq.LessThan(c.sndMax) && !c.rttTiming {
 			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
+		}
+		if c.h.policy.rttEveryACK() && s.Len > 0 {
+			c.xmits.sent(seq.Add(s.Len), now) // skb_mstamp_ns of new data (rttsample.go)
 		}
 		if c.sndMax.LessThan(end) {
 			if s.Len < c.segMSS() {

@@ -45,6 +45,36 @@ func (c *Conn) updatePersist(now sim.Time) {
 	}
 }
 
+// persistAnswered is what an acceptable ACK that found nothing in flight
+// does to the persist timer, under a policy that times the probes from
+// their answers (Linux's tcp_ack_probe): while the window still holds back
+// the next segment, the current interval, RTO·2^backoff, starts again now;
+// once the segment fits, the backoff starts afresh and output sends it
+// (stopping the timer). Under the rfc policy the timer keeps the deadline
+// the probe gave it.
+func (c *Conn) persistAnswered(now sim.Time) {
+	if !c.h.policy.persistFromAnswer() || !c.needPersist() || c.timerOn(trace.TimerRetransmission) {
+		return
+	}
+	if c.headFits() {
+		c.persistBackoff = 0 // icsk_backoff = 0; the timer is cleared when output sends
+		return
+	}
+	c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
+}
+
+// headFits reports whether the next segment to send fits the send window,
+// as tcp_ack_probe asks of the send head: !after(end_seq, tcp_wnd_end). The
+// segment is at most one SMSS of the data written; a FIN alone takes one
+// sequence number.
+func (c *Conn) headFits() bool {
+	end := c.sndNxt.Add(min(c.sndNxt.Size(c.sndEnd), c.sndMSS))
+	if c.sndNxt == c.sndEnd {
+		end = end.Add(1) // only the FIN is left
+	}
+	return end.LessThanEq(c.sndUna.Add(c.sndWnd)) // tcp_wnd_end: SND.UNA + SND.WND
+}
+
 // onPersist sends a zero-window probe.
 func (c *Conn) onPersist(now sim.Time, emit func(*trace.Packet)) {
 	c.fired(now, trace.TimerPersist, c.probesOut+1)

@@ -316,3 +316,76 @@ func TestPersist_SillyWindowOverride(t *testing.T) {
 	h.send(ms(1200), seg{seq: 301, ack: 3521, flags: ack, win: 65535})
 	h.expect(ms(1200), seg{seq: 3521, ack: 301, flags: psh, len: 500})
 }
+
+// Linux times each zero-window probe from the answer to the one before, not
+// from the probe: tcp_ack (no_queue: nothing was in flight) calls
+// tcp_ack_probe, which, the send head still not fitting the window, arms
+// the probe timer again for tcp_probe0_when = max(RTO, TCP_RTO_MIN) <<
+// icsk_backoff from the answer's arrival. On Linux 6.18 (tcpsim kernel
+// zero-window) the second probe left 512 ms (by its TSval) after the answer
+// to the first arrived, with RTO 248 ms: 2·RTO plus the timer wheel's
+// rounding, where counting from the probe would give 2·RTO − RTT. The rfc
+// policy (RFC 9293 §3.8.6.1, BSD's tcp_timer_persist) counts from the probe.
+func TestPersist_LinuxTimesProbesFromTheirAnswers(t *testing.T) {
+	// The RTO is 250 ms under both (tcp_set_rto); the window closed at 150
+	// ms, so the first probe goes at 400 ms. Each answer comes 50 ms after
+	// its probe.
+	tests := []struct {
+		name  string
+		pol   policy
+		times []int64
+	}{
+		// From the answers: 450 + 500, 1000 + 1000, 2050 + 2000.
+		{"linux", linuxPolicy{}, []int64{400, 950, 2000, 4050}},
+		// From the probes: 400 + 500, 900 + 1000, 1900 + 2000.
+		{"rfc timing, old-seq probe", mixedPolicy{linuxProbes: true, linuxRTO: true}, []int64{400, 900, 1900, 3900}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := linuxConfig(t)
+			if tt.pol != (linuxPolicy{}) {
+				// The rfc policy's windows with Linux's RTO floor, for
+				// the same 250 ms.
+				cfg = testConfig()
+				cfg.RTOMin = 200 * time.Millisecond
+			}
+			h := newZeroWindow(t, cfg, tt.pol)
+			require.Equal(t, 250*time.Millisecond, h.conn.rto())
+			for i, at := range tt.times {
+				h.expectNothing(ms(at - 1))
+				h.expect(ms(at), oldSeqProbe(int32(i+1)))
+				h.send(ms(at+50), probeAnswer)
+				h.expectNothing(ms(at + 50))
+			}
+			// The window opens: the data goes, and the timer stops.
+			last := tt.times[len(tt.times)-1] + 100
+			h.send(ms(last), seg{seq: 301, ack: 201, flags: ack, win: 65535})
+			h.expect(ms(last), seg{seq: 201, ack: 301, flags: psh, len: 200})
+			assert.False(t, h.conn.timerOn(trace.TimerPersist))
+		})
+	}
+}
+
+// An ACK that opens the window for less than the next segment is no
+// reason to send (the segment does not fit: tcp_ack_probe's test) and
+// re-arms the probe timer from its arrival with the backoff reached, as
+// the answer to a probe does.
+func TestPersist_LinuxWindowTooSmallForTheHeadRearms(t *testing.T) {
+	h := newZeroWindow(t, linuxConfig(t))
+	h.expect(ms(400), oldSeqProbe(1))
+	h.send(ms(450), probeAnswer)
+	// At 700 ms the window opens to 100 bytes: the 200 held do not fit.
+	h.send(ms(700), seg{seq: 301, ack: 201, flags: ack, win: 100})
+	var at []string
+	for _, r := range h.log.Records {
+		if r.Kind == trace.KindTimer && r.Timer == trace.TimerPersist && r.TimerOp == trace.TimerSet {
+			at = append(at, r.T.String()+"→"+r.At.String())
+		}
+	}
+	assert.Equal(t, []string{
+		ms(150).String() + "→" + ms(400).String(),  // the window closed: one RTO
+		ms(400).String() + "→" + ms(900).String(),  // the probe: 2·RTO (tcp_send_probe0)
+		ms(450).String() + "→" + ms(950).String(),  // its answer (tcp_ack_probe)
+		ms(700).String() + "→" + ms(1200).String(), // the small window (tcp_ack_probe)
+	}, at)
+}

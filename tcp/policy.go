@@ -94,6 +94,12 @@ type policy interface {
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
 
+	// persistFromAnswer reports whether an ACK that finds nothing in flight
+	// while the window still holds back the next segment (the answer to a
+	// zero-window probe) starts the persist timer's current interval again
+	// from its arrival, rather than leaving it counted from the probe.
+	persistFromAnswer() bool
+
 	// oowACKInterval is the least time between two ACKs answering segments
 	// out of the window or challenges; 0: no limit.
 	oowACKInterval() time.Duration
@@ -108,6 +114,19 @@ type policy interface {
 	// that ends at Last.ACK.sent updates TS.Recent (input.go,
 	// duplicateTSRecent).
 	duplicateUpdatesTSRecent() bool
+
+	// timestampOnRST reports whether a RST the connection sends itself
+	// (giving up on keepalive) carries the timestamps option.
+	timestampOnRST() bool
+
+	// rtoInTicks reports whether the RTO is kept in whole timer ticks
+	// (TimerHZ), rounded up, before any backoff doubles it.
+	rtoInTicks() bool
+
+	// rttEveryACK reports whether every ACK of new data gives an RTT
+	// sample, from the oldest segment it acknowledges (rttsample.go),
+	// rather than one timed segment per round trip.
+	rttEveryACK() bool
 
 	// rttFromTimestamps reports whether an ACK that covers retransmitted
 	// data gives an RTT sample from the timestamp it echoes (retransmit.go,
@@ -198,6 +217,12 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// persistFromAnswer: RFC 9293 §3.8.6.1 and RFC 1122 §4.2.2.17 time the
+// probes from one another ("increase exponentially the interval between
+// successive probes"), as BSD's tcp_timer_persist does: an answer changes
+// nothing.
+func (rfcPolicy) persistFromAnswer() bool { return false }
+
 // oowACKInterval: RFC 9293 §3.10.7.4 answers every unacceptable segment
 // with an ACK; RFC 5961 §7's throttling is left to the implementation.
 func (rfcPolicy) oowACKInterval() time.Duration { return 0 }
@@ -213,6 +238,20 @@ func (rfcPolicy) tailLossProbe() bool { return false }
 // duplicateUpdatesTSRecent: RFC 7323 §4.3 (2): only a segment with
 // Last.ACK.sent inside it.
 func (rfcPolicy) duplicateUpdatesTSRecent() bool { return false }
+
+// timestampOnRST: the rfc profile sends no option on a RST (RFC 7323 §3.2
+// requires TSopt only on non-<RST> segments; on a RST it is a SHOULD the
+// profile has never taken, and its golden traces stay as they are).
+func (rfcPolicy) timestampOnRST() bool { return false }
+
+// rtoInTicks: RFC 6298 keeps the RTO as a duration; a host with ticking
+// timers (timer_hz) only fires it on a tick.
+func (rfcPolicy) rtoInTicks() bool { return false }
+
+// rttEveryACK: RFC 6298 §3 times one segment at a time ("TCP MUST use
+// Karn's algorithm for taking RTT samples"; the classic implementation
+// times one segment per round trip).
+func (rfcPolicy) rttEveryACK() bool { return false }
 
 // rttFromTimestamps: Karn's algorithm (RFC 6298 §3): no sample from
 // retransmitted data; RFC 7323 §4 allows the echo, but the rfc profile
@@ -294,6 +333,14 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
 
+// persistFromAnswer is tcp_ack_probe, which tcp_ack calls for an ACK that
+// arrives with nothing in flight (no_queue): if the send head still does
+// not fit the window, the probe timer is armed again for tcp_probe0_when
+// (the base, max(RTO, TCP_RTO_MIN), shifted by icsk_backoff) from now. The
+// probes are thus spaced by the interval plus a round trip, not by the
+// interval alone.
+func (linuxPolicy) persistFromAnswer() bool { return true }
+
 // oowACKInterval is tcp_invalid_ratelimit (500 ms): tcp_validate_incoming
 // answers an out-of-window pure ACK (a zero-window or keepalive probe among
 // them) only if it answered none in the last 500 ms (tcp_oow_rate_limited),
@@ -313,6 +360,21 @@ func (linuxPolicy) tailLossProbe() bool { return true }
 // duplicateUpdatesTSRecent: tcp_sequence passes a segment whose end is
 // not before rcv_wup, and tcp_replace_ts_recent stores its TSval.
 func (linuxPolicy) duplicateUpdatesTSRecent() bool { return true }
+
+// timestampOnRST: tcp_send_active_reset goes through tcp_transmit_skb,
+// whose tcp_established_options adds TSopt (RFC 7323 §3.2's SHOULD);
+// Linux 6.18's keepalive RST in failover carries it.
+func (linuxPolicy) timestampOnRST() bool { return true }
+
+// rtoInTicks: icsk_rto is in jiffies (__tcp_set_rto: usecs_to_jiffies,
+// rounding up), and the backoff shifts the jiffies (inet_csk_rto_backoff,
+// tcp_probe0_when): a 244.8 ms RTO is 62 jiffies, backed off 124, not 123.
+func (linuxPolicy) rtoInTicks() bool { return true }
+
+// rttEveryACK is tcp_clean_rtx_queue: seq_rtt_us from the first skb the
+// ACK acknowledges (first_ackt), on every ACK that acknowledges data sent
+// once.
+func (linuxPolicy) rttEveryACK() bool { return true }
 
 // rttFromTimestamps is tcp_ack_update_rtt's fallback to tcp_rtt_tsopt_us
 // when the ACK covers retransmitted data (FLAG_RETRANS_DATA_ACKED).

@@ -109,6 +109,14 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			return [2]uint32{b.synWindow(windowRoom{largest: 65535}, 1460), uint32(b.shift())}
 		}, [2]uint32{65535, 1}, [2]uint32{64240, 10},
 			"RFC 7323 §2.3: the scale the buffer needs", "no SO_RCVBUF: tcp_rmem[1], scale for tcp_rmem[2]"},
+		{"RTT sample from every ACK, oldest segment acknowledged", func(p policy) any { return p.rttEveryACK() }, false, true,
+			"RFC 6298 §3: one timed segment at a time", "tcp_clean_rtx_queue: seq_rtt_us from first_ackt"},
+		{"timestamp on the connection's own RST", func(p policy) any { return p.timestampOnRST() }, false, true,
+			"RFC 7323 §3.2: MUST only on non-RST segments", "tcp_send_active_reset → tcp_transmit_skb → tcp_established_options"},
+		{"RTO in whole ticks before backoff", func(p policy) any { return p.rtoInTicks() }, false, true,
+			"RFC 6298: a duration", "__tcp_set_rto: usecs_to_jiffies; backoff shifts jiffies"},
+		{"persist interval counted from the probe's answer", func(p policy) any { return p.persistFromAnswer() }, false, true,
+			"RFC 9293 §3.8.6.1: from probe to probe (BSD's tcp_timer_persist)", "tcp_ack → tcp_ack_probe re-arms tcp_probe0_when"},
 		{"ACK and data sent from the receive path", func(p policy) any { return p.sendsFromReceivePath() }, false, true,
 			"the application runs first: its reply carries the ACK", "tcp_rcv_established: tcp_ack_snd_check in softirq"},
 	}

@@ -129,6 +129,7 @@ type linuxBuffer struct {
 	advMSS   uint32 // tp->advmss
 	rcvMSS   uint32 // icsk_ack.rcv_mss: tcp_initialize_rcv_mss's, then as the ACK rules measure it
 	wscale   uint8  // the window scale offered
+	synSpace uint32 // rcv_wnd as tcp_select_initial_window set it: the SYN's space, which the SYN's 16-bit field may not hold
 	rmem     uint32 // sk_rmem_alloc: the truesize of what is queued
 	// skbs holds the queued segments, in sequence order: where each ends and
 	// its truesize, freed when read past.
@@ -138,6 +139,7 @@ type linuxBuffer struct {
 type skb struct {
 	end      wire.Seq
 	truesize uint32
+	tailroom uint32 // bytes of its buffer after its data, which a following segment may be copied into
 }
 
 // Linux's defaults behind the receive buffer.
@@ -183,14 +185,23 @@ func (b *linuxBuffer) fromSpace(space uint32) uint32 {
 // (320), and the sk_buff itself (256): 2304 bytes for a full-sized segment
 // (as tcpsim kernel's TUN devices allocate).
 func truesize(n uint32) uint32 {
-	return 1<<bits.Len32(n+52+64+320-1) + 256
+	return skbBuffer(n) + 256
 }
+
+// skbBuffer is the size of the buffer a segment of n bytes arrives in.
+func skbBuffer(n uint32) uint32 { return 1 << bits.Len32(n+52+64+320-1) }
+
+// tailroom is what is left of that buffer after the segment's data: its
+// size less the shared info (320), NET_SKB_PAD (64), the headers (52) and
+// the data. 600 bytes after a 1012-byte segment, 164 after a 1448-byte one.
+func tailroom(n uint32) uint32 { return skbBuffer(n) - 320 - 64 - 52 - n }
 
 func (b *linuxBuffer) synWindow(_ windowRoom, mss uint32) uint32 {
 	space := min(b.fromSpace(b.rcvbuf), b.wclamp)
 	if space > mss {
 		space = space / mss * mss // "Quantize space offering to a multiple of mss"
 	}
+	b.synSpace = space // *rcv_wnd = space: not capped at 65535
 	return min(space, 65535)
 }
 
@@ -199,6 +210,12 @@ func (b *linuxBuffer) shift() uint8 { return b.wscale }
 // established is tcp_init_buffer_space.
 func (b *linuxBuffer) established(advMSS, synWnd uint32) {
 	b.advMSS = advMSS
+	// rcv_wnd and rcv_ssthresh start at what tcp_select_initial_window
+	// computed, not at the SYN's field: with a buffer of more than 128 KiB
+	// of memory (SO_RCVBUF above 64 KiB) the window is the whole space from
+	// the first ACK on (Linux 6.18, mathis: SO_RCVBUF 4 MiB, the
+	// handshake's ACK offers 4193152).
+	synWnd = max(synWnd, b.synSpace)
 	b.rcvMSS = max(min(advMSS, linuxDefaultMSS, synWnd/2), linuxMinMSS) // tcp_initialize_rcv_mss
 	b.wclamp = min(b.wclamp, 65535<<b.wscale)
 	maxwin := b.fromSpace(b.rcvbuf) // tcp_full_space
@@ -230,10 +247,10 @@ func (b *linuxBuffer) space() uint32 {
 func (b *linuxBuffer) arrived(a arrival) bool {
 	if !a.inOrder {
 		grew := a.sack && b.grow(a.n)
-		b.charge(a.seq, a.n)
+		b.charge(a.seq, a.n, false)
 		return grew
 	}
-	b.charge(a.seq, a.n)
+	b.charge(a.seq, a.n, true)
 	if b.advMSS == 0 {
 		return false // not established yet
 	}
@@ -247,16 +264,26 @@ func (b *linuxBuffer) arrived(a arrival) bool {
 	return a.n >= 128 && b.grow(a.n)
 }
 
-// charge queues a segment's truesize.
-func (b *linuxBuffer) charge(seq wire.Seq, n uint32) {
+// charge queues a segment's truesize. An in-order segment that fits the
+// tailroom of the receive queue's last skb, which it continues, is copied
+// there and costs nothing (tcp_queue_rcv → tcp_try_coalesce →
+// skb_try_coalesce: "if (len <= skb_tailroom(to))", delta_truesize 0): on
+// Linux 6.18 the 144 bytes and FIN that end zero-window's transfer leave the
+// window at 1012, where charging them a 1280-byte skb would close it.
+func (b *linuxBuffer) charge(seq wire.Seq, n uint32, inOrder bool) {
 	end := seq.Add(n)
+	if k := len(b.skbs); inOrder && k > 0 && b.skbs[k-1].end == seq && n <= b.skbs[k-1].tailroom {
+		b.skbs[k-1].end = end
+		b.skbs[k-1].tailroom -= n
+		return
+	}
 	i := len(b.skbs)
 	for i > 0 && end.LessThan(b.skbs[i-1].end) {
 		i--
 	}
 	b.skbs = append(b.skbs, skb{})
 	copy(b.skbs[i+1:], b.skbs[i:])
-	b.skbs[i] = skb{end: end, truesize: truesize(n)}
+	b.skbs[i] = skb{end: end, truesize: truesize(n), tailroom: tailroom(n)}
 	b.rmem += b.skbs[i].truesize
 }
 

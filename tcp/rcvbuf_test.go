@@ -101,3 +101,45 @@ func TestLinuxBuffer_SmallRecvBufferAccepts4344(t *testing.T) {
 	h.read(ms(200), 4344)
 	h.expect(ms(200), seg{seq: localISS + 1, ack: pbyte(4344), flags: ack, win: 2896, labels: trace.LabelWindowUpdate})
 }
+
+func TestLinuxBuffer_InOrderSegmentCopiedIntoTheTailroom(t *testing.T) {
+	// tcp_queue_rcv → tcp_try_coalesce → skb_try_coalesce: a segment that
+	// continues the receive queue's last skb and fits its tailroom is
+	// copied there, and its own skb (and truesize) is freed. A 1012-byte
+	// segment arrives in a 2048-byte buffer: 600 bytes of tailroom. On
+	// Linux 6.18 (tcpsim kernel zero-window, SO_RCVBUF 4096) the last 144
+	// bytes and the FIN, arriving behind a 1012-byte segment, left the
+	// window at 1012; charged 1280 bytes of their own they would close it.
+	b := newLinuxBuffer(4096, false)
+	const s0 = wire.Seq(1000)
+	b.charge(s0, 1012, true)
+	assert.Equal(t, uint32(2304), b.rmem)
+	b.charge(s0+1012, 144, true) // into the tailroom: free
+	assert.Equal(t, uint32(2304), b.rmem)
+	assert.Len(t, b.skbs, 1)
+	b.charge(s0+1156, 500, true) // 456 left: a skb of its own (1024-byte buffer)
+	assert.Equal(t, uint32(2304+1280), b.rmem)
+	b.charge(s0+5000, 100, false) // out of order: never coalesced here
+	assert.Equal(t, uint32(2304+1280+1280), b.rmem)
+	// Reading past the first skb frees it with what was copied into it.
+	b.read(s0 + 1156)
+	assert.Equal(t, uint32(2560), b.rmem)
+}
+
+func TestLinuxBuffer_LargeSORcvbufOpensTheWholeSpaceAtOnce(t *testing.T) {
+	// tcp_select_initial_window sets rcv_wnd to the whole space, rounded
+	// down to segments; only the SYN's 16-bit field is capped at 65535.
+	// rcv_ssthresh starts there, so with SO_RCVBUF 4 MiB (8 MiB of memory,
+	// 4 MiB of window) the first ACK already offers about 4 MiB: Linux
+	// 6.18's client in mathis offered 4193152 (32759 × 128) in the
+	// handshake's ACK. (Without the full space it would grow from 65535 by
+	// two segments per segment, as lost-segment's default buffer does.)
+	// The segment also sets the payload ratio (1448/2304), which raises
+	// the clamp: 32780 × 128.
+	cfg := linuxConfig(t)
+	cfg.RecvBuffer = 4 << 20
+	h := newLinuxServer(t, cfg, 65535, 7)
+	h.autoRead = false
+	h.peerSeg(ms(100), 0)
+	h.expect(ms(100), seg{seq: localISS + 1, ack: pbyte(1448), flags: ack, win: 4195840})
+}

@@ -20,7 +20,13 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	if c.sndNxt.LessThan(ack) {
 		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
 	}
-	if !c.sampleRTT(now, ack) && resentAcked && c.ackTSecr != 0 && c.h.policy.rttFromTimestamps() {
+	var sampled bool
+	if c.h.policy.rttEveryACK() {
+		sampled = c.sampleOldestAcked(now, ack, resentAcked)
+	} else {
+		sampled = c.sampleRTT(now, ack)
+	}
+	if !sampled && resentAcked && c.ackTSecr != 0 && c.h.policy.rttFromTimestamps() {
 		c.sampleEchoedRTT(now)
 	}
 	c.retries = 0

@@ -20,6 +20,7 @@ type rttEstimator struct {
 	min     time.Duration // the RTO's floor (RFC 6298 (2.4))
 	max     time.Duration // the RTO's ceiling (RFC 6298 (2.5)), and the backoff's
 	samples int           // how many RTT samples have been taken
+	tick    time.Duration // the RTO is kept in whole ticks of this length (Linux's jiffies); 0: exact
 	rule    rtoRule       // how SRTT and the variance term make the RTO
 }
 
@@ -58,11 +59,17 @@ func (e *rttEstimator) sample(r time.Duration) {
 // the maximum (RFC 6298 (5.5)).
 func (e *rttEstimator) backedOff(n int) time.Duration {
 	d := e.rto
+	if e.tick > 0 {
+		d = (d + e.tick - 1) / e.tick * e.tick // __tcp_set_rto: usecs_to_jiffies rounds up; the backoff shifts jiffies
+	}
 	for i := 0; i < n && d < e.max; i++ {
 		d *= 2
 	}
 	return clampDuration(d, 0, e.max)
 }
+
+// tickOf is the length of a tick of a clock ticking hz times a second.
+func tickOf(hz int) time.Duration { return time.Second / time.Duration(hz) }
 
 func clampDuration(d, lo, hi time.Duration) time.Duration {
 	if d < lo {

@@ -59,6 +59,14 @@ func (r *sackRecovery) onDupACK(now sim.Time, f flight) decision {
 	switch {
 	case further:
 		d.resend |= resendHole
+	case d.resend&resendFirst != 0 && f.una.LessThan(r.rexmitNxt):
+		// Recovery begins again while the segment at SND.UNA, a hole of
+		// the recovery before, has been resent and that copy is not yet
+		// acknowledged: it is not resent twice (RFC 6675's scoreboard
+		// remembers what was retransmitted; Linux's TCPCB_SACKED_RETRANS
+		// keeps tcp_xmit_retransmit_queue from sending it again). The next
+		// hole goes instead; if the copy was lost, the RTO finds it.
+		d.resend = d.resend&^resendFirst | resendHole
 	case d.resend&resendFirst != 0:
 		r.rexmitNxt = f.una // recovery begins: holes are resent from SND.UNA
 	}
@@ -76,6 +84,7 @@ func (r *sackRecovery) onRTO(now sim.Time, f flight, first bool) decision {
 	if _, reneged := r.sackedRange(f.una, f.max); !r.keepAfterRTO || reneged {
 		r.sacked.reset()
 	}
+	r.rexmitNxt = f.una // after the timeout everything unSACKed goes again
 	return r.rto(now, f, first)
 }
 

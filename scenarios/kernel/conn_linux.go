@@ -149,8 +149,31 @@ func (a *app) slowReader(k *conn) {
 			return
 		default:
 			a.send(evRead{k, n})
+			if peekEOF(raw) {
+				// The simulated server closes as soon as a read leaves
+				// nothing but the peer's FIN (scenarios/world's
+				// maybeClose: PeerClosed and nothing readable); a real
+				// read would see the end only at the next tick.
+				a.send(evEOF{k})
+				return
+			}
 		}
 	}
+}
+
+// peekEOF reports whether the socket holds nothing but the end of the
+// stream: a recv that neither waits nor consumes returns 0.
+func peekEOF(raw syscall.RawConn) bool {
+	var n int
+	var err error
+	b := make([]byte, 1)
+	if cerr := raw.Read(func(fd uintptr) bool {
+		n, _, err = syscall.Recvfrom(int(fd), b, syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		return true
+	}); cerr != nil {
+		return false
+	}
+	return err == nil && n == 0
 }
 
 // sleep waits until run time t; false when the connection or the run ended first.

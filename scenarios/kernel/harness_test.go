@@ -29,3 +29,23 @@ func TestRun_HTTPIsNotSupportedYet(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnsupported)
 	assert.Contains(t, err.Error(), "HTTP")
 }
+
+// TestPlan_BuffersInTheNamespace: every host's namespace gets the linux
+// profile's tcp_rmem and tcp_wmem, whatever the host running the harness
+// has (a new namespace copies the host's), so a buffer the scenario leaves
+// at its default is the profile's on both sides; a buffer the scenario
+// sets is the socket's.
+func TestPlan_BuffersInTheNamespace(t *testing.T) {
+	s, err := scenarios.Load("zero-window")
+	require.NoError(t, err)
+	for _, ep := range []*scenarios.Endpoint{&s.Client, &s.Server} {
+		st, err := plan(ep)
+		require.NoError(t, err)
+		assert.Contains(t, st.sysctls, sysctl{"ipv4/tcp_rmem", "4096 131072 33554432"}, ep.Name)
+		assert.Contains(t, st.sysctls, sysctl{"ipv4/tcp_wmem", "4096 16384 4194304"}, ep.Name)
+	}
+	srv, _ := plan(&s.Server)
+	assert.Equal(t, 4096, srv.sock.rcvBuf) // recv_buffer: 4KiB → SO_RCVBUF
+	cli, _ := plan(&s.Client)
+	assert.Zero(t, cli.sock.rcvBuf)
+}

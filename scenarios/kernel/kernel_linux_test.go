@@ -219,3 +219,12 @@ func TestNamespace_SysctlsStayInside(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(host), string(after), "the host's setting changed")
 }
+
+// TestKernelHZ_FromConfig reads CONFIG_HZ among the other lines.
+func TestKernelHZ_FromConfig(t *testing.T) {
+	hz, ok := configHZ(strings.NewReader("CONFIG_HZ_250=y\nCONFIG_HZ=250\nCONFIG_SCHED_HRTICK=y\n"))
+	assert.True(t, ok)
+	assert.Equal(t, 250, hz)
+	_, ok = configHZ(strings.NewReader("CONFIG_NO_HZ=y\n"))
+	assert.False(t, ok)
+}

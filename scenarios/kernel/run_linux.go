@@ -43,6 +43,10 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 			}
 		}
 		st.sysctls = ss
+		if hz, ok := kernelHZ(); ok && st.timerHZ != 0 && st.timerHZ != hz {
+			// CONFIG_HZ is fixed when the kernel is built: no knob.
+			st.notes = append(st.notes, fmt.Sprintf("%s: timer_hz %d is not applied: this kernel ticks at HZ=%d", ep.Name, st.timerHZ, hz))
+		}
 		setups[i] = st
 		// A device that lets the MSS through: the link's MTU, not the
 		// device's, is what drops a packet too big (a scenario's lesson).

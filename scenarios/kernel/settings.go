@@ -22,6 +22,7 @@ type setup struct {
 	sysctls []sysctl
 	route   []string // extra `ip route` attributes: rto_min, initcwnd, quickack
 	mss     int      // the MSS the host's device must allow, for its MTU
+	timerHZ int      // the scenario's timer_hz when it sets one (the kernel's CONFIG_HZ has no knob)
 	notes   []string
 }
 
@@ -51,6 +52,15 @@ const (
 	maxKeepIdle  = 32767
 	maxKeepIntvl = 32767
 	maxKeepCnt   = 127
+)
+
+// The namespaces' buffer sysctls, as the linux profile models a host that
+// sets no socket buffer (tcp/rcvbuf.go, tcp/profile.go): a new network
+// namespace copies tcp_rmem and tcp_wmem from the host's (tcp_sk_init), and
+// a tuned host would otherwise lend its own buffers to the run.
+const (
+	rmemSysctl = "4096 131072 33554432" // tcp_rmem: min, default (sk_rcvbuf with no SO_RCVBUF), max (32 MiB: window scale 10)
+	wmemSysctl = "4096 16384 4194304"   // tcp_wmem: min, default (sk_sndbuf with no SO_SNDBUF), max
 )
 
 // profileDefaults returns the settings an endpoint of the given profile has
@@ -113,7 +123,11 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 		}
 	}
 
-	// Per-namespace sysctls (net.ipv4 is per network namespace).
+	// Per-namespace sysctls (net.ipv4 is per network namespace). The
+	// buffers always: a buffer the scenario leaves at its default is the
+	// namespace's default (tcp_rmem[1], tcp_wmem[1]); one it sets is the
+	// socket's (SO_RCVBUF, SO_SNDBUF, above).
+	st.sysctls = append(st.sysctls, sysctl{"ipv4/tcp_rmem", rmemSysctl}, sysctl{"ipv4/tcp_wmem", wmemSysctl})
 	if c.SynRetries != d.SynRetries {
 		set("ipv4/tcp_syn_retries", min(c.SynRetries, 127))
 		set("ipv4/tcp_synack_retries", min(c.SynRetries, 127))
@@ -153,6 +167,9 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 	}
 
 	// What Linux has no knob for.
+	if c.TimerHZ != d.TimerHZ {
+		st.timerHZ = c.TimerHZ // noted by run when the kernel's HZ differs
+	}
 	if c.FixedISS {
 		note("isn %d: the kernel draws its own ISN; the trace shows the scenario's numbers (the pcap the real ones)", c.ISS)
 	}
