@@ -50,6 +50,11 @@ type Link struct {
 	lastArrival sim.Time // arrival of the last packet accepted, for the no-reorder clamp
 
 	down         bool // SetDown without SetUp
+	// plain is set when the configuration has no fault at all: no loss,
+	// jitter, reordering, duplication, corruption, rules or outages. Send
+	// then takes sendPlain, which draws nothing and checks only the MTU
+	// and the queue, with the same outcome as the general path.
+	plain bool
 	nextOutage   int  // index of the first outage not over by the last Send
 	nextBoundary int  // the next outage boundary the boundary timer writes (see boundary)
 
@@ -92,6 +97,8 @@ func New(from, to string, cfg Config, e *sim.Engine, rng *rand.Rand, tr trace.Si
 		deliver:   deliver,
 		flights:   flights{reorder: cfg.Reorder || cfg.ReorderProb > 0 || hasDelayRule(cfg.Rules)},
 	}
+	l.plain = cfg.Loss == 0 && cfg.Jitter == 0 && !cfg.Reorder && cfg.Burst == nil && cfg.ReorderProb == 0 &&
+		cfg.Duplicate == 0 && cfg.Corrupt == 0 && len(cfg.Rules) == 0 && len(l.outages) == 0
 	l.ser.free = e.Now()
 	l.arrivalTimer.Init(e, l.onArrival)
 	l.outageTimer.Init(e, l.onBoundary)
@@ -144,6 +151,10 @@ func (l *Link) Stats() Stats {
 // KindDeliver record (Node from, Peer to, Conn p.Conn, the packet) and then
 // calls deliver.
 func (l *Link) Send(now sim.Time, p *trace.Packet) {
+	if l.plain && !l.down {
+		l.sendPlain(now, p)
+		return
+	}
 	size := p.Seg.IPLen()
 	l.stats.Sent.add(size)
 	l.emit(now, trace.KindSend, p, trace.Drop{})
@@ -221,6 +232,39 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		if duplicate {
 			l.duplicate(now, arrival.Add(extra), p)
 		}
+		l.armArrival()
+		return
+	}
+	l.emit(now, trace.KindDrop, p, why)
+}
+
+// sendPlain is Send on a link without faults (l.plain) that is up: no
+// draw, no rule, no outage, no reordering; only the MTU and the queue can
+// drop the packet, in that order, as in Send.
+func (l *Link) sendPlain(now sim.Time, p *trace.Packet) {
+	size := p.Seg.IPLen()
+	l.stats.Sent.add(size)
+	l.emit(now, trace.KindSend, p, trace.Drop{})
+	start, end := now, now
+	if l.cfg.Bandwidth > 0 {
+		l.ser.advance(now)
+		start = max(now, l.ser.free)
+		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
+	}
+	var why trace.Drop
+	switch {
+	case l.cfg.MTU > 0 && size > l.cfg.MTU:
+		l.stats.Dropped.MTU.add(size)
+		why = trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)}
+	case !l.queueAdmits(now, start, size):
+		l.stats.Dropped.QueueFull.add(size)
+		why.Code = trace.DropQueueFull
+	default:
+		l.transmit(now, start, end, size)
+		arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
+		l.lastArrival = arrival
+		l.seq++
+		l.flights.push(arrival, l.seq, p, false)
 		l.armArrival()
 		return
 	}

@@ -112,6 +112,8 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 		receiver: receiver{acks: h.policy.delayedACKs(cfg), rbuf: h.policy.receiveBuffer(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
 	}
+	c.rfcACK, _ = c.acks.(*rfcACKs)
+	_, c.rfcBuf = c.rbuf.(rfcBuffer)
 	if cfg.WindowScaling {
 		c.rcvWscale = c.rbuf.shift()
 	}
@@ -169,6 +171,9 @@ func (h *Host) notify(c *Conn, ev Event) { h.notices = append(h.notices, Notice{
 // (Read, Write, Close); what that queues is returned by the next call. The
 // slice is valid until then.
 func (h *Host) Notices() []Notice {
+	if len(h.notices) == 0 {
+		return nil // most polls have nothing to tell
+	}
 	h.taken, h.notices = h.notices, h.taken[:0]
 	return h.taken
 }

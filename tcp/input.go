@@ -383,9 +383,11 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 		c.rcvUnacked += more
 		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
 	}
-	c.acks.dataIn(now, c.ackView(), n, flags)
-	if c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
-		c.acks.windowGrew()
+	if c.rfcACK == nil {
+		c.acks.dataIn(now, c.ackView(), n, flags) // rfcACKs' does nothing
+	}
+	if !c.rfcBuf && c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+		c.acks.windowGrew() // rfcBuffer's arrived is always false
 	}
 	// The data is news before the FIN that may follow it ends the stream.
 	c.h.notify(c, EventReadable)

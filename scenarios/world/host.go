@@ -192,7 +192,12 @@ func (h *Host) Poll(now sim.Time) {
 	for h.notify(now) {
 		h.stack.Poll(now, h.emit)
 	}
-	h.timer.Reset(h.stack.Deadline())
+	// Re-armed only when the deadline moved: most polls leave it where it
+	// was (the timer keeps its place among same-instant events, as a
+	// link's arrival timer does).
+	if d := h.stack.Deadline(); d != h.timer.When() {
+		h.timer.Reset(d)
+	}
 }
 
 // push lets the stack send what it may now, as the end of a write system

@@ -100,11 +100,24 @@ func NewSummary() *Summary {
 	return &Summary{index: make(map[string]int)}
 }
 
+// scanNodes is how many nodes node looks through before it uses the index.
+const scanNodes = 8
+
 func (s *Summary) node(name string) *nodeCount {
 	if s.last != nil && s.last.Name == name {
 		return s.last
 	}
-	if i, ok := s.index[name]; ok {
+	if len(s.nodes) <= scanNodes {
+		// A few nodes: comparing names is cheaper than hashing one, and
+		// the records' names share their bytes with the node's, so most
+		// comparisons stop at the pointers.
+		for _, n := range s.nodes {
+			if n.Name == name {
+				s.last = n
+				return n
+			}
+		}
+	} else if i, ok := s.index[name]; ok {
 		s.last = s.nodes[i]
 		return s.last
 	}
