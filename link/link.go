@@ -49,14 +49,14 @@ type Link struct {
 	seq         uint64   // packets accepted so far
 	lastArrival sim.Time // arrival of the last packet accepted, for the no-reorder clamp
 
-	down         bool // SetDown without SetUp
+	down bool // SetDown without SetUp
 	// plain is set when the configuration has no fault at all: no loss,
 	// jitter, reordering, duplication, corruption, rules or outages. Send
 	// then takes sendPlain, which draws nothing and checks only the MTU
 	// and the queue, with the same outcome as the general path.
-	plain bool
-	nextOutage   int  // index of the first outage not over by the last Send
-	nextBoundary int  // the next outage boundary the boundary timer writes (see boundary)
+	plain        bool
+	nextOutage   int // index of the first outage not over by the last Send
+	nextBoundary int // the next outage boundary the boundary timer writes (see boundary)
 
 	arrivalTimer sim.Timer // armed at the earliest arrival, if any
 	outageTimer  sim.Timer // armed at the next outage boundary, if any
