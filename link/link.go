@@ -62,8 +62,12 @@ type Link struct {
 	outageTimer  sim.Timer // armed at the next outage boundary, if any
 
 	stats Stats
-	rec   trace.Record // reused for every record written
-	out   trace.Packet // the packet being delivered
+	// pktRec is reused for every packet record: Node and Peer are set once,
+	// and only the fields a packet record uses change.
+	pktRec trace.Record
+	// linkRec is reused for the link's own records (down, up).
+	linkRec trace.Record
+	out     trace.Packet // the packet being delivered
 }
 
 // New returns a link carrying packets from node from to node to, configured
@@ -97,6 +101,7 @@ func New(from, to string, cfg Config, e *sim.Engine, rng *rand.Rand, tr trace.Si
 		deliver:   deliver,
 		flights:   flights{reorder: cfg.Reorder || cfg.ReorderProb > 0 || hasDelayRule(cfg.Rules)},
 	}
+	l.pktRec = trace.Record{Node: from, Peer: to}
 	l.plain = cfg.Loss == 0 && cfg.Jitter == 0 && !cfg.Reorder && cfg.Burst == nil && cfg.ReorderProb == 0 &&
 		cfg.Duplicate == 0 && cfg.Corrupt == 0 && len(cfg.Rules) == 0 && len(l.outages) == 0
 	l.ser.free = e.Now()
@@ -419,8 +424,10 @@ func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, why trace.Drop)
 	if !l.reads.Has(k) {
 		return
 	}
-	l.rec = trace.Record{T: now, Kind: k, Node: l.from, Peer: l.to, Conn: p.Conn, Pkt: p, Drop: why}
-	l.tr.Record(&l.rec)
+	r := &l.pktRec
+	r.T, r.Kind, r.Conn, r.Pkt, r.Drop = now, k, p.Conn, p, why
+	l.tr.Record(r)
+	r.Pkt = nil // the packet is the caller's
 }
 
 // emitLink writes a KindLink record (down or up).
@@ -428,6 +435,6 @@ func (l *Link) emitLink(now sim.Time, op trace.LinkOp) {
 	if !l.reads.Has(trace.KindLink) {
 		return
 	}
-	l.rec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Link: op}
-	l.tr.Record(&l.rec)
+	l.linkRec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Link: op}
+	l.tr.Record(&l.linkRec)
 }
