@@ -233,7 +233,7 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		extra += d
 		duplicate = duplicate || dup
 		l.seq++
-		l.flights.push(arrival.Add(extra), l.seq, p, corrupt)
+		l.flights.push(arrival.Add(extra), l.seq, p, size, corrupt)
 		if duplicate {
 			l.duplicate(now, arrival.Add(extra), p)
 		}
@@ -269,7 +269,7 @@ func (l *Link) sendPlain(now sim.Time, p *trace.Packet) {
 		arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
 		l.lastArrival = arrival
 		l.seq++
-		l.flights.push(arrival, l.seq, p, false)
+		l.flights.push(arrival, l.seq, p, size, false)
 		l.armArrival()
 		return
 	}
@@ -303,10 +303,11 @@ func (l *Link) duplicate(now, arrival sim.Time, p *trace.Packet) {
 	cp := *p
 	cp.ID = l.nextID()
 	cp.Labels |= trace.LabelNetworkDuplicate
-	l.stats.Duplicated.add(cp.Seg.IPLen())
+	size := cp.Seg.IPLen()
+	l.stats.Duplicated.add(size)
 	l.emit(now, trace.KindSend, &cp, trace.Drop{})
 	l.seq++
-	l.flights.push(arrival, l.seq, &cp, false)
+	l.flights.push(arrival, l.seq, &cp, size, false)
 }
 
 // SetIDSource gives the link the world's packet numbering, for the copies
@@ -391,22 +392,22 @@ func (l *Link) armArrival() {
 // deliver may send on this link or take it down; both are safe here.
 func (l *Link) onArrival(now sim.Time) {
 	for l.flights.len() > 0 && l.flights.nextAt() <= now {
-		corrupt := l.flights.pop(&l.out)
+		size, corrupt := l.flights.pop(&l.out)
 		if corrupt {
 			// It arrived damaged: the receiver's checksum fails and it
 			// discards the segment, as if it had not come.
-			l.stats.Dropped.Corrupt.add(l.out.Seg.IPLen())
+			l.stats.Dropped.Corrupt.add(size)
 			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropCorrupted})
 			continue
 		}
 		if l.refuse != nil && l.refuse(now) {
 			// The receiver is not there to take it (a crashed host):
 			// the packet is lost at the far end, not delivered.
-			l.stats.Dropped.Receiver.add(l.out.Seg.IPLen())
+			l.stats.Dropped.Receiver.add(size)
 			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropReceiverDown})
 			continue
 		}
-		l.stats.Delivered.add(l.out.Seg.IPLen())
+		l.stats.Delivered.add(size)
 		l.emit(now, trace.KindDeliver, &l.out, trace.Drop{})
 		l.deliver(now, &l.out)
 	}

@@ -36,6 +36,7 @@ type Host struct {
 	emit  func(p *trace.Packet)
 
 	routes    []route
+	lastRoute *route // the route linkTo found last: a host sends to one peer at a time
 	listeners []listener
 	// owners maps each connection to the application that opened it, or
 	// that listens on the port it was accepted on.
@@ -121,6 +122,7 @@ func (h *Host) newStack() {
 
 // route sends the host's packets for dst over l, replacing any route there was.
 func (h *Host) route(dst netip.Addr, l *link.Link) {
+	h.lastRoute = nil // the slice may move
 	for i := range h.routes {
 		if h.routes[i].dst == dst {
 			h.routes[i].l = l
@@ -132,8 +134,13 @@ func (h *Host) route(dst netip.Addr, l *link.Link) {
 
 // linkTo returns the link the host's packets for dst go over.
 func (h *Host) linkTo(dst netip.Addr) *link.Link {
-	for _, r := range h.routes {
+	if r := h.lastRoute; r != nil && r.dst == dst {
+		return r.l
+	}
+	for i := range h.routes {
+		r := &h.routes[i]
 		if r.dst == dst {
+			h.lastRoute = r
 			return r.l
 		}
 	}
