@@ -143,7 +143,7 @@ func (c *Conn) ackSentNow(now sim.Time) {
 // sendACK sends a pure ACK from outside output (the receive or read path):
 // it is queued for the host's next flush, ahead of anything output sends.
 func (c *Conn) sendACK(now sim.Time) {
-	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0, notProbe)
+	c.send(now, c.h.enqueue, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	c.h.pending = true
 }
 

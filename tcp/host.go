@@ -31,10 +31,13 @@ type Host struct {
 	conns     []*Conn
 	nextID    uint32
 	out       []trace.Packet // segments built outside output (RSTs, the handshake's ACK), waiting to go
-	notices   []Notice       // events not yet taken by Notices
-	taken     []Notice       // the slice Notices returned last, reused
-	pending   bool           // something may have output to send
-	rec       trace.Record   // reused for the records of rare kinds
+	// enqueue is the method value h.queue, made once: a method value
+	// passed as the emit function would be allocated at every call.
+	enqueue func(*trace.Packet)
+	notices []Notice     // events not yet taken by Notices
+	taken   []Notice     // the slice Notices returned last, reused
+	pending bool         // something may have output to send
+	rec     trace.Record // reused for the records of rare kinds
 	// appRec, varRec and timerRec are reused for the records written on
 	// every segment, each for its kind only: only the fields that kind
 	// uses change, so a record is not cleared and rebuilt each time.
@@ -50,6 +53,7 @@ func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.
 		tr = trace.Discard
 	}
 	h := &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr, reads: trace.Reads(tr)}
+	h.enqueue = h.queue
 	h.appRec = trace.Record{Kind: trace.KindApp, Node: name}
 	h.varRec = trace.Record{Kind: trace.KindVar, Node: name}
 	h.timerRec = trace.Record{Kind: trace.KindTimer, Node: name}
@@ -201,7 +205,7 @@ func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 		if h.policy.sendsFromReceivePath() && c.state != StateClosed {
 			// What the segment lets go (an ACK due now, data its ACK
 			// made room for) goes before any application runs.
-			c.output(now, h.queue)
+			c.output(now, h.enqueue)
 		}
 	case seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()):
 		h.listenInput(now, seg)

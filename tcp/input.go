@@ -88,7 +88,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	// The handshake's third segment, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 	// (RFC 9293 §3.10.7.3), goes from the receive path, before the
 	// application hears of the connection and writes.
-	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0, notProbe)
+	c.send(now, c.h.enqueue, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	c.h.notify(c, EventEstablished)
 }
 
