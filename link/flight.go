@@ -13,6 +13,8 @@ type flight struct {
 	at  sim.Time // arrival
 	seq uint64   // send order on this link; breaks ties between equal arrivals
 	pkt trace.Packet
+	// size is the packet's IP length, computed once at Send.
+	size int32
 	// corrupt marks a packet damaged on the wire: it arrives, and the
 	// receiver's checksum fails.
 	corrupt bool
@@ -37,7 +39,8 @@ type flightKey struct {
 	at      sim.Time
 	seq     uint64
 	slot    int32
-	corrupt bool // see flight.corrupt
+	size    int32 // see flight.size
+	corrupt bool  // see flight.corrupt
 }
 
 func (f *flights) len() int {
@@ -55,12 +58,12 @@ func (f *flights) nextAt() sim.Time {
 	return f.fifo.front().at
 }
 
-// push adds p arriving at at, corrupt or not; seq must exceed every seq
-// pushed before.
-func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet, corrupt bool) {
+// push adds p, of size IP bytes, arriving at at, corrupt or not; seq
+// must exceed every seq pushed before.
+func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet, size int, corrupt bool) {
 	if !f.reorder {
 		fl := f.fifo.pushSlot()
-		fl.at, fl.seq, fl.pkt, fl.corrupt = at, seq, *p, corrupt
+		fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = at, seq, *p, int32(size), corrupt
 		return
 	}
 	var slot int32
@@ -72,24 +75,24 @@ func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet, corrupt bool) {
 		slot = int32(len(f.slab))
 		f.slab = append(f.slab, *p)
 	}
-	f.heap = append(f.heap, flightKey{at: at, seq: seq, slot: slot, corrupt: corrupt})
+	f.heap = append(f.heap, flightKey{at: at, seq: seq, slot: slot, size: int32(size), corrupt: corrupt})
 	f.up(len(f.heap) - 1)
 }
 
 // pop removes the packet that arrives first, copying it to dst, and
-// reports whether it was corrupted; f must not be empty.
-func (f *flights) pop(dst *trace.Packet) (corrupt bool) {
+// returns its size and whether it was corrupted; f must not be empty.
+func (f *flights) pop(dst *trace.Packet) (size int, corrupt bool) {
 	if !f.reorder {
 		fl := f.fifo.front()
-		*dst, corrupt = fl.pkt, fl.corrupt
+		*dst, size, corrupt = fl.pkt, int(fl.size), fl.corrupt
 		f.fifo.pop()
-		return corrupt
+		return size, corrupt
 	}
-	slot, corrupt := f.heap[0].slot, f.heap[0].corrupt
-	*dst = f.slab[slot]
-	f.free = append(f.free, slot)
+	k := f.heap[0]
+	*dst = f.slab[k.slot]
+	f.free = append(f.free, k.slot)
 	f.removeTop()
-	return corrupt
+	return int(k.size), k.corrupt
 }
 
 // removeTop removes the heap's root the bottom-up way (Floyd): the hole it

@@ -48,7 +48,7 @@ func TestFlightsHeapOrder(t *testing.T) {
 		if rng.IntN(3) > 0 || len(ref) == 0 {
 			seq++
 			at := sim.Time(rng.IntN(50))
-			f.push(at, seq, &trace.Packet{ID: seq}, false)
+			f.push(at, seq, &trace.Packet{ID: seq}, 40, false)
 			ref = append(ref, key{at, seq})
 			continue
 		}

@@ -49,16 +49,25 @@ type Link struct {
 	seq         uint64   // packets accepted so far
 	lastArrival sim.Time // arrival of the last packet accepted, for the no-reorder clamp
 
-	down         bool // SetDown without SetUp
-	nextOutage   int  // index of the first outage not over by the last Send
-	nextBoundary int  // the next outage boundary the boundary timer writes (see boundary)
+	down bool // SetDown without SetUp
+	// plain is set when the configuration has no fault at all: no loss,
+	// jitter, reordering, duplication, corruption, rules or outages. Send
+	// then takes sendPlain, which draws nothing and checks only the MTU
+	// and the queue, with the same outcome as the general path.
+	plain        bool
+	nextOutage   int // index of the first outage not over by the last Send
+	nextBoundary int // the next outage boundary the boundary timer writes (see boundary)
 
 	arrivalTimer sim.Timer // armed at the earliest arrival, if any
 	outageTimer  sim.Timer // armed at the next outage boundary, if any
 
 	stats Stats
-	rec   trace.Record // reused for every record written
-	out   trace.Packet // the packet being delivered
+	// pktRec is reused for every packet record: Node and Peer are set once,
+	// and only the fields a packet record uses change.
+	pktRec trace.Record
+	// linkRec is reused for the link's own records (down, up).
+	linkRec trace.Record
+	out     trace.Packet // the packet being delivered
 }
 
 // New returns a link carrying packets from node from to node to, configured
@@ -92,6 +101,9 @@ func New(from, to string, cfg Config, e *sim.Engine, rng *rand.Rand, tr trace.Si
 		deliver:   deliver,
 		flights:   flights{reorder: cfg.Reorder || cfg.ReorderProb > 0 || hasDelayRule(cfg.Rules)},
 	}
+	l.pktRec = trace.Record{Node: from, Peer: to}
+	l.plain = cfg.Loss == 0 && cfg.Jitter == 0 && !cfg.Reorder && cfg.Burst == nil && cfg.ReorderProb == 0 &&
+		cfg.Duplicate == 0 && cfg.Corrupt == 0 && len(cfg.Rules) == 0 && len(l.outages) == 0
 	l.ser.free = e.Now()
 	l.arrivalTimer.Init(e, l.onArrival)
 	l.outageTimer.Init(e, l.onBoundary)
@@ -144,6 +156,10 @@ func (l *Link) Stats() Stats {
 // KindDeliver record (Node from, Peer to, Conn p.Conn, the packet) and then
 // calls deliver.
 func (l *Link) Send(now sim.Time, p *trace.Packet) {
+	if l.plain && !l.down {
+		l.sendPlain(now, p)
+		return
+	}
 	size := p.Seg.IPLen()
 	l.stats.Sent.add(size)
 	l.emit(now, trace.KindSend, p, trace.Drop{})
@@ -217,10 +233,43 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		extra += d
 		duplicate = duplicate || dup
 		l.seq++
-		l.flights.push(arrival.Add(extra), l.seq, p, corrupt)
+		l.flights.push(arrival.Add(extra), l.seq, p, size, corrupt)
 		if duplicate {
 			l.duplicate(now, arrival.Add(extra), p)
 		}
+		l.armArrival()
+		return
+	}
+	l.emit(now, trace.KindDrop, p, why)
+}
+
+// sendPlain is Send on a link without faults (l.plain) that is up: no
+// draw, no rule, no outage, no reordering; only the MTU and the queue can
+// drop the packet, in that order, as in Send.
+func (l *Link) sendPlain(now sim.Time, p *trace.Packet) {
+	size := p.Seg.IPLen()
+	l.stats.Sent.add(size)
+	l.emit(now, trace.KindSend, p, trace.Drop{})
+	start, end := now, now
+	if l.cfg.Bandwidth > 0 {
+		l.ser.advance(now)
+		start = max(now, l.ser.free)
+		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
+	}
+	var why trace.Drop
+	switch {
+	case l.cfg.MTU > 0 && size > l.cfg.MTU:
+		l.stats.Dropped.MTU.add(size)
+		why = trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)}
+	case !l.queueAdmits(now, start, size):
+		l.stats.Dropped.QueueFull.add(size)
+		why.Code = trace.DropQueueFull
+	default:
+		l.transmit(now, start, end, size)
+		arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
+		l.lastArrival = arrival
+		l.seq++
+		l.flights.push(arrival, l.seq, p, size, false)
 		l.armArrival()
 		return
 	}
@@ -254,10 +303,11 @@ func (l *Link) duplicate(now, arrival sim.Time, p *trace.Packet) {
 	cp := *p
 	cp.ID = l.nextID()
 	cp.Labels |= trace.LabelNetworkDuplicate
-	l.stats.Duplicated.add(cp.Seg.IPLen())
+	size := cp.Seg.IPLen()
+	l.stats.Duplicated.add(size)
 	l.emit(now, trace.KindSend, &cp, trace.Drop{})
 	l.seq++
-	l.flights.push(arrival, l.seq, &cp, false)
+	l.flights.push(arrival, l.seq, &cp, size, false)
 }
 
 // SetIDSource gives the link the world's packet numbering, for the copies
@@ -342,22 +392,22 @@ func (l *Link) armArrival() {
 // deliver may send on this link or take it down; both are safe here.
 func (l *Link) onArrival(now sim.Time) {
 	for l.flights.len() > 0 && l.flights.nextAt() <= now {
-		corrupt := l.flights.pop(&l.out)
+		size, corrupt := l.flights.pop(&l.out)
 		if corrupt {
 			// It arrived damaged: the receiver's checksum fails and it
 			// discards the segment, as if it had not come.
-			l.stats.Dropped.Corrupt.add(l.out.Seg.IPLen())
+			l.stats.Dropped.Corrupt.add(size)
 			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropCorrupted})
 			continue
 		}
 		if l.refuse != nil && l.refuse(now) {
 			// The receiver is not there to take it (a crashed host):
 			// the packet is lost at the far end, not delivered.
-			l.stats.Dropped.Receiver.add(l.out.Seg.IPLen())
+			l.stats.Dropped.Receiver.add(size)
 			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropReceiverDown})
 			continue
 		}
-		l.stats.Delivered.add(l.out.Seg.IPLen())
+		l.stats.Delivered.add(size)
 		l.emit(now, trace.KindDeliver, &l.out, trace.Drop{})
 		l.deliver(now, &l.out)
 	}
@@ -375,8 +425,10 @@ func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, why trace.Drop)
 	if !l.reads.Has(k) {
 		return
 	}
-	l.rec = trace.Record{T: now, Kind: k, Node: l.from, Peer: l.to, Conn: p.Conn, Pkt: p, Drop: why}
-	l.tr.Record(&l.rec)
+	r := &l.pktRec
+	r.T, r.Kind, r.Conn, r.Pkt, r.Drop = now, k, p.Conn, p, why
+	l.tr.Record(r)
+	r.Pkt = nil // the packet is the caller's
 }
 
 // emitLink writes a KindLink record (down or up).
@@ -384,6 +436,6 @@ func (l *Link) emitLink(now sim.Time, op trace.LinkOp) {
 	if !l.reads.Has(trace.KindLink) {
 		return
 	}
-	l.rec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Link: op}
-	l.tr.Record(&l.rec)
+	l.linkRec = trace.Record{T: now, Kind: trace.KindLink, Node: l.name, Link: op}
+	l.tr.Record(&l.linkRec)
 }

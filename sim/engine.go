@@ -19,6 +19,13 @@ type Engine struct {
 	// sort key beside the timer, so sifting compares without dereferencing
 	// timers; a 4-ary heap is half as deep as a binary one.
 	queue []slot
+	// firing is the timer whose callback Step is running, while its slot
+	// stays at the root of the queue. No slot can go above it: every other
+	// is later in (at, seq). If the callback re-arms the timer, Reset puts
+	// it back in place of that slot with one sift down, instead of a pop
+	// and a push (a link's arrival timer does this for every packet);
+	// otherwise settle pops it.
+	firing *Timer
 }
 
 // slot is one armed timer in the queue, with its sort key.
@@ -56,12 +63,16 @@ func (e *Engine) Now() Time { return e.now }
 func (e *Engine) Fired() uint64 { return e.fired }
 
 // Pending returns how many timers are scheduled.
-func (e *Engine) Pending() int { return len(e.queue) }
+func (e *Engine) Pending() int {
+	e.settle()
+	return len(e.queue)
+}
 
 // Next returns the instant of the earliest armed timer, or Never when none
 // is armed. A driver that runs the engine in step with another clock (a
 // relay of real packets) sleeps until then.
 func (e *Engine) Next() Time {
+	e.settle()
 	if len(e.queue) == 0 {
 		return Never
 	}
@@ -126,6 +137,13 @@ func (t *Timer) Reset(at Time) {
 	e.seq++
 	s := slot{at: at, seq: e.seq, t: t}
 	if t.pos == 0 {
+		if t == e.firing {
+			// Re-armed by its own callback: it takes its old slot at
+			// the root and sinks to its place.
+			e.firing = nil
+			e.down(0, s)
+			return
+		}
 		e.queue = append(e.queue, s)
 		e.up(len(e.queue)-1, s)
 		return
@@ -160,15 +178,27 @@ func (e *Engine) After(d Duration, f func(now Time)) *Timer {
 // Step fires the earliest event, if any is due at or before limit, and
 // reports whether it fired one.
 func (e *Engine) Step(limit Time) bool {
+	e.settle()
 	if len(e.queue) == 0 || e.queue[0].at > limit {
 		return false
 	}
 	t := e.queue[0].t
-	e.pop()
+	t.pos = 0 // fired: unarmed during its callback, its slot still at the root
+	e.firing = t
 	e.now = t.at
 	e.fired++
 	t.f(e.now)
+	e.settle()
 	return true
+}
+
+// settle pops the slot of the timer that fired last if its callback did
+// not re-arm it.
+func (e *Engine) settle() {
+	if e.firing != nil {
+		e.firing = nil
+		e.pop()
+	}
 }
 
 // Run fires events in order until none is left or the next is later than
@@ -195,7 +225,10 @@ func (e *Engine) AdvanceTo(t Time) {
 	}
 }
 
-func (e *Engine) hasDue(limit Time) bool { return len(e.queue) > 0 && e.queue[0].at <= limit }
+func (e *Engine) hasDue(limit Time) bool {
+	e.settle()
+	return len(e.queue) > 0 && e.queue[0].at <= limit
+}
 
 // put stores s at position i and tells its timer where it is.
 func (e *Engine) put(i int, s slot) {

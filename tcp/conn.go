@@ -73,6 +73,12 @@ type Conn struct {
 	// xmits is when each segment of new data in flight was sent, for the
 	// policies that sample the RTT on every ACK (rttsample.go).
 	xmits xmitLog
+	// rfcACK and rfcBuf are the ACK rules and the receive buffer when they
+	// are the RFCs' (the rfc profile): the per-segment paths then call
+	// them directly, and skip what only Linux's rules and buffer read
+	// (the views and events they would ignore). nil and false otherwise.
+	rfcACK *rfcACKs
+	rfcBuf bool
 	// timers says when each timer fires (timer.go).
 	timers connTimers
 	labeler
@@ -133,9 +139,15 @@ func (c *Conn) Read(now sim.Time, n int) int {
 		return 0
 	}
 	c.rcvUnread -= uint32(n)
-	c.rbuf.read(c.copiedSeq())
+	if !c.rfcBuf {
+		c.rbuf.read(c.copiedSeq()) // rfcBuffer's read does nothing
+	}
 	c.h.appRecord(now, c, trace.AppRead, int64(n))
-	switch c.acks.read(now, c.ackView(), uint32(n)) {
+	verdict := readWindowRule // rfcACKs.read's
+	if c.rfcACK == nil {
+		verdict = c.acks.read(now, c.ackView(), uint32(n))
+	}
+	switch verdict {
 	case readWindowRule:
 		if c.windowUpdateDue() {
 			c.ackNow = true
@@ -239,8 +251,17 @@ func (c *Conn) setState(now sim.Time, s State) {
 // §3.8.6.2.2's silly window avoidance, or Linux's __tcp_select_window),
 // never shrinking what was offered before.
 func (c *Conn) rcvWindow() uint32 {
-	w, _ := c.rbuf.window(c.windowRoom())
+	w, _ := c.window()
 	return w
+}
+
+// window is the receive buffer's window and whether the buffer is tight
+// (rcvBuffer.window), called directly for the RFC's buffer.
+func (c *Conn) window() (uint32, bool) {
+	if c.rfcBuf {
+		return c.rbuf.(rfcBuffer).window(c.windowRoom())
+	}
+	return c.rbuf.window(c.windowRoom())
 }
 
 // windowRoom is what the receive buffer decides the window from.

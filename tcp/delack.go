@@ -131,7 +131,11 @@ func (c *Conn) onDelayedACK(now sim.Time, _ func(*trace.Packet)) {
 // ackSentNow clears what an ACK, piggybacked or not, settles.
 func (c *Conn) ackSentNow(now sim.Time) {
 	c.ackNow = false
-	c.acks.ackSent(now, c.ackView())
+	if r := c.rfcACK; r != nil {
+		r.sent(c.rcvUnacked) // all of ackSent that it reads
+	} else {
+		c.acks.ackSent(now, c.ackView())
+	}
 	c.rcvUnacked = 0
 	c.stopTimer(now, trace.TimerDelayedACK)
 }
@@ -139,7 +143,7 @@ func (c *Conn) ackSentNow(now sim.Time) {
 // sendACK sends a pure ACK from outside output (the receive or read path):
 // it is queued for the host's next flush, ahead of anything output sends.
 func (c *Conn) sendACK(now sim.Time) {
-	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0, notProbe)
+	c.send(now, c.h.enqueue, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	c.h.pending = true
 }
 
@@ -175,8 +179,11 @@ func (r *rfcACKs) owe(now sim.Time, v ackView, urgent bool) (bool, sim.Time) {
 	return false, now.Add(r.delay)
 }
 
-func (r *rfcACKs) ackSent(_ sim.Time, v ackView) {
-	if v.unacked > 0 && r.quick > 0 {
+func (r *rfcACKs) ackSent(_ sim.Time, v ackView) { r.sent(v.unacked) }
+
+// sent spends a quick ACK on an ACK of data (unacked bytes of it).
+func (r *rfcACKs) sent(unacked uint32) {
+	if unacked > 0 && r.quick > 0 {
 		r.quick--
 	}
 }

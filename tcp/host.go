@@ -31,12 +31,19 @@ type Host struct {
 	conns     []*Conn
 	nextID    uint32
 	out       []trace.Packet // segments built outside output (RSTs, the handshake's ACK), waiting to go
-	notices   []Notice       // events not yet taken by Notices
-	taken     []Notice       // the slice Notices returned last, reused
-	pending   bool           // something may have output to send
-	rec       trace.Record   // reused for every record written
-	pkt       trace.Packet   // reused for every segment sent
-	burst     gsoBurst       // the GSO packet output is building (gso.go), reused
+	// enqueue is the method value h.queue, made once: a method value
+	// passed as the emit function would be allocated at every call.
+	enqueue func(*trace.Packet)
+	notices []Notice     // events not yet taken by Notices
+	taken   []Notice     // the slice Notices returned last, reused
+	pending bool         // something may have output to send
+	rec     trace.Record // reused for the records of rare kinds
+	// appRec, varRec and timerRec are reused for the records written on
+	// every segment, each for its kind only: only the fields that kind
+	// uses change, so a record is not cleared and rebuilt each time.
+	appRec, varRec, timerRec trace.Record
+	pkt                      trace.Packet // reused for every segment sent
+	burst                    gsoBurst     // the GSO packet output is building (gso.go), reused
 }
 
 // NewHost returns a host with the given name (for the trace), address and
@@ -45,7 +52,12 @@ func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.
 	if tr == nil {
 		tr = trace.Discard
 	}
-	return &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr, reads: trace.Reads(tr)}
+	h := &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr, reads: trace.Reads(tr)}
+	h.enqueue = h.queue
+	h.appRec = trace.Record{Kind: trace.KindApp, Node: name}
+	h.varRec = trace.Record{Kind: trace.KindVar, Node: name}
+	h.timerRec = trace.Record{Kind: trace.KindTimer, Node: name}
+	return h
 }
 
 // Name returns the host's name.
@@ -112,6 +124,8 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 		receiver: receiver{acks: h.policy.delayedACKs(cfg), rbuf: h.policy.receiveBuffer(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
 	}
+	c.rfcACK, _ = c.acks.(*rfcACKs)
+	_, c.rfcBuf = c.rbuf.(rfcBuffer)
 	if cfg.WindowScaling {
 		c.rcvWscale = c.rbuf.shift()
 	}
@@ -172,6 +186,9 @@ func (h *Host) notify(c *Conn, ev Event) { h.notices = append(h.notices, Notice{
 // (Read, Write, Close); what that queues is returned by the next call. The
 // slice is valid until then.
 func (h *Host) Notices() []Notice {
+	if len(h.notices) == 0 {
+		return nil // most polls have nothing to tell
+	}
 	h.taken, h.notices = h.notices, h.taken[:0]
 	return h.taken
 }
@@ -191,7 +208,7 @@ func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 		if h.policy.sendsFromReceivePath() && c.state != StateClosed {
 			// What the segment lets go (an ACK due now, data its ACK
 			// made room for) goes before any application runs.
-			c.output(now, h.queue)
+			c.output(now, h.enqueue)
 		}
 	case seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()):
 		h.listenInput(now, seg)
@@ -308,33 +325,28 @@ func (h *Host) record(now sim.Time, k trace.Kind, conn uint32) *trace.Record {
 }
 
 func (h *Host) appRecord(now sim.Time, c *Conn, op trace.AppOp, n int64) {
-	r := h.record(now, trace.KindApp, c.id)
-	if r == nil {
+	if !h.reads.Has(trace.KindApp) {
 		return
 	}
-	r.App = op
-	r.Value = n
+	r := &h.appRec
+	r.T, r.Conn, r.App, r.Value = now, c.id, op, n
 	h.tr.Record(r)
 }
 
 func (h *Host) varRecord(now sim.Time, c *Conn, v trace.Var, value int64) {
-	r := h.record(now, trace.KindVar, c.id)
-	if r == nil {
+	if !h.reads.Has(trace.KindVar) {
 		return
 	}
-	r.Var = v
-	r.Value = value
+	r := &h.varRec
+	r.T, r.Conn, r.Var, r.Value = now, c.id, v, value
 	h.tr.Record(r)
 }
 
 func (h *Host) timerRecord(now sim.Time, c *Conn, t trace.Timer, op trace.TimerOp, at sim.Time, n int) {
-	r := h.record(now, trace.KindTimer, c.id)
-	if r == nil {
+	if !h.reads.Has(trace.KindTimer) {
 		return
 	}
-	r.Timer = t
-	r.TimerOp = op
-	r.At = at
-	r.Value = int64(n)
+	r := &h.timerRec
+	r.T, r.Conn, r.Timer, r.TimerOp, r.At, r.Value = now, c.id, t, op, at, int64(n)
 	h.tr.Record(r)
 }

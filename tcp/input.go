@@ -88,7 +88,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	// The handshake's third segment, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 	// (RFC 9293 §3.10.7.3), goes from the receive path, before the
 	// application hears of the connection and writes.
-	c.send(now, c.h.queue, c.sndNxt, 0, wire.ACK, 0, notProbe)
+	c.send(now, c.h.enqueue, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	c.h.notify(c, EventEstablished)
 }
 
@@ -387,9 +387,11 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 		c.rcvUnacked += more
 		filledGap = true // RFC 5681 §4.2: ACK at once when a gap (partly) fills
 	}
-	c.acks.dataIn(now, c.ackView(), n, flags)
-	if c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
-		c.acks.windowGrew()
+	if c.rfcACK == nil {
+		c.acks.dataIn(now, c.ackView(), n, flags) // rfcACKs' does nothing
+	}
+	if !c.rfcBuf && c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+		c.acks.windowGrew() // rfcBuffer's arrived is always false
 	}
 	// The data is news before the FIN that may follow it ends the stream.
 	c.h.notify(c, EventReadable)

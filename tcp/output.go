@@ -261,7 +261,7 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 			c.setTimestamp(now, &s.Opt, c.state != StateSynSent)
 		}
 	} else {
-		wnd, tight := c.rbuf.window(c.windowRoom())
+		wnd, tight := c.window()
 		if tight {
 			c.acks.bufferTight()
 		}
@@ -316,8 +316,8 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 		c.ackSentNow(now)
 		c.ackLabelled(s.Ack, p.Win, dups)
 	}
-	if s.Len > 0 && probe == notProbe {
-		c.acks.dataSent(now)
+	if s.Len > 0 && probe == notProbe && c.rfcACK == nil {
+		c.acks.dataSent(now) // rfcACKs' does nothing
 	}
 
 	// Sequence variables and timers.

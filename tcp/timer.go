@@ -18,6 +18,10 @@ import (
 // numTimers sizes the array; index 0 is unused.
 const numTimers = int(trace.TimerTimeWait) + 1
 
+// connTimers.set takes the earliest of the five timers by name: a sixth
+// needs its place there.
+const _, _ = uint(numTimers - 6), uint(6 - numTimers)
+
 // connTimers holds when each timer fires (sim.Never when it is off) and
 // the earliest of them, kept as they change: the host asks for it on every
 // event, and most events change no timer.
@@ -58,10 +62,8 @@ func (ts *connTimers) set(t trace.Timer, at sim.Time) {
 	case at < ts.next:
 		ts.next = at
 	case old == ts.next:
-		ts.next = sim.Never
-		for _, x := range ts.at {
-			ts.next = min(ts.next, x)
-		}
+		a := &ts.at // index 0 is unused
+		ts.next = min(a[1], a[2], a[3], a[4], a[5])
 	}
 }
 
@@ -84,12 +86,18 @@ func (c *Conn) setTimer(now sim.Time, t trace.Timer, at sim.Time, n int) {
 	c.h.timerRecord(now, c, t, trace.TimerSet, at, n)
 }
 
-// stopTimer turns t off, recording it if it was running.
+// stopTimer turns t off, recording it if it was running. The check is
+// inlined where it is called (most calls find the timer off).
 func (c *Conn) stopTimer(now sim.Time, t trace.Timer) {
 	if c.timers.at[t] != sim.Never {
-		c.timers.set(t, sim.Never)
-		c.h.timerRecord(now, c, t, trace.TimerCancelled, 0, 0)
+		c.cancelTimer(now, t)
 	}
+}
+
+// cancelTimer turns off t, which is running, and records it.
+func (c *Conn) cancelTimer(now sim.Time, t trace.Timer) {
+	c.timers.set(t, sim.Never)
+	c.h.timerRecord(now, c, t, trace.TimerCancelled, 0, 0)
 }
 
 // stopTimers turns every timer off: the connection is closing.

@@ -36,6 +36,7 @@ type Host struct {
 	emit  func(p *trace.Packet)
 
 	routes    []route
+	lastRoute *route // the route routeTo found last: a host sends to one peer at a time
 	listeners []listener
 	// owners maps each connection to the application that opened it, or
 	// that listens on the port it was accepted on.
@@ -132,6 +133,7 @@ func (h *Host) route(dst netip.Addr, l *link.Link) { h.routeVia(dst, l, nil) }
 
 // routeVia is route with a function called after each packet sent on l.
 func (h *Host) routeVia(dst netip.Addr, l *link.Link, sent func(now sim.Time)) {
+	h.lastRoute = nil // the slice may move
 	for i := range h.routes {
 		if h.routes[i].dst == dst {
 			h.routes[i].l, h.routes[i].sent = l, sent
@@ -143,9 +145,14 @@ func (h *Host) routeVia(dst netip.Addr, l *link.Link, sent func(now sim.Time)) {
 
 // routeTo returns the route of the host's packets for dst.
 func (h *Host) routeTo(dst netip.Addr) *route {
+	if r := h.lastRoute; r != nil && r.dst == dst {
+		return r
+	}
 	for i := range h.routes {
-		if h.routes[i].dst == dst {
-			return &h.routes[i]
+		r := &h.routes[i]
+		if r.dst == dst {
+			h.lastRoute = r
+			return r
 		}
 	}
 	// The world routes every address its hosts send to; a packet for
@@ -203,7 +210,12 @@ func (h *Host) Poll(now sim.Time) {
 	for h.notify(now) {
 		h.stack.Poll(now, h.emit)
 	}
-	h.timer.Reset(h.stack.Deadline())
+	// Re-armed only when the deadline moved: most polls leave it where it
+	// was (the timer keeps its place among same-instant events, as a
+	// link's arrival timer does).
+	if d := h.stack.Deadline(); d != h.timer.When() {
+		h.timer.Reset(d)
+	}
 }
 
 // push lets the stack send what it may now, as the end of a write system

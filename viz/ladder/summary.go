@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
@@ -100,11 +101,37 @@ func NewSummary() *Summary {
 	return &Summary{index: make(map[string]int)}
 }
 
+// sameString reports whether a and b are the same string in memory: the
+// same bytes at the same address (equal strings may be stored apart).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
+
+// scanNodes is how many nodes node looks through before it uses the index.
+const scanNodes = 8
+
 func (s *Summary) node(name string) *nodeCount {
-	if s.last != nil && s.last.Name == name {
+	if s.last != nil && sameString(s.last.Name, name) {
 		return s.last
 	}
-	if i, ok := s.index[name]; ok {
+	if len(s.nodes) <= scanNodes {
+		// A few nodes: comparing names is cheaper than hashing one. The
+		// records a run writes share their node's name (the string the
+		// node record carried), so the first loop finds it by its bytes'
+		// address; records read back from a file take the second.
+		for _, n := range s.nodes {
+			if sameString(n.Name, name) {
+				s.last = n
+				return n
+			}
+		}
+		for _, n := range s.nodes {
+			if n.Name == name {
+				s.last = n
+				return n
+			}
+		}
+	} else if i, ok := s.index[name]; ok {
 		s.last = s.nodes[i]
 		return s.last
 	}
