@@ -505,15 +505,22 @@ func (l *Ladder) closeQueued(r *trace.Record) bool {
 
 // skip counts r's line once MaxLines is reached, as Record would have
 // drawn it: a drop merged into its send's line is not a line of its own.
+// A message sent is counted when its instant ends, unless a segment named
+// it, as its "sends …" line would have been drawn.
 func (l *Ladder) skip(r *trace.Record) {
+	if len(l.held) > 0 && (r.T != l.held[0].r.T || len(l.held) == maxHeld) {
+		l.drawHeld(true) // counts them: no line can be taken now
+	}
 	switch {
 	case r.Kind == trace.KindSend:
+		l.carriedBy(r)
 		l.skipped++
 		l.lastID, l.lastT, l.lastOK = r.Pkt.ID, r.T, true
 	case r.Kind == trace.KindDrop && l.lastOK && r.Pkt.ID == l.lastID && r.T == l.lastT:
 		l.lastOK = false
 	case isMsgSend(r):
-		// Not counted: mostly named beside the arrow of its segment.
+		l.held = append(l.held, heldLine{r: *r})
+		l.lastOK = false
 	case l.visible(r):
 		l.skipped++
 		l.lastOK = false

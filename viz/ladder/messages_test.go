@@ -147,6 +147,13 @@ func TestLadder_ConnectionColours(t *testing.T) {
 	assert.Equal(t, connColors[1], colourOf("0.050140 s", "[conn 3] app: write"), "an app note of connection 3")
 	assert.Equal(t, colorCyan, colourOf("0.050140 s", "[conn 3] SYN-SENT → ESTABLISHED"), "a state change stays cyan")
 
+	// At 80 columns a long name wraps in the note column; the timelines
+	// stay straight.
+	narrow := render(t, recs, Options{Width: 80, Color: true})
+	checkWidth(t, narrow, 80)
+	checkTimelines(t, narrow, 80)
+	assert.Contains(t, ansi.ReplaceAllString(narrow, ""), "──│ [conn 2] 200 OK, 8000\n")
+
 	// A run of one connection looks as it always did: no colour of a
 	// connection anywhere.
 	one := render(t, builtin.Trace(t, "http-keepalive"), Options{Color: true})
