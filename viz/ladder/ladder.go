@@ -150,7 +150,8 @@ func noteWidth(width int) int { return min(max(width*29/100, 16), 40) }
 // of that segment at the same instant can end its arrow with ✗; the lines
 // of the current instant from its first message sent on (at most maxHeld),
 // until a segment names the message; each connection's ISNs for relative
-// numbers, its latest messages (catalog.Carried) and its place in the
+// numbers, the latest messages of each still sending data
+// (catalog.Carried), the places of up to maxConns connections in the
 // order of colours; and how much data each open connection has written and
 // sent, so that a close queued behind unsent data says so beside
 // FIN-WAIT-1. Call Flush when the run ends.
@@ -193,6 +194,7 @@ type Ladder struct {
 	// the notes about it.
 	connOf     map[connPorts]int
 	connOfNode map[connID]int
+	nConns     int // connections seen
 
 	line  []byte   // the line being built
 	label []byte   // the segment label being built
@@ -256,6 +258,9 @@ func (l *Ladder) header() {
 // Record draws r, or holds it back (a send), or ignores it.
 func (l *Ladder) Record(r *trace.Record) {
 	l.carried.Learn(r) // the ISNs and messages before From too
+	if r.Kind == trace.KindState && (r.To == trace.StateTimeWait || r.To == trace.StateClosed) {
+		l.carried.Forget(r.Node, r.Conn) // it sends no more data
+	}
 	if r.T < l.opt.From || l.opt.To != 0 && r.T > l.opt.To {
 		if r.Kind == trace.KindSend {
 			l.isns.Learn(r) // relative numbers in the window
@@ -404,6 +409,9 @@ func (l *Ladder) carriedBy(s *trace.Record) string {
 	return l.msg.Conn(s.Conn, label)
 }
 
+// maxConns bounds the connections whose colours a Ladder remembers.
+const maxConns = 1024
+
 // connPorts names a connection by the ports of its left and right ends.
 type connPorts struct{ left, right netip.AddrPort }
 
@@ -418,7 +426,14 @@ func (l *Ladder) connColor(s *trace.Record) string {
 	}
 	k, ok := l.connOf[key]
 	if !ok {
-		k = len(l.connOf)
+		if len(l.connOf) == maxConns {
+			// The colours cycle: forget the connections seen, which
+			// will take a colour of their own again if heard from.
+			clear(l.connOf)
+			clear(l.connOfNode)
+		}
+		k = l.nConns
+		l.nConns++
 		l.connOf[key] = k
 	}
 	l.connOfNode[connID{s.Node, s.Conn}] = k

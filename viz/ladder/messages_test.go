@@ -2,6 +2,8 @@ package ladder
 
 import (
 	"fmt"
+	"io"
+	"net/netip"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/internal/builtin"
+	"github.com/tcpsim/tcpsim/wire"
 )
 
 // labelled returns the arrow lines of out that end with a note, keyed by
@@ -171,4 +175,27 @@ func TestLadder_MessagesInAWindow(t *testing.T) {
 	checkCarriedBy(t, got, "GET /3", requestAt("0.150207 s", 3))
 	assert.Empty(t, got["GET /2"], "GET /2 left before the window")
 	assert.NotContains(t, out, "sends ")
+}
+
+// A run of many connections keeps a bounded state: the colours of at most
+// maxConns connections, the messages of those still sending data.
+func TestLadder_ManyConnectionsBounded(t *testing.T) {
+	l := New(io.Discard, Options{Color: true})
+	client, server := netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("10.0.0.2")
+	n := maxConns + 100
+	for i := range n {
+		conn := uint32(i + 1)
+		src := netip.AddrPortFrom(client, uint16(10000+i))
+		l.Record(&trace.Record{T: ms(int64(i)), Kind: trace.KindSend, Node: "client", Peer: "server", Conn: conn,
+			Pkt: &trace.Packet{ID: uint64(i), Seg: wire.Segment{Src: src, Dst: netip.AddrPortFrom(server, 80), Flags: wire.SYN, Seq: 100}}})
+		l.Record(&trace.Record{T: ms(int64(i)), Kind: trace.KindMsg, Msg: trace.MsgSend, Node: "client", Conn: conn, Text: "GET / HTTP/1.1\r\n\r\n", Value: 18})
+		l.Record(&trace.Record{T: ms(int64(i)), Kind: trace.KindState, Node: "client", Conn: conn, From: trace.StateSynSent, To: trace.StateClosed})
+	}
+	require.NoError(t, l.Flush())
+	assert.LessOrEqual(t, len(l.connOf), maxConns)
+	assert.LessOrEqual(t, len(l.connOfNode), maxConns)
+	assert.Equal(t, n, l.nConns, "the colours go on cycling")
+	data := &trace.Record{Kind: trace.KindSend, Node: "client", Conn: 1, Pkt: &trace.Packet{Seg: wire.Segment{Seq: 101, Len: 18, Flags: wire.ACK}}}
+	got, _ := l.carried.Label(data)
+	assert.Empty(t, got, "a closed connection's messages forgotten")
 }
