@@ -71,6 +71,13 @@ func (m *Carried) Learn(r *trace.Record) {
 	}
 }
 
+// Forget drops what m knows of a node's connection, once that sends no
+// more data (it entered TIME-WAIT or CLOSED), so that a long run of many
+// connections keeps only those open.
+func (m *Carried) Forget(node string, conn uint32) {
+	delete(m.streams, carriedKey{node, conn})
+}
+
 // Label returns the labels of the messages whose first byte is in the
 // payload of r, a sent segment, joined by ", " ("" for none), and where
 // each starts in the stream (the Off of its msg record).

@@ -55,6 +55,21 @@ func TestCarried(t *testing.T) {
 	}
 }
 
+// Forget drops one connection's stream, not another's.
+func TestCarried_Forget(t *testing.T) {
+	m := NewCarried(English.Phrases())
+	for conn := uint32(1); conn <= 2; conn++ {
+		m.Learn(carriedSend("client", conn, wire.SYN, 100, 0))
+		m.Learn(carriedMsgRec("client", conn, 0, carriedGet, 39))
+	}
+	m.Forget("client", 1)
+	got, _ := m.Label(carriedSend("client", 1, wire.ACK, 101, 39))
+	assert.Empty(t, got, "forgotten")
+	got, _ = m.Label(carriedSend("client", 2, wire.ACK, 101, 39))
+	assert.Equal(t, "GET /1", got, "the other connection remembered")
+	assert.Len(t, m.streams, 1)
+}
+
 func TestMessageLabel(t *testing.T) {
 	for _, c := range []struct {
 		text string

@@ -362,3 +362,36 @@ func TestBrowserBigRun(t *testing.T) {
 	press(t, ctx, kb.ArrowLeft, 3)
 	assert.Empty(t, console.errors(), "console errors")
 }
+
+// legendTimerColor scrolls to the foot of the diagram and returns the
+// stroke of its legend's timer bracket.
+func legendTimerColor(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Evaluate[chromedp.Void](`(function(){ const s = document.getElementById('scroll'); s.scrollTop = s.scrollHeight; s.dispatchEvent(new Event('scroll')); })()`),
+		chromedp.WaitVisible(chromedp.CSS(`#svg [data-legend="timer"] line`))))
+	return attr(t, ctx, `#svg [data-legend="timer"] line`, "stroke")
+}
+
+// The legend's timer bracket is drawn as the diagram draws it: in a page
+// of several connections, whose brackets each take their connection's
+// colour, the neutral grey of the timelines (not connection 1's blue, as
+// the first bracket's colour would give); with one connection, the colour
+// of the first timer drawn.
+func TestBrowserLegendTimerColour(t *testing.T) {
+	ctx, console := browser(t)
+	recs := builtin(t, "http-browser")
+	openPage(t, ctx, "http-browser", recs)
+	conns, err := chromedp.Run(ctx, chromedp.Evaluate[int](`tcpsim.data.layout.Conns.length`))
+	require.NoError(t, err)
+	require.Equal(t, 3, conns, "a page of three connections")
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`'#' + Number(tcpsim.data.layout.Brackets[0][10]).toString(16).padStart(6, '0')`))
+	require.NoError(t, err)
+	assert.Equal(t, "#0072b2", first, "the first bracket is connection 1's, in its blue")
+	assert.Equal(t, "#5a6570", legendTimerColor(t, ctx), "the legend's bracket: the timelines' grey")
+	screenshot(t, ctx, t.TempDir(), "html-http-browser-legend")
+
+	openPage(t, ctx, "lost-segment", builtin(t, "lost-segment"))
+	assert.Equal(t, "#d55e00", legendTimerColor(t, ctx), "one connection: the first timer's colour (RTO)")
+	assert.Empty(t, console.errors(), "console errors")
+}

@@ -486,11 +486,15 @@
       } else if (it.Drop) {
         out.push(line(x, m, x + 12, m, col(L.Styles[0].Line), 1.2) + cross(x + 15, m, 3.5));
       } else if (it.Timer || it.Fired) {
-        const c = BR.length ? col(BR[0].Color) : col(L.Colors.Axis);
+        // As the diagram's legend (legendBracketColor): with several
+        // connections the brackets take their connection's colour, so the
+        // legend's is the neutral grey of the timelines; with one, that of
+        // the first timer drawn.
+        const c = L.Conns ? col(L.Colors.Timeline) : BR.length ? col(BR[0].Color) : col(L.Colors.Axis);
         if (it.Timer) {
-          out.push(line(x + 11, m - 5, x + 11, m + 5, c, 1) + line(x + 13.5, m - 5, x + 11, m - 5, c, 1) + line(x + 13.5, m + 5, x + 11, m + 5, c, 1));
+          out.push('<g data-legend="timer">' + line(x + 11, m - 5, x + 11, m + 5, c, 1) + line(x + 13.5, m - 5, x + 11, m - 5, c, 1) + line(x + 13.5, m + 5, x + 11, m + 5, c, 1) + '</g>');
         } else {
-          out.push(line(x + 11, m - 6, x + 11, m + 3, c, 1) + '<circle cx="' + f2(x + 11) + '" cy="' + f2(m + 3) + '" r="2.3" fill="' + c + '"/>');
+          out.push('<g data-legend="fired">' + line(x + 11, m - 6, x + 11, m + 3, c, 1) + '<circle cx="' + f2(x + 11) + '" cy="' + f2(m + 3) + '" r="2.3" fill="' + c + '"/></g>');
         }
       }
       out.push(text(x + 28, m + cap(FF.Legend) / 2, it.Text, FF.Legend, col(L.Colors.Ink)));

@@ -3,6 +3,8 @@ package ladder
 import (
 	"bufio"
 	"io"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,8 +17,13 @@ import (
 // Options configures a Ladder.
 type Options struct {
 	// Color writes ANSI colours: drops red, retransmissions yellow, dup ACKs
-	// magenta, state changes cyan, aborts bold red. Without it the output
-	// holds no escape codes. The CLI sets it only when writing to a terminal.
+	// magenta, state changes cyan, aborts bold red. In a run of several
+	// connections, the arrows and notes of each connection after the first
+	// that have none of those colours take the connection's own
+	// (connColors: blue, green, then their bright forms); the first keeps
+	// the terminal's colour, as in a run of one. Without Color the output
+	// holds no escape codes. The CLI sets it only when writing to a
+	// terminal.
 	Color bool
 	// SeqNumbers shows seq, ack and SACK edges as they are in the header
 	// (the default) or relative to the initial sequence number of their
@@ -78,6 +85,18 @@ const (
 	colorReset   = "\x1b[0m"
 )
 
+// connColors colour the connections of a run of several after the first,
+// in the order of their first segment drawn, cycling: hues the ladder
+// gives no other meaning (red, yellow, magenta and cyan are taken), from
+// the terminal's own palette of 16 so they follow its theme. A
+// connection's "[conn N]" names it where colours repeat.
+var connColors = [...]string{
+	"\x1b[34m", // blue
+	"\x1b[32m", // green
+	"\x1b[94m", // bright blue
+	"\x1b[92m", // bright green
+}
+
 // timeWidth is the width of a time in the time column, for runs shorter
 // than 10,000 s; longer runs take a digit more each time the run's length
 // gains one (see Options.End).
@@ -119,11 +138,23 @@ func noteWidth(width int) int { return min(max(width*29/100, 16), 40) }
 // link and host events are centred. Deliveries, variables, other timers and
 // reads (unless ShowReads) draw nothing.
 //
+// An application message ("GET /2", "200 OK, 1000 B body",
+// catalog.Carried) is named in the note of the segment that carries its
+// first byte, as the diagrams name it on that segment's arrow; its "sends
+// …" note is left out then. A message whose first byte is not sent in the
+// instant it was written (held back by Nagle, the window, or queued behind
+// others) keeps its "sends …" note, and is named on its segment when that
+// goes. Its reader's "has read …" note is always drawn.
+//
 // A Ladder keeps a bounded state: one sent record held back, so that a drop
-// of that segment at the same instant can end its arrow with ✗, each
-// connection's ISNs for relative numbers, and how much data each open
-// connection has written and sent, so that a close queued behind unsent
-// data says so beside FIN-WAIT-1. Call Flush when the run ends.
+// of that segment at the same instant can end its arrow with ✗; the lines
+// of the current instant from its first message sent on (at most maxHeld),
+// until a segment names the message; each connection's ISNs for relative
+// numbers, the latest messages of each still sending data
+// (catalog.Carried), the places of up to maxConns connections in the
+// order of colours; and how much data each open connection has written and
+// sent, so that a close queued behind unsent data says so beside
+// FIN-WAIT-1. Call Flush when the run ends.
 type Ladder struct {
 	w     *bufio.Writer
 	opt   Options
@@ -151,6 +182,19 @@ type Ladder struct {
 	// unsent follows each open connection's data not yet sent, so that a
 	// close queued behind it can say so.
 	unsent map[connID]*connData
+
+	carried *catalog.Carried // the messages each connection sent
+	// held are the messages sent in the current instant whose "sends …"
+	// line is not drawn yet, and the lines after them: a message's line is
+	// left out if a segment drawn in the same instant carries its first
+	// byte, drawn when the instant ends if not.
+	held []heldLine
+	// connOf is each connection's place in the order of the first segment
+	// drawn, for its colour: by its two ports, and by node and number for
+	// the notes about it.
+	connOf     map[connPorts]int
+	connOfNode map[connID]int
+	nConns     int // connections seen
 
 	line  []byte   // the line being built
 	label []byte   // the segment label being built
@@ -181,9 +225,13 @@ func New(w io.Writer, opt Options) *Ladder {
 		prefix: prefixWidth + timeDigits(opt.End) - 4,
 		isns:   catalog.NewISNs(opt.SeqNumbers),
 		unsent: make(map[connID]*connData),
-		line:   make([]byte, 0, 256),
-		label:  make([]byte, 0, 128),
-		note:   make([]string, 0, 4),
+		// The messages are named in the language of the ladder.
+		carried:    catalog.NewCarried(opt.Lang.Phrases()),
+		connOf:     make(map[connPorts]int),
+		connOfNode: make(map[connID]int),
+		line:       make([]byte, 0, 256),
+		label:      make([]byte, 0, 128),
+		note:       make([]string, 0, 4),
 	}
 	l.header()
 	return l
@@ -209,6 +257,10 @@ func (l *Ladder) header() {
 
 // Record draws r, or holds it back (a send), or ignores it.
 func (l *Ladder) Record(r *trace.Record) {
+	l.carried.Learn(r) // the ISNs and messages before From too
+	if r.Kind == trace.KindState && (r.To == trace.StateTimeWait || r.To == trace.StateClosed) {
+		l.carried.Forget(r.Node, r.Conn) // it sends no more data
+	}
 	if r.T < l.opt.From || l.opt.To != 0 && r.T > l.opt.To {
 		if r.Kind == trace.KindSend {
 			l.isns.Learn(r) // relative numbers in the window
@@ -235,6 +287,13 @@ func (l *Ladder) Record(r *trace.Record) {
 			}
 		}
 	}
+	if len(l.held) > 0 && r.T != l.held[0].r.T {
+		l.drawHeld(true) // the instant is over
+		if l.full {
+			l.skip(r)
+			return
+		}
+	}
 	switch r.Kind {
 	case trace.KindSend:
 		l.countSent(r)
@@ -243,9 +302,55 @@ func (l *Ladder) Record(r *trace.Record) {
 		l.hasPending = true
 	case trace.KindDrop:
 		l.inFlightDropLine(r)
+	default:
+		l.event(r)
+	}
+}
+
+// heldLine is a line held back in the current instant: its record and,
+// for a state change, whether a close waits behind unsent data.
+type heldLine struct {
+	r      trace.Record // a note's record holds no packet
+	queued bool
+}
+
+// maxHeld bounds the lines held back in one instant: past it, they are
+// drawn at once.
+const maxHeld = 64
+
+// event draws the line of r, neither a send nor a drop, if it has one. A
+// message sent is held back, with the lines after it in the same instant,
+// until a segment drawn names it or the instant ends (drawHeld).
+func (l *Ladder) event(r *trace.Record) {
+	queued := false
+	switch r.Kind {
+	case trace.KindApp:
+		if r.App == trace.AppWrite {
+			l.conn(r).written += r.Value
+		}
+	case trace.KindState:
+		queued = l.closeQueued(r)
+	}
+	if !l.visible(r) {
+		return
+	}
+	if len(l.held) > 0 || r.Kind == trace.KindMsg && r.Msg == trace.MsgSend {
+		if len(l.held) == maxHeld {
+			l.drawHeld(true)
+		}
+		l.held = append(l.held, heldLine{*r, queued})
+		return
+	}
+	l.eventLine(r, queued)
+}
+
+// eventLine draws the line of r, a note's record; queued says a close
+// waits behind unsent data.
+func (l *Ladder) eventLine(r *trace.Record, queued bool) {
+	switch r.Kind {
 	case trace.KindState:
 		var notes []string
-		if l.closeQueued(r) {
+		if queued {
 			notes = append(notes, l.msg.Str(catalog.MsgCloseQueued))
 		}
 		l.sideLine(r, "", l.msg.Sprintf(catalog.MsgState, r.From, r.To), colorCyan, notes...)
@@ -253,23 +358,94 @@ func (l *Ladder) Record(r *trace.Record) {
 		// The reason goes in the note column, where a long one wraps.
 		l.sideLine(r, abortMark, l.msg.Str(catalog.MsgAbortedSide), colorBoldRed, l.msg.AbortReason(r.Abort))
 	case trace.KindApp:
-		if r.App == trace.AppWrite {
-			l.conn(r).written += r.Value
-		}
-		if l.visible(r) {
-			l.sideLine(r, "", l.msg.AppNote(r), "")
-		}
+		l.sideLine(r, "", l.msg.AppNote(r), "")
 	case trace.KindMsg:
 		l.sideLine(r, "", l.msg.MessageNote(r), colorCyan)
 	case trace.KindTimer:
-		if l.visible(r) {
-			l.sideLine(r, "", l.msg.RTOFired(r.Value), colorYellow)
-		}
+		l.sideLine(r, "", l.msg.RTOFired(r.Value), colorYellow)
 	case trace.KindHost:
 		l.centreLine(r.T, l.msg.HostNote(r))
 	case trace.KindLink:
 		l.centreLine(r.T, l.msg.LinkNote(r))
 	}
+}
+
+// drawHeld draws the lines held back, in order, and forgets them: all of
+// them when the instant is over (a message no segment named keeps its
+// "sends …" line), or, before a segment's arrow, those before the first
+// message still waiting for its segment.
+func (l *Ladder) drawHeld(all bool) {
+	n := len(l.held)
+	if !all {
+		n = slices.IndexFunc(l.held, func(h heldLine) bool { return isMsgSend(&h.r) })
+		if n < 0 {
+			n = len(l.held)
+		}
+	}
+	for i := range n {
+		l.eventLine(&l.held[i].r, l.held[i].queued)
+	}
+	rest := copy(l.held, l.held[n:])
+	clear(l.held[rest:]) // their texts
+	l.held = l.held[:rest]
+}
+
+// isMsgSend reports whether r is an application message sent.
+func isMsgSend(r *trace.Record) bool { return r.Kind == trace.KindMsg && r.Msg == trace.MsgSend }
+
+// carriedBy names the messages whose first byte the sent segment s
+// carries, "" for none, for the note beside its arrow (named by their
+// connection when it is not the node's first), and forgets their held
+// "sends …" lines.
+func (l *Ladder) carriedBy(s *trace.Record) string {
+	label, offs := l.carried.Label(s)
+	if label == "" {
+		return ""
+	}
+	l.held = slices.DeleteFunc(l.held, func(h heldLine) bool {
+		m := &h.r
+		return isMsgSend(m) && m.Node == s.Node && m.Conn == s.Conn && slices.Contains(offs, m.Off)
+	})
+	return l.msg.Conn(s.Conn, label)
+}
+
+// maxConns bounds the connections whose colours a Ladder remembers.
+const maxConns = 1024
+
+// connPorts names a connection by the ports of its left and right ends.
+type connPorts struct{ left, right netip.AddrPort }
+
+// connColor returns the colour of the connection of s, a sent segment,
+// learning its place in the order of the first segment drawn: "" for the
+// first, so that a run of one looks as it always did.
+func (l *Ladder) connColor(s *trace.Record) string {
+	seg := &s.Pkt.Seg
+	key := connPorts{seg.Src, seg.Dst}
+	if !l.leftToRight(s) {
+		key = connPorts{seg.Dst, seg.Src}
+	}
+	k, ok := l.connOf[key]
+	if !ok {
+		if len(l.connOf) == maxConns {
+			// The colours cycle: forget the connections seen, which
+			// will take a colour of their own again if heard from.
+			clear(l.connOf)
+			clear(l.connOfNode)
+		}
+		k = l.nConns
+		l.nConns++
+		l.connOf[key] = k
+	}
+	l.connOfNode[connID{s.Node, s.Conn}] = k
+	return connColorOf(k)
+}
+
+// connColorOf returns the colour of the k-th connection (from 0).
+func connColorOf(k int) string {
+	if k == 0 {
+		return ""
+	}
+	return connColors[(k-1)%len(connColors)]
 }
 
 // visible reports whether r draws a line (a send draws one, possibly
@@ -344,12 +520,21 @@ func (l *Ladder) closeQueued(r *trace.Record) bool {
 
 // skip counts r's line once MaxLines is reached, as Record would have
 // drawn it: a drop merged into its send's line is not a line of its own.
+// A message sent is counted when its instant ends, unless a segment named
+// it, as its "sends …" line would have been drawn.
 func (l *Ladder) skip(r *trace.Record) {
+	if len(l.held) > 0 && (r.T != l.held[0].r.T || len(l.held) == maxHeld) {
+		l.drawHeld(true) // counts them: no line can be taken now
+	}
 	switch {
 	case r.Kind == trace.KindSend:
+		l.carriedBy(r)
 		l.skipped++
 		l.lastID, l.lastT, l.lastOK = r.Pkt.ID, r.T, true
 	case r.Kind == trace.KindDrop && l.lastOK && r.Pkt.ID == l.lastID && r.T == l.lastT:
+		l.lastOK = false
+	case isMsgSend(r):
+		l.held = append(l.held, heldLine{r: *r})
 		l.lastOK = false
 	case l.visible(r):
 		l.skipped++
@@ -377,6 +562,7 @@ func (l *Ladder) Flush() error {
 		l.hasPending = false
 		l.sendLine(&l.pending, nil)
 	}
+	l.drawHeld(true)
 	if l.skipped > 0 {
 		m := catalog.MsgMoreEvents
 		if l.skipped == 1 {
@@ -405,13 +591,19 @@ func (l *Ladder) leftToRight(r *trace.Record) bool {
 // sendLine draws the arrow of the segment sent in s; with drop, the arrow
 // stops half way at ✗ and the note says why.
 func (l *Ladder) sendLine(s, drop *trace.Record) {
+	carried := l.carriedBy(s)
+	l.drawHeld(false) // the lines before it, but a message it does not carry
 	if !l.take() {
 		return
 	}
 	l.isns.Learn(s)
 	l.label = l.appendLabel(l.label[:0], s, false)
-	l.note = l.msg.LabelPhrases(l.note[:0], s.Pkt)
-	color := ""
+	l.note = l.note[:0]
+	if carried != "" {
+		l.note = append(l.note, carried) // what it carries, then what it is
+	}
+	l.note = l.msg.LabelPhrases(l.note, s.Pkt)
+	color := l.connColor(s)
 	switch lb := s.Pkt.Labels; {
 	case drop != nil:
 		color = colorRed
@@ -481,6 +673,7 @@ func (l *Ladder) appendArrow(b []byte, ltr, dropped bool) []byte {
 // inFlightDropLine draws a drop that did not follow its send: the segment
 // dies half way between the timelines.
 func (l *Ladder) inFlightDropLine(r *trace.Record) {
+	l.drawHeld(false) // the lines before it
 	if !l.take() {
 		return
 	}
@@ -515,10 +708,15 @@ func (l *Ladder) inFlightDropLine(r *trace.Record) {
 
 // sideLine draws mark and text on the side of r's node: after the left
 // timeline or before the right one. Connections after the first are named.
-// notes go in the note column, which wraps rather than cuts.
+// notes go in the note column, which wraps rather than cuts. A line with
+// no colour of its own takes its connection's, once a segment of that
+// connection was drawn.
 func (l *Ladder) sideLine(r *trace.Record, mark, text, color string, notes ...string) {
 	if !l.take() {
 		return
+	}
+	if k, ok := l.connOfNode[connID{r.Node, r.Conn}]; ok && color == "" {
+		color = connColorOf(k)
 	}
 	text = mark + l.msg.Conn(r.Conn, text)
 	text = truncate(text, l.inner-noteIndent)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/viz/catalog"
+	"github.com/tcpsim/tcpsim/viz/internal/builtin"
 	"github.com/tcpsim/tcpsim/viz/internal/testtrace"
 	"github.com/tcpsim/tcpsim/wire"
 )
@@ -182,10 +183,19 @@ func TestLadderDropMerge(t *testing.T) {
 }
 
 // Past MaxLines the ladder counts exactly the lines it would have drawn.
+// So it does in HTTP runs, where a message's "sends …" line is drawn only
+// when no segment of its instant carries it.
 func TestLadderMaxLinesCount(t *testing.T) {
-	recs := synthetic()
+	t.Run("synthetic", func(t *testing.T) { checkMaxLinesCount(t, synthetic(), 30) })
+	for _, name := range []string{"http-pipelining", "http-browser"} {
+		t.Run(name, func(t *testing.T) { checkMaxLinesCount(t, builtin.Trace(t, name), 50) })
+	}
+}
+
+func checkMaxLinesCount(t *testing.T, recs []trace.Record, least int) {
+	t.Helper()
 	total := eventLines(render(t, recs, Options{}))
-	require.GreaterOrEqual(t, total, 30, "the synthetic trace draws too few event lines")
+	require.GreaterOrEqual(t, total, least, "the trace draws too few event lines")
 	for n := 1; n <= total+1; n++ {
 		got := render(t, recs, Options{MaxLines: n})
 		assert.Equal(t, min(n, total), eventLines(got), "MaxLines %d: event lines shown", n)
