@@ -93,6 +93,10 @@ type policy interface {
 	// keepSACKedAfterRTO reports whether the SACK scoreboard survives a
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
+	// sackRescue reports whether SACK recovery resends holes not yet
+	// deemed lost and makes a rescue retransmission (RFC 6675 NextSeg
+	// rules (3) and (4)).
+	sackRescue() bool
 
 	// oowACKInterval is the least time between two ACKs answering segments
 	// out of the window or challenges; 0: no limit.
@@ -198,6 +202,9 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// sackRescue: RFC 6675 §4 NextSeg's rules (3) and (4) are SHOULDs.
+func (rfcPolicy) sackRescue() bool { return true }
+
 // oowACKInterval: RFC 9293 §3.10.7.4 answers every unacceptable segment
 // with an ACK; RFC 5961 §7's throttling is left to the implementation.
 func (rfcPolicy) oowACKInterval() time.Duration { return 0 }
@@ -293,6 +300,11 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// sackRescue: tcp_xmit_retransmit_queue resends only segments marked lost
+// (the "forward retransmission" of not-yet-lost holes went in Linux 4.x);
+// a tail loss is the loss probe's (tcp_schedule_loss_probe).
+func (linuxPolicy) sackRescue() bool { return false }
 
 // oowACKInterval is tcp_invalid_ratelimit (500 ms): tcp_validate_incoming
 // answers an out-of-window pure ACK (a zero-window or keepalive probe among
