@@ -40,8 +40,10 @@ import (
 // (sackRescue). Linux paces the sending in recovery by PRR (RFC 6937,
 // tcp_cwnd_reduction: in_flight falls to ssthresh in proportion to what
 // is delivered) rather than by cwnd − pipe; PRR is not modelled: both
-// profiles send as RFC 6675 says, which sends the reduction's segments in
-// a burst at its start where PRR spreads them over the round trip. Whether
+// profiles send as RFC 6675 says, which after a halving sends nothing
+// until pipe has fallen below the new cwnd (about half a round trip), then
+// a segment for each one delivered, where PRR spreads the reduction over
+// the whole round trip (about one segment for every two delivered). Whether
 // SACKed data is remembered through an RTO is the policy's (RFC 2018 §8
 // says forget it; Linux keeps it).
 
