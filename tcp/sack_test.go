@@ -309,9 +309,15 @@ func TestSACK_SenderHolesOnePerDuplicateACK(t *testing.T) {
 	h.expectNothing(ms(161))
 	// RFC 6675 §5 (2): the third (three SACKed blocks above SND.UNA) starts
 	// fast retransmit: the first hole, at SND.UNA.
+	before := h.conn.cwnd
 	h.peerACK(ms(162), 1, [2]int{6, 7}, [2]int{4, 5}, [2]int{2, 3})
 	h.expect(ms(162), fastRexmit(1))
 	require.True(t, h.conn.lr.inRecovery())
+	// RFC 6675 §5 (4.2) with CUBIC's decrease (RFC 9438 §4.6): cwnd =
+	// ssthresh = 0.7 · cwnd (11 segments after the first ACK's growth).
+	assert.Equal(t, uint32(11*tsMSS), before)
+	assert.Equal(t, uint32(float64(before)*0.7), h.conn.ssthresh)
+	assert.Equal(t, h.conn.ssthresh, h.conn.cwnd)
 	// RFC 6675 NextSeg (1): each further duplicate makes the next hole
 	// lost (three SACKed segments above it) and lowers pipe, so it goes,
 	// skipping the SACKed segments 2 and 4 …
