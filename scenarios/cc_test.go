@@ -145,7 +145,9 @@ func TestBuiltins_CongestionLessons(t *testing.T) {
 			assert.GreaterOrEqual(t, len(cuts), 4, "%s %v: several sawteeth", run.profile, run.sets)
 			assert.NotEmpty(t, r.clientSends(trace.LabelFastRetransmission), "%s %v", run.profile, run.sets)
 			fin := r.times(finFrom("client"))
-			require.Len(t, fin, 1, "%s %v: the transfer completes", run.profile, run.sets)
+			// The FIN may be lost at the queue too and go again (under
+			// linux, as a loss probe): the first one marks the end.
+			require.NotEmpty(t, fin, "%s %v: the transfer completes", run.profile, run.sets)
 			// The window keeps growing into the queue until the end (a
 			// cwnd that is no multiple of the MSS still counts as limiting).
 			assert.Greater(t, cuts[len(cuts)-1], fin[0]*6/10, "%s %v: sawteeth to the end", run.profile, run.sets)

@@ -397,7 +397,7 @@ var endpointTable = &table[Endpoint]{
 		{name: "timestamps", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.Timestamps = b }), help: helpTimestamps,
 			def: profileDefault(func(c tcp.Config) string { return code(c.Timestamps) }), doc: "the RFC 7323 timestamps option: 12 bytes of every segment (an MSS of 1460 carries 1448 bytes of data)"},
 		{name: "sack", read: into(boolean, func(e *Endpoint, b bool) { e.TCP.SACK = b }), help: helpSACK,
-			def: profileDefault(func(c tcp.Config) string { return code(c.SACK) }), doc: "SACK (RFC 2018): offer SACK-permitted, and when both sides do, send SACK blocks in ACKs while data is out of order and use the peer's: the sender never resends SACKed data, after an RTO resends only the holes, and in fast recovery resends the next hole with each ACK"},
+			def: profileDefault(func(c tcp.Config) string { return code(c.SACK) }), doc: "SACK (RFC 2018): offer SACK-permitted, and when both sides do, send SACK blocks in ACKs while data is out of order and use the peer's: the sender never resends SACKed data, after an RTO resends only the holes, and in fast recovery follows RFC 6675: a hole with three SACKed segments above it is lost, and segments go while cwnd − pipe ≥ 1 SMSS, so several holes go in one round trip"},
 		{name: "congestion_control", read: into(oneOf("a congestion control algorithm", true, true, tcp.CongestionControls...), func(e *Endpoint, s string) {
 			e.TCP.CongestionControl, _ = tcp.ParseCongestionControl(s) // oneOf has checked the name
 		}), help: helpCC,

@@ -22,7 +22,7 @@ import (
 //   - CCNewReno: RFC 6582 NewReno: recovery lasts until "recover" is
 //     acknowledged, a partial ACK resends the next hole.
 //   - CCCubic: RFC 9438 CUBIC window growth with NewReno's (or, with SACK,
-//     the scoreboard's) recovery, Linux's default.
+//     RFC 6675's pipe) recovery, Linux's default.
 //
 // The zero value is CCNewReno, the rfc profile's.
 type CongestionControl uint8

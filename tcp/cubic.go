@@ -32,8 +32,8 @@ import (
 //   - Slow start adds every segment ACKed (tcp_slow_start); here, as for
 //     Reno, at most one SMSS per ACK (RFC 5681 eq. (2)).
 //   - Recovery is PRR (RFC 6937, tcp_cwnd_reduction); here it is the
-//     connection's loss recovery (recovery.go): NewReno's, or the SACK
-//     scoreboard's, with the window CUBIC's ssthresh gives.
+//     connection's loss recovery (recovery.go): NewReno's, or with SACK
+//     RFC 6675's pipe (sack.go), with the window CUBIC's ssthresh gives.
 
 // RFC 9438 §4.1's constants.
 const (

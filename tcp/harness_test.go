@@ -118,6 +118,7 @@ type mixedPolicy struct {
 	linuxIW          bool // tcp_init_transfer's cwnd after SYN loss
 	linuxSYN         bool // a retransmitted SYN gets the SYN,ACK at once (tcp_check_req)
 	linuxSACK        bool // the SACK scoreboard survives an RTO (tcp_enter_loss)
+	linuxNoRescue    bool // SACK recovery resends only lost holes (tcp_xmit_retransmit_queue)
 }
 
 // pick returns the Linux policy when on is set, else the RFC one.
@@ -137,6 +138,7 @@ func (m mixedPolicy) rto(srtt, k, lo, hi time.Duration) time.Duration {
 func (m mixedPolicy) oneSegmentAfterSYN(n int) bool { return pick(m.linuxIW).oneSegmentAfterSYN(n) }
 func (m mixedPolicy) answerRetransmittedSYN() bool  { return m.linuxSYN }
 func (m mixedPolicy) keepSACKedAfterRTO() bool      { return m.linuxSACK }
+func (m mixedPolicy) sackRescue() bool              { return !m.linuxNoRescue }
 
 func (m mixedPolicy) probe(kind probeKind, una, nxt, end wire.Seq, garbage bool) (wire.Seq, uint32) {
 	return pick(m.linuxProbes).probe(kind, una, nxt, end, garbage)

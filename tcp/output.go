@@ -29,12 +29,7 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 			c.retransmitFirst(now, emit)
 		}
 	}
-	if c.resend&resendHole != 0 {
-		c.resend &^= resendHole
-		if c.lr.inRecovery() {
-			c.retransmitNextHole(now, emit)
-		}
-	}
+	c.retransmitHoles(now, emit, false) // in SACK recovery, RFC 6675 NextSeg rule (1) first
 	if c.state.canSendData() {
 		sent := false
 		send := emit
@@ -54,6 +49,7 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 			b.flush()
 			b.emit = nil
 		}
+		c.retransmitHoles(now, emit, true) // no more new data: NextSeg rules (3), (4)
 		if c.validatesCwnd {
 			// Limited when cwnd has no room left for a full segment
 			// (tcp_cwnd_test's quota, in whole segments, is 0): a cwnd
@@ -98,22 +94,6 @@ func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
 	}
 	if n > 0 && seq.Add(n) == c.sndEnd {
 		flags |= wire.PSH // as when first sent: the segment emptied the queue
-	}
-	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
-	c.lr.resent(seq.Add(n))
-}
-
-// retransmitNextHole resends the hole loss recovery names next, if any
-// (with SACK, RFC 6675 NextSeg rule 1).
-func (c *Conn) retransmitNextHole(now sim.Time, emit func(*trace.Packet)) {
-	seq, n, ok := c.lr.nextHole(c.flight())
-	if !ok {
-		return
-	}
-	n = min(n, c.segMSS()) // room for the options this segment carries (RFC 6691 §2)
-	flags := wire.ACK
-	if seq.Add(n) == c.sndEnd {
-		flags |= wire.PSH
 	}
 	c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
 	c.lr.resent(seq.Add(n))

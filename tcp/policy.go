@@ -93,6 +93,10 @@ type policy interface {
 	// keepSACKedAfterRTO reports whether the SACK scoreboard survives a
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
+	// sackRescue reports whether SACK recovery resends holes not yet
+	// deemed lost and makes a rescue retransmission (RFC 6675 NextSeg
+	// rules (3) and (4)).
+	sackRescue() bool
 
 	// persistFromAnswer reports whether an ACK that finds nothing in flight
 	// while the window still holds back the next segment (the answer to a
@@ -223,6 +227,9 @@ func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 // nothing.
 func (rfcPolicy) persistFromAnswer() bool { return false }
 
+// sackRescue: RFC 6675 §4 NextSeg's rules (3) and (4) are SHOULDs.
+func (rfcPolicy) sackRescue() bool { return true }
+
 // oowACKInterval: RFC 9293 §3.10.7.4 answers every unacceptable segment
 // with an ACK; RFC 5961 §7's throttling is left to the implementation.
 func (rfcPolicy) oowACKInterval() time.Duration { return 0 }
@@ -340,6 +347,11 @@ func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
 // probes are thus spaced by the interval plus a round trip, not by the
 // interval alone.
 func (linuxPolicy) persistFromAnswer() bool { return true }
+
+// sackRescue: tcp_xmit_retransmit_queue resends only segments marked lost
+// (the "forward retransmission" of not-yet-lost holes went in Linux 4.x);
+// a tail loss is the loss probe's (tcp_schedule_loss_probe).
+func (linuxPolicy) sackRescue() bool { return false }
 
 // oowACKInterval is tcp_invalid_ratelimit (500 ms): tcp_validate_incoming
 // answers an out-of-window pure ACK (a zero-window or keepalive probe among

@@ -246,7 +246,7 @@ func TestPolicy_UserTimeoutScopeInSynSent(t *testing.T) {
 	assert.Equal(t, StateSynSent, h.conn.State())
 }
 
-// TestPolicy_SACKScoreboardAfterRTO: the peer SACKed segments 2–5 and then,
+// TestPolicy_SACKScoreboardAfterRTO: the peer SACKed segments 2–3 and then,
 // after the RTO resent segment 1, acknowledges only segment 1 and SACKs
 // nothing: it reneged. RFC 2018 §8 cleared the scoreboard at the RTO, so
 // the rfc sender resends segment 2 (and 3, slow start) at once; Linux kept
@@ -261,16 +261,19 @@ func TestPolicy_SACKScoreboardAfterRTO(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newSACKEstablished(t, tt.pol)
-			h.write(ms(100), 5*1460)
+			h.write(ms(100), 3*1460)
 			data := func(i int) seg {
 				return seg{seq: 101 + wire.Seq(i*1460), ack: 301, flags: ack, len: 1460}
 			}
-			last := data(4)
+			last := data(2)
 			last.flags = psh
-			h.expect(ms(100), data(0), data(1), data(2), data(3), last)
-			// Segment 1 was lost; two duplicate ACKs SACK 2–3, then 2–5.
-			h.send(ms(150), seg{seq: 301, ack: 101, flags: ack, sack: []wire.SACKBlock{{Left: 1561, Right: 4481}}})
-			h.send(ms(160), seg{seq: 301, ack: 101, flags: ack, sack: []wire.SACKBlock{{Left: 1561, Right: 7401}}})
+			h.expect(ms(100), data(0), data(1), last)
+			// Segment 1 was lost; two duplicate ACKs SACK 2–3: two
+			// segments, no more than (DupThresh−1)·SMSS, so not enough for
+			// RFC 6675 §5 (2) to call segment 1 lost.
+			h.send(ms(150), seg{seq: 301, ack: 101, flags: ack, sack: []wire.SACKBlock{{Left: 1561, Right: 2*1460 + 101}}})
+			h.send(ms(160), seg{seq: 301, ack: 101, flags: ack, sack: []wire.SACKBlock{{Left: 1561, Right: 4481}}})
+			h.expectNothing(ms(160))
 			// RTO 1 s after the data: segment 1 again.
 			rexmit := data(0)
 			rexmit.labels = trace.LabelRetransmission
@@ -278,7 +281,7 @@ func TestPolicy_SACKScoreboardAfterRTO(t *testing.T) {
 			// The reneged peer acknowledges segment 1 alone, SACKs nothing.
 			h.send(ms(1150), seg{seq: 301, ack: 1561, flags: ack})
 			if tt.name == "rfc" {
-				again := []seg{data(1), data(2)}
+				again := []seg{data(1), last}
 				again[0].labels, again[1].labels = trace.LabelRetransmission, trace.LabelRetransmission
 				h.expect(ms(1150), again...)
 				return

@@ -2,15 +2,17 @@ package tcp
 
 import (
 	"github.com/tcpsim/tcpsim/sim"
+	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
 )
 
 // Loss recovery: what the sender does between detecting a loss and
 // having it repaired. Duplicate ACKs start fast retransmit and fast
 // recovery (RFC 5681 §3.2); NewReno (RFC 6582) resends one hole per
-// partial ACK; with SACK (RFC 2018, RFC 6675 in part, sack.go) the
-// scoreboard lets the next hole go with every ACK and keeps data the peer
-// holds from being sent again. The input path (processACK, onNewACK,
+// partial ACK; with SACK (RFC 2018, RFC 6675, sack.go) the scoreboard
+// says which holes are lost, RFC 6675's pipe replaces NewReno's window
+// arithmetic, several holes go in one round trip, and data the peer holds
+// is never sent again. The input path (processACK, onNewACK,
 // onDupACK in retransmit.go) and the RTO hand each event to the
 // connection's lossRecovery and apply what it returns; output asks it what
 // to resend. No window arithmetic is done outside it.
@@ -53,11 +55,18 @@ type lossRecovery interface {
 	// start instead, and how many bytes it may carry: SACK skips data the
 	// peer holds and stops before the next SACKed block.
 	resendFrom(seq wire.Seq, n uint32, f flight) (wire.Seq, uint32)
-	// nextHole returns the next hole to resend in recovery, if any (RFC
-	// 6675 NextSeg, rule 1).
-	nextHole(f flight) (seq wire.Seq, n uint32, ok bool)
+	// nextHole returns the next segment to resend in recovery, if any,
+	// and if the window has room for it (RFC 6675 §4 NextSeg, rule (1);
+	// rules (3) and (4) too when later is set, after output found no new
+	// data to send, rule (2)).
+	nextHole(f flight, later bool) (seq wire.Seq, n uint32, ok bool)
 	// resent is told that a retransmission in recovery reached end.
 	resent(end wire.Seq)
+	// pipe returns RFC 6675's pipe, the sender's estimate of the bytes in
+	// the network, when it, rather than SND.UNA + cwnd, governs what may
+	// be sent now (ok): during SACK recovery and, for limited transmit,
+	// on the duplicate ACKs before it (RFC 6675 §5 (3), (C)).
+	pipe(f flight) (pipe uint32, ok bool)
 }
 
 // initLossRecovery chooses the connection's loss recovery, once, when the
@@ -72,7 +81,8 @@ type lossRecovery interface {
 func (c *Conn) initLossRecovery() {
 	fr := fastRecovery{cc: c.cc, style: recoveryStyleOf(c.h.cfg.CongestionControl), iss: c.iss, recover: c.iss}
 	if c.sackOK && fr.style == styleNewReno {
-		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO()}
+		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO(),
+			rescue: c.h.policy.sackRescue()}
 		return
 	}
 	c.cumulative = cumulativeRecovery{fastRecovery: fr}
@@ -134,8 +144,6 @@ const (
 	// resendFirst resends the segment at SND.UNA: fast retransmit (RFC
 	// 5681 §3.2 (3)), NewReno's partial ACK (RFC 6582 §3.2 (3)).
 	resendFirst resendSet = 1 << iota
-	// resendHole resends the next hole below the highest SACKed byte.
-	resendHole
 )
 
 // decision is what loss recovery returns for an event: the windows the
@@ -158,9 +166,11 @@ const dupThresh = 3
 
 // fastRecovery is the state and window arithmetic of RFC 5681 §3.2 fast
 // retransmit and fast recovery, in the algorithm's style (Tahoe's none,
-// Reno's, RFC 6582 NewReno's), which both strategies share: they differ
-// only in what they resend (RFC 6675's pipe is not modelled, so SACK
-// recovery keeps NewReno's window).
+// Reno's, RFC 6582 NewReno's), which both strategies share: the
+// cumulative strategy takes its windows as they are; SACK recovery keeps
+// its state (dupAcks, "recover", the RTO's) and replaces the window
+// arithmetic with RFC 6675's (sack.go): cwnd = ssthresh from the start of
+// recovery, sending governed by pipe.
 type fastRecovery struct {
 	// cc grows the window outside recovery and sets ssthresh on a loss.
 	cc congestionControl
@@ -253,27 +263,31 @@ func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, b
 // for Tahoe (and none), fast recovery (RFC 5681 §3.2, RFC 6582 §3.2 (2)).
 // The first and second let new data go beyond cwnd (limited transmit). It
 // reports whether the ACK came during recovery (a "further" duplicate).
-func (r *fastRecovery) dupACK(now sim.Time, f flight) (decision, bool) {
+//
+// lost is set when the scoreboard says the segment at SND.UNA is lost
+// already (RFC 6675 §5 (2), IsLost(HighACK+1)): recovery then starts on
+// this duplicate, the third or not.
+func (r *fastRecovery) dupACK(now sim.Time, f flight, lost bool) (decision, bool) {
 	d := f.unchanged()
 	r.dupAcks++
 	if r.recovering {
 		d.cwnd += f.mss // (4): each further duplicate inflates the window
 		return d, true
 	}
-	if r.dupAcks < dupThresh {
+	if r.dupAcks == 1 {
+		r.ltFlight = f.size()
+	}
+	if r.dupAcks < dupThresh && !lost {
 		// RFC 3042 §2, recommended by RFC 5681 §3.2 (1): a previously
 		// unsent segment may go on each of the first two duplicate ACKs,
 		// if FlightSize stays within cwnd + 2·SMSS; cwnd is not changed.
 		// Linux does the same by counting each duplicate as a segment that
 		// left the network (tcp_add_reno_sack, or the SACKed segment, in
 		// tcp_packets_in_flight) while in TCP_CA_Disorder.
-		if r.dupAcks == 1 {
-			r.ltFlight = f.size()
-		}
 		d.limitedTransmit = uint32(r.dupAcks) * f.mss
 		return d, false
 	}
-	if r.dupAcks != dupThresh {
+	if r.dupAcks != dupThresh && !lost {
 		return d, false
 	}
 	// RFC 6582 §3.2 (2): only when the ACK covers more than "recover", so a
@@ -345,7 +359,7 @@ func (r *cumulativeRecovery) onNewACK(now sim.Time, f flight, acked uint32) deci
 }
 
 func (r *cumulativeRecovery) onDupACK(now sim.Time, f flight) decision {
-	d, _ := r.dupACK(now, f)
+	d, _ := r.dupACK(now, f, false)
 	return d
 }
 
@@ -358,7 +372,9 @@ func (r *cumulativeRecovery) resendFrom(seq wire.Seq, n uint32, _ flight) (wire.
 	return seq, n
 }
 
-func (r *cumulativeRecovery) nextHole(flight) (wire.Seq, uint32, bool) { return 0, 0, false }
+func (r *cumulativeRecovery) nextHole(flight, bool) (wire.Seq, uint32, bool) { return 0, 0, false }
+
+func (r *cumulativeRecovery) pipe(flight) (uint32, bool) { return 0, false }
 
 func (r *cumulativeRecovery) open() bool { return r.idle() }
 
@@ -367,3 +383,26 @@ func (r *cumulativeRecovery) onProbeRepair(now sim.Time, f flight) decision {
 }
 
 func (r *cumulativeRecovery) resent(wire.Seq) {}
+
+// retransmitHoles resends, in recovery, the segments loss recovery names
+// (with SACK, RFC 6675 §5 (C): NextSeg while cwnd − pipe ≥ 1 SMSS) without
+// moving SND.NXT. later is set once output has sent what new data it could
+// (NextSeg rule (2)): rules (3) and (4) may then go.
+func (c *Conn) retransmitHoles(now sim.Time, emit func(*trace.Packet), later bool) {
+	if c.lr == nil || !c.lr.inRecovery() {
+		return
+	}
+	for {
+		seq, n, ok := c.lr.nextHole(c.flight(), later)
+		if !ok {
+			return
+		}
+		n = min(n, c.segMSS()) // room for the options this segment carries (RFC 6691 §2)
+		flags := wire.ACK
+		if seq.Add(n) == c.sndEnd {
+			flags |= wire.PSH
+		}
+		c.send(now, emit, seq, n, flags, trace.LabelFastRetransmission, notProbe)
+		c.lr.resent(seq.Add(n))
+	}
+}

@@ -307,13 +307,20 @@ func TestSACK_SenderHolesOnePerDuplicateACK(t *testing.T) {
 	h.expectNothing(ms(160))
 	h.peerACK(ms(161), 1, [2]int{4, 5}, [2]int{2, 3})
 	h.expectNothing(ms(161))
-	// RFC 5681 §3.2 (2): the third starts fast retransmit: the first hole,
-	// at SND.UNA.
+	// RFC 6675 §5 (2): the third (three SACKed blocks above SND.UNA) starts
+	// fast retransmit: the first hole, at SND.UNA.
+	before := h.conn.cwnd
 	h.peerACK(ms(162), 1, [2]int{6, 7}, [2]int{4, 5}, [2]int{2, 3})
 	h.expect(ms(162), fastRexmit(1))
 	require.True(t, h.conn.lr.inRecovery())
-	// RFC 6675 NextSeg (1): each further duplicate lets the next hole below
-	// the highest SACKed byte go, skipping the SACKed segments 2 and 4 …
+	// RFC 6675 §5 (4.2) with CUBIC's decrease (RFC 9438 §4.6): cwnd =
+	// ssthresh = 0.7 · cwnd (11 segments after the first ACK's growth).
+	assert.Equal(t, uint32(11*tsMSS), before)
+	assert.Equal(t, uint32(float64(before)*0.7), h.conn.ssthresh)
+	assert.Equal(t, h.conn.ssthresh, h.conn.cwnd)
+	// RFC 6675 NextSeg (1): each further duplicate makes the next hole
+	// lost (three SACKed segments above it) and lowers pipe, so it goes,
+	// skipping the SACKed segments 2 and 4 …
 	h.peerACK(ms(163), 1, [2]int{6, 8}, [2]int{4, 5}, [2]int{2, 3})
 	h.expect(ms(163), fastRexmit(3))
 	h.peerACK(ms(164), 1, [2]int{6, 9}, [2]int{4, 5}, [2]int{2, 3})
@@ -323,8 +330,8 @@ func TestSACK_SenderHolesOnePerDuplicateACK(t *testing.T) {
 	h.expectNothing(ms(165))
 	h.peerACK(ms(166), 1, [2]int{6, 10}, [2]int{4, 5}, [2]int{2, 3})
 	h.expectNothing(ms(166))
-	// The retransmissions arrive: partial ACKs (RFC 6582 §3.2 (3)) up to
-	// the next hole, already resent, so nothing goes again; then the full ACK.
+	// The retransmissions arrive: partial ACKs up to the next hole, already
+	// resent, so nothing goes again; then the full ACK.
 	h.peerACK(ms(210), 3, [2]int{6, 10}, [2]int{4, 5})
 	h.expectNothing(ms(210))
 	h.peerACK(ms(211), 5, [2]int{6, 10})
@@ -336,23 +343,29 @@ func TestSACK_SenderHolesOnePerDuplicateACK(t *testing.T) {
 	assert.Equal(t, uint64(3), h.conn.retransmits)
 }
 
-func TestSACK_SenderPartialACKSendsNextHole(t *testing.T) {
+func TestSACK_SenderPartialACKResendsOnlyWhatIsLost(t *testing.T) {
 	h := newSACKFlight(t)
 	h.peerACK(ms(160), 1, [2]int{2, 3})
 	h.peerACK(ms(161), 1, [2]int{4, 5}, [2]int{2, 3})
 	h.peerACK(ms(162), 1, [2]int{6, 7}, [2]int{4, 5}, [2]int{2, 3})
 	h.expect(ms(162), fastRexmit(1))
-	// Segment 1's retransmission arrives before any further duplicate: the
-	// partial ACK (up to the hole at 3) lets the next hole go, and only it.
+	// Segment 1's retransmission arrives before any further duplicate.
+	// NewReno would take the partial ACK (up to the hole at 3) as a sign
+	// that 3 is lost; RFC 6675 asks the scoreboard: two SACKed segments
+	// above 3, in two blocks, are not enough (IsLost), so nothing goes.
 	h.peerACK(ms(212), 3, [2]int{6, 7}, [2]int{4, 5})
-	h.expect(ms(212), fastRexmit(3))
-	// A duplicate of that ACK: the hole at 5.
-	h.peerACK(ms(213), 3, [2]int{6, 7}, [2]int{4, 5})
-	h.expect(ms(213), fastRexmit(5))
-	// Nothing below the highest SACKed byte is left; 7, 8 and 9, above it,
-	// are not holes the scoreboard knows of: nothing more goes.
-	h.peerACK(ms(214), 3, [2]int{6, 7}, [2]int{4, 5})
-	h.expectNothing(ms(214))
+	h.expectNothing(ms(212))
+	// Segment 7 arrives: three SACKed segments above 3 (IsLost), two
+	// above 5: 3 goes, 5 not yet.
+	h.peerACK(ms(213), 3, [2]int{6, 8}, [2]int{4, 5})
+	h.expect(ms(213), fastRexmit(3))
+	// Segment 8: 5 is lost too.
+	h.peerACK(ms(214), 3, [2]int{6, 9}, [2]int{4, 5})
+	h.expect(ms(214), fastRexmit(5))
+	// Nothing below the highest SACKed byte is left, and Linux has no
+	// rescue retransmission (NextSeg rule (4)) of 9, above it.
+	h.peerACK(ms(215), 3, [2]int{6, 9}, [2]int{4, 5})
+	h.expectNothing(ms(215))
 }
 
 func TestSACK_SenderRTOResendsOnlyHoles(t *testing.T) {

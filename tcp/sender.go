@@ -206,6 +206,17 @@ func (s *sender) sndWndLimit() wire.Seq {
 	if s.cwndOff {
 		return s.sndUna.Add(s.sndWnd)
 	}
+	if s.lr != nil {
+		if pipe, ok := s.lr.pipe(s.flight()); ok {
+			// RFC 6675 §5 (3.3), (C): a segment may go while cwnd − pipe
+			// ≥ 1 SMSS; SND.NXT is SND.MAX then (recovery waits for
+			// SND.UNA to pass "recover" after an RTO).
+			if s.cwnd < pipe || s.cwnd-pipe < s.sndMSS {
+				return wire.Min(s.sndNxt, s.sndUna.Add(s.sndWnd))
+			}
+			return wire.Min(s.sndNxt.Add(s.cwnd-pipe), s.sndUna.Add(s.sndWnd))
+		}
+	}
 	cwnd := s.cwnd
 	if s.limitedTransmit > 0 && s.sndNxt == s.sndMax {
 		cwnd += s.limitedTransmit // only previously unsent data

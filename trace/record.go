@@ -71,11 +71,16 @@ const (
 	LabelProbeByteResent                      // "probe-byte-resent": data starting with a zero-window probe's byte
 	LabelNetworkDuplicate                     // "network-duplicate": a copy the network made of a segment
 	LabelTLP                                  // "tlp": a tail loss probe (RFC 8985 §7)
+	// LabelSpuriousRetransmission ("spurious-retransmission"): a
+	// retransmission of data the receiver already held when it was sent.
+	// The sender cannot know it; the world that joins both ends (or an
+	// analysis of a capture) sets it.
+	LabelSpuriousRetransmission
 )
 
 var labelNames = [...]string{"retransmission", "fast-retransmission", "dup-ack", "zero-window",
 	"zero-window-probe", "window-update", "keepalive", "keepalive-ack", "delayed-ack",
-	"ack-of-duplicate", "probe-byte-resent", "network-duplicate", "tlp"}
+	"ack-of-duplicate", "probe-byte-resent", "network-duplicate", "tlp", "spurious-retransmission"}
 
 // Has reports whether all of m are set.
 func (l Label) Has(m Label) bool { return l&m == m }

@@ -105,6 +105,7 @@ func (h *Host) init() {
 	h.timer.Init(h.w.e, h.Poll)
 	h.emit = func(p *trace.Packet) {
 		p.ID = h.w.packetID()
+		h.w.labelSpurious(p)
 		now := h.w.e.Now()
 		r := h.routeTo(p.Seg.Dst.Addr())
 		r.l.Send(now, p)

@@ -39,7 +39,11 @@ import (
 //     Wireshark also asks that the last of them came within 20 ms; that
 //     rule is for a capture beside the sender, and a capture may be taken
 //     anywhere on the path (the kernel harness records in the middle), so
-//     it is left out.
+//     it is left out. Otherwise also spurious-retransmission when it
+//     carries data and the reverse side's last ACK covers all of it: the
+//     capture saw the data acknowledged before it went again (Wireshark's
+//     "TCP Spurious Retransmission", tcp.analysis.spurious_retransmission,
+//     which Wireshark 4 reports beside tcp.analysis.retransmission).
 //   - zero-window: the window field is 0.
 //   - window-update: no data, at nextSeq, the same ACK as last time, and a
 //     non-zero window different from the last.
@@ -143,9 +147,12 @@ func (a *Analyzer) Analyze(s *wire.Segment) Verdict {
 		v.Labels |= trace.LabelKeepalive
 		v.N = fwd.probes
 	case seqLen > 0 && fwd.hasNext && s.Seq.LessThan(fwd.nextSeq):
-		if rev.dupAcks >= 2 && rev.hasAck && s.Seq == rev.lastAck {
+		switch {
+		case rev.dupAcks >= 2 && rev.hasAck && s.Seq == rev.lastAck:
 			v.Labels |= trace.LabelFastRetransmission
-		} else {
+		case s.Len > 0 && rev.hasAck && s.Seq.Add(s.Len).LessThanEq(rev.lastAck):
+			v.Labels |= trace.LabelRetransmission | trace.LabelSpuriousRetransmission
+		default:
 			v.Labels |= trace.LabelRetransmission
 		}
 	}

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -259,5 +260,30 @@ func TestAnalyzer_WindowScaling(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A retransmission of data the other side has already acknowledged, as
+// the capture saw it, is spurious (Wireshark's "TCP Spurious
+// Retransmission"); one beyond the last ACK is not.
+func TestAnalyze_SpuriousRetransmission(t *testing.T) {
+	a := NewAnalyzer()
+	var got []string
+	for _, s := range []seg{
+		{from: 'c', flags: syn, seq: 100, win: 1000, wscale: -1},
+		{from: 's', flags: synAck, seq: 300, ack: 101, win: 1000, wscale: -1},
+		{from: 'c', flags: ack, seq: 101, ack: 301, win: 1000},
+		{from: 'c', flags: ack, seq: 101, ack: 301, len: 100, win: 1000},
+		{from: 'c', flags: ack, seq: 201, ack: 301, len: 100, win: 1000},
+		{from: 's', flags: ack, seq: 301, ack: 201, win: 1000}, // the first is acknowledged
+		{from: 'c', flags: ack, seq: 101, ack: 301, len: 100, win: 1000},
+		{from: 'c', flags: ack, seq: 201, ack: 301, len: 100, win: 1000},
+	} {
+		w := s.segment()
+		got = append(got, verdict(a.Analyze(&w)))
+	}
+	want := []string{"", "", "", "", "", "", "retransmission,spurious-retransmission", "retransmission"}
+	if !slices.Equal(got, want) {
+		t.Errorf("verdicts %q, want %q", got, want)
 	}
 }

@@ -28,6 +28,7 @@ const (
 	MsgProbeByteResent    // data starting with a zero-window probe's byte
 	MsgNetworkDuplicate   // a copy of a segment that the network made
 	MsgTLP                // a tail loss probe (RFC 8985 §7)
+	MsgSpuriousRetrans    // a retransmission of data the receiver already held
 	MsgMessageSent        // %s: a message's first line ("GET /1 HTTP/1.1"), %d: its bytes
 	MsgMessageRead        // %s: a message's first line, %d: its bytes
 	MsgMessageBody        // %s: a response's status ("200 OK"), %d: its body's bytes; a label on the segment carrying it
@@ -284,6 +285,7 @@ var english = Phrases{
 	MsgProbeByteResent:    "probe byte sent as data",
 	MsgNetworkDuplicate:   "copy made by the network",
 	MsgTLP:                "tail loss probe",
+	MsgSpuriousRetrans:    "spurious retransmission (the receiver already had it)",
 	MsgMessageSent:        "sends %s (%d bytes)",
 	MsgMessageRead:        "has read %s (%d bytes)",
 	MsgMessageBody:        "%s, %d B body",

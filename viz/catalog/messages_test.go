@@ -360,7 +360,7 @@ func TestCataloguesCoverTheTrace(t *testing.T) {
 func TestLabelPhrases_EveryLabel(t *testing.T) {
 	for _, lang := range []Lang{English, Vietnamese} {
 		c := lang.Phrases()
-		for l := trace.LabelRetransmission; l <= trace.LabelTLP; l <<= 1 {
+		for l := trace.LabelRetransmission; l <= trace.LabelSpuriousRetransmission; l <<= 1 {
 			got := c.LabelPhrases(nil, &trace.Packet{Labels: l})
 			assert.Len(t, got, 1, "%s: label %v", lang, l)
 		}

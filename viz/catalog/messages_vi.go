@@ -31,6 +31,7 @@ var vietnamese = Phrases{
 	MsgProbeByteResent:    "byte thăm dò gửi lại như dữ liệu",
 	MsgNetworkDuplicate:   "bản sao do mạng tạo ra",
 	MsgTLP:                "gói thăm dò mất đuôi (TLP)",
+	MsgSpuriousRetrans:    "truyền lại thừa (bên nhận đã có dữ liệu này)",
 	MsgMessageSent:        "gửi %s (%d byte)",
 	MsgMessageRead:        "đã đọc %s (%d byte)",
 	MsgMessageBody:        "%s, thân %d B",

@@ -152,6 +152,7 @@ func (c *Phrases) LabelPhrases(ps []string, p *trace.Packet) []string {
 		{trace.LabelProbeByteResent, MsgProbeByteResent, false},
 		{trace.LabelNetworkDuplicate, MsgNetworkDuplicate, false},
 		{trace.LabelTLP, MsgTLP, false},
+		{trace.LabelSpuriousRetransmission, MsgSpuriousRetrans, false},
 	} {
 		if lb.Has(l.label) {
 			add(l.m, l.ordinal)

@@ -498,6 +498,7 @@ var tsharkLabels = []struct {
 	{trace.LabelWindowUpdate, "tcp.analysis.window_update"},
 	{trace.LabelKeepalive, "tcp.analysis.keep_alive"},
 	{trace.LabelKeepaliveACK, "tcp.analysis.keep_alive_ack"},
+	{trace.LabelSpuriousRetransmission, "tcp.analysis.spurious_retransmission"},
 }
 
 // tsharkOther are further tshark fields the comparison reads.
@@ -614,6 +615,17 @@ func tsharkTimeoutAmidDupACKs(c *tsharkCase) bool {
 	return dups >= 2
 }
 
+// tsharkACKNotYetSeen: a retransmission of data the receiver held (we
+// know it), but the last ACK the capture saw from the receiver's side
+// does not cover it: the ACK that does is lost, or still on its way to
+// the capture point.
+func tsharkACKNotYetSeen(c *tsharkCase) bool {
+	r := c.rec()
+	p := c.prev(r.Peer)
+	return r.Pkt.Labels.Has(trace.LabelRetransmission) &&
+		(p == nil || p.Pkt.Seg.Ack.LessThan(r.Pkt.Seg.Seq.Add(r.Pkt.Seg.Len)))
+}
+
 // tsharkExceptions are the known disagreements between tshark (Wireshark
 // 4.0's TCP analysis, epan/dissectors/packet-tcp.c) and the labels the
 // senders give their segments. Each entry is a heuristic of Wireshark's
@@ -645,6 +657,13 @@ var tsharkExceptions = []tsharkException{
 			"sees 2 or more duplicate ACKs in the last 20 ms and calls it a fast retransmission.",
 	},
 	{
+		label: trace.LabelSpuriousRetransmission, ours: true, applies: tsharkACKNotYetSeen,
+		why: "the simulator knows the receiver already held the data when the retransmission left (the original " +
+			"was delayed, not lost, or only its ACK was lost); Wireshark can call it spurious only once an ACK " +
+			"covering it has passed the capture point, and at the sender that ACK was lost or still in flight. " +
+			"Wireshark never calls spurious what we do not: a sender does not resend below an ACK it has seen.",
+	},
+	{
 		label: trace.LabelDupACK, ours: false,
 		applies: func(c *tsharkCase) bool { return c.rec().Pkt.Labels.Has(trace.LabelACKOfDuplicate) },
 		why: "an ACK that answers a segment received before (its sender resent it because our earlier ACK was " +
@@ -658,8 +677,11 @@ var tsharkExceptions = []tsharkException{
 // built-in scenario: it must find every frame well formed, with good
 // checksums, and its TCP analysis must flag exactly the frames we label
 // (retransmission, fast retransmission, dup ACK, zero window, zero-window
-// probe, window update, keepalive, keepalive ACK), but for the known
-// disagreements in tsharkExceptions.
+// probe, window update, keepalive, keepalive ACK, spurious retransmission),
+// but for the known disagreements in tsharkExceptions. The lost-ack run at
+// the server is where the two agree on a spurious retransmission: the
+// server's ACK passed its capture point before the client's retransmission
+// came; at the client it never did (it was lost).
 func TestPCAPTshark(t *testing.T) {
 	tshark, err := exec.LookPath("tshark")
 	if err != nil {
