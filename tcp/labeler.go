@@ -38,6 +38,11 @@ type labeler struct {
 	tracedCwnd, tracedSsthresh, tracedSndWnd uint32
 	tracedRcvBuf                             uint32
 	tracedRTO                                int64
+	// tracedPipe is the pipe last written, valid while pipeTraced: pipe is
+	// written only while SACK recovery (or limited transmit before it)
+	// reckons with it.
+	tracedPipe uint32
+	pipeTraced bool
 }
 
 // labelOf is the label each kind of probe carries.
@@ -128,6 +133,15 @@ func (c *Conn) traceVars(now sim.Time) {
 	if c.sndWnd != c.tracedSndWnd {
 		c.tracedSndWnd = c.sndWnd
 		h.varRecord(now, c, trace.VarSndWnd, int64(c.sndWnd))
+	}
+	if c.sackOK {
+		// RFC 6675's pipe, while it governs what is sent (SetPipe, §4).
+		if pipe, ok := c.lr.pipe(c.flight()); !ok {
+			c.pipeTraced = false
+		} else if !c.pipeTraced || pipe != c.tracedPipe {
+			c.tracedPipe, c.pipeTraced = pipe, true
+			h.varRecord(now, c, trace.VarPipe, int64(pipe))
+		}
 	}
 	if rto := int64(c.rtt.backedOff(c.backoff)); rto != c.tracedRTO {
 		c.tracedRTO = rto

@@ -162,9 +162,10 @@ const (
 	VarSndWnd                   // "snd_wnd": the peer's window, bytes, after scaling
 	VarRTO                      // "rto_ns": the retransmission timeout with backoff, ns
 	VarSRTT                     // "srtt_ns": the smoothed round-trip time, ns
+	VarPipe                     // "pipe": RFC 6675's estimate of the bytes in flight, in SACK recovery
 )
 
-var varNames = []string{"", "cwnd", "ssthresh", "rcv_buffer", "snd_wnd", "rto_ns", "srtt_ns"}
+var varNames = []string{"", "cwnd", "ssthresh", "rcv_buffer", "snd_wnd", "rto_ns", "srtt_ns", "pipe"}
 
 func (v Var) String() string { return name(varNames, v) }
 

@@ -48,9 +48,9 @@ func TestVocabulary_Names(t *testing.T) {
 			[]string{"down", "up", "reroute"})
 	})
 	t.Run("Var", func(t *testing.T) {
-		check(t, 6, func(i int) string { return Var(i).String() },
+		check(t, 7, func(i int) string { return Var(i).String() },
 			func(s string) (int, bool) { v, ok := ParseVar(s); return int(v), ok },
-			[]string{"cwnd", "ssthresh", "rcv_buffer", "snd_wnd", "rto_ns", "srtt_ns"})
+			[]string{"cwnd", "ssthresh", "rcv_buffer", "snd_wnd", "rto_ns", "srtt_ns", "pipe"})
 	})
 	t.Run("EndReason", func(t *testing.T) {
 		check(t, 3, func(i int) string { return EndReason(i).String() },
