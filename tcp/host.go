@@ -282,9 +282,15 @@ func (h *Host) sendRST(src, dst netip.AddrPort, seq, ack wire.Seq, withACK bool,
 }
 
 // Poll fires the timers due at now and hands every segment to send now to
-// emit, in order. emit must not keep the *Packet.
-func (h *Host) Poll(now sim.Time, emit func(p *trace.Packet)) {
-	for round := 0; h.pending || h.timerDue(now); round++ {
+// emit, in order. emit must not keep the *Packet. It returns the
+// Deadline it leaves the host with, which it computes to know it is done.
+func (h *Host) Poll(now sim.Time, emit func(p *trace.Packet)) sim.Time {
+	for round := 0; ; round++ {
+		if !h.pending {
+			if d := h.Deadline(); d > now {
+				return d
+			}
+		}
 		if round > 1000 {
 			panic("tcp: Poll did not settle") // a broken invariant, never input
 		}
@@ -299,10 +305,6 @@ func (h *Host) Poll(now sim.Time, emit func(p *trace.Packet)) {
 			}
 		}
 	}
-}
-
-func (h *Host) timerDue(now sim.Time) bool {
-	return h.Deadline() <= now
 }
 
 // Deadline returns when Poll must next be called, or sim.Never.

@@ -207,14 +207,15 @@ func (h *Host) Poll(now sim.Time) {
 		return
 	}
 	h.notify(now)
-	h.stack.Poll(now, h.emit)
+	d := h.stack.Poll(now, h.emit)
 	for h.notify(now) {
-		h.stack.Poll(now, h.emit)
+		d = h.stack.Poll(now, h.emit)
 	}
-	// Re-armed only when the deadline moved: most polls leave it where it
-	// was (the timer keeps its place among same-instant events, as a
-	// link's arrival timer does).
-	if d := h.stack.Deadline(); d != h.timer.When() {
+	// d is the stack's deadline: no application has acted since the last
+	// Poll computed it. The timer is re-armed only when the deadline
+	// moved: most polls leave it where it was (the timer keeps its place
+	// among same-instant events, as a link's arrival timer does).
+	if d != h.timer.When() {
 		h.timer.Reset(d)
 	}
 }
