@@ -389,7 +389,10 @@ func (r *cumulativeRecovery) resent(wire.Seq) {}
 // moving SND.NXT. later is set once output has sent what new data it could
 // (NextSeg rule (2)): rules (3) and (4) may then go.
 func (c *Conn) retransmitHoles(now sim.Time, emit func(*trace.Packet), later bool) {
-	if c.lr == nil || !c.lr.inRecovery() {
+	// Only the SACK scoreboard names holes (cumulativeRecovery.nextHole
+	// names none): a connection without SACK skips the interface calls,
+	// which every output would otherwise pay twice.
+	if !c.sackOK || c.lr == nil || !c.lr.inRecovery() {
 		return
 	}
 	for {
