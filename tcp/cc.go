@@ -78,6 +78,9 @@ type congestionControl interface {
 	// timeout is set, by the retransmission timer. flightSize is the
 	// FlightSize to halve (RFC 5681 eq. (4)).
 	ssthreshAfterLoss(now sim.Time, f flight, flightSize uint32, timeout bool) uint32
+	// onTimeout is told of a retransmission timeout that leaves ssthresh
+	// as it is (one during fast recovery, rto in recovery.go).
+	onTimeout()
 }
 
 // newCongestionControl returns the window-growth algorithm of kind: Reno's
@@ -101,6 +104,8 @@ type noWindow struct{}
 func (noWindow) onAck(_ sim.Time, f flight, _ uint32) uint32 { return f.cwnd }
 
 func (noWindow) ssthreshAfterLoss(_ sim.Time, f flight, _ uint32, _ bool) uint32 { return f.ssthresh }
+
+func (noWindow) onTimeout() {}
 
 // seconds is d in seconds, for the algorithms that compute in real numbers.
 func seconds(d time.Duration) float64 { return float64(d) / float64(time.Second) }

@@ -138,3 +138,11 @@ func (c *cubic) ssthreshAfterLoss(_ sim.Time, f flight, _ uint32, timeout bool) 
 	}
 	return max(uint32(uint64(f.cwnd)*7/10), 2*f.mss) // β_cubic = 0.7 = 7/10, in whole bytes
 }
+
+// onTimeout forgets W_max (§4.8) after a timeout during fast recovery,
+// where ssthresh stays as the recovery set it: the next congestion
+// avoidance stage starts with K = 0 (cubictcp_state's bictcp_reset).
+func (c *cubic) onTimeout() {
+	c.wMax = 0
+	c.inEpoch = false
+}

@@ -93,6 +93,14 @@ type policy interface {
 	// keepSACKedAfterRTO reports whether the SACK scoreboard survives a
 	// retransmission timeout.
 	keepSACKedAfterRTO() bool
+	// impatientRTO reports whether the retransmission timer, in fast
+	// recovery, is restarted only by the first partial ACK rather than by
+	// every ACK of new data.
+	impatientRTO() bool
+	// renoRecoversAsNewReno reports whether the reno algorithm only sets
+	// the window's growth and reduction, and loss recovery is the stack's
+	// own (NewReno's, or SACK's), rather than RFC 5681 §3.2's Reno.
+	renoRecoversAsNewReno() bool
 	// sackRescue reports whether SACK recovery resends holes not yet
 	// deemed lost and makes a rescue retransmission (RFC 6675 NextSeg
 	// rules (3) and (4)).
@@ -221,6 +229,15 @@ func (rfcPolicy) answerRetransmittedSYN() bool { return false }
 // indicate that the data receiver has reneged."
 func (rfcPolicy) keepSACKedAfterRTO() bool { return false }
 
+// impatientRTO: RFC 6582 §3.2 (3) resets the timer "only if this is the
+// first partial ACK" (the Impatient variant it recommends).
+func (rfcPolicy) impatientRTO() bool { return true }
+
+// renoRecoversAsNewReno: the rfc profile's reno is RFC 5681 §3.2's, which
+// ends recovery at the first ACK of new data, so that it can be held
+// against NewReno (RFC 6582) and Tahoe in class.
+func (rfcPolicy) renoRecoversAsNewReno() bool { return false }
+
 // persistFromAnswer: RFC 9293 §3.8.6.1 and RFC 1122 §4.2.2.17 time the
 // probes from one another ("increase exponentially the interval between
 // successive probes"), as BSD's tcp_timer_persist does: an answer changes
@@ -339,6 +356,17 @@ func (linuxPolicy) answerRetransmittedSYN() bool { return true }
 // keepSACKedAfterRTO: tcp_enter_loss keeps the SACKed marks (and resends
 // only what is not SACKed) unless the receiver is seen to renege.
 func (linuxPolicy) keepSACKedAfterRTO() bool { return true }
+
+// impatientRTO: tcp_clean_rtx_queue sets FLAG_SET_XMIT_TIMER for every ACK
+// that acknowledges data, and tcp_ack rearms the RTO (or the loss probe)
+// from it, in recovery as outside it.
+func (linuxPolicy) impatientRTO() bool { return false }
+
+// renoRecoversAsNewReno: Linux's "reno" module (tcp_reno_cong_avoid,
+// tcp_reno_ssthresh) sets only the window; loss recovery is
+// tcp_fastretrans_alert's for every module: SACK's when negotiated, else
+// NewReno's partial-ACK handling (tcp_try_undo_partial, tcp_add_reno_sack).
+func (linuxPolicy) renoRecoversAsNewReno() bool { return true }
 
 // persistFromAnswer is tcp_ack_probe, which tcp_ack calls for an ACK that
 // arrives with nothing in flight (no_queue): if the send head still does

@@ -79,7 +79,12 @@ type lossRecovery interface {
 // BSD sender that offered no SACK would never have seen them). It is the
 // one place a strategy is chosen.
 func (c *Conn) initLossRecovery() {
-	fr := fastRecovery{cc: c.cc, style: recoveryStyleOf(c.h.cfg.CongestionControl), iss: c.iss, recover: c.iss}
+	style := recoveryStyleOf(c.h.cfg.CongestionControl)
+	if style == styleReno && c.h.policy.renoRecoversAsNewReno() {
+		style = styleNewReno
+	}
+	fr := fastRecovery{cc: c.cc, style: style, iss: c.iss, recover: c.iss,
+		impatient: c.h.policy.impatientRTO()}
 	if c.sackOK && fr.style == styleNewReno {
 		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO(),
 			rescue: c.h.policy.sackRescue()}
@@ -176,6 +181,10 @@ type fastRecovery struct {
 	cc congestionControl
 	// style is the algorithm's recovery.
 	style recoveryStyle
+	// impatient keeps the retransmission timer running through recovery
+	// after the first partial ACK (RFC 6582 §3.2 (3)'s Impatient variant;
+	// the policy's impatientRTO).
+	impatient bool
 	// iss is the initial send sequence number, "recover"'s initial value.
 	iss wire.Seq
 	// dupAcks counts duplicate ACKs in a row (RFC 5681 §3.2).
@@ -186,8 +195,14 @@ type fastRecovery struct {
 	// this recovery's first partial ACK.
 	partialACKSeen bool
 	// recover is RFC 6582's "recover": the highest sequence number sent
-	// when recovery (or the last RTO) began.
+	// when recovery (or the last RTO) began, as one past it (SND.MAX then).
 	recover wire.Seq
+	// guard is set from when recover is set until SND.UNA reaches it:
+	// while set, NewReno starts no new recovery. A flag rather than a
+	// comparison alone, which would turn over after 2³¹ bytes (serial
+	// arithmetic) and refuse a fast retransmit then; Linux likewise reads
+	// high_seq only in the Recovery and Loss states.
+	guard bool
 	// afterRTO is set from a retransmission timeout until SND.UNA reaches
 	// "recover" (Linux's TCP_CA_Loss).
 	afterRTO bool
@@ -222,8 +237,9 @@ func (r *fastRecovery) probeRepair(now sim.Time, f flight) decision {
 func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, bool) {
 	d := f.unchanged()
 	r.dupAcks = 0
-	if r.afterRTO && !f.una.LessThan(r.recover) {
+	if !f.una.LessThan(r.recover) {
 		r.afterRTO = false // all that was outstanding at the RTO is acknowledged
+		r.guard = false
 	}
 	partial := false
 	switch {
@@ -254,7 +270,9 @@ func (r *fastRecovery) newACK(now sim.Time, f flight, acked uint32) (decision, b
 	}
 	// RFC 6298 (5.3) restarts the timer for every new ACK; in recovery
 	// only the first partial ACK does (RFC 6582 §3.2 (3), "Impatient").
-	d.keepRTO = r.recovering && r.partialACKSeen
+	// Linux restarts it on every ACK of new data, in recovery too
+	// (tcp_clean_rtx_queue's FLAG_SET_XMIT_TIMER): the policy's.
+	d.keepRTO = r.impatient && r.recovering && r.partialACKSeen
 	r.partialACKSeen = r.recovering
 	return d, partial
 }
@@ -290,14 +308,17 @@ func (r *fastRecovery) dupACK(now sim.Time, f flight, lost bool) (decision, bool
 	if r.dupAcks != dupThresh && !lost {
 		return d, false
 	}
-	// RFC 6582 §3.2 (2): only when the ACK covers more than "recover", so a
-	// burst of duplicates after an RTO does not start a second recovery.
-	// Reno and Tahoe have no such guard (RFC 5681 §3.2; RFC 6582 §1 names
-	// the unnecessary fast retransmits it avoids).
-	if r.style == styleNewReno && !r.recover.LessThan(f.una) && r.recover != r.iss {
+	// RFC 6582 §3.2 (2): only when the ACK "covers more than recover", the
+	// highest sequence number sent (SND.MAX − 1): SND.UNA ≥ SND.MAX then,
+	// so a burst of duplicates after an RTO does not start a second
+	// recovery (RFC 6675 §5.1: not "until HighACK is greater than or equal
+	// to the new value of RecoveryPoint"). Reno and Tahoe have no such
+	// guard (RFC 5681 §3.2; RFC 6582 §1 names the unnecessary fast
+	// retransmits it avoids).
+	if r.style == styleNewReno && r.guard && f.una.LessThan(r.recover) {
 		return d, false
 	}
-	r.recover = f.max
+	r.recover, r.guard = f.max, true
 	d.resend = resendFirst
 	switch r.style {
 	case styleNone:
@@ -321,10 +342,23 @@ func (r *fastRecovery) dupACK(now sim.Time, f flight, lost bool) (decision, bool
 // rto ends any recovery at a retransmission timeout: RFC 5681 §3.1 (4)
 // sets ssthresh on the first timeout of a segment and cwnd to the loss
 // window, one SMSS; RFC 6582 §3.2 (5) sets "recover".
+//
+// A timeout during fast recovery keeps the ssthresh that recovery set: the
+// window was reduced once for this loss already, and FlightSize and cwnd
+// have grown during recovery (NewReno's inflation, the data it let out),
+// so eq. (4) on them would raise ssthresh far above the window before the
+// loss. This is Linux's tcp_enter_loss ("Reduce ssthresh if it has not
+// yet been made inside this window": not in TCP_CA_Recovery before
+// high_seq is acknowledged) and the once-per-window rule RFC 6582's
+// "recover" keeps; the algorithm is still told of the timeout (CUBIC
+// forgets W_max, as cubictcp_state does on entering TCP_CA_Loss).
 func (r *fastRecovery) rto(now sim.Time, f flight, first bool) decision {
 	d := f.unchanged()
 	if r.style != styleNone {
-		if first {
+		switch {
+		case first && r.recovering:
+			r.cc.onTimeout()
+		case first:
 			d.ssthresh = r.cc.ssthreshAfterLoss(now, f, f.size(), true)
 		}
 		d.cwnd = f.mss
@@ -332,7 +366,7 @@ func (r *fastRecovery) rto(now sim.Time, f flight, first bool) decision {
 	r.recovering = false
 	r.afterRTO = true
 	r.dupAcks = 0
-	r.recover = f.max
+	r.recover, r.guard = f.max, true
 	return d
 }
 

@@ -32,3 +32,7 @@ func (r *reno) ssthreshAfterLoss(_ sim.Time, f flight, flightSize uint32, _ bool
 	r.bytesAcked = 0
 	return max(flightSize/2, 2*f.mss)
 }
+
+// onTimeout: Reno's growth keeps no state a timeout clears but the count
+// of bytes acknowledged toward the next SMSS.
+func (r *reno) onTimeout() { r.bytesAcked = 0 }

@@ -196,7 +196,10 @@ func (r *sackRecovery) nextHole(f flight, later bool) (wire.Seq, uint32, bool) {
 		}
 		break
 	}
-	if !later || !r.rescue || f.una.LessThan(r.rescueEnd) {
+	// Rule (4) needs HighACK > RescueRxt; HighACK is the highest byte
+	// acknowledged (SND.UNA − 1) and RescueRxt the highest byte of the
+	// first retransmission (rescueEnd − 1): SND.UNA > rescueEnd.
+	if !later || !r.rescue || !r.rescueEnd.LessThan(f.una) {
 		return 0, 0, false
 	}
 	// Rule (4): a segment that includes the highest un-SACKed byte of

@@ -91,7 +91,7 @@ func TestRun_FlowErrors(t *testing.T) {
 // A sweep of a scenario with flows fills the fairness column with Jain's
 // index of the flows' throughputs.
 func TestSweep_FlowsFairness(t *testing.T) {
-	code, out, errOut := tcpsim(t, "sweep", "fairness", "--set", "duration=20s", "--param", "flows[0].count=1,4")
+	code, out, errOut := tcpsim(t, "sweep", "fairness", "--set", "duration=60s", "--param", "flows[0].count=1,4")
 	require.Equal(t, exitOK, code, errOut)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.Len(t, lines, 3)
