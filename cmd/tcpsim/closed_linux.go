@@ -8,7 +8,9 @@ import (
 // stdoutClosed reports whether tcpsim was started with its standard output
 // closed ("tcpsim run x >&-"). The Go runtime then opens /dev/null as file
 // descriptor 1, for reading and writing, so every write would succeed and
-// be lost; a shell's ">/dev/null" opens it for writing only.
+// be lost; a shell's ">/dev/null" opens it for writing only. A parent that
+// opens /dev/null for reading and writing itself (Python's
+// subprocess.DEVNULL) looks the same, so main only warns.
 func stdoutClosed() bool {
 	fi, err := os.Stdout.Stat()
 	if err != nil {

@@ -23,8 +23,11 @@ func main() {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	if stdoutClosed() {
-		fmt.Fprintln(os.Stderr, "tcpsim: stdout is closed, so there is nowhere to write the output (to discard it, send it to /dev/null: >/dev/null)")
-		os.Exit(exitFailed)
+		// A warning, not a failure: a parent that hands over /dev/null
+		// opened for reading and writing (Python's subprocess.DEVNULL,
+		// systemd's StandardOutput=null) looks the same as a closed stdout,
+		// and its run must not fail for it.
+		fmt.Fprintln(os.Stderr, "tcpsim: warning: stdout looks closed (it is /dev/null opened for reading and writing, as the Go runtime leaves a closed stdout): what is written there is lost; send it to a file, or to discard it say so with >/dev/null")
 	}
 	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
 }
