@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +49,26 @@ func TestPlan_BuffersInTheNamespace(t *testing.T) {
 	assert.Equal(t, 4096, srv.sock.rcvBuf) // recv_buffer: 4KiB → SO_RCVBUF
 	cli, _ := plan(&s.Client)
 	assert.Zero(t, cli.sock.rcvBuf)
+}
+
+// TestPlan_CongestionControlInTheNamespace: every namespace gets the
+// scenario's congestion control, not the host's default (a new namespace
+// copies it, and a host may run BBR): cubic under the linux profile's
+// default, reno for reno and newreno, reno with a note for tahoe.
+func TestPlan_CongestionControlInTheNamespace(t *testing.T) {
+	for _, tt := range []struct{ yaml, want, note string }{
+		{"profile: linux\n", "cubic", ""},
+		{"profile: rfc\n", "reno", ""},
+		{"profile: linux\nclient: {congestion_control: reno}\n", "reno", ""},
+		{"client: {congestion_control: tahoe}\n", "reno", "congestion_control tahoe is not applied"},
+	} {
+		s, err := scenarios.Parse("cc.yaml", []byte(tt.yaml))
+		require.NoError(t, err, tt.yaml)
+		st, err := plan(&s.Client)
+		require.NoError(t, err)
+		assert.Contains(t, st.sysctls, sysctl{"ipv4/tcp_congestion_control", tt.want}, tt.yaml)
+		if tt.note != "" {
+			assert.Contains(t, strings.Join(st.notes, "\n"), tt.note)
+		}
+	}
 }

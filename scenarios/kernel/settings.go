@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tcpsim/tcpsim/scenarios"
+	"github.com/tcpsim/tcpsim/tcp"
 )
 
 // setup is how one host of a scenario is set up on the real kernel: the
@@ -128,6 +129,12 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 	// namespace's default (tcp_rmem[1], tcp_wmem[1]); one it sets is the
 	// socket's (SO_RCVBUF, SO_SNDBUF, above).
 	st.sysctls = append(st.sysctls, sysctl{"ipv4/tcp_rmem", rmemSysctl}, sysctl{"ipv4/tcp_wmem", wmemSysctl})
+	// The congestion control always, for the same reason: a new namespace
+	// takes the host's default (tcp_sk_init copies init_net's
+	// tcp_congestion_control), and a host that runs BBR would lend it to
+	// the run (this project's machines do: before this, the mathis and
+	// bulk comparisons held tcpsim's CUBIC against the kernel's BBR).
+	st.sysctls = append(st.sysctls, sysctl{"ipv4/tcp_congestion_control", linuxCongestionControl(c.CongestionControl, note)})
 	if c.SynRetries != d.SynRetries {
 		set("ipv4/tcp_syn_retries", min(c.SynRetries, 127))
 		set("ipv4/tcp_synack_retries", min(c.SynRetries, 127))
@@ -183,6 +190,22 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 		note("quick_acks %d is not applied: Linux counts its quick ACKs itself", c.QuickACKs)
 	}
 	return st, nil
+}
+
+// linuxCongestionControl names the Linux module that runs the algorithm
+// cc: cubic (tcp_cubic.c) for cubic; reno (tcp_cong.c's tcp_reno, whose
+// losses the kernel recovers from as NewReno does, RFC 6582, or with SACK)
+// for reno and newreno, and, with a note, for tahoe and none, which Linux
+// does not have.
+func linuxCongestionControl(cc tcp.CongestionControl, note func(string, ...any)) string {
+	switch cc {
+	case tcp.CCCubic:
+		return "cubic"
+	case tcp.CCReno, tcp.CCNewReno:
+		return "reno"
+	}
+	note("congestion_control %s is not applied: Linux has no such algorithm; the kernel runs reno", cc)
+	return "reno"
 }
 
 // seconds converts d to whole seconds for a keepalive option, rounding up
