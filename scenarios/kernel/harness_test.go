@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -11,14 +10,11 @@ import (
 	"github.com/tcpsim/tcpsim/scenarios"
 )
 
-// TestRun_RebootIsNotSupportedYet: a scenario with a reboot is refused
-// before anything is made.
-func TestRun_RebootIsNotSupportedYet(t *testing.T) {
+// TestSupported_Reboot: a scenario with a reboot runs on the kernel.
+func TestSupported_Reboot(t *testing.T) {
 	s, err := scenarios.Load("keepalive-reboot")
 	require.NoError(t, err)
-	_, err = Run(context.Background(), s, nil, Options{})
-	require.ErrorIs(t, err, ErrUnsupported)
-	assert.Contains(t, err.Error(), "not supported yet: reboot")
+	require.NoError(t, Supported(s))
 }
 
 // TestRun_HTTPIsNotSupportedYet: the HTTP applications do not run on the

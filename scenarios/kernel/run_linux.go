@@ -136,13 +136,24 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 		}
 	}
 	r.onCrash = func(side int) { go apps[side].send(evCrash{}) }
+	r.onReboot = func(side int) { go apps[side].send(evReboot{}) }
+	for _, a := range apps {
+		side := clientSide
+		if a == server {
+			side = serverSide
+		}
+		a.onRebooted = func() { r.do(func() { r.up(side) }) }
+	}
 	for _, ev := range s.Events {
 		side := clientSide
 		if ev.Node == s.Server.Name {
 			side = serverSide
 		}
-		if ev.Op == trace.HostCrash {
+		switch ev.Op {
+		case trace.HostCrash:
 			r.at(ev.At, func(now sim.Time) { r.crash(side, now) })
+		case trace.HostReboot:
+			r.at(ev.At, func(now sim.Time) { r.reboot(side, now) })
 		}
 	}
 
