@@ -38,6 +38,7 @@ type sockOpts struct {
 	keepIntvl      int // TCP_KEEPINTVL, seconds
 	keepCnt        int // TCP_KEEPCNT
 	userTimeout    time.Duration
+	congestion     string // TCP_CONGESTION: the Linux module's name
 }
 
 // sysctl is one setting under /proc/sys/net of a namespace.
@@ -133,8 +134,15 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 	// takes the host's default (tcp_sk_init copies init_net's
 	// tcp_congestion_control), and a host that runs BBR would lend it to
 	// the run (this project's machines do: before this, the mathis and
-	// bulk comparisons held tcpsim's CUBIC against the kernel's BBR).
-	st.sysctls = append(st.sysctls, sysctl{"ipv4/tcp_congestion_control", linuxCongestionControl(c.CongestionControl, note)})
+	// bulk comparisons held tcpsim's CUBIC against the kernel's BBR). It
+	// is set on each socket (TCP_CONGESTION): a namespace's own default
+	// may only be an algorithm of the host's tcp_allowed_congestion_control
+	// (EPERM otherwise), which is the host's to set. An algorithm left at
+	// its profile's default is Linux's default, cubic.
+	st.sock.congestion = "cubic"
+	if c.CongestionControl != d.CongestionControl {
+		st.sock.congestion = linuxCongestionControl(c.CongestionControl, note)
+	}
 	if c.SynRetries != d.SynRetries {
 		set("ipv4/tcp_syn_retries", min(c.SynRetries, 127))
 		set("ipv4/tcp_synack_retries", min(c.SynRetries, 127))
