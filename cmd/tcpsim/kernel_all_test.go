@@ -25,43 +25,50 @@ type kernelCase struct {
 	floor    float64       // the similarity, in percent, it must reach
 }
 
+// The floors: the similarity measured on 2 December 2026 (Linux 6.18,
+// docs/kernel.md's tables), less about 5 points where it was 100% (one
+// segment of a short case) and more where the wall clock moves it from
+// run to run (bulk, mathis, congestion-sawtooth: which packets a queue
+// drops, and CUBIC's clock, depend on the instants; zero-window: the
+// out-of-window rate limit's coin flip).
+
 // kernelFocused are issue 11's focused cases, small scenarios of one
 // behaviour each (scenarios/kernel/testdata).
 var kernelFocused = []kernelCase{
-	{"echo", 0, 0},
-	{"lost-segment", 0, 0},
-	{"lost-tail", 0, 0},
-	{"dead-peer-rto", 0, 0},
-	{"zero-window-small", 0, 0},
-	{"keepalive-alive", 0, 0},
-	{"keepalive-dead", 0, 0},
-	{"keepalive-reboot", 0, 0},
-	{"syn-timeout", 0, 0},
+	{"echo", 0, 95},
+	{"lost-segment", 0, 85},
+	{"lost-tail", 0, 95},
+	{"dead-peer-rto", 0, 95},
+	{"zero-window-small", 0, 93},
+	{"keepalive-alive", 0, 95},
+	{"keepalive-dead", 0, 95},
+	{"keepalive-reboot", 0, 95},
+	{"syn-timeout", 0, 95},
 }
 
 // kernelBuiltins are the built-ins the harness runs, with the wall time CI
 // gives each: the long ones are cut (the simulation is cut with them), so
 // the whole set takes a few minutes.
 var kernelBuiltins = []kernelCase{
-	{"bulk", 5 * time.Second, 0},
-	{"congestion-sawtooth", 10 * time.Second, 0},
-	{"failover", 30 * time.Second, 0},
-	{"fast-retransmit", 10 * time.Second, 0},
-	{"handshake", 0, 0},
-	{"keepalive-dead-peer", 10 * time.Second, 0},
-	{"keepalive-idle", 10 * time.Second, 0},
-	{"keepalive-reboot", 10 * time.Second, 0},
-	{"link-outage", 30 * time.Second, 0},
-	{"lost-ack", 0, 0},
-	{"lost-segment", 0, 0},
-	{"mathis", 5 * time.Second, 0},
-	{"nagle-delayed-ack", 0, 0},
-	{"nagle-delayed-ack-nodelay", 0, 0},
-	{"newreno-multiple-loss", 10 * time.Second, 0},
-	{"sliding-window", 0, 0},
-	{"slow-start", 0, 0},
-	{"syn-lost", 0, 0},
-	{"zero-window", 0, 0},
+	{"bulk", 5 * time.Second, 60},
+	{"congestion-sawtooth", 10 * time.Second, 65},
+	{"failover", 0, 90},
+	{"fast-retransmit", 10 * time.Second, 42},
+	{"handshake", 0, 95},
+	{"keepalive-dead-peer", 10 * time.Second, 95},
+	{"keepalive-idle", 10 * time.Second, 95},
+	{"keepalive-reboot", 10 * time.Second, 95},
+	{"link-outage", 30 * time.Second, 90},
+	{"lost-ack", 0, 95},
+	{"lost-segment", 0, 95},
+	{"mathis", 5 * time.Second, 80},
+	{"nagle-delayed-ack", 0, 95},
+	{"nagle-delayed-ack-nodelay", 0, 95},
+	{"newreno-multiple-loss", 10 * time.Second, 50},
+	{"sliding-window", 0, 95},
+	{"slow-start", 0, 95},
+	{"syn-lost", 0, 95},
+	{"zero-window", 0, 93},
 }
 
 // kernelRefused are the built-ins the harness refuses, and why (the
