@@ -148,6 +148,9 @@ func (a *app) after(t time.Duration, e event) {
 	}()
 }
 
+func (a *app) isFinished() bool { return a.finished.Load() }
+func (a *app) isBusy() bool     { return a.busy.Load() }
+
 // now is the run's time.
 func (a *app) now() sim.Time { return a.run.rec.now() }
 

@@ -86,8 +86,8 @@ func Supported(s *scenarios.Scenario) error {
 	if s.Dumbbell != nil {
 		return fmt.Errorf("%w: flows (the harness joins one client and one server, not a dumbbell)", ErrUnsupported)
 	}
-	if !s.Scripted() {
-		return fmt.Errorf("%w: the HTTP and heartbeat applications (only the scripted client and server run on the kernel)", ErrUnsupported)
+	if s.Client.Heartbeat != nil {
+		return fmt.Errorf("%w: the heartbeat application (the scripted and HTTP applications run on the kernel)", ErrUnsupported)
 	}
 	return nil
 }

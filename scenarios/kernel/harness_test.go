@@ -17,14 +17,17 @@ func TestSupported_Reboot(t *testing.T) {
 	require.NoError(t, Supported(s))
 }
 
-// TestRun_HTTPIsNotSupportedYet: the HTTP applications do not run on the
-// kernel yet.
-func TestRun_HTTPIsNotSupportedYet(t *testing.T) {
+// TestSupported_Applications: the HTTP applications run on the kernel;
+// the heartbeat does not yet.
+func TestSupported_Applications(t *testing.T) {
 	s, err := scenarios.Load("http-keepalive")
+	require.NoError(t, err)
+	require.NoError(t, Supported(s))
+	s, err = scenarios.Load("keepalive-layers")
 	require.NoError(t, err)
 	err = Supported(s)
 	require.ErrorIs(t, err, ErrUnsupported)
-	assert.Contains(t, err.Error(), "HTTP")
+	assert.Contains(t, err.Error(), "heartbeat")
 }
 
 // TestPlan_BuffersInTheNamespace: every host's namespace gets the linux
