@@ -55,6 +55,11 @@ var kernelBuiltins = []kernelCase{
 	{"failover", 0, 90},
 	{"fast-retransmit", 10 * time.Second, 42},
 	{"handshake", 0, 95},
+	{"http-browser", 0, 90},
+	{"http-close", 0, 95},
+	{"http-idle-timeout", 0, 95},
+	{"http-keepalive", 0, 95},
+	{"http-pipelining", 0, 95},
 	{"keepalive-dead-peer", 10 * time.Second, 95},
 	{"keepalive-idle", 10 * time.Second, 95},
 	{"keepalive-reboot", 10 * time.Second, 95},
@@ -75,15 +80,10 @@ var kernelBuiltins = []kernelCase{
 // harness's error): a built-in in neither list fails the test, so a new
 // one gets a floor or a reason.
 var kernelRefused = map[string]string{
-	"cubic-vs-reno":     "flows",
-	"fairness":          "flows",
-	"tahoe-vs-reno":     "flows",
-	"http-browser":      "HTTP and heartbeat",
-	"http-close":        "HTTP and heartbeat",
-	"http-idle-timeout": "HTTP and heartbeat",
-	"http-keepalive":    "HTTP and heartbeat",
-	"http-pipelining":   "HTTP and heartbeat",
-	"keepalive-layers":  "HTTP and heartbeat",
+	"cubic-vs-reno":    "flows",
+	"fairness":         "flows",
+	"tahoe-vs-reno":    "flows",
+	"keepalive-layers": "heartbeat",
 }
 
 var (

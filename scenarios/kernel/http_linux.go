@@ -131,6 +131,7 @@ type httpClient struct {
 
 	queue    []int
 	conns    []*hcConn
+	dialing  []*hcConn   // connections dialled whose connect is not yet taken, in order
 	next     *time.Timer // opens more connections (the start, and the think time in close mode)
 	done     int
 	started  bool
@@ -148,6 +149,7 @@ type hcConn struct {
 	shut          bool // our FIN is sent
 	eof           bool // the server's FIN has come
 	dead          bool
+	connected     *evHConnected // the connect's result, until taken (see dialing)
 }
 
 type (
@@ -217,28 +219,16 @@ func (a *httpClient) handle(e event) {
 		a.started = true
 		a.openMore()
 	case evHConnected:
-		k := e.k
-		if e.err != nil {
-			a.recordAbort(e.err, netip.AddrPort{}, netip.AddrPort{})
-			a.aborted(k)
-			return
+		// Connections dialled together are taken in the order they were
+		// dialled, as the simulation's handshakes complete: the kernel's
+		// complete within microseconds of each other, and which request
+		// goes on which connection would otherwise follow the goroutines.
+		e.k.connected = &e
+		for len(a.dialing) > 0 && a.dialing[0].connected != nil {
+			k := a.dialing[0]
+			a.dialing = a.dialing[1:]
+			a.connected(k, *k.connected)
 		}
-		k.c = e.c
-		k.local, k.remote = addrs(e.c)
-		if k.dead {
-			e.c.SetLinger(0)
-			e.c.Close()
-			return
-		}
-		if err := a.opts.afterConnect(e.c); err != nil {
-			a.recordAbort(err, k.local, k.remote)
-			e.c.Close()
-			a.aborted(k)
-			return
-		}
-		a.run.wg.Add(1)
-		go a.reader(k)
-		a.sendRequests(k)
 	case evHResponse:
 		k := e.k
 		if k.dead {
@@ -298,6 +288,31 @@ func (a *httpClient) handle(e event) {
 			a.sendRequests(k)
 		}
 	}
+}
+
+// connected takes a connection whose connect has returned.
+func (a *httpClient) connected(k *hcConn, e evHConnected) {
+	if e.err != nil {
+		a.recordAbort(e.err, netip.AddrPort{}, netip.AddrPort{})
+		a.aborted(k)
+		return
+	}
+	k.c = e.c
+	k.local, k.remote = addrs(e.c)
+	if k.dead {
+		e.c.SetLinger(0)
+		e.c.Close()
+		return
+	}
+	if err := a.opts.afterConnect(e.c); err != nil {
+		a.recordAbort(err, k.local, k.remote)
+		e.c.Close()
+		a.aborted(k)
+		return
+	}
+	a.run.wg.Add(1)
+	go a.reader(k)
+	a.sendRequests(k)
 }
 
 // aborted forgets a connection that failed and opens another for what it
@@ -374,15 +389,26 @@ func (a *httpClient) carrying() int {
 	return n
 }
 
+// dialStagger spaces the connects of connections opened together, so
+// that their SYNs leave in the order they were dialled (as the
+// simulation's do, a serialisation time apart): dials in goroutines of
+// their own would otherwise race to the kernel, and which connection
+// carries which request, and gets which response, would change from run
+// to run.
+const dialStagger = time.Millisecond
+
 func (a *httpClient) openMore() {
+	var wait time.Duration
 	for len(a.queue) > a.carrying() && a.open() < max(a.cfg.Connections, 1) {
 		k := &hcConn{}
 		a.conns = append(a.conns, k)
-		a.dial(k)
+		a.dialing = append(a.dialing, k)
+		a.dial(k, wait)
+		wait += dialStagger
 	}
 }
 
-func (a *httpClient) dial(k *hcConn) {
+func (a *httpClient) dial(k *hcConn, wait time.Duration) {
 	port := a.nextPt
 	a.nextPt++
 	d := net.Dialer{
@@ -394,6 +420,13 @@ func (a *httpClient) dial(k *hcConn) {
 	a.run.wg.Add(1)
 	go func() {
 		defer a.run.wg.Done()
+		if wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-a.run.ctx.Done():
+				return
+			}
+		}
 		var c net.Conn
 		err := a.ns.do(func() error {
 			var err error
@@ -491,6 +524,7 @@ func (a *httpClient) reboot() {
 		}
 	}
 	a.conns = nil
+	a.dialing = nil
 	if a.onRebooted != nil {
 		a.onRebooted()
 	}
