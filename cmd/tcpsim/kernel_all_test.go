@@ -50,7 +50,7 @@ var kernelFocused = []kernelCase{
 // gives each: the long ones are cut (the simulation is cut with them), so
 // the whole set takes a few minutes.
 var kernelBuiltins = []kernelCase{
-	{"bulk", 5 * time.Second, 60},
+	{"bulk", 5 * time.Second, 40},
 	{"congestion-sawtooth", 10 * time.Second, 65},
 	{"failover", 0, 90},
 	{"fast-retransmit", 10 * time.Second, 42},

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tcpsim/tcpsim/scenarios"
-	"github.com/tcpsim/tcpsim/tcp"
 )
 
 // setup is how one host of a scenario is set up on the real kernel: the
@@ -141,7 +140,7 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 	// its profile's default is Linux's default, cubic.
 	st.sock.congestion = "cubic"
 	if c.CongestionControl != d.CongestionControl {
-		st.sock.congestion = linuxCongestionControl(c.CongestionControl, note)
+		st.sock.congestion = linuxCongestionControl(c.CongestionControl.String(), note)
 	}
 	if c.SynRetries != d.SynRetries {
 		set("ipv4/tcp_syn_retries", min(c.SynRetries, 127))
@@ -201,15 +200,16 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 }
 
 // linuxCongestionControl names the Linux module that runs the algorithm
-// cc: cubic (tcp_cubic.c) for cubic; reno (tcp_cong.c's tcp_reno, whose
-// losses the kernel recovers from as NewReno does, RFC 6582, or with SACK)
-// for reno and newreno, and, with a note, for tahoe and none, which Linux
-// does not have.
-func linuxCongestionControl(cc tcp.CongestionControl, note func(string, ...any)) string {
+// named cc (tcp.CongestionControl's String): cubic (tcp_cubic.c) for
+// cubic; reno (tcp_cong.c's tcp_reno, whose losses the kernel recovers
+// from as NewReno does, RFC 6582, or with SACK) for reno and newreno, and,
+// with a note, for tahoe and none, which Linux does not have. (By name:
+// the harness, under scenarios, does not import tcp.)
+func linuxCongestionControl(cc string, note func(string, ...any)) string {
 	switch cc {
-	case tcp.CCCubic:
+	case "cubic":
 		return "cubic"
-	case tcp.CCReno, tcp.CCNewReno:
+	case "reno", "newreno":
 		return "reno"
 	}
 	note("congestion_control %s is not applied: Linux has no such algorithm; the kernel runs reno", cc)
