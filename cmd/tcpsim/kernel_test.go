@@ -20,7 +20,6 @@ func kernelCLI(args ...string) (code int, stdout, stderr string) {
 
 func TestKernel_RefusesWhatItCannotDoYet(t *testing.T) {
 	for _, tt := range []struct{ name, want string }{
-		{"keepalive-layers", "not supported yet: the heartbeat application"},
 		{"fairness", "not supported yet: flows"},
 	} {
 		code, _, stderr := kernelCLI("kernel", tt.name)

@@ -86,9 +86,6 @@ func Supported(s *scenarios.Scenario) error {
 	if s.Dumbbell != nil {
 		return fmt.Errorf("%w: flows (the harness joins one client and one server, not a dumbbell)", ErrUnsupported)
 	}
-	if s.Client.Heartbeat != nil {
-		return fmt.Errorf("%w: the heartbeat application (the scripted and HTTP applications run on the kernel)", ErrUnsupported)
-	}
 	return nil
 }
 

@@ -10,24 +10,19 @@ import (
 	"github.com/tcpsim/tcpsim/scenarios"
 )
 
-// TestSupported_Reboot: a scenario with a reboot runs on the kernel.
-func TestSupported_Reboot(t *testing.T) {
-	s, err := scenarios.Load("keepalive-reboot")
-	require.NoError(t, err)
-	require.NoError(t, Supported(s))
-}
-
-// TestSupported_Applications: the HTTP applications run on the kernel;
-// the heartbeat does not yet.
+// TestSupported_Applications: the HTTP and heartbeat applications run on
+// the kernel; flows do not.
 func TestSupported_Applications(t *testing.T) {
-	s, err := scenarios.Load("http-keepalive")
-	require.NoError(t, err)
-	require.NoError(t, Supported(s))
-	s, err = scenarios.Load("keepalive-layers")
+	for _, name := range []string{"http-keepalive", "keepalive-layers", "keepalive-reboot"} {
+		s, err := scenarios.Load(name)
+		require.NoError(t, err)
+		require.NoError(t, Supported(s), name)
+	}
+	s, err := scenarios.Load("fairness")
 	require.NoError(t, err)
 	err = Supported(s)
 	require.ErrorIs(t, err, ErrUnsupported)
-	assert.Contains(t, err.Error(), "heartbeat")
+	assert.Contains(t, err.Error(), "flows")
 }
 
 // TestPlan_BuffersInTheNamespace: every host's namespace gets the linux

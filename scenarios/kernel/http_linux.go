@@ -125,8 +125,7 @@ type httpClient struct {
 	httpLoop
 	cfg    *scenarios.HTTPClient
 	addr   netip.Addr
-	port   uint16 // the first local port; each connection takes the next
-	nextPt uint16
+	ports  *portAlloc // the host's local ports, shared with its other applications
 	server netip.AddrPort
 
 	queue    []int
@@ -175,7 +174,6 @@ func (a *httpClient) start() error {
 	for n := 1; n <= a.cfg.Requests; n++ {
 		a.queue = append(a.queue, n)
 	}
-	a.nextPt = a.port
 	a.run.wg.Add(1)
 	go a.loop()
 	a.next = a.timer(time.Until(a.run.rec.wall(sim.At(a.cfg.StartAt))), evHOpen{})
@@ -409,8 +407,7 @@ func (a *httpClient) openMore() {
 }
 
 func (a *httpClient) dial(k *hcConn, wait time.Duration) {
-	port := a.nextPt
-	a.nextPt++
+	port := a.ports.take()
 	d := net.Dialer{
 		LocalAddr: &net.TCPAddr{IP: a.addr.AsSlice(), Port: int(port)},
 		KeepAlive: -1,

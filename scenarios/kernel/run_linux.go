@@ -152,14 +152,34 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 			return httpLoop{run: st, name: ep.Name, ns: nss[side], opts: setups[side].sock, ev: make(chan event, 64),
 				onRebooted: func() { r.do(func() { r.up(side) }) }}
 		}
-		cfg := s.Server.HTTPServer
-		if cfg == nil {
-			cfg = &scenarios.HTTPServer{}
+		var cs, ss runners
+		ports := &portAlloc{next: s.Client.Port}
+		if s.Client.HTTPClient != nil {
+			cfg := s.Server.HTTPServer
+			if cfg == nil {
+				cfg = &scenarios.HTTPServer{}
+			}
+			ss = append(ss, &httpServer{httpLoop: loop(serverSide, &s.Server), cfg: cfg, addr: s.Server.Addr, port: s.Server.Port,
+				rng: sim.NewRand(s.Seed, "app/"+s.Server.Name+"/http")})
+			cs = append(cs, &httpClient{httpLoop: loop(clientSide, &s.Client), cfg: s.Client.HTTPClient, addr: s.Client.Addr,
+				ports: ports, server: netip.AddrPortFrom(s.Server.Addr, s.Server.Port)})
 		}
-		server = &httpServer{httpLoop: loop(serverSide, &s.Server), cfg: cfg, addr: s.Server.Addr, port: s.Server.Port,
-			rng: sim.NewRand(s.Seed, "app/"+s.Server.Name+"/http")}
-		client = &httpClient{httpLoop: loop(clientSide, &s.Client), cfg: s.Client.HTTPClient, addr: s.Client.Addr,
-			port: s.Client.Port, server: netip.AddrPortFrom(s.Server.Addr, s.Server.Port)}
+		if hb := s.Client.Heartbeat; hb != nil {
+			ss = append(ss, &hbServer{httpLoop: loop(serverSide, &s.Server), addr: s.Server.Addr, port: hb.Port, size: hb.Size})
+			c := &hbClient{httpLoop: loop(clientSide, &s.Client), cfg: &hb.HeartbeatConfig, addr: s.Client.Addr,
+				ports: ports, server: netip.AddrPortFrom(s.Server.Addr, hb.Port)}
+			if s.Backup != nil {
+				used := false
+				c.onReconnect = func() {
+					if !used {
+						used = true
+						r.do(r.reroute)
+					}
+				}
+			}
+			cs = append(cs, c)
+		}
+		client, server = cs, ss
 	}
 	apps := [2]runner{client, server}
 	r.onCrash = func(side int) { go apps[side].send(evCrash{}) }
