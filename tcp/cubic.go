@@ -18,7 +18,9 @@ import (
 // Where Linux (net/ipv4/tcp_cubic.c) differs:
 //   - HyStart (hystart = 1 by default: bictcp_hystart_reset,
 //     hystart_update) leaves slow start early on ACK trains or a rising
-//     RTT; not modelled: slow start runs to ssthresh or a loss.
+//     RTT: hystart.go, under the linux profile only (the policy's
+//     hystart); under the rfc profile slow start runs to ssthresh or a
+//     loss, as RFC 9438 §4.10 and RFC 5681 have it.
 //   - W_cubic is evaluated at t + delay_min, the smallest RTT seen
 //     (bictcp_update), rather than t + SRTT; fixed point throughout: β =
 //     717/1024, C = 410/1024, time in 1/1024 s (BICTCP_HZ), a table-seeded
@@ -61,6 +63,8 @@ type cubic struct {
 	cwndPrior float64
 	// credit is the increase, in bytes, earned but less than a byte.
 	credit float64
+	// hs is HyStart's state (hystart.go), used when the policy has it.
+	hs hystart
 }
 
 // wCubic is W_cubic(t) (RFC 9438 eq. (1)), t seconds into the epoch.
@@ -124,7 +128,7 @@ func (c *cubic) onAck(now sim.Time, f flight, acked uint32) uint32 {
 // does this. On a timeout (§4.8) W_max is then forgotten, so the first
 // congestion avoidance stage after it starts with K = 0 (Linux:
 // cubictcp_state clears it with bictcp_reset on entering TCP_CA_Loss).
-func (c *cubic) ssthreshAfterLoss(_ sim.Time, f flight, _ uint32, timeout bool) uint32 {
+func (c *cubic) ssthreshAfterLoss(now sim.Time, f flight, _ uint32, timeout bool) uint32 {
 	cwnd := float64(f.cwnd) / float64(f.mss)
 	if cwnd < c.wMax {
 		c.wMax = float64(cwnd*(1+cubicBeta)) / 2
@@ -135,6 +139,10 @@ func (c *cubic) ssthreshAfterLoss(_ sim.Time, f flight, _ uint32, timeout bool) 
 	c.inEpoch = false
 	if timeout {
 		c.wMax = 0
+		// cubictcp_state(TCP_CA_Loss): bictcp_reset and
+		// bictcp_hystart_reset: HyStart runs again in the slow start
+		// after the timeout, with a new delay_min.
+		c.hs.lossReset(now, f.max)
 	}
 	return max(uint32(uint64(f.cwnd)*7/10), 2*f.mss) // β_cubic = 0.7 = 7/10, in whole bytes
 }

@@ -145,6 +145,10 @@ type policy interface {
 	// sampleEchoedRTT).
 	rttFromTimestamps() bool
 
+	// hystart reports whether CUBIC leaves slow start early on an ACK
+	// train or a rising RTT (hystart.go).
+	hystart() bool
+
 	// nagleHolds reports whether Nagle's algorithm holds back a segment
 	// shorter than the MSS, given SND.UNA, SND.NXT and the end of the last
 	// such segment sent (sml).
@@ -276,6 +280,10 @@ func (rfcPolicy) rtoInTicks() bool { return false }
 // Karn's algorithm for taking RTT samples"; the classic implementation
 // times one segment per round trip).
 func (rfcPolicy) rttEveryACK() bool { return false }
+
+// hystart: RFC 9438 §4.10 leaves slow start to RFC 5681 and makes HyStart++
+// (RFC 9406) optional; the rfc profile keeps RFC 5681's slow start.
+func (rfcPolicy) hystart() bool { return false }
 
 // rttFromTimestamps: Karn's algorithm (RFC 6298 §3): no sample from
 // retransmitted data; RFC 7323 §4 allows the echo, but the rfc profile
@@ -415,6 +423,10 @@ func (linuxPolicy) rtoInTicks() bool { return true }
 // ACK acknowledges (first_ackt), on every ACK that acknowledges data sent
 // once.
 func (linuxPolicy) rttEveryACK() bool { return true }
+
+// hystart is tcp_cubic.c's default: hystart = 1, hystart_detect = ACK train
+// and delay (hystart.go).
+func (linuxPolicy) hystart() bool { return true }
 
 // rttFromTimestamps is tcp_ack_update_rtt's fallback to tcp_rtt_tsopt_us
 // when the ACK covers retransmitted data (FLAG_RETRANS_DATA_ACKED).

@@ -117,6 +117,8 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			"RFC 6298: a duration", "__tcp_set_rto: usecs_to_jiffies; backoff shifts jiffies"},
 		{"persist interval counted from the probe's answer", func(p policy) any { return p.persistFromAnswer() }, false, true,
 			"RFC 9293 §3.8.6.1: from probe to probe (BSD's tcp_timer_persist)", "tcp_ack → tcp_ack_probe re-arms tcp_probe0_when"},
+		{"HyStart ends CUBIC's slow start early", func(p policy) any { return p.hystart() }, false, true,
+			"RFC 9438 §4.10: RFC 5681 slow start; HyStart++ (RFC 9406) optional", "tcp_cubic.c: hystart = 1, ACK train | delay"},
 		{"ACK and data sent from the receive path", func(p policy) any { return p.sendsFromReceivePath() }, false, true,
 			"the application runs first: its reply carries the ACK", "tcp_rcv_established: tcp_ack_snd_check in softirq"},
 	}

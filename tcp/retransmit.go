@@ -21,14 +21,18 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 		c.sndNxt = ack // after an RTO rewound SND.NXT, the ACK may cover more
 	}
 	var sampled bool
+	caRTT := time.Duration(-1) // the sample congestion control is given (ca_rtt_us)
 	if c.h.policy.rttEveryACK() {
-		sampled = c.sampleOldestAcked(now, ack, resentAcked)
+		caRTT, sampled = c.sampleOldestAcked(now, ack, resentAcked)
 	} else {
 		sampled = c.sampleRTT(now, ack)
 	}
 	if !sampled && resentAcked && c.ackTSecr != 0 && c.h.policy.rttFromTimestamps() {
-		c.sampleEchoedRTT(now)
+		caRTT = c.sampleEchoedRTT(now)
 	}
+	// tcp_clean_rtx_queue hands the sample to congestion control
+	// (pkts_acked) before tcp_cong_control grows the window.
+	c.hystartAcked(now, caRTT)
 	c.retries = 0
 	c.stallSince = now // progress: the clock of the limits starts again
 
@@ -62,14 +66,18 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 // the ACK covers retransmitted data: the difference of the two millisecond
 // clocks, at least 1 ms; like any valid sample it collapses the backed-off
 // RTO (RFC 6298 §5).
-func (c *Conn) sampleEchoedRTT(now sim.Time) {
+//
+// It returns the sample, or -1 when it took none.
+func (c *Conn) sampleEchoedRTT(now sim.Time) time.Duration {
 	tsNow := uint32(int64(now)/int64(time.Millisecond)) + c.tsOffset
 	d := int32(tsNow - c.ackTSecr)
 	if d < 0 {
-		return // an echo from the future: not ours
+		return -1 // an echo from the future: not ours
 	}
-	c.rtt.sample(time.Duration(max(d, 1)) * time.Millisecond)
+	rtt := time.Duration(max(d, 1)) * time.Millisecond
+	c.rtt.sample(rtt)
 	c.backoff = 0
+	return rtt
 }
 
 // onDupACK hands a duplicate ACK to loss recovery (RFC 5681 §3.2).

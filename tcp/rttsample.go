@@ -1,6 +1,8 @@
 package tcp
 
 import (
+	"time"
+
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/wire"
 )
@@ -49,31 +51,40 @@ func (l *xmitLog) sent(end wire.Seq, at sim.Time) {
 // acknowledged in part stays, as tcp_clean_rtx_queue leaves a partly
 // acknowledged one-segment skb).
 func (l *xmitLog) acked(ack wire.Seq) (sim.Time, bool) {
+	first, _, ok := l.ackedSpan(ack)
+	return first, ok
+}
+
+// ackedSpan is acked, also returning when the newest segment the ACK covers
+// in full was sent (tcp_clean_rtx_queue's first_ackt and last_ackt).
+func (l *xmitLog) ackedSpan(ack wire.Seq) (first, last sim.Time, ok bool) {
 	i := l.head
 	for i < len(l.ents) && l.ents[i].end.LessThanEq(ack) {
 		i++
 	}
 	if i == l.head {
-		return 0, false
+		return 0, 0, false
 	}
-	first := l.ents[l.head].at
+	first, last = l.ents[l.head].at, l.ents[i-1].at
 	l.head = i
 	if l.head > 64 && 2*l.head > len(l.ents) {
 		l.ents = l.ents[:copy(l.ents, l.ents[l.head:])]
 		l.head = 0
 	}
-	return first, true
+	return first, last, true
 }
 
 // sampleOldestAcked is tcp_clean_rtx_queue's seq_rtt_us: the time since the
 // oldest segment the ACK covers in full was sent, unless the ACK covers
-// data sent more than once. It reports whether it took a sample.
-func (c *Conn) sampleOldestAcked(now sim.Time, ack wire.Seq, resentAcked bool) bool {
-	first, ok := c.xmits.acked(ack)
+// data sent more than once. It reports whether it took a sample, and
+// returns ca_rtt_us, the time since the newest segment the ACK covers in
+// full was sent (what congestion control is given: HyStart), or -1.
+func (c *Conn) sampleOldestAcked(now sim.Time, ack wire.Seq, resentAcked bool) (time.Duration, bool) {
+	first, last, ok := c.xmits.ackedSpan(ack)
 	if !ok || resentAcked {
-		return false
+		return -1, false
 	}
 	c.rtt.sample(now.Sub(first))
 	c.backoff = 0 // tcp_ack_update_rtt: icsk_backoff = 0 after a valid sample
-	return true
+	return now.Sub(last), true
 }

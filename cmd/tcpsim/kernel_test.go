@@ -19,9 +19,13 @@ func kernelCLI(args ...string) (code int, stdout, stderr string) {
 }
 
 func TestKernel_RefusesWhatItCannotDoYet(t *testing.T) {
-	code, _, stderr := kernelCLI("kernel", "keepalive-reboot")
-	if code != exitBadInput || !strings.Contains(stderr, "not supported yet: reboot") {
-		t.Errorf("exit %d, stderr %q; want exit 2 and \"not supported yet: reboot\"", code, stderr)
+	for _, tt := range []struct{ name, want string }{
+		{"fairness", "not supported yet: flows"},
+	} {
+		code, _, stderr := kernelCLI("kernel", tt.name)
+		if code != exitBadInput || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", tt.name, code, stderr, tt.want)
+		}
 	}
 }
 

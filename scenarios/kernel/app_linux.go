@@ -47,6 +47,9 @@ type app struct {
 	// onReconnect, when set, is called as the client opens a connection
 	// after the first (the failover scenario's backup path).
 	onReconnect func()
+	// onRebooted is called once the application has aborted its sockets
+	// on a reboot: the relay lets the host's packets through again.
+	onRebooted func()
 
 	ev       chan event
 	finished atomic.Bool // the script is over: closed, or aborted for good
@@ -124,6 +127,7 @@ type (
 	evCloseAt    struct{}
 	evDial       struct{}
 	evCrash      struct{}
+	evReboot     struct{}
 )
 
 // send hands e to the loop, unless the run is over.
@@ -143,6 +147,9 @@ func (a *app) after(t time.Duration, e event) {
 		tm.Stop()
 	}()
 }
+
+func (a *app) isFinished() bool { return a.finished.Load() }
+func (a *app) isBusy() bool     { return a.busy.Load() }
 
 // now is the run's time.
 func (a *app) now() sim.Time { return a.run.rec.now() }
@@ -219,13 +226,14 @@ func (a *app) listen() error {
 	if err != nil {
 		return err
 	}
-	a.ln = ln.(*net.TCPListener)
+	tl := ln.(*net.TCPListener)
+	a.ln = tl
 	a.record(trace.Record{Kind: trace.KindApp, App: trace.AppListen, Value: int64(a.port)}, nil)
 	a.run.wg.Add(1)
 	go func() {
 		defer a.run.wg.Done()
 		for {
-			c, err := a.ln.AcceptTCP()
+			c, err := tl.AcceptTCP()
 			if err != nil {
 				return
 			}
@@ -337,6 +345,42 @@ func (a *app) handle(e event) {
 		// The host went silent: the relay drops all it sends and all sent
 		// to it; its application does nothing more.
 		a.crashed = true
+	case evReboot:
+		a.reboot()
+	}
+}
+
+// reboot is the host's reboot (scenarios/world/host.go, Reboot): a fresh
+// stack that knows no connection, so it answers the old ones' segments
+// with RST. The old sockets are aborted (SO_LINGER 0: the kernel forgets
+// them at once; the relay swallows the RSTs they send), the listening
+// socket is closed and opened again, and the script starts again as the
+// world's Boot does: a server listens again, a client with reconnect
+// connects again after its delay.
+func (a *app) reboot() {
+	for _, k := range a.all {
+		if !k.dead {
+			k.dead = true
+			k.c.SetLinger(0)
+			k.close()
+		}
+	}
+	a.cur = nil
+	a.pending, a.closed, a.closeDue = 0, false, false
+	if a.ln != nil {
+		a.ln.Close()
+		a.ln = nil
+	}
+	if a.onRebooted != nil {
+		a.onRebooted()
+	}
+	switch {
+	case a.role == roleServer:
+		if err := a.listen(); err != nil {
+			a.run.rec.record(&trace.Record{T: a.now(), Kind: trace.KindAbort, Node: a.name, Abort: trace.AbortByApplication})
+		}
+	case a.cfg.Reconnect && a.attempt > 0:
+		a.after(time.Duration(a.now())+a.cfg.ReconnectDelay, evDial{})
 	}
 }
 

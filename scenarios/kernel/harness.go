@@ -86,14 +86,6 @@ func Supported(s *scenarios.Scenario) error {
 	if s.Dumbbell != nil {
 		return fmt.Errorf("%w: flows (the harness joins one client and one server, not a dumbbell)", ErrUnsupported)
 	}
-	if !s.Scripted() {
-		return fmt.Errorf("%w: the HTTP and heartbeat applications (only the scripted client and server run on the kernel)", ErrUnsupported)
-	}
-	for _, ev := range s.Events {
-		if ev.Op == trace.HostReboot {
-			return fmt.Errorf("%w: reboot (%s reboots at %v)", ErrUnsupported, ev.Node, ev.At)
-		}
-	}
 	return nil
 }
 

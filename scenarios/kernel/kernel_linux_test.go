@@ -98,6 +98,8 @@ func TestKernel(t *testing.T) {
 	t.Run("group", func(t *testing.T) {
 		t.Run("handshake", testHandshake)
 		t.Run("lost-segment", testLostSegment)
+		t.Run("reboot", testReboot)
+		t.Run("http-keepalive", testHTTPKeepAlive)
 	})
 	assert.Empty(t, ourNamespaces(t), "the runs left namespaces behind")
 }
@@ -188,6 +190,86 @@ func testLostSegment(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, len(sends(records)), n)
+}
+
+// runKernelFile runs the scenario file at path on the kernel.
+func runKernelFile(t *testing.T, path string) ([]trace.Record, *Result) {
+	t.Helper()
+	s, err := scenarios.Load(path)
+	require.NoError(t, err)
+	var log trace.Log
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := Run(ctx, s, &log, Options{MaxDuration: 10 * time.Second})
+	require.NoError(t, err)
+	return log.Records, res
+}
+
+// testReboot runs the focused keepalive-reboot case: the server reboots at
+// 1 s, silently (the RST of the old socket's abort never leaves: no send
+// record of the server between the reboot and the probe), listens again,
+// and its fresh stack answers the client's first keepalive probe with RST,
+// which resets the client's connection.
+func testReboot(t *testing.T) {
+	t.Parallel()
+	records, _ := runKernelFile(t, "testdata/keepalive-reboot.yaml")
+	var rebootAt, probeAt time.Duration = -1, -1
+	var afterReboot []string
+	listens, resets := 0, 0
+	for _, r := range records {
+		switch {
+		case r.Kind == trace.KindHost && r.Host == trace.HostReboot:
+			assert.Equal(t, "server", r.Node)
+			rebootAt = time.Duration(r.T)
+		case r.Kind == trace.KindApp && r.App == trace.AppListen:
+			listens++
+		case r.Kind == trace.KindSend && rebootAt >= 0:
+			afterReboot = append(afterReboot, describe(r))
+			if r.Node == "client" && probeAt < 0 {
+				probeAt = time.Duration(r.T)
+			}
+		case r.Kind == trace.KindAbort && r.Node == "client":
+			assert.Equal(t, trace.AbortReset, r.Abort)
+			resets++
+		}
+	}
+	require.GreaterOrEqual(t, rebootAt, time.Duration(0), "no reboot record")
+	assert.InDelta(t, float64(time.Second), float64(rebootAt), float64(50*time.Millisecond))
+	assert.Equal(t, 2, listens, "the server listens again after the reboot")
+	assert.Equal(t, []string{
+		"client ACK seq=300 ack=601 len=0", // the keepalive probe (SND.UNA − 1)
+		"server RST seq=601 ack=0 len=0",   // the fresh stack's answer, at the probe's ACK
+	}, afterReboot)
+	assert.Greater(t, probeAt, 2*time.Second, "the probe after 2 s idle")
+	assert.Equal(t, 1, resets, "the client's connection is reset")
+}
+
+// testHTTPKeepAlive runs http-keepalive on the kernel: five GETs on one
+// connection, each answered with its 1000-byte body and a head of the
+// world's text (83 bytes), then the client's FIN.
+func testHTTPKeepAlive(t *testing.T) {
+	t.Parallel()
+	records, res := runKernel(t, "http-keepalive", nil)
+	assert.Equal(t, trace.EndFinished, res.Reason)
+	var req, resp []uint32
+	var syns, fins []string
+	for _, r := range sends(records) {
+		switch {
+		case r.Pkt.Seg.Flags.Has(wire.SYN):
+			syns = append(syns, r.Node)
+		case r.Pkt.Seg.Len > 0 && r.Node == "client":
+			req = append(req, r.Pkt.Seg.Len)
+		case r.Pkt.Seg.Len > 0:
+			resp = append(resp, r.Pkt.Seg.Len)
+		}
+		if r.Pkt.Seg.Flags.Has(wire.FIN) {
+			fins = append(fins, r.Node)
+		}
+	}
+	assert.Equal(t, []string{"client", "server"}, syns, "one connection")
+	assert.Equal(t, []uint32{71, 71, 71, 71, 71}, req, "GET /n with its Host, User-Agent and Accept")
+	assert.Equal(t, []uint32{1083, 1083, 1083, 1083, 1083}, resp, "the 83-byte head and the body")
+	assert.Equal(t, []string{"client", "server"}, fins, "the client closes when it is done")
 }
 
 // TestNamespace_SysctlsStayInside sets a sysctl in a namespace of the

@@ -55,6 +55,14 @@ type relay struct {
 	pcap     *capture // nil for none
 	down     [2]bool  // the host has crashed
 	onCrash  func(side int)
+	// rebooting[i] is set from host i's reboot until its application has
+	// aborted the old stack's sockets (up); upAt[i] is a little after that.
+	// Until then the relay swallows, unrecorded, what host i sends: the
+	// old stack's last words (the RSTs of the aborts), which a rebooted
+	// host never sends.
+	rebooting [2]bool
+	upAt      [2]sim.Time
+	onReboot  func(side int)
 
 	raw    map[uint64][]byte // the bytes of each packet the links hold, by packet ID
 	nextID uint64
@@ -66,10 +74,11 @@ type relay struct {
 	wg   sync.WaitGroup
 
 	// Counted on the loop, read after it has stopped.
-	skipped  int   // packets that were not IPv4/TCP between the two hosts
-	writeErr error // the first error writing to a device
-	runErr   error // the engine's budget ran out
-	last     sim.Time
+	skipped   int   // packets that were not IPv4/TCP between the two hosts
+	swallowed int   // packets a rebooting host's old stack sent
+	writeErr  error // the first error writing to a device
+	runErr    error // the engine's budget ran out
+	last      sim.Time
 }
 
 // packetIn is a packet read from host side's device at run time at.
@@ -164,6 +173,35 @@ func (r *relay) crash(side int, now sim.Time) {
 	if r.onCrash != nil {
 		r.onCrash(side)
 	}
+}
+
+// rebootGrace is how long after a rebooting host's application has closed
+// its old sockets the relay still swallows what the host sends: the RSTs
+// of those aborts are queued on its device when close returns, and the
+// relay's reader takes a moment to read them.
+const rebootGrace = 5 * time.Millisecond
+
+// reboot starts host side's reboot (scenarios/world/host.go, Reboot): the
+// relay swallows what the host sends while its application aborts the old
+// stack's connections (onReboot), until up. It runs on the loop.
+func (r *relay) reboot(side int, now sim.Time) {
+	if r.down[side] {
+		return
+	}
+	r.rebooting[side] = true
+	r.upAt[side] = sim.Never
+	r.rec.record(&trace.Record{T: now, Kind: trace.KindHost, Node: r.names[side], Host: trace.HostReboot})
+	if r.onReboot != nil {
+		r.onReboot(side)
+	}
+}
+
+// up ends host side's reboot: its old sockets are closed, and from a moment
+// later (rebootGrace) what it sends is the fresh stack's. It runs on the
+// loop.
+func (r *relay) up(side int) {
+	r.rebooting[side] = false
+	r.upAt[side] = r.rec.now().Add(rebootGrace)
 }
 
 // start starts the loop and a reader for each device.
@@ -263,6 +301,10 @@ func (r *relay) handle(p packetIn) {
 	seg, err := wire.ParseIPv4(p.b)
 	if err != nil || seg.Src.Addr() != r.addrs[p.side] || seg.Dst.Addr() != r.addrs[1-p.side] {
 		r.skipped++ // only TCP between the two hosts is modelled
+		return
+	}
+	if r.rebooting[p.side] || p.at < r.upAt[p.side] {
+		r.swallowed++ // the old stack's: see reboot
 		return
 	}
 	r.last = t

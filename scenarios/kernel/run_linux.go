@@ -15,6 +15,14 @@ import (
 	"github.com/tcpsim/tcpsim/trace"
 )
 
+// runner is an application of a run: the scripted one (app) or an HTTP one.
+type runner interface {
+	start() error
+	send(e event)
+	isFinished() bool // the client's script is over
+	isBusy() bool     // the server has a connection open
+}
+
 // pollEvery is how often the run checks whether it is over.
 const pollEvery = 20 * time.Millisecond
 
@@ -118,31 +126,74 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st := &runState{ctx: runCtx, rec: rec, conns: conns}
-	client := &app{run: st, name: s.Client.Name, ns: nss[clientSide], role: roleClient,
-		cfg: &s.Client.App, addr: s.Client.Addr, port: s.Client.Port,
-		peer:   netip.AddrPortFrom(s.Server.Addr, s.Server.Port),
-		expect: s.Server.App.Reply + s.Server.App.Total(), opts: setups[clientSide].sock, ev: make(chan event, 64)}
-	server := &app{run: st, name: s.Server.Name, ns: nss[serverSide], role: roleServer,
-		cfg: &s.Server.App, addr: s.Server.Addr, port: s.Server.Port,
-		expect: s.Client.App.Total(), opts: setups[serverSide].sock, ev: make(chan event, 64)}
-	apps := [2]*app{client, server}
-	if s.Backup != nil {
-		used := false
-		client.onReconnect = func() {
-			if !used {
-				used = true
-				r.do(r.reroute)
+	var client, server runner
+	if s.Scripted() {
+		c := &app{run: st, name: s.Client.Name, ns: nss[clientSide], role: roleClient,
+			cfg: &s.Client.App, addr: s.Client.Addr, port: s.Client.Port,
+			peer:   netip.AddrPortFrom(s.Server.Addr, s.Server.Port),
+			expect: s.Server.App.Reply + s.Server.App.Total(), opts: setups[clientSide].sock, ev: make(chan event, 64)}
+		srv := &app{run: st, name: s.Server.Name, ns: nss[serverSide], role: roleServer,
+			cfg: &s.Server.App, addr: s.Server.Addr, port: s.Server.Port,
+			expect: s.Client.App.Total(), opts: setups[serverSide].sock, ev: make(chan event, 64)}
+		if s.Backup != nil {
+			used := false
+			c.onReconnect = func() {
+				if !used {
+					used = true
+					r.do(r.reroute)
+				}
 			}
 		}
+		c.onRebooted = func() { r.do(func() { r.up(clientSide) }) }
+		srv.onRebooted = func() { r.do(func() { r.up(serverSide) }) }
+		client, server = c, srv
+	} else {
+		loop := func(side int, ep *scenarios.Endpoint) httpLoop {
+			return httpLoop{run: st, name: ep.Name, ns: nss[side], opts: setups[side].sock, ev: make(chan event, 64),
+				onRebooted: func() { r.do(func() { r.up(side) }) }}
+		}
+		var cs, ss runners
+		ports := &portAlloc{next: s.Client.Port}
+		if s.Client.HTTPClient != nil {
+			cfg := s.Server.HTTPServer
+			if cfg == nil {
+				cfg = &scenarios.HTTPServer{}
+			}
+			ss = append(ss, &httpServer{httpLoop: loop(serverSide, &s.Server), cfg: cfg, addr: s.Server.Addr, port: s.Server.Port,
+				rng: sim.NewRand(s.Seed, "app/"+s.Server.Name+"/http")})
+			cs = append(cs, &httpClient{httpLoop: loop(clientSide, &s.Client), cfg: s.Client.HTTPClient, addr: s.Client.Addr,
+				ports: ports, server: netip.AddrPortFrom(s.Server.Addr, s.Server.Port)})
+		}
+		if hb := s.Client.Heartbeat; hb != nil {
+			ss = append(ss, &hbServer{httpLoop: loop(serverSide, &s.Server), addr: s.Server.Addr, port: hb.Port, size: hb.Size})
+			c := &hbClient{httpLoop: loop(clientSide, &s.Client), cfg: &hb.HeartbeatConfig, addr: s.Client.Addr,
+				ports: ports, server: netip.AddrPortFrom(s.Server.Addr, hb.Port)}
+			if s.Backup != nil {
+				used := false
+				c.onReconnect = func() {
+					if !used {
+						used = true
+						r.do(r.reroute)
+					}
+				}
+			}
+			cs = append(cs, c)
+		}
+		client, server = cs, ss
 	}
+	apps := [2]runner{client, server}
 	r.onCrash = func(side int) { go apps[side].send(evCrash{}) }
+	r.onReboot = func(side int) { go apps[side].send(evReboot{}) }
 	for _, ev := range s.Events {
 		side := clientSide
 		if ev.Node == s.Server.Name {
 			side = serverSide
 		}
-		if ev.Op == trace.HostCrash {
+		switch ev.Op {
+		case trace.HostCrash:
 			r.at(ev.At, func(now sim.Time) { r.crash(side, now) })
+		case trace.HostReboot:
+			r.at(ev.At, func(now sim.Time) { r.reboot(side, now) })
 		}
 	}
 
@@ -161,9 +212,9 @@ func run(ctx context.Context, s *scenarios.Scenario, tr trace.Sink, o Options) (
 		}
 	}
 	defer stop()
-	for _, a := range []*app{server, client} { // the server listens before anything else happens
+	for i, a := range []runner{server, client} { // the server listens before anything else happens
 		if err := a.start(); err != nil {
-			return nil, fmt.Errorf("%s: %w", a.name, err)
+			return nil, fmt.Errorf("%s: %w", []string{s.Server.Name, s.Client.Name}[i], err)
 		}
 	}
 
@@ -217,7 +268,7 @@ func waitAtMost(d time.Duration, wait func()) error {
 // or once the client's script is over, the server has no connection open,
 // the links are empty and no packet has moved for quiet. It returns why and
 // when the end record goes: the time limit, or (0) after the last record.
-func wait(ctx context.Context, r *relay, rec *recorder, client, server *app, end, quiet time.Duration) (trace.EndReason, sim.Time) {
+func wait(ctx context.Context, r *relay, rec *recorder, client, server runner, end, quiet time.Duration) (trace.EndReason, sim.Time) {
 	deadline := time.NewTimer(time.Until(rec.wall(sim.At(end))))
 	defer deadline.Stop()
 	tick := time.NewTicker(pollEvery)
@@ -229,7 +280,7 @@ func wait(ctx context.Context, r *relay, rec *recorder, client, server *app, end
 		case <-deadline.C:
 			return trace.EndTimeLimit, sim.At(end)
 		case <-tick.C:
-			if !client.finished.Load() || server.busy.Load() {
+			if !client.isFinished() || server.isBusy() {
 				continue
 			}
 			var last sim.Time

@@ -37,6 +37,7 @@ type sockOpts struct {
 	keepIntvl      int // TCP_KEEPINTVL, seconds
 	keepCnt        int // TCP_KEEPCNT
 	userTimeout    time.Duration
+	congestion     string // TCP_CONGESTION: the Linux module's name
 }
 
 // sysctl is one setting under /proc/sys/net of a namespace.
@@ -128,6 +129,19 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 	// namespace's default (tcp_rmem[1], tcp_wmem[1]); one it sets is the
 	// socket's (SO_RCVBUF, SO_SNDBUF, above).
 	st.sysctls = append(st.sysctls, sysctl{"ipv4/tcp_rmem", rmemSysctl}, sysctl{"ipv4/tcp_wmem", wmemSysctl})
+	// The congestion control always, for the same reason: a new namespace
+	// takes the host's default (tcp_sk_init copies init_net's
+	// tcp_congestion_control), and a host that runs BBR would lend it to
+	// the run (this project's machines do: before this, the mathis and
+	// bulk comparisons held tcpsim's CUBIC against the kernel's BBR). It
+	// is set on each socket (TCP_CONGESTION): a namespace's own default
+	// may only be an algorithm of the host's tcp_allowed_congestion_control
+	// (EPERM otherwise), which is the host's to set. An algorithm left at
+	// its profile's default is Linux's default, cubic.
+	st.sock.congestion = "cubic"
+	if c.CongestionControl != d.CongestionControl {
+		st.sock.congestion = linuxCongestionControl(c.CongestionControl.String(), note)
+	}
 	if c.SynRetries != d.SynRetries {
 		set("ipv4/tcp_syn_retries", min(c.SynRetries, 127))
 		set("ipv4/tcp_synack_retries", min(c.SynRetries, 127))
@@ -183,6 +197,23 @@ func plan(ep *scenarios.Endpoint) (setup, error) {
 		note("quick_acks %d is not applied: Linux counts its quick ACKs itself", c.QuickACKs)
 	}
 	return st, nil
+}
+
+// linuxCongestionControl names the Linux module that runs the algorithm
+// named cc (tcp.CongestionControl's String): cubic (tcp_cubic.c) for
+// cubic; reno (tcp_cong.c's tcp_reno, whose losses the kernel recovers
+// from as NewReno does, RFC 6582, or with SACK) for reno and newreno, and,
+// with a note, for tahoe and none, which Linux does not have. (By name:
+// the harness, under scenarios, does not import tcp.)
+func linuxCongestionControl(cc string, note func(string, ...any)) string {
+	switch cc {
+	case "cubic":
+		return "cubic"
+	case "reno", "newreno":
+		return "reno"
+	}
+	note("congestion_control %s is not applied: Linux has no such algorithm; the kernel runs reno", cc)
+	return "reno"
 }
 
 // seconds converts d to whole seconds for a keepalive option, rounding up

@@ -39,6 +39,14 @@ func (o sockOpts) control(_, _ string, rc syscall.RawConn) error {
 		if o.userTimeout > 0 {
 			set(syscall.IPPROTO_TCP, tcpUserTimeout, int(o.userTimeout/time.Millisecond), "TCP_USER_TIMEOUT")
 		}
+		if o.congestion != "" && err == nil {
+			// TCP_CONGESTION (tcp_set_congestion_control): root may pick
+			// any algorithm; an accepted socket keeps its listener's
+			// (tcp_ca_openreq_child: icsk_ca_setsockopt).
+			if e := syscall.SetsockoptString(int(fd), syscall.IPPROTO_TCP, syscall.TCP_CONGESTION, o.congestion); e != nil {
+				err = fmt.Errorf("setsockopt TCP_CONGESTION %s: %w", o.congestion, e)
+			}
+		}
 	})
 	if cerr != nil {
 		return cerr
