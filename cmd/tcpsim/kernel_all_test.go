@@ -71,6 +71,8 @@ var kernelBuiltins = []kernelCase{
 	{"nagle-delayed-ack", 0, 95},
 	{"nagle-delayed-ack-nodelay", 0, 95},
 	{"newreno-multiple-loss", 10 * time.Second, 50},
+	{"reordering", 0, 50},
+	{"sack", 0, 32},
 	{"sliding-window", 0, 95},
 	{"slow-start", 0, 95},
 	{"syn-lost", 0, 95},
