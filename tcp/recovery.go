@@ -88,10 +88,12 @@ func (c *Conn) initLossRecovery() {
 	if c.sackOK && fr.style == styleNewReno {
 		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO(),
 			rescue: c.h.policy.sackRescue()}
+		c.byPipe = true
 		return
 	}
 	c.cumulative = cumulativeRecovery{fastRecovery: fr}
 	c.lr = &c.cumulative
+	c.byPipe = false
 }
 
 // recoveryStyle is how fast recovery goes for an algorithm: the algorithms

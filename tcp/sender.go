@@ -140,6 +140,10 @@ type sender struct {
 	// lr is the loss recovery, chosen once the handshake has settled
 	// whether SACK is in use (initLossRecovery); nil before.
 	lr lossRecovery
+	// byPipe is set when lr is the SACK scoreboard's, the one strategy
+	// whose pipe decides what is sent: the others skip asking for it on
+	// every output.
+	byPipe bool
 	// cumulative is where lr points when SACK is not in use: kept in the
 	// connection so that the common choice allocates nothing.
 	cumulative cumulativeRecovery
@@ -206,7 +210,7 @@ func (s *sender) sndWndLimit() wire.Seq {
 	if s.cwndOff {
 		return s.sndUna.Add(s.sndWnd)
 	}
-	if s.lr != nil {
+	if s.byPipe {
 		if pipe, ok := s.lr.pipe(s.flight()); ok {
 			// RFC 6675 §5 (3.3), (C): a segment may go while cwnd − pipe
 			// ≥ 1 SMSS; SND.NXT is SND.MAX then (recovery waits for
