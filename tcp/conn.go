@@ -110,7 +110,7 @@ func (c *Conn) WriteSpace() int {
 		return 0
 	}
 	used := c.sndEnd.Sub(c.dataUna())
-	space := c.h.cfg.SendBuffer - int(used)
+	space := c.sndBuf - int(used)
 	return max(space, 0)
 }
 
@@ -121,7 +121,10 @@ func (c *Conn) synUnacked() bool { return c.sndUna == c.iss && c.state != StateC
 // send buffer (RFC 9293 §3.10.2 SEND). Data written before the connection is
 // established waits for it.
 func (c *Conn) Write(now sim.Time, n int) int {
-	n = min(n, c.WriteSpace())
+	if space := c.WriteSpace(); n > space {
+		n = space
+		c.sndBufShort = true // sk_stream_wait_memory: SOCK_NOSPACE
+	}
 	if n <= 0 {
 		return 0
 	}

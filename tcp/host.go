@@ -124,6 +124,7 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 		receiver: receiver{acks: h.policy.delayedACKs(cfg), rbuf: h.policy.receiveBuffer(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
 	}
+	c.sndBuf = cfg.SendBuffer // tcp_init_sock: tcp_wmem[1], or SO_SNDBUF
 	c.rfcACK, _ = c.acks.(*rfcACKs)
 	_, c.rfcBuf = c.rbuf.(rfcBuffer)
 	if cfg.WindowScaling {

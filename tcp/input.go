@@ -84,6 +84,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 	c.sndWl1, c.sndWl2 = seg.Seq, seg.Ack
 	c.ackSYN(now, seg.Ack)
 	c.setState(now, StateEstablished)
+	c.initSendBuffer() // tcp_finish_connect → tcp_init_transfer
 	c.traceVars(now)
 	// The handshake's third segment, <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
 	// (RFC 9293 §3.10.7.3), goes from the receive path, before the
@@ -266,6 +267,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 		if c.state == StateSynReceived {
 			c.setState(now, StateEstablished)
 		}
+		c.initSendBuffer() // tcp_rcv_state_process → tcp_init_transfer
 		c.traceVars(now)
 		c.h.notify(c, EventEstablished)
 	}

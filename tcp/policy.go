@@ -170,6 +170,12 @@ type policy interface {
 	// receive path, before the application runs, rather than at the next
 	// Poll, after it.
 	sendsFromReceivePath() bool
+
+	// sendBuffer returns the send buffer's size, in bytes, as the handshake
+	// completes or an ACK frees space a writer waits for: cur now, for a
+	// host with settings cfg, a segment clamp of mss bytes and a congestion
+	// window of cwndSegs segments (sndbuf.go).
+	sendBuffer(cfg *Config, cur, mss, cwndSegs int) int
 }
 
 // rfcPolicy is the RFCs' behaviour.
@@ -313,6 +319,9 @@ func (rfcPolicy) delayedACKs(cfg *Config) ackRules {
 // apart (RFC 9293 §3.10.7 answers with ACKs "sent" but does not say when);
 // the application acts first, so its reply carries the ACK.
 func (rfcPolicy) sendsFromReceivePath() bool { return false }
+
+// sendBuffer: SendBuffer, for the connection's life.
+func (rfcPolicy) sendBuffer(_ *Config, cur, _, _ int) int { return cur }
 
 // linuxPolicy is what Linux 6.x does (net/ipv4/tcp_*.c), where it differs.
 type linuxPolicy struct{}
@@ -458,6 +467,17 @@ func (linuxPolicy) delayedACKs(cfg *Config) ackRules { return newLinuxACKs(cfg) 
 // and tcp_ack_snd_check in softirq context, before the process that reads
 // the socket runs: in quick-ack mode a pure ACK precedes the reply.
 func (linuxPolicy) sendsFromReceivePath() bool { return true }
+
+// sendBuffer: tcp_sndbuf_expand, from tcp_init_buffer_space and
+// tcp_new_space, unless SO_SNDBUF locked the size (tcp_should_expand_sndbuf:
+// SOCK_SNDBUF_LOCK): the profile's 16 KiB, tcp_wmem[1], stands for none set
+// (sndbuf.go).
+func (linuxPolicy) sendBuffer(cfg *Config, cur, mss, cwndSegs int) int {
+	if cfg.SendBuffer != linuxDefaultSendBuffer {
+		return cur
+	}
+	return linuxSndbufExpand(cur, mss, cwndSegs)
+}
 
 // linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
 // retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at

@@ -95,6 +95,17 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			"RFC 6298 §3 (Karn): none", "tcp_ack_update_rtt → tcp_rtt_tsopt_us"},
 		{"GSO packets, PSH on each", func(p policy) any { return p.gsoPackets() }, false, true,
 			"segment by segment", "__tcp_transmit_skb, tcp_tso_autosize"},
+		{"send buffer after the handshake, none set (16 KiB)", func(p policy) any {
+			cfg := DefaultConfig()
+			cfg.SendBuffer = 16 << 10
+			return p.sendBuffer(&cfg, 16<<10, 1460, 10)
+		}, 16 << 10, 46080,
+			"the application's SendBuffer", "tcp_init_buffer_space → tcp_sndbuf_expand: 2·10·2304"},
+		{"send buffer after the handshake, SO_SNDBUF 32 KiB", func(p policy) any {
+			cfg := DefaultConfig()
+			cfg.SendBuffer = 32 << 10
+			return p.sendBuffer(&cfg, 32<<10, 1460, 10)
+		}, 32 << 10, 32 << 10, "", "tcp_should_expand_sndbuf: SOCK_SNDBUF_LOCK"},
 		{"SYN window and scale, recv_buffer 4096", func(p policy) any {
 			cfg := DefaultConfig()
 			cfg.RecvBuffer, cfg.WindowScaling = 4096, true

@@ -55,6 +55,7 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 		c.startRTO(now)
 	}
 	if dataAcked {
+		c.newSpace()
 		c.h.notify(c, EventWritable)
 	}
 }

@@ -41,6 +41,12 @@ type sender struct {
 	maxSndWnd uint32
 	// sndEnd is one past the last byte the application has written.
 	sndEnd wire.Seq
+	// sndBuf is the send buffer's size in bytes (Linux's sk_sndbuf):
+	// Config.SendBuffer, grown by the policy as the handshake completes and
+	// as cwnd grows (sndbuf.go). sndBufShort is set when a write found less
+	// room than it asked for (Linux's SOCK_NOSPACE).
+	sndBuf      int
+	sndBufShort bool
 	// sndSml is the end of the last new segment sent shorter than the MSS
 	// (Linux's snd_sml, tcp_minshall_update), for the Nagle rule.
 	sndSml wire.Seq
