@@ -214,33 +214,44 @@ func (a *app) clock(script []timed) {
 	}
 }
 
-// listen opens the server's listening socket in its namespace.
-func (a *app) listen() error {
-	lc := net.ListenConfig{KeepAlive: -1, Control: a.opts.control}
+// listenIn opens a listening socket on ap in ns, with the scenario's
+// socket options; listening is called with it before any connection is
+// accepted (the application records its listen there, so that the record
+// comes first), and accepted with each connection, from a goroutine of
+// its own, until the listener is closed.
+func listenIn(run *runState, ns *namespace, opts sockOpts, ap netip.AddrPort, listening func(*net.TCPListener), accepted func(*net.TCPConn)) error {
+	lc := net.ListenConfig{KeepAlive: -1, Control: opts.control}
 	var ln net.Listener
-	err := a.ns.do(func() error {
+	err := ns.do(func() error {
 		var err error
-		ln, err = lc.Listen(a.run.ctx, "tcp4", netip.AddrPortFrom(a.addr, a.port).String())
+		ln, err = lc.Listen(run.ctx, "tcp4", ap.String())
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	tl := ln.(*net.TCPListener)
-	a.ln = tl
-	a.record(trace.Record{Kind: trace.KindApp, App: trace.AppListen, Value: int64(a.port)}, nil)
-	a.run.wg.Add(1)
+	listening(tl)
+	run.wg.Add(1)
 	go func() {
-		defer a.run.wg.Done()
+		defer run.wg.Done()
 		for {
 			c, err := tl.AcceptTCP()
 			if err != nil {
 				return
 			}
-			a.send(evAccepted{c})
+			accepted(c)
 		}
 	}()
 	return nil
+}
+
+// listen opens the server's listening socket in its namespace.
+func (a *app) listen() error {
+	return listenIn(a.run, a.ns, a.opts, netip.AddrPortFrom(a.addr, a.port), func(tl *net.TCPListener) {
+		a.ln = tl
+		a.record(trace.Record{Kind: trace.KindApp, App: trace.AppListen, Value: int64(a.port)}, nil)
+	}, func(c *net.TCPConn) { a.send(evAccepted{c}) })
 }
 
 // loop handles the events until the run ends, then closes what is open.

@@ -401,31 +401,10 @@ func (a *hbServer) isFinished() bool { return true }
 func (a *hbServer) isBusy() bool     { return a.busy.Load() }
 
 func (a *hbServer) listen() error {
-	lc := net.ListenConfig{KeepAlive: -1, Control: a.opts.control}
-	var ln net.Listener
-	err := a.ns.do(func() error {
-		var err error
-		ln, err = lc.Listen(a.run.ctx, "tcp4", netip.AddrPortFrom(a.addr, a.port).String())
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	tl := ln.(*net.TCPListener)
-	a.ln = tl
-	a.recordApp(trace.AppListen, int64(a.port), netip.AddrPort{}, netip.AddrPort{})
-	a.run.wg.Add(1)
-	go func() {
-		defer a.run.wg.Done()
-		for {
-			c, err := tl.AcceptTCP()
-			if err != nil {
-				return
-			}
-			a.send(evBAccepted{c})
-		}
-	}()
-	return nil
+	return listenIn(a.run, a.ns, a.opts, netip.AddrPortFrom(a.addr, a.port), func(tl *net.TCPListener) {
+		a.ln = tl
+		a.recordApp(trace.AppListen, int64(a.port), netip.AddrPort{}, netip.AddrPort{})
+	}, func(c *net.TCPConn) { a.send(evBAccepted{c}) })
 }
 
 func (a *hbServer) loop() {
