@@ -73,6 +73,20 @@ func TestAbort_ApplicationAbortSendsRST(t *testing.T) {
 	h.expectNothing(ms(100_000))
 }
 
+// Linux's abort (tcp_send_active_reset) sends RST,ACK through
+// tcp_transmit_skb: ACK = RCV.NXT and the window it offers; the rfc policy
+// sends RFC 9293's bare <SEQ=SND.NXT><CTL=RST>.
+func TestAbort_LinuxAbortSendsRSTACK(t *testing.T) {
+	h := newEstablished(t)
+	h.host.policy = mixedPolicy{linuxReset: true}
+	h.write(ms(100), 100)
+	h.expect(ms(100), seg{seq: 101, ack: 301, flags: psh, len: 100})
+	h.abort(ms(200))
+	h.expect(ms(200), seg{seq: 201, ack: 301, flags: wire.RST | wire.ACK, win: h.conn.rcvWindow()})
+	assert.Equal(t, StateClosed, h.conn.State())
+	assert.ErrorIs(t, h.conn.Err(), ErrAborted)
+}
+
 func TestAbort_ApplicationAbortPerState(t *testing.T) {
 	// §3.10.5: a RST <SEQ=SND.NXT> from SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1,
 	// FIN-WAIT-2 and CLOSE-WAIT; none from SYN-SENT, CLOSING, LAST-ACK and

@@ -216,9 +216,34 @@ func (c *Conn) Abort(now sim.Time) {
 	// TIME-WAIT just delete the connection.
 	switch c.state {
 	case StateSynReceived, StateEstablished, StateFinWait1, StateFinWait2, StateCloseWait:
-		c.h.sendRST(c.local, c.peer, c.sndNxt, 0, false, c.id)
+		c.activeReset(now)
 	}
 	c.abort(now, ErrAborted)
+}
+
+// activeReset queues the RST of an abort: <SEQ=SND.NXT><CTL=RST> (RFC 9293
+// §3.10.5), or, as the policy says, Linux's tcp_send_active_reset, which
+// sends RST,ACK through tcp_transmit_skb: ACK = RCV.NXT, the window
+// tcp_select_window offers, and the timestamps option.
+func (c *Conn) activeReset(now sim.Time) {
+	h := c.h
+	if !h.policy.activeResetACK() {
+		h.sendRST(c.local, c.peer, c.sndNxt, 0, false, c.id)
+		return
+	}
+	p := trace.Packet{Conn: c.id}
+	p.Seg.Src, p.Seg.Dst = c.local, c.peer
+	p.Seg.Seq, p.Seg.Ack = c.sndNxt, c.rcvNxt
+	p.Seg.Flags = wire.RST | wire.ACK
+	wnd, _ := c.window()
+	field := min(wnd>>c.rcvWscale, 65535)
+	p.Seg.Window = uint16(field)
+	p.Win = field << c.rcvWscale
+	if c.tsOK {
+		c.setTimestamp(now, &p.Seg.Opt, true)
+	}
+	h.out = append(h.out, p)
+	h.pending = true
 }
 
 // abort ends the connection with err, recording why.

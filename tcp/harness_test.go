@@ -119,7 +119,10 @@ type mixedPolicy struct {
 	linuxSYN         bool // a retransmitted SYN gets the SYN,ACK at once (tcp_check_req)
 	linuxSACK        bool // the SACK scoreboard survives an RTO (tcp_enter_loss)
 	linuxNoRescue    bool // SACK recovery resends only lost holes (tcp_xmit_retransmit_queue)
+	linuxReset       bool // an abort sends RST,ACK with the window (tcp_send_active_reset)
 }
+
+func (m mixedPolicy) activeResetACK() bool { return pick(m.linuxReset).activeResetACK() }
 
 // pick returns the Linux policy when on is set, else the RFC one.
 func pick(on bool) policy {

@@ -130,6 +130,9 @@ type policy interface {
 	// timestampOnRST reports whether a RST the connection sends itself
 	// (giving up on keepalive) carries the timestamps option.
 	timestampOnRST() bool
+	// activeResetACK reports whether the RST of an application's abort
+	// carries ACK, the window and the timestamps, rather than RST alone.
+	activeResetACK() bool
 
 	// rtoInTicks reports whether the RTO is kept in whole timer ticks
 	// (TimerHZ), rounded up, before any backoff doubles it.
@@ -278,6 +281,9 @@ func (rfcPolicy) duplicateUpdatesTSRecent() bool { return false }
 // profile has never taken, and its golden traces stay as they are).
 func (rfcPolicy) timestampOnRST() bool { return false }
 
+// activeResetACK: RFC 9293 §3.10.5's ABORT sends <SEQ=SND.NXT><CTL=RST>.
+func (rfcPolicy) activeResetACK() bool { return false }
+
 // rtoInTicks: RFC 6298 keeps the RTO as a duration; a host with ticking
 // timers (timer_hz) only fires it on a tick.
 func (rfcPolicy) rtoInTicks() bool { return false }
@@ -422,6 +428,12 @@ func (linuxPolicy) duplicateUpdatesTSRecent() bool { return true }
 // whose tcp_established_options adds TSopt (RFC 7323 §3.2's SHOULD);
 // Linux 6.18's keepalive RST in failover carries it.
 func (linuxPolicy) timestampOnRST() bool { return true }
+
+// activeResetACK: tcp_send_active_reset builds the RST with
+// tcp_init_nondata_skb(skb, tcp_acceptable_seq(sk), TCPHDR_ACK |
+// TCPHDR_RST) and sends it through tcp_transmit_skb, which fills in the
+// window and the options.
+func (linuxPolicy) activeResetACK() bool { return true }
 
 // rtoInTicks: icsk_rto is in jiffies (__tcp_set_rto: usecs_to_jiffies,
 // rounding up), and the backoff shifts the jiffies (inet_csk_rto_backoff,

@@ -124,6 +124,8 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			"RFC 6298 §3: one timed segment at a time", "tcp_clean_rtx_queue: seq_rtt_us from first_ackt"},
 		{"timestamp on the connection's own RST", func(p policy) any { return p.timestampOnRST() }, false, true,
 			"RFC 7323 §3.2: MUST only on non-RST segments", "tcp_send_active_reset → tcp_transmit_skb → tcp_established_options"},
+		{"RST,ACK with the window on an abort", func(p policy) any { return p.activeResetACK() }, false, true,
+			"RFC 9293 §3.10.5: <SEQ=SND.NXT><CTL=RST>", "tcp_send_active_reset: TCPHDR_ACK | TCPHDR_RST, tcp_transmit_skb"},
 		{"RTO in whole ticks before backoff", func(p policy) any { return p.rtoInTicks() }, false, true,
 			"RFC 6298: a duration", "__tcp_set_rto: usecs_to_jiffies; backoff shifts jiffies"},
 		{"persist interval counted from the probe's answer", func(p policy) any { return p.persistFromAnswer() }, false, true,
