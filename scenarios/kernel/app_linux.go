@@ -214,6 +214,46 @@ func (a *app) clock(script []timed) {
 	}
 }
 
+// dialIn connects from local to remote in ns, with the scenario's socket
+// options, in a goroutine of its own after wait, and hands the connection
+// (or the error) to done; a run that ends meanwhile closes what it got and
+// calls nothing.
+func dialIn(run *runState, ns *namespace, opts sockOpts, local, remote netip.AddrPort, wait time.Duration, done func(*net.TCPConn, error)) {
+	d := net.Dialer{
+		LocalAddr: &net.TCPAddr{IP: local.Addr().AsSlice(), Port: int(local.Port())},
+		KeepAlive: -1,
+		Control:   opts.control,
+	}
+	run.wg.Add(1)
+	go func() {
+		defer run.wg.Done()
+		if wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-run.ctx.Done():
+				return
+			}
+		}
+		var c net.Conn
+		err := ns.do(func() error {
+			var err error
+			c, err = d.DialContext(run.ctx, "tcp4", remote.String())
+			return err
+		})
+		if run.ctx.Err() != nil {
+			if c != nil {
+				c.Close()
+			}
+			return
+		}
+		var tc *net.TCPConn
+		if err == nil {
+			tc = c.(*net.TCPConn)
+		}
+		done(tc, err)
+	}()
+}
+
 // listenIn opens a listening socket on ap in ns, with the scenario's
 // socket options; listening is called with it before any connection is
 // accepted (the application records its listen there, so that the record
@@ -403,33 +443,10 @@ func (a *app) dial() {
 		a.onReconnect()
 	}
 	a.attempt++
-	d := net.Dialer{
-		LocalAddr: &net.TCPAddr{IP: a.addr.AsSlice(), Port: int(port)},
-		KeepAlive: -1,
-		Control:   a.opts.control,
-	}
 	a.record(trace.Record{Kind: trace.KindApp, App: trace.AppConnect}, nil)
-	a.run.wg.Add(1)
-	go func() {
-		defer a.run.wg.Done()
-		var c net.Conn
-		err := a.ns.do(func() error {
-			var err error
-			c, err = d.DialContext(a.run.ctx, "tcp4", a.peer.String())
-			return err
-		})
-		if a.run.ctx.Err() != nil {
-			if c != nil {
-				c.Close()
-			}
-			return
-		}
-		var tc *net.TCPConn
-		if err == nil {
-			tc = c.(*net.TCPConn)
-		}
+	dialIn(a.run, a.ns, a.opts, netip.AddrPortFrom(a.addr, port), a.peer, 0, func(tc *net.TCPConn, err error) {
 		a.send(evConnected{tc, err})
-	}()
+	})
 }
 
 // established starts serving a new connection: the socket options that

@@ -322,49 +322,33 @@ func (a *hbClient) connect() {
 	k := &hbConn{}
 	a.k = k
 	a.all = append(a.all, k)
-	d := net.Dialer{
-		LocalAddr: &net.TCPAddr{IP: a.addr.AsSlice(), Port: int(a.ports.take())},
-		KeepAlive: -1,
-		Control:   a.opts.control,
-	}
+	local := netip.AddrPortFrom(a.addr, a.ports.take())
 	a.recordApp(trace.AppConnect, 0, netip.AddrPort{}, netip.AddrPort{})
-	a.run.wg.Add(1)
-	go func() {
-		defer a.run.wg.Done()
-		var c net.Conn
-		err := a.ns.do(func() error {
-			var err error
-			c, err = d.DialContext(a.run.ctx, "tcp4", a.server.String())
-			return err
-		})
-		if a.run.ctx.Err() != nil {
-			if c != nil {
-				c.Close()
-			}
-			return
-		}
-		var tc *net.TCPConn
-		if err == nil {
-			tc = c.(*net.TCPConn)
-		}
+	dialIn(a.run, a.ns, a.opts, local, a.server, 0, func(tc *net.TCPConn, err error) {
 		a.send(evBConnected{k, tc, err})
-	}()
+	})
 }
 
 func (a *hbClient) reader(k *hbConn) {
 	defer a.run.wg.Done()
-	buf := make([]byte, max(a.cfg.Size, 1))
+	readMessages(k, a.cfg.Size, evBPong{k}, a.send)
+}
+
+// readMessages reads k's messages of size bytes, sending read for each;
+// then EOF or the error (nothing once the socket was closed here).
+func readMessages(k *hbConn, size int64, read event, send func(event)) {
+	buf := make([]byte, max(size, 1))
 	for {
 		_, err := io.ReadFull(k.c, buf)
 		switch {
 		case err == nil:
-			a.send(evBPong{k})
+			send(read)
 			continue
 		case errors.Is(err, io.EOF):
-			a.send(evBEOF{k})
+			send(evBEOF{k})
 		case errors.Is(err, net.ErrClosed):
 		default:
-			a.send(evBError{k, err})
+			send(evBError{k, err})
 		}
 		return
 	}
@@ -495,19 +479,5 @@ func (a *hbServer) drop(k *hbConn) {
 
 func (a *hbServer) reader(k *hbConn) {
 	defer a.run.wg.Done()
-	buf := make([]byte, max(a.size, 1))
-	for {
-		_, err := io.ReadFull(k.c, buf)
-		switch {
-		case err == nil:
-			a.send(evBPing2{k})
-			continue
-		case errors.Is(err, io.EOF):
-			a.send(evBEOF{k})
-		case errors.Is(err, net.ErrClosed):
-		default:
-			a.send(evBError{k, err})
-		}
-		return
-	}
+	readMessages(k, a.size, evBPing2{k}, a.send)
 }

@@ -374,15 +374,7 @@ func (a *httpClient) open() int {
 func (a *httpClient) carrying() int {
 	n := 0
 	for _, k := range a.conns {
-		switch {
-		case k.closing:
-		case a.cfg.Mode == scenarios.HTTPClose:
-			if k.sent == 0 {
-				n++
-			}
-		default:
-			n += max(a.cfg.Pipeline, 1) - len(k.outstanding)
-		}
+		n += a.cfg.Room(k.closing, k.sent, len(k.outstanding))
 	}
 	return n
 }
@@ -407,41 +399,11 @@ func (a *httpClient) openMore() {
 }
 
 func (a *httpClient) dial(k *hcConn, wait time.Duration) {
-	port := a.ports.take()
-	d := net.Dialer{
-		LocalAddr: &net.TCPAddr{IP: a.addr.AsSlice(), Port: int(port)},
-		KeepAlive: -1,
-		Control:   a.opts.control,
-	}
+	local := netip.AddrPortFrom(a.addr, a.ports.take())
 	a.recordApp(trace.AppConnect, 0, netip.AddrPort{}, netip.AddrPort{})
-	a.run.wg.Add(1)
-	go func() {
-		defer a.run.wg.Done()
-		if wait > 0 {
-			select {
-			case <-time.After(wait):
-			case <-a.run.ctx.Done():
-				return
-			}
-		}
-		var c net.Conn
-		err := a.ns.do(func() error {
-			var err error
-			c, err = d.DialContext(a.run.ctx, "tcp4", a.server.String())
-			return err
-		})
-		if a.run.ctx.Err() != nil {
-			if c != nil {
-				c.Close()
-			}
-			return
-		}
-		var tc *net.TCPConn
-		if err == nil {
-			tc = c.(*net.TCPConn)
-		}
+	dialIn(a.run, a.ns, a.opts, local, a.server, wait, func(tc *net.TCPConn, err error) {
 		a.send(evHConnected{k, tc, err})
-	}()
+	})
 }
 
 func (a *httpClient) thinkThenSend(k *hcConn) {

@@ -170,23 +170,32 @@ func (a *HTTPClient) open() int {
 }
 
 // carrying is how many waiting requests the open connections can take
-// now: one each in close mode if it has carried none yet, the room in its
-// pipeline on a keep-alive connection. A browser opens another connection
-// (up to its limit) rather than queue a request behind another.
+// now (HTTPClientConfig.Room).
 func (a *HTTPClient) carrying() int {
 	n := 0
 	for _, cc := range a.conns {
-		switch {
-		case cc.closing:
-		case a.cfg.Mode == HTTPClose:
-			if cc.sent == 0 {
-				n++
-			}
-		default:
-			n += max(a.cfg.Pipeline, 1) - len(cc.outstanding)
-		}
+		n += a.cfg.Room(cc.closing, cc.sent, len(cc.outstanding))
 	}
 	return n
+}
+
+// Room is how many more requests a client connection can take now: none
+// once it is closing; in close mode one if it has carried none yet; on a
+// keep-alive connection the room in its pipeline (sent requests awaiting
+// their response are outstanding). A browser opens another connection
+// (up to its limit) rather than queue a request behind another. The kernel
+// harness's client asks the same.
+func (c *HTTPClientConfig) Room(closing bool, sent, outstanding int) int {
+	switch {
+	case closing:
+		return 0
+	case c.Mode == HTTPClose:
+		if sent == 0 {
+			return 1
+		}
+		return 0
+	}
+	return max(c.Pipeline, 1) - outstanding
 }
 
 func (a *HTTPClient) conn(c *tcp.Conn) *httpClientConn {
