@@ -63,21 +63,45 @@ const (
 	readACKNow                 // an ACK goes now, from the read path, before anything the application sends next
 )
 
-// ackView is what the ACK rules read of the connection: values, copied.
-type ackView struct {
-	unacked  uint32        // bytes received in order since the last segment we sent (RCV.NXT − rcv_wup)
-	unread   uint32        // bytes received and not yet read
-	lastWnd  uint32        // the window the last segment advertised (Linux's rcv_wnd)
-	rcvMSS   uint32        // the largest segment received
-	hdrLen   uint32        // TCP header bytes of a segment from the peer: 20, and 12 of timestamps
-	open     bool          // more data may come (no FIN received, a state that receives)
-	estab    bool          // the state is ESTABLISHED or SYN-RECEIVED
-	srtt     time.Duration // 0 before any sample
-	delackAt sim.Time      // when the delayed-ACK timer fires; sim.Never when it is off
-	// c computes, when a rule asks, what costs more to compute than most
-	// rules need: offered, window, clamp and rto.
-	c *Conn
+// ackView is what the ACK rules read of the connection. Each value is read
+// (or computed) only when a rule asks for it: the rules ask for a few of
+// them at each event, and the rfc rules for almost none.
+type ackView struct{ c *Conn }
+
+// unacked is how many bytes were received in order since the last segment
+// we sent (RCV.NXT − rcv_wup).
+func (v ackView) unacked() uint32 { return v.c.rcvUnacked }
+
+// unread is how many bytes were received and not yet read.
+func (v ackView) unread() uint32 { return v.c.rcvUnread }
+
+// lastWnd is the window the last segment advertised (Linux's rcv_wnd).
+func (v ackView) lastWnd() uint32 { return v.c.rcvWnd }
+
+// rcvMSS is the largest segment received.
+func (v ackView) rcvMSS() uint32 { return v.c.rcvMSS }
+
+// hdrLen is how many TCP header bytes a segment from the peer has: 20, and
+// 12 of timestamps.
+func (v ackView) hdrLen() uint32 {
+	if v.c.tsOK {
+		return 20 + tsOptionLen
+	}
+	return 20
 }
+
+// open reports whether more data may come (no FIN received, a state that
+// receives).
+func (v ackView) open() bool { return v.c.state.canReceiveData() && !v.c.finRcvd }
+
+// estab reports whether the state is ESTABLISHED or SYN-RECEIVED.
+func (v ackView) estab() bool { return v.c.state == StateEstablished || v.c.state == StateSynReceived }
+
+// srtt is the smoothed RTT, 0 before any sample.
+func (v ackView) srtt() time.Duration { return v.c.rtt.srtt }
+
+// delackAt is when the delayed-ACK timer fires; sim.Never when it is off.
+func (v ackView) delackAt() sim.Time { return v.c.timers.at[trace.TimerDelayedACK] }
 
 // offered is what is still open of the window the last segment advertised.
 func (v ackView) offered() uint32 { return v.c.offered() }
@@ -92,25 +116,19 @@ func (v ackView) clamp() uint32 { return min(v.c.rbuf.clamp(), maxUnscaledWindow
 // rto is the current RTO, backed off.
 func (v ackView) rto() time.Duration { return v.c.rto() }
 
-// ackView returns what the ACK rules see of c now.
-func (c *Conn) ackView() ackView {
-	v := ackView{
-		unacked: c.rcvUnacked, unread: c.rcvUnread, rcvMSS: c.rcvMSS, hdrLen: 20, c: c,
-		open: c.state.canReceiveData() && !c.finRcvd, estab: c.state == StateEstablished || c.state == StateSynReceived,
-		srtt:     c.rtt.srtt,
-		delackAt: c.timers.at[trace.TimerDelayedACK],
-	}
-	if c.tsOK {
-		v.hdrLen += tsOptionLen
-	}
-	v.lastWnd = c.rcvWnd
-	return v
-}
+// ackView returns what the ACK rules see of c.
+func (c *Conn) ackView() ackView { return ackView{c} }
 
 // scheduleACK decides when the ACK for data just received goes: now, or
 // when the delayed-ACK timer fires.
 func (c *Conn) scheduleACK(now sim.Time, immediate bool) {
-	ackNow, at := c.acks.owe(now, c.ackView(), immediate)
+	var ackNow bool
+	var at sim.Time
+	if r := c.rfcACK; r != nil {
+		ackNow, at = r.owe(now, c.ackView(), immediate) // a direct call
+	} else {
+		ackNow, at = c.acks.owe(now, c.ackView(), immediate)
+	}
 	switch {
 	case ackNow:
 		c.ackNow = true
@@ -170,16 +188,16 @@ func (r *rfcACKs) segSize() uint32                              { return 0 }
 // owe: "full-sized" is the largest segment received (Linux's rcv_mss is
 // its own guess; RFC 5681 §4.2 leaves it open: docs/profiles.md).
 func (r *rfcACKs) owe(now sim.Time, v ackView, urgent bool) (bool, sim.Time) {
-	if r.delay <= 0 || urgent || r.quick > 0 || v.unacked >= 2*v.rcvMSS {
+	if r.delay <= 0 || urgent || r.quick > 0 || v.unacked() >= 2*v.rcvMSS() {
 		return true, sim.Never
 	}
-	if v.delackAt != sim.Never {
-		return false, v.delackAt // the timer runs from the first segment it waits for
+	if v.delackAt() != sim.Never {
+		return false, v.delackAt() // the timer runs from the first segment it waits for
 	}
 	return false, now.Add(r.delay)
 }
 
-func (r *rfcACKs) ackSent(_ sim.Time, v ackView) { r.sent(v.unacked) }
+func (r *rfcACKs) ackSent(_ sim.Time, v ackView) { r.sent(v.unacked()) }
 
 // sent spends a quick ACK on an ACK of data (unacked bytes of it).
 func (r *rfcACKs) sent(unacked uint32) {
@@ -257,8 +275,8 @@ func newLinuxACKs(cfg *Config) *linuxACKs {
 // TCP_MIN_MSS.
 func (r *linuxACKs) initRcvMSS(v ackView) {
 	hint := min(r.advMSS, linuxDefaultMSS)
-	if v.lastWnd > 0 {
-		hint = min(hint, v.lastWnd/2)
+	if v.lastWnd() > 0 {
+		hint = min(hint, v.lastWnd()/2)
 	}
 	r.rcvMSS = max(hint, linuxMinMSS)
 }
@@ -276,7 +294,7 @@ func (r *linuxACKs) measureRcvMSS(v ackView, n uint32, flags wire.Flags) {
 		}
 		return
 	}
-	withHdr := n + v.hdrLen
+	withHdr := n + v.hdrLen()
 	if withHdr >= linuxDefaultMSS+20 || withHdr >= linuxMinMSS+20 && flags&(wire.FIN|wire.PSH|wire.URG|wire.SYN) == 0 {
 		r.lastSeg = n
 		if n == lss {
@@ -294,8 +312,8 @@ func (r *linuxACKs) measureRcvMSS(v ackView, n uint32, flags wire.Flags) {
 // holds segments of the peer's size (2 if none), at most TCP_MAX_QUICKACKS.
 func (r *linuxACKs) incrQuick(v ackView) {
 	q := 2
-	if r.rcvMSS > 0 && v.lastWnd/(2*r.rcvMSS) > 0 {
-		q = int(v.lastWnd / (2 * r.rcvMSS))
+	if r.rcvMSS > 0 && v.lastWnd()/(2*r.rcvMSS) > 0 {
+		q = int(v.lastWnd() / (2 * r.rcvMSS))
 	}
 	r.quick = max(r.quick, min(q, r.maxQuick))
 }
@@ -327,7 +345,7 @@ func (r *linuxACKs) dataIn(now sim.Time, v ackView, n uint32, flags wire.Flags) 
 		r.incrQuick(v) // "Too long gap": the sender restarts its window
 	}
 	r.lrcvtime = now
-	if flags&wire.FIN != 0 && v.estab {
+	if flags&wire.FIN != 0 && v.estab() {
 		// tcp_data_queue calls tcp_fin before the ACK is decided: the
 		// FIN that comes with the data makes the exchange interactive.
 		r.pingpong = true
@@ -358,7 +376,7 @@ func (r *linuxACKs) resent(v ackView) {
 
 // owe is __tcp_ack_snd_check, then tcp_send_delayed_ack.
 func (r *linuxACKs) owe(now sim.Time, v ackView, urgent bool) (bool, sim.Time) {
-	if r.atoMin <= 0 || urgent || r.quick > 0 && !r.pingpong || v.unacked > r.rcvMSS && v.window() >= v.lastWnd {
+	if r.atoMin <= 0 || urgent || r.quick > 0 && !r.pingpong || v.unacked() > r.rcvMSS && v.window() >= v.lastWnd() {
 		return true, sim.Never
 	}
 	ato := r.ato
@@ -367,18 +385,18 @@ func (r *linuxACKs) owe(now sim.Time, v ackView, urgent bool) (bool, sim.Time) {
 		if r.pingpong || r.pushed {
 			maxATO = linuxDelackMax
 		}
-		if v.srtt > 0 {
-			maxATO = min(maxATO, max(v.srtt, r.atoMin))
+		if v.srtt() > 0 {
+			maxATO = min(maxATO, max(v.srtt(), r.atoMin))
 		}
 		ato = min(ato, maxATO)
 	}
 	ato = min(ato, r.delackMax)
 	at := now.Add(ato)
-	if v.delackAt != sim.Never {
-		if v.delackAt <= now.Add(ato/4) {
+	if v.delackAt() != sim.Never {
+		if v.delackAt() <= now.Add(ato/4) {
 			return true, sim.Never // the timer is about to fire: send it now
 		}
-		at = min(at, v.delackAt)
+		at = min(at, v.delackAt())
 	}
 	return false, at
 }
@@ -429,11 +447,11 @@ func (r *linuxACKs) timerFired(_ sim.Time, v ackView) {
 // read everything after a pushed segment (two of them in ping-pong mode);
 // a window update goes when the read has at least doubled the window.
 func (r *linuxACKs) read(_ sim.Time, v ackView, copied uint32) readVerdict {
-	if r.scheduled && (v.unacked > r.rcvMSS ||
-		copied > 0 && (r.pushed2 || r.pushed && !r.pingpong) && v.unread == 0) {
+	if r.scheduled && (v.unacked() > r.rcvMSS ||
+		copied > 0 && (r.pushed2 || r.pushed && !r.pingpong) && v.unread() == 0) {
 		return readACKNow
 	}
-	if copied > 0 && v.open && 2*v.offered() <= v.clamp() && v.window() > 0 && v.window() >= 2*v.offered() {
+	if copied > 0 && v.open() && 2*v.offered() <= v.clamp() && v.window() > 0 && v.window() >= 2*v.offered() {
 		return readACKNow
 	}
 	return readNothing

@@ -44,6 +44,9 @@ type Host struct {
 	appRec, varRec, timerRec trace.Record
 	pkt                      trace.Packet // reused for every segment sent
 	burst                    gsoBurst     // the GSO packet output is building (gso.go), reused
+	// noPrediction sends every segment through the general receive path,
+	// header prediction off (input.go): for tests that hold the two alike.
+	noPrediction bool
 }
 
 // NewHost returns a host with the given name (for the trace), address and

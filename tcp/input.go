@@ -119,6 +119,12 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 
 // inputSynchronized is RFC 9293 §3.10.7.4 for every state from SYN-RECEIVED on.
 func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
+	if c.predicted(seg) {
+		// The first four steps would let it through untouched.
+		c.takeTSRecent(seg)
+		c.inputAccepted(now, seg, seg.Seq, seg.Len, false)
+		return
+	}
 	f := seg.Flags
 	rcvWnd := c.offered()
 
@@ -169,19 +175,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 		return
 	}
 
-	// RFC 7323 §4.3, §5.3 R3: remember the peer's timestamp from an
-	// acceptable segment (R2, the check above, comes first, so an old
-	// duplicate or a probe below the window does not count) that starts at
-	// or before the edge we acknowledged, Last.ACK.sent — not RCV.NXT:
-	// while an ACK is delayed, it must echo the earliest segment it covers
-	// (case (A)). Linux does the same (tcp_replace_ts_recent, rcv_wup).
-	lastACKSent := c.rcvNxt
-	if c.ackSent {
-		lastACKSent = c.lastAckSent
-	}
-	if c.tsOK && seg.Opt.HasTimestamp && seg.Seq.LessThanEq(lastACKSent) && int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
-		c.tsRecent = seg.Opt.TSVal
-	}
+	// RFC 7323 §4.3, §5.3 R3: TS.Recent from an acceptable segment (R2,
+	// the check above, comes first).
+	c.takeTSRecent(seg)
 
 	// Trim the segment to the window: what lies before RCV.NXT was received
 	// already; what lies past the window is not accepted.
@@ -253,6 +249,44 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	if f&wire.ACK == 0 {
 		return
 	}
+	c.inputAccepted(now, seg, seq, dataLen, fin)
+}
+
+// predicted reports whether seg is what an established connection expects
+// next: Van Jacobson's header prediction, as BSD's tcp_input and Linux's
+// tcp_rcv_established make it. A segment with ACK and no SYN, FIN or RST,
+// at RCV.NXT, with no more data than the window still open, passes the
+// first four steps of inputSynchronized unchanged: SEG.SEQ = RCV.NXT is
+// acceptable whatever the window (RFC 9293 §3.10.7.4's four cases), nothing
+// of it lies before RCV.NXT or past the window to trim, and it is neither
+// RST nor SYN. It goes straight to the fifth step, which every segment
+// takes alike (inputAccepted); only TS.Recent is taken on the way, as the
+// general path does.
+func (c *Conn) predicted(seg *wire.Segment) bool {
+	return c.state == StateEstablished && seg.Flags&(wire.SYN|wire.FIN|wire.RST|wire.ACK) == wire.ACK &&
+		seg.Seq == c.rcvNxt && seg.Len <= c.offered() && !c.h.noPrediction
+}
+
+// takeTSRecent is RFC 7323 §4.3, §5.3 R3: remember the peer's timestamp
+// from an acceptable segment (R2, the sequence check, comes first, so an
+// old duplicate or a probe below the window does not count) that starts at
+// or before the edge we acknowledged, Last.ACK.sent — not RCV.NXT: while an
+// ACK is delayed, it must echo the earliest segment it covers (case (A)).
+// Linux does the same (tcp_replace_ts_recent, rcv_wup).
+func (c *Conn) takeTSRecent(seg *wire.Segment) {
+	lastACKSent := c.rcvNxt
+	if c.ackSent {
+		lastACKSent = c.lastAckSent
+	}
+	if c.tsOK && seg.Opt.HasTimestamp && seg.Seq.LessThanEq(lastACKSent) && int32(seg.Opt.TSVal-c.tsRecent) >= 0 {
+		c.tsRecent = seg.Opt.TSVal
+	}
+}
+
+// inputAccepted is the fifth step on (RFC 9293 §3.10.7.4) for an acceptable
+// segment with ACK, neither RST nor SYN: its ACK field, then its text
+// [seq, seq+dataLen) and its FIN (fin), trimmed to the window.
+func (c *Conn) inputAccepted(now sim.Time, seg *wire.Segment, seq wire.Seq, dataLen uint32, fin bool) {
 	if c.synUnacked() {
 		// SYN-RECEIVED (or FIN-WAIT-1 after a CLOSE there): the ACK must
 		// cover our SYN, else <SEQ=SEG.ACK><CTL=RST>.
@@ -295,7 +329,7 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 
 	// Seventh: segment text.
 	if dataLen > 0 && c.state.canReceiveData() {
-		flags := f &^ wire.FIN
+		flags := seg.Flags &^ wire.FIN
 		if fin && seq == c.rcvNxt {
 			flags |= wire.FIN // the FIN is accepted right after this data
 		}
@@ -372,7 +406,7 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 	if seq != c.rcvNxt {
 		// Out of order: keep it and send a duplicate ACK now (RFC 5681 §4.2).
 		c.ooo.arrived(seq, seq.Add(n))
-		if c.rbuf.arrived(arrival{seq: seq, n: n, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+		if c.rbuf.arrived(arrival{seq: seq, n: n, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.rcvWnd}) {
 			c.acks.windowGrew()
 		}
 		c.ackNow = true
@@ -392,7 +426,7 @@ func (c *Conn) receive(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) {
 	if c.rfcACK == nil {
 		c.acks.dataIn(now, c.ackView(), n, flags) // rfcACKs' does nothing
 	}
-	if !c.rfcBuf && c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.windowRoom().lastWnd}) {
+	if !c.rfcBuf && c.rbuf.arrived(arrival{seq: seq, n: n, inOrder: true, sack: c.sackOK, rcvMSS: c.acks.segSize(), rcvWnd: c.rcvWnd}) {
 		c.acks.windowGrew() // rfcBuffer's arrived is always false
 	}
 	// The data is news before the FIN that may follow it ends the stream.
