@@ -152,7 +152,7 @@ func (c *Conn) Read(now sim.Time, n int) int {
 	}
 	switch verdict {
 	case readWindowRule:
-		if c.windowUpdateDue() {
+		if !c.ackNow && c.windowUpdateDue() { // an ACK already owed carries the window anyway
 			c.ackNow = true
 		}
 	case readACKNow:
@@ -287,15 +287,20 @@ func (c *Conn) rcvWindow() uint32 {
 // (rcvBuffer.window), called directly for the RFC's buffer.
 func (c *Conn) window() (uint32, bool) {
 	if c.rfcBuf {
-		return c.rbuf.(rfcBuffer).window(c.windowRoom())
+		// What rfcBuffer.window reads of the room, without building it.
+		return c.rbuf.(rfcBuffer).windowOf(c.rcvUnread, c.offered(), c.largestWindow(), c.sndMSS), false
 	}
 	return c.rbuf.window(c.windowRoom())
 }
 
 // windowRoom is what the receive buffer decides the window from.
 func (c *Conn) windowRoom() windowRoom {
-	return windowRoom{unread: c.rcvUnread, lastWnd: c.rcvWnd, largest: uint32(65535) << c.rcvWscale, offered: c.offered(), sndMSS: c.sndMSS}
+	return windowRoom{unread: c.rcvUnread, lastWnd: c.rcvWnd, largest: c.largestWindow(), offered: c.offered(), sndMSS: c.sndMSS}
 }
+
+// largestWindow is the largest window the window field can advertise at
+// our scale (RFC 7323 §2.3).
+func (c *Conn) largestWindow() uint32 { return uint32(maxUnscaledWindow) << c.rcvWscale }
 
 // copiedSeq is the sequence number of the next byte the application will
 // read (Linux's copied_seq).

@@ -107,16 +107,21 @@ func (b rfcBuffer) clamp() uint32              { return b.size }
 // avoidance: the right edge moves only in steps of at least
 // min(RCV.BUFF/2, Eff.snd.MSS), or when the whole buffer is free.
 func (b rfcBuffer) window(r windowRoom) (uint32, bool) {
-	free := b.size - min(r.unread, b.size)
-	free = min(free, r.largest)
-	if free <= r.offered {
-		return r.offered, false
+	return b.windowOf(r.unread, r.offered, r.largest, r.sndMSS), false
+}
+
+// windowOf is window from the values of the room it reads.
+func (b rfcBuffer) windowOf(unread, offered, largest, sndMSS uint32) uint32 {
+	free := b.size - min(unread, b.size)
+	free = min(free, largest)
+	if free <= offered {
+		return offered
 	}
-	step := min(b.size/2, r.sndMSS)
-	if free-r.offered >= step || free == min(b.size, r.largest) {
-		return free, false
+	step := min(b.size/2, sndMSS)
+	if free-offered >= step || free == min(b.size, largest) {
+		return free
 	}
-	return r.offered, false
+	return offered
 }
 
 // linuxBuffer is Linux's receive memory accounting (above).
@@ -134,6 +139,19 @@ type linuxBuffer struct {
 	// skbs holds the queued segments, in sequence order: where each ends and
 	// its truesize, freed when read past.
 	skbs []skb
+	// memo is the last window chosen and what it was chosen from: between
+	// two changes of the buffer it is asked for again and again (for each
+	// segment sent, by the ACK rules), from the same room. Every method
+	// that changes the buffer forgets it.
+	memo windowMemo
+}
+
+// windowMemo is a window chosen from room: w, and whether the buffer was tight.
+type windowMemo struct {
+	room  windowRoom
+	w     uint32
+	tight bool
+	ok    bool
 }
 
 type skb struct {
@@ -197,6 +215,7 @@ func skbBuffer(n uint32) uint32 { return 1 << bits.Len32(n+52+64+320-1) }
 func tailroom(n uint32) uint32 { return skbBuffer(n) - 320 - 64 - 52 - n }
 
 func (b *linuxBuffer) synWindow(_ windowRoom, mss uint32) uint32 {
+	b.memo.ok = false
 	space := min(b.fromSpace(b.rcvbuf), b.wclamp)
 	if space > mss {
 		space = space / mss * mss // "Quantize space offering to a multiple of mss"
@@ -209,6 +228,7 @@ func (b *linuxBuffer) shift() uint8 { return b.wscale }
 
 // established is tcp_init_buffer_space.
 func (b *linuxBuffer) established(advMSS, synWnd uint32) {
+	b.memo.ok = false
 	b.advMSS = advMSS
 	// rcv_wnd and rcv_ssthresh start at what tcp_select_initial_window
 	// computed, not at the SYN's field: with a buffer of more than 128 KiB
@@ -245,6 +265,7 @@ func (b *linuxBuffer) space() uint32 {
 // (tcp_event_data_recv's tcp_grow_window; out of order only with SACK, and
 // before the charge, as tcp_data_queue_ofo does).
 func (b *linuxBuffer) arrived(a arrival) bool {
+	b.memo.ok = false
 	if !a.inOrder {
 		grew := a.sack && b.grow(a.n)
 		b.charge(a.seq, a.n, false)
@@ -281,10 +302,13 @@ func (b *linuxBuffer) charge(seq wire.Seq, n uint32, inOrder bool) {
 	for i > 0 && end.LessThan(b.skbs[i-1].end) {
 		i--
 	}
-	b.skbs = append(b.skbs, skb{})
-	copy(b.skbs[i+1:], b.skbs[i:])
-	b.skbs[i] = skb{end: end, truesize: truesize(n), tailroom: tailroom(n)}
-	b.rmem += b.skbs[i].truesize
+	s := skb{end: end, truesize: truesize(n), tailroom: tailroom(n)}
+	b.skbs = append(b.skbs, s) // at the end, as in-order data always is
+	if i < len(b.skbs)-1 {
+		copy(b.skbs[i+1:], b.skbs[i:])
+		b.skbs[i] = s
+	}
+	b.rmem += s.truesize
 }
 
 // grow is tcp_grow_window: rcv_ssthresh rises by two segments (less while
@@ -332,19 +356,27 @@ func (b *linuxBuffer) setClamp(v, rcvWnd uint32) {
 
 // read frees the segments read past (tcp_eat_recv_skb).
 func (b *linuxBuffer) read(upTo wire.Seq) {
+	b.memo.ok = false
 	i := 0
 	for i < len(b.skbs) && b.skbs[i].end.LessThanEq(upTo) {
 		b.rmem -= b.skbs[i].truesize
 		i++
 	}
-	b.skbs = b.skbs[:copy(b.skbs, b.skbs[i:])]
+	if i > 0 {
+		b.skbs = b.skbs[:copy(b.skbs, b.skbs[i:])]
+	}
 }
 
 // window is tcp_select_window: __tcp_select_window (selectWindow), but
 // never less than what is still open, rounded up to the scale unit.
 func (b *linuxBuffer) window(r windowRoom) (uint32, bool) {
+	if b.memo.ok && b.memo.room == r {
+		return b.memo.w, b.memo.tight
+	}
 	w, tight := b.selectWindow(r)
-	return max(w, alignUp(r.offered, b.wscale)), tight
+	w = max(w, alignUp(r.offered, b.wscale))
+	b.memo = windowMemo{room: r, w: w, tight: tight, ok: true}
+	return w, tight
 }
 
 // selectWindow is __tcp_select_window.

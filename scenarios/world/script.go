@@ -350,11 +350,12 @@ func (a *Script) write(now sim.Time, n int64) {
 		return
 	}
 	for a.pending > 0 {
-		k := a.conn.Write(now, int(min(a.pending, 1<<30)))
-		if k == 0 {
-			break
-		}
+		n := int(min(a.pending, 1<<30))
+		k := a.conn.Write(now, n)
 		a.pending -= int64(k)
+		if k < n {
+			break // the send buffer is full: a second Write would take nothing
+		}
 	}
 }
 

@@ -96,11 +96,12 @@ func (m *msgConn) write(now sim.Time, n int64) {
 // flush gives the socket what it did not take before.
 func (m *msgConn) flush(now sim.Time) {
 	for m.pending > 0 {
-		k := m.c.Write(now, int(min(m.pending, 1<<30)))
-		if k == 0 {
-			return
-		}
+		n := int(min(m.pending, 1<<30))
+		k := m.c.Write(now, n)
 		m.pending -= int64(k)
+		if k < n {
+			return // the send buffer is full: a second Write would take nothing
+		}
 	}
 }
 
