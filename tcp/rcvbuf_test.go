@@ -5,9 +5,11 @@ package tcp
 // (handshake, lost-segment, zero-window).
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 	"github.com/tcpsim/tcpsim/wire"
@@ -142,4 +144,47 @@ func TestLinuxBuffer_LargeSORcvbufOpensTheWholeSpaceAtOnce(t *testing.T) {
 	h.autoRead = false
 	h.peerSeg(ms(100), 0)
 	h.expect(ms(100), seg{seq: localISS + 1, ack: pbyte(1448), flags: ack, win: 4195840})
+}
+
+func TestLinuxBuffer_RememberedWindowIsTheWindowChosenAfresh(t *testing.T) {
+	// window keeps the last window it chose until the buffer changes
+	// (memo): asked again from the same room, it must answer what
+	// __tcp_select_window and tcp_select_window would choose now. Segments
+	// arrive (in order and not, of sizes that coalesce and not), the
+	// application reads, and after each step windows are asked for twice.
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, scaling := range []bool{false, true} {
+		b := newLinuxBuffer(16384, scaling)
+		b.synWindow(windowRoom{}, 1448)
+		b.established(1460, 14480)
+		next, read := wire.Seq(1), wire.Seq(1)
+		fresh := func(r windowRoom) (uint32, bool) {
+			w, tight := b.selectWindow(r)
+			return max(w, alignUp(r.offered, b.wscale)), tight
+		}
+		for step := range 2000 {
+			switch n := uint32(1 + rng.IntN(1448)); rng.IntN(4) {
+			case 0, 1:
+				b.arrived(arrival{seq: next, n: n, inOrder: true, rcvMSS: 1448, rcvWnd: 8192})
+				next = next.Add(n)
+			case 2:
+				b.arrived(arrival{seq: next.Add(3000), n: n, sack: true, rcvMSS: 1448, rcvWnd: 8192})
+			case 3:
+				read = read.Add(min(n, read.Size(next)))
+				b.read(read)
+			}
+			for range 3 {
+				// Few rooms, so that the same room is asked for again
+				// across changes of the buffer.
+				r := windowRoom{lastWnd: 2896 * uint32(rng.IntN(3)), largest: 65535 << b.wscale,
+					offered: 1448 * uint32(rng.IntN(3)), sndMSS: 1448}
+				wantW, wantTight := fresh(r)
+				for range 2 {
+					w, tight := b.window(r)
+					require.Equal(t, wantW, w, "step %d, room %+v", step, r)
+					require.Equal(t, wantTight, tight, "step %d, room %+v", step, r)
+				}
+			}
+		}
+	}
 }
