@@ -120,9 +120,13 @@ func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 // inputSynchronized is RFC 9293 §3.10.7.4 for every state from SYN-RECEIVED on.
 func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 	if c.predicted(seg) {
-		// The first four steps would let it through untouched.
+		// The first four steps would let it through untouched; of the
+		// rest (inputAccepted) only the ACK field and the text apply:
+		// processACK leaves the state as it is.
 		c.takeTSRecent(seg)
-		c.inputAccepted(now, seg, seg.Seq, seg.Len, false)
+		if c.processACK(now, seg) && seg.Len > 0 {
+			c.receive(now, seg.Seq, seg.Len, seg.Flags)
+		}
 		return
 	}
 	f := seg.Flags
@@ -259,12 +263,12 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 // first four steps of inputSynchronized unchanged: SEG.SEQ = RCV.NXT is
 // acceptable whatever the window (RFC 9293 §3.10.7.4's four cases), nothing
 // of it lies before RCV.NXT or past the window to trim, and it is neither
-// RST nor SYN. It goes straight to the fifth step, which every segment
-// takes alike (inputAccepted); only TS.Recent is taken on the way, as the
-// general path does.
+// RST nor SYN. With our SYN acknowledged, in ESTABLISHED, and no FIN, all
+// that is left of the fifth step on (inputAccepted) is the ACK field and
+// the text; only TS.Recent is taken on the way, as the general path does.
 func (c *Conn) predicted(seg *wire.Segment) bool {
 	return c.state == StateEstablished && seg.Flags&(wire.SYN|wire.FIN|wire.RST|wire.ACK) == wire.ACK &&
-		seg.Seq == c.rcvNxt && seg.Len <= c.offered() && !c.h.noPrediction
+		seg.Seq == c.rcvNxt && seg.Len <= c.offered() && !c.synUnacked() && !c.h.noPrediction
 }
 
 // takeTSRecent is RFC 7323 §4.3, §5.3 R3: remember the peer's timestamp

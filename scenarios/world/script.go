@@ -216,7 +216,10 @@ func (a *Script) Boot(now sim.Time) {
 
 // Notify is told of the events on the script's connections.
 func (a *Script) Notify(now sim.Time, c *tcp.Conn, ev tcp.Event) {
-	if ev == tcp.EventEstablished && a.conn != c {
+	if c != a.conn {
+		if ev != tcp.EventEstablished {
+			return // an old connection's news
+		}
 		if a.role == Server && a.conn == nil && a.closed {
 			// Accepted just before the server closed its listening
 			// socket: closing a listener resets the connections waiting
@@ -230,9 +233,6 @@ func (a *Script) Notify(now sim.Time, c *tcp.Conn, ev tcp.Event) {
 			a.later.Stop()
 		}
 		a.conn = c
-	}
-	if c != a.conn {
-		return // an old connection's news
 	}
 	switch ev {
 	case tcp.EventEstablished:
@@ -361,10 +361,7 @@ func (a *Script) write(now sim.Time, n int64) {
 
 // maybeClose closes the connection when the script is done (CloseAuto).
 func (a *Script) maybeClose(now sim.Time) {
-	if a.closed || a.conn == nil || a.cfg.Close != CloseAuto || a.pending > 0 || a.timed < len(a.cfg.Writes) {
-		return
-	}
-	if a.cfg.Reply > 0 && !a.replied {
+	if a.closed || a.pending > 0 || a.conn == nil {
 		return
 	}
 	done := a.read >= a.expect
@@ -372,16 +369,17 @@ func (a *Script) maybeClose(now sim.Time) {
 		// The server closes after the client, once it has read to the end.
 		done = a.conn.PeerClosed() && a.conn.Readable() == 0
 	}
-	if done && a.role == Client && a.cfg.ThinkTime > 0 && !a.thought {
+	if !done || a.cfg.Close != CloseAuto || a.timed < len(a.cfg.Writes) || a.cfg.Reply > 0 && !a.replied {
+		return
+	}
+	if a.role == Client && a.cfg.ThinkTime > 0 && !a.thought {
 		if !a.thinking {
 			a.thinking = true
 			a.later.Reset(now.Add(a.cfg.ThinkTime))
 		}
 		return
 	}
-	if done {
-		a.close(now)
-	}
+	a.close(now)
 }
 
 func (a *Script) close(now sim.Time) {
