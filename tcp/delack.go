@@ -191,10 +191,11 @@ func (r *rfcACKs) owe(now sim.Time, v ackView, urgent bool) (bool, sim.Time) {
 	if r.delay <= 0 || urgent || r.quick > 0 || v.unacked() >= 2*v.rcvMSS() {
 		return true, sim.Never
 	}
-	if v.delackAt() != sim.Never {
-		return false, v.delackAt() // the timer runs from the first segment it waits for
+	at := v.delackAt() // the timer runs from the first segment it waits for
+	if at == sim.Never {
+		at = now.Add(r.delay)
 	}
-	return false, now.Add(r.delay)
+	return false, at
 }
 
 func (r *rfcACKs) ackSent(_ sim.Time, v ackView) { r.sent(v.unacked()) }
