@@ -111,7 +111,7 @@ func (v ackView) window() uint32 { return v.c.rcvWindow() }
 
 // clamp is the largest window the receive buffer can offer (Linux's
 // window_clamp).
-func (v ackView) clamp() uint32 { return min(v.c.rbuf.clamp(), maxUnscaledWindow<<v.c.rcvWscale) }
+func (v ackView) clamp() uint32 { return min(v.c.rbuf.clamp(), v.c.largestWindow()) }
 
 // rto is the current RTO, backed off.
 func (v ackView) rto() time.Duration { return v.c.rto() }

@@ -2,10 +2,11 @@ package tcp
 
 // Header prediction (input.go, predicted): a segment an established
 // connection expects next skips the first four steps of RFC 9293
-// §3.10.7.4's processing. These tests hold it to the general path: the
-// same transfers, run once with prediction and once without (every
-// segment through the general path), must send the same segments at the
-// same times and write the same trace records.
+// §3.10.7.4's processing and the checks of the rest that cannot apply to
+// it. These tests hold it to the general path: the same transfers, run
+// once with prediction and once without (every segment through the
+// general path), must send the same segments at the same times and write
+// the same trace records.
 
 import (
 	"fmt"
@@ -52,6 +53,8 @@ type pathFlight struct {
 	pkt trace.Packet
 }
 
+// runPath runs pc between a client and a server host, with header
+// prediction or (noPrediction) without, until nothing is left to happen.
 func runPath(t *testing.T, pc pathCase, noPrediction bool) pathRun {
 	t.Helper()
 	cfg, err := Profile(pc.profile)
