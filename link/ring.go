@@ -3,6 +3,11 @@ package link
 // ring is a growable FIFO of values. It reuses its buffer: once it has grown
 // to the most elements it holds at a time, pushing and popping allocate
 // nothing. Its capacity is zero or a power of two.
+//
+// The element popFront returns stays valid until the next pop, whatever is
+// pushed meanwhile: pushSlot grows the buffer rather than fill its last free
+// slot (the old buffer is left as it was), and clear leaves head where it
+// is, so the slot just popped is the last one a push would reach.
 type ring[T any] struct {
 	buf  []T
 	head int // index of the first element
@@ -20,7 +25,7 @@ func (r *ring[T]) front() *T { return &r.buf[r.head] }
 // pushSlot appends an element and returns it for the caller to fill in. Its
 // old contents are unspecified.
 func (r *ring[T]) pushSlot() *T {
-	if r.n == len(r.buf) {
+	if r.n >= len(r.buf)-1 { // keep a slot free: see popFront
 		r.grow()
 	}
 	r.n++
@@ -33,8 +38,17 @@ func (r *ring[T]) pop() {
 	r.n--
 }
 
-// clear removes every element, keeping the buffer.
-func (r *ring[T]) clear() { r.head, r.n = 0, 0 }
+// popFront removes the first element and returns it; the ring must not be
+// empty. The element stays valid until the next pop or popFront.
+func (r *ring[T]) popFront() *T {
+	e := &r.buf[r.head]
+	r.head = (r.head + 1) & (len(r.buf) - 1)
+	r.n--
+	return e
+}
+
+// clear removes every element, keeping the buffer and head (see popFront).
+func (r *ring[T]) clear() { r.n = 0 }
 
 func (r *ring[T]) grow() {
 	c := 2 * len(r.buf)
