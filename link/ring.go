@@ -28,8 +28,9 @@ func (r *ring[T]) pushSlot() *T {
 	if r.n >= len(r.buf)-1 { // keep a slot free: see popFront
 		r.grow()
 	}
+	i := (r.head + r.n) & (len(r.buf) - 1)
 	r.n++
-	return r.at(r.n - 1)
+	return &r.buf[i]
 }
 
 // pop removes the first element; the ring must not be empty.
@@ -50,6 +51,10 @@ func (r *ring[T]) popFront() *T {
 // clear removes every element, keeping the buffer and head (see popFront).
 func (r *ring[T]) clear() { r.n = 0 }
 
+// grow doubles the buffer. It is kept out of line so that pushSlot, which
+// rarely calls it, is small enough to be inlined.
+//
+//go:noinline
 func (r *ring[T]) grow() {
 	c := 2 * len(r.buf)
 	if c == 0 {
