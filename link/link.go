@@ -260,17 +260,26 @@ func (l *Link) sendPlain(now sim.Time, p *trace.Packet) {
 		start = max(now, l.ser.free)
 		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
 	}
-	switch {
-	case l.cfg.MTU > 0 && size > l.cfg.MTU:
+	if l.cfg.MTU > 0 && size > l.cfg.MTU {
 		l.stats.Dropped.MTU.add(size)
 		l.emitDrop(now, p, trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)})
 		return
-	case !l.queueAdmits(now, start, size):
-		l.stats.Dropped.QueueFull.add(size)
-		l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
-		return
 	}
-	l.transmit(now, start, end, size)
+	if start > now {
+		// queueAdmits, then transmit's maxima, counting the waiting
+		// packets once.
+		packets, bytes := l.ser.waiting(now)
+		if !l.queueRoom(packets, bytes, size) {
+			l.stats.Dropped.QueueFull.add(size)
+			l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
+			return
+		}
+		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
+		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
+	}
+	if l.cfg.Bandwidth > 0 {
+		l.ser.add(start, end, size)
+	}
 	arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
 	l.lastArrival = arrival
 	l.seq++
@@ -366,6 +375,12 @@ func (l *Link) queueAdmits(now, start sim.Time, size int) bool {
 		return true
 	}
 	packets, bytes := l.ser.waiting(now)
+	return l.queueRoom(packets, bytes, size)
+}
+
+// queueRoom reports whether a packet of size bytes fits behind packets
+// waiting packets of bytes bytes.
+func (l *Link) queueRoom(packets, bytes, size int) bool {
 	return (l.cfg.QueuePackets <= 0 || packets < l.cfg.QueuePackets) &&
 		(l.cfg.QueueBytes <= 0 || bytes+size <= l.cfg.QueueBytes)
 }
