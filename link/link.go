@@ -413,7 +413,14 @@ func (l *Link) armArrival() {
 // onArrival delivers every packet due by now, in (arrival, send) order.
 // deliver may send on this link or take it down; both are safe here.
 func (l *Link) onArrival(now sim.Time) {
-	for l.flights.len() > 0 && l.flights.nextAt() <= now {
+	for l.flights.len() > 0 {
+		if at := l.flights.nextAt(); at > now {
+			// armArrival, with the earliest arrival at hand.
+			if l.arrivalTimer.When() != at {
+				l.arrivalTimer.Reset(at)
+			}
+			return
+		}
 		// p stays put while deliver sends on this link or takes it down
 		// (see flights.pop).
 		p, size, corrupt := l.flights.pop()
@@ -435,7 +442,7 @@ func (l *Link) onArrival(now sim.Time) {
 		l.emit(now, trace.KindDeliver, p)
 		l.deliver(now, p)
 	}
-	l.armArrival()
+	l.arrivalTimer.Stop()
 }
 
 // SetRefuse installs a check made when a packet arrives: true means the

@@ -33,8 +33,12 @@ type serializer struct {
 
 // advance forgets the transmissions that have finished by now.
 func (s *serializer) advance(now sim.Time) {
-	for s.q.len() > 0 && s.q.front().end <= now {
-		s.bytes -= s.q.front().size
+	for s.q.len() > 0 {
+		t := s.q.front()
+		if t.end > now {
+			return
+		}
+		s.bytes -= t.size
 		s.q.pop()
 	}
 }
