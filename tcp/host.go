@@ -192,6 +192,9 @@ type Notice struct {
 // notify queues an event for the application.
 func (h *Host) notify(c *Conn, ev Event) { h.notices = append(h.notices, Notice{c, ev}) }
 
+// HasNotices reports whether Notices has events to return.
+func (h *Host) HasNotices() bool { return len(h.notices) > 0 }
+
 // Notices returns the events queued since the last call, oldest first, and
 // forgets them. The application learns of events only after the segment or
 // timer that caused them has been processed in full (as smoltcp's sockets
