@@ -451,12 +451,17 @@ func (l *Link) onArrival(now sim.Time) {
 // link knows nothing of hosts: the caller decides. nil removes it.
 func (l *Link) SetRefuse(refuse func(now sim.Time) bool) { l.refuse = refuse }
 
-// emit writes a packet record of kind k: a send or a delivery. The
-// reusable record's Drop is zero but while emitDrop writes.
+// emit writes a packet record of kind k, a send or a delivery, if the sink
+// reads that kind (a summary reads no deliveries).
 func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet) {
-	if !l.reads.Has(k) {
-		return
+	if l.reads.Has(k) {
+		l.record(now, k, p)
 	}
+}
+
+// record is emit once the sink is known to read kind k. The reusable
+// record's Drop is zero but while emitDrop writes.
+func (l *Link) record(now sim.Time, k trace.Kind, p *trace.Packet) {
 	r := &l.pktRec
 	r.T, r.Kind, r.Conn, r.Pkt = now, k, p.Conn, p
 	l.tr.Record(r)

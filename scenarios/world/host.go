@@ -149,6 +149,11 @@ func (h *Host) routeTo(dst netip.Addr) *route {
 	if r := h.lastRoute; r != nil && r.dst == dst {
 		return r
 	}
+	return h.findRoute(dst)
+}
+
+// findRoute is routeTo when the last route is not dst's.
+func (h *Host) findRoute(dst netip.Addr) *route {
 	for i := range h.routes {
 		r := &h.routes[i]
 		if r.dst == dst {
