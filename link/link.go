@@ -284,7 +284,10 @@ func (l *Link) sendPlain(now sim.Time, p *trace.Packet) {
 	l.lastArrival = arrival
 	l.seq++
 	// A plain link does not reorder: its flights are the FIFO (see push).
-	fl := l.flights.fifo.pushSlot()
+	if l.flights.fifo.full() {
+		l.flights.fifo.grow()
+	}
+	fl := l.flights.fifo.push()
 	fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = arrival, l.seq, *p, int32(size), false
 	// armArrival, knowing the flights are not empty.
 	if at := l.flights.fifo.front().at; l.arrivalTimer.When() != at {

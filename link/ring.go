@@ -25,9 +25,20 @@ func (r *ring[T]) front() *T { return &r.buf[r.head] }
 // pushSlot appends an element and returns it for the caller to fill in. Its
 // old contents are unspecified.
 func (r *ring[T]) pushSlot() *T {
-	if r.n >= len(r.buf)-1 { // keep a slot free: see popFront
+	if r.full() {
 		r.grow()
 	}
+	return r.push()
+}
+
+// full reports whether the ring must grow before a push: it keeps a slot
+// free (see popFront).
+func (r *ring[T]) full() bool { return r.n >= len(r.buf)-1 }
+
+// push is pushSlot for a ring that is not full. Hot callers write
+// "if r.full() { r.grow() }" and push, which the compiler inlines, where it
+// does not inline pushSlot, because of its call.
+func (r *ring[T]) push() *T {
 	i := (r.head + r.n) & (len(r.buf) - 1)
 	r.n++
 	return &r.buf[i]
@@ -51,10 +62,7 @@ func (r *ring[T]) popFront() *T {
 // clear removes every element, keeping the buffer and head (see popFront).
 func (r *ring[T]) clear() { r.n = 0 }
 
-// grow doubles the buffer. It is kept out of line so that pushSlot, which
-// rarely calls it, is small enough to be inlined.
-//
-//go:noinline
+// grow doubles the buffer.
 func (r *ring[T]) grow() {
 	c := 2 * len(r.buf)
 	if c == 0 {

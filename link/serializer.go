@@ -55,7 +55,10 @@ func (s *serializer) waiting(now sim.Time) (packets, bytes int) {
 
 // add appends a transmission; start must be max(now, free).
 func (s *serializer) add(start, end sim.Time, size int) {
-	t := s.q.pushSlot()
+	if s.q.full() {
+		s.q.grow()
+	}
+	t := s.q.push()
 	*t = transmission{start: start, end: end, size: size}
 	s.bytes += size
 	s.free = end
