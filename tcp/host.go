@@ -359,19 +359,28 @@ func (h *Host) appRecord(now sim.Time, c *Conn, op trace.AppOp, n int64) {
 	h.tr.Record(r)
 }
 
+// varRecord writes a var record if the sink reads them (a summary does
+// not): the check inlines, the record is built out of line.
 func (h *Host) varRecord(now sim.Time, c *Conn, v trace.Var, value int64) {
-	if !h.reads.Has(trace.KindVar) {
-		return
+	if h.reads.Has(trace.KindVar) {
+		h.writeVar(now, c, v, value)
 	}
+}
+
+func (h *Host) writeVar(now sim.Time, c *Conn, v trace.Var, value int64) {
 	r := &h.varRec
 	r.T, r.Conn, r.Var, r.Value = now, c.id, v, value
 	h.tr.Record(r)
 }
 
+// timerRecord writes a timer record if the sink reads them, as varRecord.
 func (h *Host) timerRecord(now sim.Time, c *Conn, t trace.Timer, op trace.TimerOp, at sim.Time, n int) {
-	if !h.reads.Has(trace.KindTimer) {
-		return
+	if h.reads.Has(trace.KindTimer) {
+		h.writeTimer(now, c, t, op, at, n)
 	}
+}
+
+func (h *Host) writeTimer(now sim.Time, c *Conn, t trace.Timer, op trace.TimerOp, at sim.Time, n int) {
 	r := &h.timerRec
 	r.T, r.Conn, r.Timer, r.TimerOp, r.At, r.Value = now, c.id, t, op, at, int64(n)
 	h.tr.Record(r)
