@@ -52,7 +52,7 @@ type Link struct {
 	down bool // SetDown without SetUp
 	// plain is set when the configuration has no fault at all: no loss,
 	// jitter, reordering, duplication, corruption, rules or outages. Send
-	// then takes sendPlain, which draws nothing and checks only the MTU
+	// then takes its plain path, which draws nothing and checks only the MTU
 	// and the queue, with the same outcome as the general path.
 	plain        bool
 	nextOutage   int // index of the first outage not over by the last Send
@@ -155,11 +155,55 @@ func (l *Link) Stats() Stats {
 // KindDeliver record (Node from, Peer to, Conn p.Conn, the packet) and then
 // calls deliver.
 func (l *Link) Send(now sim.Time, p *trace.Packet) {
-	if l.plain && !l.down {
-		l.sendPlain(now, p)
+	if !l.plain || l.down {
+		l.sendFaulty(now, p)
 		return
 	}
-	l.sendFaulty(now, p)
+	// A link without faults that is up: no draw, no rule, no outage, no
+	// reordering; only the MTU and the queue can drop the packet, in that
+	// order, as in sendFaulty.
+	size := p.Seg.IPLen()
+	l.stats.Sent.add(size)
+	l.emit(now, trace.KindSend, p)
+	start, end := now, now
+	if l.cfg.Bandwidth > 0 {
+		l.ser.advance(now)
+		start = max(now, l.ser.free)
+		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
+	}
+	if l.cfg.MTU > 0 && size > l.cfg.MTU {
+		l.stats.Dropped.MTU.add(size)
+		l.emitDrop(now, p, trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)})
+		return
+	}
+	if start > now {
+		// queueAdmits, then transmit's maxima, counting the waiting
+		// packets once.
+		packets, bytes := l.ser.waiting(now)
+		if !l.queueRoom(packets, bytes, size) {
+			l.stats.Dropped.QueueFull.add(size)
+			l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
+			return
+		}
+		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
+		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
+	}
+	if l.cfg.Bandwidth > 0 {
+		l.ser.add(start, end, size)
+	}
+	arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
+	l.lastArrival = arrival
+	l.seq++
+	// A plain link does not reorder: its flights are the FIFO (see push).
+	if l.flights.fifo.full() {
+		l.flights.fifo.grow()
+	}
+	fl := l.flights.fifo.push()
+	fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = arrival, l.seq, *p, int32(size), false
+	// armArrival, knowing the flights are not empty.
+	if at := l.flights.fifo.front().at; l.arrivalTimer.When() != at {
+		l.arrivalTimer.Reset(at)
+	}
 }
 
 // sendFaulty is Send on a link with faults, or down: every decision.
@@ -245,54 +289,6 @@ func (l *Link) sendFaulty(now sim.Time, p *trace.Packet) {
 		return
 	}
 	l.emitDrop(now, p, why)
-}
-
-// sendPlain is Send on a link without faults (l.plain) that is up: no
-// draw, no rule, no outage, no reordering; only the MTU and the queue can
-// drop the packet, in that order, as in Send.
-func (l *Link) sendPlain(now sim.Time, p *trace.Packet) {
-	size := p.Seg.IPLen()
-	l.stats.Sent.add(size)
-	l.emit(now, trace.KindSend, p)
-	start, end := now, now
-	if l.cfg.Bandwidth > 0 {
-		l.ser.advance(now)
-		start = max(now, l.ser.free)
-		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
-	}
-	if l.cfg.MTU > 0 && size > l.cfg.MTU {
-		l.stats.Dropped.MTU.add(size)
-		l.emitDrop(now, p, trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)})
-		return
-	}
-	if start > now {
-		// queueAdmits, then transmit's maxima, counting the waiting
-		// packets once.
-		packets, bytes := l.ser.waiting(now)
-		if !l.queueRoom(packets, bytes, size) {
-			l.stats.Dropped.QueueFull.add(size)
-			l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
-			return
-		}
-		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
-		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
-	}
-	if l.cfg.Bandwidth > 0 {
-		l.ser.add(start, end, size)
-	}
-	arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
-	l.lastArrival = arrival
-	l.seq++
-	// A plain link does not reorder: its flights are the FIFO (see push).
-	if l.flights.fifo.full() {
-		l.flights.fifo.grow()
-	}
-	fl := l.flights.fifo.push()
-	fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = arrival, l.seq, *p, int32(size), false
-	// armArrival, knowing the flights are not empty.
-	if at := l.flights.fifo.front().at; l.arrivalTimer.When() != at {
-		l.arrivalTimer.Reset(at)
-	}
 }
 
 // ruleEffects applies the delay and duplicate rules that matched the
