@@ -32,6 +32,7 @@ type flights struct {
 	heap    []flightKey
 	slab    []trace.Packet // the packets the heap keys point to
 	free    []int32        // unused slots of slab
+	out     trace.Packet   // the packet pop took from the slab last
 }
 
 // flightKey orders one packet of the slab in the heap.
@@ -79,20 +80,21 @@ func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet, size int, corru
 	f.up(len(f.heap) - 1)
 }
 
-// pop removes the packet that arrives first, copying it to dst, and
-// returns its size and whether it was corrupted; f must not be empty.
-func (f *flights) pop(dst *trace.Packet) (size int, corrupt bool) {
+// pop removes the packet that arrives first and returns it, with its size
+// and whether it was corrupted; f must not be empty. The packet stays valid
+// until the next pop, whatever is pushed or removed meanwhile: a packet of
+// the FIFO is handed out where it lies (see ring.popFront), one of the heap
+// is copied out of the slab, whose slot the next push may take.
+func (f *flights) pop() (p *trace.Packet, size int, corrupt bool) {
 	if !f.reorder {
-		fl := f.fifo.front()
-		*dst, size, corrupt = fl.pkt, int(fl.size), fl.corrupt
-		f.fifo.pop()
-		return size, corrupt
+		fl := f.fifo.popFront()
+		return &fl.pkt, int(fl.size), fl.corrupt
 	}
 	k := f.heap[0]
-	*dst = f.slab[k.slot]
+	f.out = f.slab[k.slot]
 	f.free = append(f.free, k.slot)
 	f.removeTop()
-	return int(k.size), k.corrupt
+	return &f.out, int(k.size), k.corrupt
 }
 
 // removeTop removes the heap's root the bottom-up way (Floyd): the hole it

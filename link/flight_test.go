@@ -43,7 +43,6 @@ func TestFlightsHeapOrder(t *testing.T) {
 	}
 	var ref []key
 	var seq uint64
-	var out trace.Packet
 	for range 20000 {
 		if rng.IntN(3) > 0 || len(ref) == 0 {
 			seq++
@@ -56,7 +55,7 @@ func TestFlightsHeapOrder(t *testing.T) {
 			return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq))
 		})
 		require.Equal(t, ref[0].at, f.nextAt())
-		f.pop(&out)
+		out, _, _ := f.pop()
 		require.Equal(t, ref[0].seq, out.ID)
 		ref = ref[1:]
 		require.Equal(t, len(ref), f.len())

@@ -52,7 +52,7 @@ type Link struct {
 	down bool // SetDown without SetUp
 	// plain is set when the configuration has no fault at all: no loss,
 	// jitter, reordering, duplication, corruption, rules or outages. Send
-	// then takes sendPlain, which draws nothing and checks only the MTU
+	// then takes its plain path, which draws nothing and checks only the MTU
 	// and the queue, with the same outcome as the general path.
 	plain        bool
 	nextOutage   int // index of the first outage not over by the last Send
@@ -67,7 +67,6 @@ type Link struct {
 	pktRec trace.Record
 	// linkRec is reused for the link's own records (down, up).
 	linkRec trace.Record
-	out     trace.Packet // the packet being delivered
 }
 
 // New returns a link carrying packets from node from to node to, configured
@@ -156,13 +155,62 @@ func (l *Link) Stats() Stats {
 // KindDeliver record (Node from, Peer to, Conn p.Conn, the packet) and then
 // calls deliver.
 func (l *Link) Send(now sim.Time, p *trace.Packet) {
-	if l.plain && !l.down {
-		l.sendPlain(now, p)
+	if !l.plain || l.down {
+		l.sendFaulty(now, p)
 		return
 	}
+	// A link without faults that is up: no draw, no rule, no outage, no
+	// reordering; only the MTU and the queue can drop the packet, in that
+	// order, as in sendFaulty.
 	size := p.Seg.IPLen()
 	l.stats.Sent.add(size)
-	l.emit(now, trace.KindSend, p, trace.Drop{})
+	l.emit(now, trace.KindSend, p)
+	start, end := now, now
+	if l.cfg.Bandwidth > 0 {
+		l.ser.advance(now)
+		start = max(now, l.ser.free)
+		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
+	}
+	if l.cfg.MTU > 0 && size > l.cfg.MTU {
+		l.stats.Dropped.MTU.add(size)
+		l.emitDrop(now, p, trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)})
+		return
+	}
+	if start > now {
+		// queueAdmits, then transmit's maxima, counting the waiting
+		// packets once.
+		packets, bytes := l.ser.waiting(now)
+		if !l.queueRoom(packets, bytes, size) {
+			l.stats.Dropped.QueueFull.add(size)
+			l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
+			return
+		}
+		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
+		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
+	}
+	if l.cfg.Bandwidth > 0 {
+		l.ser.add(start, end, size)
+	}
+	arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
+	l.lastArrival = arrival
+	l.seq++
+	// A plain link does not reorder: its flights are the FIFO (see push).
+	if l.flights.fifo.full() {
+		l.flights.fifo.grow()
+	}
+	fl := l.flights.fifo.push()
+	fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = arrival, l.seq, *p, int32(size), false
+	// armArrival, knowing the flights are not empty.
+	if at := l.flights.fifo.front().at; l.arrivalTimer.When() != at {
+		l.arrivalTimer.Reset(at)
+	}
+}
+
+// sendFaulty is Send on a link with faults, or down: every decision.
+func (l *Link) sendFaulty(now sim.Time, p *trace.Packet) {
+	size := p.Seg.IPLen()
+	l.stats.Sent.add(size)
+	l.emit(now, trace.KindSend, p)
 
 	lossDraw := 1.0 // a link without loss draws nothing for it
 	if l.cfg.Loss > 0 {
@@ -240,40 +288,7 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		l.armArrival()
 		return
 	}
-	l.emit(now, trace.KindDrop, p, why)
-}
-
-// sendPlain is Send on a link without faults (l.plain) that is up: no
-// draw, no rule, no outage, no reordering; only the MTU and the queue can
-// drop the packet, in that order, as in Send.
-func (l *Link) sendPlain(now sim.Time, p *trace.Packet) {
-	size := p.Seg.IPLen()
-	l.stats.Sent.add(size)
-	l.emit(now, trace.KindSend, p, trace.Drop{})
-	start, end := now, now
-	if l.cfg.Bandwidth > 0 {
-		l.ser.advance(now)
-		start = max(now, l.ser.free)
-		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
-	}
-	var why trace.Drop
-	switch {
-	case l.cfg.MTU > 0 && size > l.cfg.MTU:
-		l.stats.Dropped.MTU.add(size)
-		why = trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)}
-	case !l.queueAdmits(now, start, size):
-		l.stats.Dropped.QueueFull.add(size)
-		why.Code = trace.DropQueueFull
-	default:
-		l.transmit(now, start, end, size)
-		arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
-		l.lastArrival = arrival
-		l.seq++
-		l.flights.push(arrival, l.seq, p, size, false)
-		l.armArrival()
-		return
-	}
-	l.emit(now, trace.KindDrop, p, why)
+	l.emitDrop(now, p, why)
 }
 
 // ruleEffects applies the delay and duplicate rules that matched the
@@ -305,7 +320,7 @@ func (l *Link) duplicate(now, arrival sim.Time, p *trace.Packet) {
 	cp.Labels |= trace.LabelNetworkDuplicate
 	size := cp.Seg.IPLen()
 	l.stats.Duplicated.add(size)
-	l.emit(now, trace.KindSend, &cp, trace.Drop{})
+	l.emit(now, trace.KindSend, &cp)
 	l.seq++
 	l.flights.push(arrival, l.seq, &cp, size, false)
 }
@@ -359,6 +374,12 @@ func (l *Link) queueAdmits(now, start sim.Time, size int) bool {
 		return true
 	}
 	packets, bytes := l.ser.waiting(now)
+	return l.queueRoom(packets, bytes, size)
+}
+
+// queueRoom reports whether a packet of size bytes fits behind packets
+// waiting packets of bytes bytes.
+func (l *Link) queueRoom(packets, bytes, size int) bool {
 	return (l.cfg.QueuePackets <= 0 || packets < l.cfg.QueuePackets) &&
 		(l.cfg.QueueBytes <= 0 || bytes+size <= l.cfg.QueueBytes)
 }
@@ -391,27 +412,36 @@ func (l *Link) armArrival() {
 // onArrival delivers every packet due by now, in (arrival, send) order.
 // deliver may send on this link or take it down; both are safe here.
 func (l *Link) onArrival(now sim.Time) {
-	for l.flights.len() > 0 && l.flights.nextAt() <= now {
-		size, corrupt := l.flights.pop(&l.out)
+	for l.flights.len() > 0 {
+		if at := l.flights.nextAt(); at > now {
+			// armArrival, with the earliest arrival at hand.
+			if l.arrivalTimer.When() != at {
+				l.arrivalTimer.Reset(at)
+			}
+			return
+		}
+		// p stays put while deliver sends on this link or takes it down
+		// (see flights.pop).
+		p, size, corrupt := l.flights.pop()
 		if corrupt {
 			// It arrived damaged: the receiver's checksum fails and it
 			// discards the segment, as if it had not come.
 			l.stats.Dropped.Corrupt.add(size)
-			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropCorrupted})
+			l.emitDrop(now, p, trace.Drop{Code: trace.DropCorrupted})
 			continue
 		}
 		if l.refuse != nil && l.refuse(now) {
 			// The receiver is not there to take it (a crashed host):
 			// the packet is lost at the far end, not delivered.
 			l.stats.Dropped.Receiver.add(size)
-			l.emit(now, trace.KindDrop, &l.out, trace.Drop{Code: trace.DropReceiverDown})
+			l.emitDrop(now, p, trace.Drop{Code: trace.DropReceiverDown})
 			continue
 		}
 		l.stats.Delivered.add(size)
-		l.emit(now, trace.KindDeliver, &l.out, trace.Drop{})
-		l.deliver(now, &l.out)
+		l.emit(now, trace.KindDeliver, p)
+		l.deliver(now, p)
 	}
-	l.armArrival()
+	l.arrivalTimer.Stop()
 }
 
 // SetRefuse installs a check made when a packet arrives: true means the
@@ -420,15 +450,32 @@ func (l *Link) onArrival(now sim.Time) {
 // link knows nothing of hosts: the caller decides. nil removes it.
 func (l *Link) SetRefuse(refuse func(now sim.Time) bool) { l.refuse = refuse }
 
-// emit writes a packet record; why is the drop's reason.
-func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet, why trace.Drop) {
-	if !l.reads.Has(k) {
+// emit writes a packet record of kind k, a send or a delivery, if the sink
+// reads that kind (a summary reads no deliveries).
+func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet) {
+	if l.reads.Has(k) {
+		l.record(now, k, p)
+	}
+}
+
+// record is emit once the sink is known to read kind k. The reusable
+// record's Drop is zero but while emitDrop writes.
+func (l *Link) record(now sim.Time, k trace.Kind, p *trace.Packet) {
+	r := &l.pktRec
+	r.T, r.Kind, r.Conn, r.Pkt = now, k, p.Conn, p
+	l.tr.Record(r)
+	r.Pkt = nil // the packet is the caller's
+}
+
+// emitDrop writes a drop record; why is the reason.
+func (l *Link) emitDrop(now sim.Time, p *trace.Packet, why trace.Drop) {
+	if !l.reads.Has(trace.KindDrop) {
 		return
 	}
 	r := &l.pktRec
-	r.T, r.Kind, r.Conn, r.Pkt, r.Drop = now, k, p.Conn, p, why
+	r.T, r.Kind, r.Conn, r.Pkt, r.Drop = now, trace.KindDrop, p.Conn, p, why
 	l.tr.Record(r)
-	r.Pkt = nil // the packet is the caller's
+	r.Pkt, r.Drop = nil, trace.Drop{}
 }
 
 // emitLink writes a KindLink record (down or up).

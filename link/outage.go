@@ -88,7 +88,7 @@ func (l *Link) SetDown(now sim.Time) {
 	l.emitLink(now, trace.LinkDown)
 	l.flights.removeAll(func(p *trace.Packet) {
 		l.stats.Dropped.LinkDown.add(p.Seg.IPLen())
-		l.emit(now, trace.KindDrop, p, trace.Drop{Code: trace.DropLinkDown})
+		l.emitDrop(now, p, trace.Drop{Code: trace.DropLinkDown})
 	})
 	l.arrivalTimer.Stop()
 	l.ser.reset(now)

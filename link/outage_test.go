@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/tcpsim/tcpsim/sim"
 	"github.com/tcpsim/tcpsim/trace"
 )
@@ -131,4 +132,47 @@ func TestDeliverMaySendOnTheLink(t *testing.T) {
 	h.send(0, full(1))
 	h.finish()
 	assert.Equal(t, []delivery{{ms(5), 1}, {ms(10), 2}, {ms(15), 3}}, h.delivered)
+}
+
+// The packet deliver is handed stays as it arrived while deliver sends on
+// the same link, enough to wrap around and grow the link's store of
+// packets, and takes the link down and up and sends again (flights.pop).
+func TestDeliveredPacketOutlivesSends(t *testing.T) {
+	for _, cfg := range []Config{
+		{Delay: 5 * time.Millisecond},
+		{Delay: 5 * time.Millisecond, Jitter: time.Millisecond, Reorder: true},
+	} {
+		h := newHarness(t, cfg, 1)
+		next := uint64(100)
+		sendMany := func(now sim.Time, p *trace.Packet, want trace.Packet) {
+			for range 40 {
+				next++
+				q := pkt(next, int(next%1000))
+				h.l.Send(now, &q)
+				require.Equal(t, want, *p)
+			}
+		}
+		deliveries := 0
+		h.onDeliver = func(now sim.Time, p *trace.Packet) {
+			deliveries++
+			want := *p
+			switch {
+			case deliveries == 1:
+				h.l.SetDown(now)
+				require.Equal(t, want, *p)
+				h.l.SetUp(now)
+				sendMany(now, p, want)
+			case deliveries < 200 && deliveries%7 == 0:
+				sendMany(now, p, want)
+			}
+		}
+		var ps []trace.Packet
+		for id := range uint64(20) {
+			ps = append(ps, pkt(id+1, int(id)+1))
+		}
+		h.send(0, ps...)
+		h.finish()
+		require.Greater(t, deliveries, 200, "%+v", cfg)
+		h.checkStats()
+	}
 }

@@ -33,8 +33,12 @@ type serializer struct {
 
 // advance forgets the transmissions that have finished by now.
 func (s *serializer) advance(now sim.Time) {
-	for s.q.len() > 0 && s.q.front().end <= now {
-		s.bytes -= s.q.front().size
+	for s.q.len() > 0 {
+		t := s.q.front()
+		if t.end > now {
+			return
+		}
+		s.bytes -= t.size
 		s.q.pop()
 	}
 }
@@ -51,7 +55,10 @@ func (s *serializer) waiting(now sim.Time) (packets, bytes int) {
 
 // add appends a transmission; start must be max(now, free).
 func (s *serializer) add(start, end sim.Time, size int) {
-	t := s.q.pushSlot()
+	if s.q.full() {
+		s.q.grow()
+	}
+	t := s.q.push()
 	*t = transmission{start: start, end: end, size: size}
 	s.bytes += size
 	s.free = end

@@ -18,9 +18,11 @@ type Host struct {
 	addr   netip.Addr
 	cfg    Config
 	policy policy // chosen from cfg.Behaviour once, here
-	rng    *rand.Rand
-	tr     trace.Sink
-	reads  trace.KindSet // the kinds tr reads: records of others are not built
+	// fromReceivePath is policy.sendsFromReceivePath(), asked once.
+	fromReceivePath bool
+	rng             *rand.Rand
+	tr              trace.Sink
+	reads           trace.KindSet // the kinds tr reads: records of others are not built
 
 	// ConnID, when set, numbers each new connection from its endpoints, so
 	// that a world of hosts can give both ends of a connection the same
@@ -29,8 +31,11 @@ type Host struct {
 
 	listeners []uint16
 	conns     []*Conn
-	nextID    uint32
-	out       []trace.Packet // segments built outside output (RSTs, the handshake's ACK), waiting to go
+	// last is the connection lookup found last: most segments in a row
+	// are one connection's.
+	last   *Conn
+	nextID uint32
+	out    []trace.Packet // segments built outside output (RSTs, the handshake's ACK), waiting to go
 	// enqueue is the method value h.queue, made once: a method value
 	// passed as the emit function would be allocated at every call.
 	enqueue func(*trace.Packet)
@@ -57,6 +62,7 @@ func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.
 	}
 	h := &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr, reads: trace.Reads(tr)}
 	h.enqueue = h.queue
+	h.fromReceivePath = h.policy.sendsFromReceivePath()
 	h.appRec = trace.Record{Kind: trace.KindApp, Node: name}
 	h.varRec = trace.Record{Kind: trace.KindVar, Node: name}
 	h.timerRec = trace.Record{Kind: trace.KindTimer, Node: name}
@@ -154,8 +160,12 @@ func windowShift(n int) uint8 {
 }
 
 func (h *Host) lookup(local, peer netip.AddrPort) *Conn {
+	if c := h.last; c != nil && c.local == local && c.peer == peer && c.state != StateClosed {
+		return c
+	}
 	for _, c := range h.conns {
 		if c.local == local && c.peer == peer && c.state != StateClosed {
+			h.last = c
 			return c
 		}
 	}
@@ -169,6 +179,9 @@ func (h *Host) remove(c *Conn) {
 		panic("tcp: a connection left with a timer running") // a broken invariant, never input
 	}
 	h.conns = slices.DeleteFunc(h.conns, func(x *Conn) bool { return x == c })
+	if h.last == c {
+		h.last = nil
+	}
 }
 
 func (h *Host) markActive(*Conn) { h.pending = true }
@@ -181,6 +194,9 @@ type Notice struct {
 
 // notify queues an event for the application.
 func (h *Host) notify(c *Conn, ev Event) { h.notices = append(h.notices, Notice{c, ev}) }
+
+// HasNotices reports whether Notices has events to return.
+func (h *Host) HasNotices() bool { return len(h.notices) > 0 }
 
 // Notices returns the events queued since the last call, oldest first, and
 // forgets them. The application learns of events only after the segment or
@@ -209,7 +225,7 @@ func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 	switch c := h.lookup(seg.Dst, seg.Src); {
 	case c != nil:
 		c.input(now, seg)
-		if h.policy.sendsFromReceivePath() && c.state != StateClosed {
+		if h.fromReceivePath && c.state != StateClosed {
 			// What the segment lets go (an ACK due now, data its ACK
 			// made room for) goes before any application runs.
 			c.output(now, h.enqueue)
@@ -219,7 +235,9 @@ func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 	default:
 		h.closedInput(seg)
 	}
-	h.flushOut(emit)
+	if len(h.out) > 0 {
+		h.flushOut(emit)
+	}
 }
 
 // queue keeps a copy of a segment built outside output for the next flushOut.
@@ -299,14 +317,19 @@ func (h *Host) Poll(now sim.Time, emit func(p *trace.Packet)) sim.Time {
 			panic("tcp: Poll did not settle") // a broken invariant, never input
 		}
 		h.pending = false
-		h.flushOut(emit)
+		if len(h.out) > 0 {
+			h.flushOut(emit)
+		}
 		// Connections may close (and leave h.conns) while we walk it.
 		for i := 0; i < len(h.conns); i++ {
 			c := h.conns[i]
-			c.onTimers(now, emit)
-			if i < len(h.conns) && h.conns[i] == c {
-				c.output(now, emit)
+			if c.deadline() <= now {
+				c.onTimers(now, emit)
+				if i >= len(h.conns) || h.conns[i] != c {
+					continue // it closed and is gone
+				}
 			}
+			c.output(now, emit)
 		}
 	}
 }
@@ -339,19 +362,28 @@ func (h *Host) appRecord(now sim.Time, c *Conn, op trace.AppOp, n int64) {
 	h.tr.Record(r)
 }
 
+// varRecord writes a var record if the sink reads them (a summary does
+// not): the check inlines, the record is built out of line.
 func (h *Host) varRecord(now sim.Time, c *Conn, v trace.Var, value int64) {
-	if !h.reads.Has(trace.KindVar) {
-		return
+	if h.reads.Has(trace.KindVar) {
+		h.writeVar(now, c, v, value)
 	}
+}
+
+func (h *Host) writeVar(now sim.Time, c *Conn, v trace.Var, value int64) {
 	r := &h.varRec
 	r.T, r.Conn, r.Var, r.Value = now, c.id, v, value
 	h.tr.Record(r)
 }
 
+// timerRecord writes a timer record if the sink reads them, as varRecord.
 func (h *Host) timerRecord(now sim.Time, c *Conn, t trace.Timer, op trace.TimerOp, at sim.Time, n int) {
-	if !h.reads.Has(trace.KindTimer) {
-		return
+	if h.reads.Has(trace.KindTimer) {
+		h.writeTimer(now, c, t, op, at, n)
 	}
+}
+
+func (h *Host) writeTimer(now sim.Time, c *Conn, t trace.Timer, op trace.TimerOp, at sim.Time, n int) {
 	r := &h.timerRec
 	r.T, r.Conn, r.Timer, r.TimerOp, r.At, r.Value = now, c.id, t, op, at, int64(n)
 	h.tr.Record(r)

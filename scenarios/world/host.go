@@ -149,6 +149,11 @@ func (h *Host) routeTo(dst netip.Addr) *route {
 	if r := h.lastRoute; r != nil && r.dst == dst {
 		return r
 	}
+	return h.findRoute(dst)
+}
+
+// findRoute is routeTo when the last route is not dst's.
+func (h *Host) findRoute(dst netip.Addr) *route {
 	for i := range h.routes {
 		r := &h.routes[i]
 		if r.dst == dst {
@@ -206,9 +211,12 @@ func (h *Host) Poll(now sim.Time) {
 	if h.down {
 		return
 	}
-	h.notify(now)
+	if h.stack.HasNotices() {
+		h.notify(now)
+	}
 	d := h.stack.Poll(now, h.emit)
-	for h.notify(now) {
+	for h.stack.HasNotices() {
+		h.notify(now)
 		d = h.stack.Poll(now, h.emit)
 	}
 	// d is the stack's deadline: no application has acted since the last
@@ -230,8 +238,8 @@ func (h *Host) push(now sim.Time) {
 }
 
 // notify hands each queued event to the application that owns its
-// connection, and reports whether there were any.
-func (h *Host) notify(now sim.Time) bool {
+// connection.
+func (h *Host) notify(now sim.Time) {
 	ns := h.stack.Notices()
 	for _, n := range ns {
 		app, ok := h.lastApp, n.Conn == h.lastConn
@@ -255,7 +263,6 @@ func (h *Host) notify(now sim.Time) bool {
 			h.lastConn, h.lastApp = nil, nil
 		}
 	}
-	return len(ns) > 0
 }
 
 // Crash silences the host at now: its connections are frozen and it answers

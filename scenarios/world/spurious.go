@@ -8,9 +8,13 @@ import "github.com/tcpsim/tcpsim/trace"
 // place that sees both ends; the sender's TCP cannot know, and is not told
 // (the label goes on the record only). A host that is down holds nothing.
 func (w *World) labelSpurious(p *trace.Packet) {
-	if p.Seg.Len == 0 || !p.Labels.Has(trace.LabelRetransmission) {
-		return
+	if p.Seg.Len != 0 && p.Labels.Has(trace.LabelRetransmission) {
+		w.labelResent(p)
 	}
+}
+
+// labelResent is labelSpurious for a retransmission that carries data.
+func (w *World) labelResent(p *trace.Packet) {
 	dst := p.Seg.Dst.Addr()
 	for _, h := range w.hosts {
 		if h.addr == dst {
