@@ -212,12 +212,26 @@ const (
 const MaxOptionsLen = 40
 
 // OptionsLen returns the bytes the options take in the TCP header, as
-// AppendOptions lays them out: a multiple of four.
+// AppendOptions lays them out: a multiple of four. It counts what put
+// writes, group by group, without writing anything (a link asks it for
+// every packet); TestOptionsLenIsAppendOptions holds the two together.
 func (o *Options) OptionsLen() int {
-	if o.MSS == 0 && !o.HasTimestamp && !o.SACKPermitted && !o.HasWScale && o.NumSACK == 0 {
-		return 0 // most segments carry no option: nothing to lay out
+	n := 0
+	if o.MSS != 0 {
+		n = 4
 	}
-	return o.putLen()
+	if o.HasTimestamp {
+		n += 12 // with SACK-permitted or two NOPs before it
+	} else if o.SACKPermitted {
+		n += 4
+	}
+	if o.HasWScale {
+		n += 4
+	}
+	if k := min(int(o.NumSACK), MaxSACKBlocks); k > 0 {
+		n += 4 + 8*k
+	}
+	return n
 }
 
 // AppendOptions appends the options as they go in the TCP header, laid out
@@ -231,12 +245,6 @@ func AppendOptions(b []byte, o *Options) []byte {
 	var buf optionBytes
 	n := o.put(&buf)
 	return append(b, buf[:n]...)
-}
-
-// putLen is OptionsLen for options that are there.
-func (o *Options) putLen() int {
-	var buf optionBytes
-	return o.put(&buf)
 }
 
 // optionBytes holds every option at once, MaxSACKBlocks SACK blocks
