@@ -326,12 +326,14 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	old := ack.LessThan(c.sndUna)
 	idle := c.sndUna == c.sndMax // nothing in flight before this ACK (tcp_ack's prior_packets == 0)
 	windowChanged := false
-	c.lr.onACK(c.flight(), seg)
+	if c.byPipe {
+		c.lr.onACK(c.flight(), seg) // SACK takes the blocks; the cumulative strategy has nothing to do
+	}
 	c.probesOut = 0 // any acceptable ACK answers the window probes (RFC 1122 §4.2.2.17; Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale
 		windowChanged = w != c.sndWnd
-		if c.sndWnd == 0 && w > 0 && !c.h.policy.persistFromAnswer() {
+		if c.sndWnd == 0 && w > 0 && !c.asks.persistFromAnswer {
 			c.persistBackoff = 0 // the window opened: the next episode starts afresh (BSD; Linux: persistAnswered)
 		}
 		c.sndWnd = w

@@ -50,9 +50,10 @@ var labelOf = [...]trace.Label{notProbe: 0, zeroWindowProbe: trace.LabelZeroWind
 
 // label returns the labels and ordinal of the segment p, built to carry
 // labels from its caller, and the count of duplicate ACKs in a row it
-// leaves. It reads the sender's, receiver's and labeler's state and
-// changes none of it.
-func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind) (trace.Label, int32, int32) {
+// leaves; retx says whether p sends again what was sent before
+// (isRetransmission). It reads the sender's, receiver's and labeler's
+// state and changes none of it.
+func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind, retx bool) (trace.Label, int32, int32) {
 	s := &p.Seg
 	segLen := s.SeqLen()
 	labels |= labelOf[probe]
@@ -60,7 +61,7 @@ func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind) (trac
 	switch {
 	case c.isProbeByteResent(s.Seq, segLen, probe):
 		labels |= trace.LabelProbeByteResent
-	case c.isRetransmission(s.Seq, segLen, s.Flags, probe):
+	case retx:
 		labels |= trace.LabelRetransmission
 	}
 	dups := c.dupAckCount
@@ -108,12 +109,18 @@ func (l *labeler) ackLabelled(ack wire.Seq, win uint32, dups int32) {
 	l.ackLabel, l.ackForProbe = 0, false
 }
 
-// traceVars writes "var" records for congestion and window variables that changed.
+// traceVars writes "var" records for congestion and window variables that
+// changed. The test is inlined where it is called: nobody reads them, and
+// not even the comparisons are made, in most runs.
 func (c *Conn) traceVars(now sim.Time) {
-	h := c.h
-	if !h.reads.Has(trace.KindVar) {
-		return // nobody reads them: not even the comparisons are made
+	if c.h.reads.Has(trace.KindVar) {
+		c.traceChangedVars(now)
 	}
+}
+
+// traceChangedVars is traceVars once someone reads the records.
+func (c *Conn) traceChangedVars(now sim.Time) {
+	h := c.h
 	if c.cwnd != c.tracedCwnd && !c.cwndOff { // none has no congestion window to show
 		c.tracedCwnd = c.cwnd
 		h.varRecord(now, c, trace.VarCwnd, int64(c.cwnd))

@@ -34,14 +34,12 @@ func (c *Conn) needPersist() bool {
 // updatePersist starts or stops the persist timer after output.
 func (c *Conn) updatePersist(now sim.Time) {
 	switch {
-	case c.needPersist() && !c.timerOn(trace.TimerPersist) && !c.timerOn(trace.TimerRetransmission):
-		c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
 	case !c.needPersist():
 		c.stopTimer(now, trace.TimerPersist)
-	}
-	if !c.needPersist() {
 		c.persistSince = sim.Never
 		c.persistN = 0
+	case !c.timerOn(trace.TimerPersist) && !c.timerOn(trace.TimerRetransmission):
+		c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
 	}
 }
 
@@ -53,7 +51,7 @@ func (c *Conn) updatePersist(now sim.Time) {
 // (stopping the timer). Under the rfc policy the timer keeps the deadline
 // the probe gave it.
 func (c *Conn) persistAnswered(now sim.Time) {
-	if !c.h.policy.persistFromAnswer() || !c.needPersist() || c.timerOn(trace.TimerRetransmission) {
+	if !c.asks.persistFromAnswer || !c.needPersist() || c.timerOn(trace.TimerRetransmission) {
 		return
 	}
 	if c.headFits() {

@@ -22,7 +22,7 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	}
 	var sampled bool
 	caRTT := time.Duration(-1) // the sample congestion control is given (ca_rtt_us)
-	if c.h.policy.rttEveryACK() {
+	if c.asks.rttEveryACK {
 		caRTT, sampled = c.sampleOldestAcked(now, ack, resentAcked)
 	} else {
 		sampled = c.sampleRTT(now, ack)

@@ -172,6 +172,10 @@ type sender struct {
 
 	// validatesCwnd is the policy's answer, taken when the connection is made.
 	validatesCwnd bool
+
+	// asks holds the policy's answers that every ACK and every segment
+	// would otherwise ask it again, through the interface.
+	asks policyAnswers
 	// cwndLimited is set when the last window of data was held back by
 	// cwnd (Linux's is_cwnd_limited).
 	cwndLimited bool
@@ -181,11 +185,28 @@ type sender struct {
 	cwndUsageSeq wire.Seq
 }
 
+// policyAnswers are the policy's answers the send path needs on every ACK
+// or segment, taken once when the connection is made: the host's policy
+// never changes, and its methods answer the same every time.
+type policyAnswers struct {
+	gsoPackets        bool // output: new data in GSO packets (gso.go)
+	rttEveryACK       bool // every ACK of new data gives an RTT sample (rttsample.go)
+	tailLossProbe     bool // a tail loss probe may be armed (tlp.go)
+	persistFromAnswer bool // an ACK that finds nothing in flight restarts the persist timer (persist.go)
+}
+
+// answersOf takes the answers of policy p.
+func answersOf(p policy) policyAnswers {
+	return policyAnswers{gsoPackets: p.gsoPackets(), rttEveryACK: p.rttEveryACK(),
+		tailLossProbe: p.tailLossProbe(), persistFromAnswer: p.persistFromAnswer()}
+}
+
 // newSender returns the send side of a connection whose initial sequence
-// number is iss, before any segment has been exchanged.
-func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool, cc CongestionControl) sender {
+// number is iss, before any segment has been exchanged, under policy p.
+func newSender(iss wire.Seq, rtt rttEstimator, p policy, cc CongestionControl) sender {
 	return sender{
-		validatesCwnd: validateCwnd,
+		validatesCwnd: p.validateCwnd(),
+		asks:          answersOf(p),
 		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss, retxHigh: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
