@@ -48,18 +48,17 @@ type labeler struct {
 // labelOf is the label each kind of probe carries.
 var labelOf = [...]trace.Label{notProbe: 0, zeroWindowProbe: trace.LabelZeroWindowProbe, keepaliveProbe: trace.LabelKeepalive}
 
-// label returns the labels and ordinal of the segment p, built to carry
-// labels from its caller, and the count of duplicate ACKs in a row it
-// leaves; retx says whether p sends again what was sent before
-// (isRetransmission). It reads the sender's, receiver's and labeler's
-// state and changes none of it.
-func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind, retx bool) (trace.Label, int32, int32) {
+// label returns the labels and ordinal of the segment p, of SEG.LEN
+// segLen, built to carry labels from its caller, and the count of
+// duplicate ACKs in a row it leaves; retx and probeResent are p's
+// isRetransmission and isProbeByteResent. It reads the sender's,
+// receiver's and labeler's state and changes none of it.
+func (c *Conn) label(p *trace.Packet, segLen uint32, labels trace.Label, probe probeKind, retx, probeResent bool) (trace.Label, int32, int32) {
 	s := &p.Seg
-	segLen := s.SeqLen()
 	labels |= labelOf[probe]
 	var n int32
 	switch {
-	case c.isProbeByteResent(s.Seq, segLen, probe):
+	case probeResent:
 		labels |= trace.LabelProbeByteResent
 	case retx:
 		labels |= trace.LabelRetransmission

@@ -120,7 +120,10 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 		return false
 	}
 	avail := c.sndNxt.Size(c.sndEnd)
-	limit := c.sndWndLimit()
+	limit := c.sndUna.Add(min(c.sndWnd, c.cwnd)) // sndWndLimit's common case, inlined
+	if c.cwndOff || c.byPipe || c.limitedTransmit > 0 {
+		limit = c.sndWndLimit()
+	}
 	usable := uint32(0)
 	if c.sndNxt.LessThan(limit) {
 		usable = c.sndNxt.Size(limit)
@@ -185,8 +188,17 @@ const (
 // sends again what was sent before: data or FIN below SND.MAX (a probe's
 // byte aside), or a SYN already sent.
 func (c *Conn) isRetransmission(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) bool {
-	return segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe && !c.isProbeByteResent(seq, segLen, probe) ||
+	retx, _ := c.sentBefore(seq, segLen, flags, probe)
+	return retx
+}
+
+// sentBefore returns isRetransmission and isProbeByteResent of a segment,
+// the second worked out once for both.
+func (c *Conn) sentBefore(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) (retx, probeResent bool) {
+	probeResent = c.isProbeByteResent(seq, segLen, probe)
+	retx = segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe && !probeResent ||
 		flags&wire.SYN != 0 && c.synSent
+	return retx, probeResent
 }
 
 // isProbeByteResent reports whether data starting at seq starts with bytes
@@ -204,10 +216,11 @@ func (c *Conn) isProbeByteResent(seq wire.Seq, segLen uint32, probe probeKind) b
 // bookkeeping. The segment is then handed to emit.
 func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, flags wire.Flags, labels trace.Label, probe probeKind) {
 	p := c.build(now, seq, n, flags)
-	retx := c.isRetransmission(seq, p.Seg.SeqLen(), flags, probe)
+	segLen := p.Seg.SeqLen()
+	retx, probeResent := c.sentBefore(seq, segLen, flags, probe)
 	var dups int32
-	p.Labels, p.N, dups = c.label(p, labels, probe, retx)
-	c.commit(now, p, dups, labels&trace.LabelFastRetransmission != 0, probe, retx)
+	p.Labels, p.N, dups = c.label(p, segLen, labels, probe, retx, probeResent)
+	c.commit(now, p, segLen, dups, labels&trace.LabelFastRetransmission != 0, probe, retx)
 	emit(p)
 }
 
@@ -274,11 +287,12 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 // owed now settled, the labeler's count of duplicate ACKs (dups), and, for
 // data, SYN and FIN, SND.NXT and SND.MAX, RTT timing (Karn's rule) and the
 // retransmission timer. A fast retransmission (fast) leaves SND.NXT
-// where it is; a probe moves neither SND.NXT nor the timers. retx says
-// whether p sends again what was sent before (isRetransmission).
-func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, probe probeKind, retx bool) {
+// where it is; a probe moves neither SND.NXT nor the timers. segLen is
+// p's SEG.LEN; retx says whether p sends again what was sent before
+// (isRetransmission).
+func (c *Conn) commit(now sim.Time, p *trace.Packet, segLen uint32, dups int32, fast bool, probe probeKind, retx bool) {
 	s := &p.Seg
-	seq, segLen := s.Seq, s.SeqLen()
+	seq := s.Seq
 	end := seq.Add(segLen)
 	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
 		c.rcvAdv = edge

@@ -51,7 +51,15 @@ func (c *Conn) updatePersist(now sim.Time) {
 // (stopping the timer). Under the rfc policy the timer keeps the deadline
 // the probe gave it.
 func (c *Conn) persistAnswered(now sim.Time) {
-	if !c.asks.persistFromAnswer || !c.needPersist() || c.timerOn(trace.TimerRetransmission) {
+	if c.asks.persistFromAnswer { // inlined: the rfc policy does nothing here
+		c.probeAnswered(now)
+	}
+}
+
+// probeAnswered is persistAnswered under a policy that times the probes
+// from their answers.
+func (c *Conn) probeAnswered(now sim.Time) {
+	if !c.needPersist() || c.timerOn(trace.TimerRetransmission) {
 		return
 	}
 	if c.headFits() {
