@@ -426,9 +426,16 @@ func (r *cumulativeRecovery) resent(wire.Seq) {}
 // (NextSeg rule (2)): rules (3) and (4) may then go.
 func (c *Conn) retransmitHoles(now sim.Time, emit func(*trace.Packet), later bool) {
 	// Only the SACK scoreboard names holes (cumulativeRecovery.nextHole
-	// names none): a connection without SACK skips the interface calls,
-	// which every output would otherwise pay twice.
-	if !c.sackOK || c.lr == nil || !c.lr.inRecovery() {
+	// names none): a connection without it skips the interface calls,
+	// which every output would otherwise pay twice. The test is inlined.
+	if c.byPipe {
+		c.resendHoles(now, emit, later)
+	}
+}
+
+// resendHoles is retransmitHoles with the SACK scoreboard.
+func (c *Conn) resendHoles(now sim.Time, emit func(*trace.Packet), later bool) {
+	if !c.lr.inRecovery() {
 		return
 	}
 	for {
