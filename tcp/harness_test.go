@@ -120,6 +120,7 @@ type mixedPolicy struct {
 	linuxSACK        bool // the SACK scoreboard survives an RTO (tcp_enter_loss)
 	linuxNoRescue    bool // SACK recovery resends only lost holes (tcp_xmit_retransmit_queue)
 	linuxReset       bool // an abort sends RST,ACK with the window (tcp_send_active_reset)
+	linuxPersist     bool // the persist timer runs from each answer (tcp_ack_probe)
 }
 
 func (m mixedPolicy) activeResetACK() bool { return pick(m.linuxReset).activeResetACK() }
@@ -156,6 +157,7 @@ func (m mixedPolicy) userTimeoutCovers(s State) bool {
 }
 
 func (m mixedPolicy) userTimeoutEndsProbing() bool { return m.linuxUserTimeout }
+func (m mixedPolicy) persistFromAnswer() bool      { return m.linuxPersist }
 
 // notices hands the application the events the host queued, as a real
 // application learns of them: after the host has processed what caused
