@@ -345,11 +345,11 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 
 // ackPredicted is header prediction (BSD's tcp_input, after Van
 // Jacobson; Linux's tcp_ack fast path) for the ACKs of a bulk transfer:
-// SND.UNA ≤ SEG.ACK ≤ SND.MAX, the window as it was, no SACK scoreboard
-// to take blocks, no loss probe out, and either new data acknowledged or
+// SND.UNA ≤ SEG.ACK ≤ SND.MAX, the window as it was, no SACK blocks for
+// the scoreboard, no loss probe out, and either new data acknowledged or
 // nothing in flight (no duplicate to count).
 func (c *Conn) ackPredicted(seg *wire.Segment) bool {
-	if c.byPipe || c.tlpOut {
+	if c.tlpOut || c.sack != nil && seg.Opt.NumSACK > 0 {
 		return false
 	}
 	adv, out := c.sndUna.Size(seg.Ack), c.flightSize()
@@ -366,8 +366,8 @@ func (c *Conn) processAnyACK(now sim.Time, seg *wire.Segment) bool {
 	old := ack.LessThan(c.sndUna)
 	idle := c.sndUna == c.sndMax // nothing in flight before this ACK (tcp_ack's prior_packets == 0)
 	windowChanged := false
-	if c.byPipe {
-		c.lr.onACK(c.flight(), seg) // SACK takes the blocks; the cumulative strategy has nothing to do
+	if c.sack != nil && seg.Opt.NumSACK > 0 {
+		c.sack.onACK(c.flight(), seg) // the scoreboard takes the blocks; the cumulative strategy has nothing to do
 	}
 	c.probesOut = 0 // any acceptable ACK answers the window probes (RFC 1122 §4.2.2.17; Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {

@@ -121,7 +121,7 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 	}
 	avail := c.sndNxt.Size(c.sndEnd)
 	limit := c.sndUna.Add(min(c.sndWnd, c.cwnd)) // sndWndLimit's common case, inlined
-	if c.cwndOff || c.byPipe || c.limitedTransmit > 0 {
+	if c.cwndOff || c.limitedTransmit > 0 || c.sack != nil && c.sack.pipeGoverns() {
 		limit = c.sndWndLimit()
 	}
 	usable := uint32(0)

@@ -146,10 +146,11 @@ type sender struct {
 	// lr is the loss recovery, chosen once the handshake has settled
 	// whether SACK is in use (initLossRecovery); nil before.
 	lr lossRecovery
-	// byPipe is set when lr is the SACK scoreboard's, the one strategy
-	// whose pipe decides what is sent: the others skip asking for it on
-	// every output.
-	byPipe bool
+	// sack is lr when it is the SACK scoreboard's, nil otherwise: the one
+	// strategy whose pipe decides what is sent, which names holes to
+	// resend and takes SACK blocks. The send path asks it directly, and
+	// skips asking the others on every ACK and output.
+	sack *sackRecovery
 	// cumulative is where lr points when SACK is not in use: kept in the
 	// connection so that the common choice allocates nothing.
 	cumulative cumulativeRecovery
@@ -237,8 +238,8 @@ func (s *sender) sndWndLimit() wire.Seq {
 	if s.cwndOff {
 		return s.sndUna.Add(s.sndWnd)
 	}
-	if s.byPipe {
-		if pipe, ok := s.lr.pipe(s.flight()); ok {
+	if s.sack != nil && s.sack.pipeGoverns() {
+		if pipe, ok := s.sack.pipe(s.flight()); ok {
 			// RFC 6675 §5 (3.3), (C): a segment may go while cwnd − pipe
 			// ≥ 1 SMSS; SND.NXT is SND.MAX then (recovery waits for
 			// SND.UNA to pass "recover" after an RTO).
