@@ -31,6 +31,13 @@ func TestHeaderPrediction_AgreesWithTheGeneralPath(t *testing.T) {
 		return h
 	}
 	stalled := func(t *testing.T, pol ...policy) *harness { return newZeroWindow(t, testConfig(), pol...) }
+	sackInFlight := func(t *testing.T, _ ...policy) *harness {
+		h := newLinuxEstablished(t, linuxConfig(t), true, true).harness
+		h.write(ms(100), 4*tsMSS)
+		require.Len(t, h.out, 4)
+		h.out = nil
+		return h
+	}
 	linuxPersist := mixedPolicy{linuxPersist: true}
 	peer := func(seq, ack wire.Seq, win uint16, n uint32) wire.Segment {
 		return wire.Segment{Src: remoteAddr, Dst: localAddr, Seq: seq, Ack: ack, Flags: wire.ACK, Window: win, Len: n}
@@ -52,6 +59,9 @@ func TestHeaderPrediction_AgreesWithTheGeneralPath(t *testing.T) {
 		{"duplicate ACK", inFlight, nil, peer(301, 101, 65535, 0), false},
 		{"ACK of what was not sent", inFlight, nil, peer(301, 101+4*mss, 65535, 0), false},
 		{"old ACK", idle, nil, peer(301, 101, 65535, 100), false},
+		{"SACK agreed, new data acknowledged", sackInFlight, nil, peer(301, 101+tsMSS, 65535, 0), true},
+		{"SACK blocks", sackInFlight, nil, sackOf(peer(301, 101, 65535, 0), 101+tsMSS, 101+2*tsMSS), false},
+		{"SACK blocks with new data acknowledged", sackInFlight, nil, sackOf(peer(301, 101+tsMSS, 65535, 0), 101+2*tsMSS, 101+3*tsMSS), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fast, general := tt.setup(t, tt.pol...), tt.setup(t, tt.pol...)
@@ -82,4 +92,10 @@ func events(ns []Notice) []Event {
 		evs = append(evs, n.Event)
 	}
 	return evs
+}
+
+// sackOf returns s carrying the SACK block [left, right).
+func sackOf(s wire.Segment, left, right wire.Seq) wire.Segment {
+	s.Opt.SACK[0], s.Opt.NumSACK = wire.SACKBlock{Left: left, Right: right}, 1
+	return s
 }
