@@ -59,6 +59,9 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 // sendGSO sends what sendNext lets go, as output does, collecting the
 // segments into GSO packets (gso.go). It reports whether it sent any.
 func (c *Conn) sendGSO(now sim.Time, emit func(*trace.Packet)) bool {
+	if !c.finQueued && !c.sndNxt.LessThan(c.sndEnd) {
+		return false // nothing to send (sendNext's first test): no packet to size
+	}
 	sent := false
 	b := &c.h.burst
 	b.max, b.emit = c.gsoSegs(), emit
