@@ -198,10 +198,11 @@ func (c *Conn) isRetransmission(seq wire.Seq, segLen uint32, flags wire.Flags, p
 // sentBefore returns isRetransmission and isProbeByteResent of a segment,
 // the second worked out once for both.
 func (c *Conn) sentBefore(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) (retx, probeResent bool) {
-	probeResent = c.isProbeByteResent(seq, segLen, probe)
-	retx = segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe && !probeResent ||
-		flags&wire.SYN != 0 && c.synSent
-	return retx, probeResent
+	if probe == notProbe && segLen > 0 {
+		probeResent = c.probeFrom != c.probeTo && seq.InRange(c.probeFrom, c.probeTo) // isProbeByteResent
+		retx = !probeResent && seq.LessThan(c.sndMax)
+	}
+	return retx || flags&wire.SYN != 0 && c.synSent, probeResent
 }
 
 // isProbeByteResent reports whether data starting at seq starts with bytes
