@@ -65,23 +65,24 @@ func (c *Conn) label(p *trace.Packet, segLen uint32, labels trace.Label, probe p
 	}
 	dups := c.dupAckCount
 	// Labels for the receiver side: duplicate ACKs, window updates, zero windows.
-	if s.Flags&wire.ACK != 0 {
-		pure := segLen == 0 && s.Flags&wire.RST == 0 && probe == notProbe
-		if pure {
-			labels |= c.ackLabel
-		}
+	switch {
+	case s.Flags&wire.ACK == 0:
+	case segLen > 0 || s.Flags&wire.RST != 0 || probe != notProbe:
+		dups = 0 // no pure ACK: no duplicate either
+	default: // a pure ACK
+		labels |= c.ackLabel
 		switch {
-		case pure && c.ackForProbe:
+		case c.ackForProbe:
 			// The answer to a probe repeats the last ACK but duplicates nothing.
-		case pure && c.ackLabel.Has(trace.LabelACKOfDuplicate):
+		case c.ackLabel.Has(trace.LabelACKOfDuplicate):
 			// The ACK of a resent segment: not a duplicate at the data
 			// sender, and it ends a run of duplicates.
 			dups = 0
-		case pure && s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
+		case s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
 			dups++
 			labels |= trace.LabelDupACK
 			n = dups
-		case pure && s.Ack == c.lastAckSent && p.Win > c.lastWinSent:
+		case s.Ack == c.lastAckSent && p.Win > c.lastWinSent:
 			labels |= trace.LabelWindowUpdate
 			dups = 0
 		default:

@@ -25,7 +25,7 @@ import (
 // send, nothing in flight to bring an ACK, and output sent nothing (the
 // window is closed, or too small to use).
 func (c *Conn) needPersist() bool {
-	if !c.state.canSendData() || c.sndNxt != c.sndUna {
+	if c.sndNxt != c.sndUna || !c.state.canSendData() {
 		return false
 	}
 	return c.sndNxt.LessThan(c.sndEnd) || c.finQueued && c.sndNxt == c.sndEnd
