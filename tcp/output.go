@@ -52,7 +52,9 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	if c.ackNow {
 		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	}
-	c.updatePersist(now)
+	if !c.persistSettled() {
+		c.updatePersist(now)
+	}
 	c.traceVars(now)
 }
 

@@ -31,6 +31,13 @@ func (c *Conn) needPersist() bool {
 	return c.sndNxt.LessThan(c.sndEnd) || c.finQueued && c.sndNxt == c.sndEnd
 }
 
+// persistSettled reports whether updatePersist would change nothing: data
+// is in flight, so no probe is needed, and the timer and the count of a
+// spell of probes are already off.
+func (c *Conn) persistSettled() bool {
+	return c.sndNxt != c.sndUna && c.persistN == 0 && c.persistSince == sim.Never && !c.timerOn(trace.TimerPersist)
+}
+
 // updatePersist starts or stops the persist timer after output.
 func (c *Conn) updatePersist(now sim.Time) {
 	switch {
