@@ -73,7 +73,7 @@ func TestGSO_RFCProfileSegmentBySegment(t *testing.T) {
 	cfg := linuxConfig(t)
 	h := newLinuxEstablished(t, cfg, true, true)
 	h.host.policy = mixedPolicy{}
-	h.conn.asks = answersOf(h.host.policy) // the connection takes the policy's answers when it is made
+	h.conn.asks = answersOf(h.host.policy, &h.host.cfg) // the connection takes the policy's answers when it is made
 	h.write(ms(100), 4*tsMSS)
 	h.expect(ms(100), sdata(0), sdata(1), sdata(2), withPSH(sdata(3)))
 }

@@ -194,20 +194,24 @@ type policyAnswers struct {
 	rttEveryACK       bool // every ACK of new data gives an RTT sample (rttsample.go)
 	tailLossProbe     bool // a tail loss probe may be armed (tlp.go)
 	persistFromAnswer bool // an ACK that finds nothing in flight restarts the persist timer (persist.go)
+	fixedSendBuffer   bool // the send buffer keeps its size (sndbuf.go)
 }
 
-// answersOf takes the answers of policy p.
-func answersOf(p policy) policyAnswers {
+// answersOf takes the answers of policy p for a host with settings cfg.
+func answersOf(p policy, cfg *Config) policyAnswers {
 	return policyAnswers{gsoPackets: p.gsoPackets(), rttEveryACK: p.rttEveryACK(),
-		tailLossProbe: p.tailLossProbe(), persistFromAnswer: p.persistFromAnswer()}
+		tailLossProbe: p.tailLossProbe(), persistFromAnswer: p.persistFromAnswer(),
+		fixedSendBuffer: p.sendBufferFixed(cfg)}
 }
 
 // newSender returns the send side of a connection whose initial sequence
-// number is iss, before any segment has been exchanged, under policy p.
-func newSender(iss wire.Seq, rtt rttEstimator, p policy, cc CongestionControl) sender {
+// number is iss, before any segment has been exchanged, under policy p on
+// a host with settings cfg.
+func newSender(iss wire.Seq, rtt rttEstimator, p policy, cfg *Config) sender {
+	cc := cfg.CongestionControl
 	return sender{
 		validatesCwnd: p.validateCwnd(),
-		asks:          answersOf(p),
+		asks:          answersOf(p, cfg),
 		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss, retxHigh: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
