@@ -104,6 +104,16 @@ func newHarness(t *testing.T, cfg Config, pol ...policy) *harness {
 	return h
 }
 
+// setPolicy gives the host policy p in place of its own, once the
+// connection is made: the connection takes again the answers it took
+// from the policy when it was made (policyAnswers).
+func (h *harness) setPolicy(p policy) {
+	h.host.policy = p
+	if h.conn != nil {
+		h.conn.asks = answersOf(p, &h.host.cfg)
+	}
+}
+
 // mixedPolicy is the rfc policy with the Linux behaviours a test asks for,
 // one switch per policy method (so a test keeps the RFC's timings and
 // windows for everything else).

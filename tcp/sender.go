@@ -195,13 +195,14 @@ type policyAnswers struct {
 	tailLossProbe     bool // a tail loss probe may be armed (tlp.go)
 	persistFromAnswer bool // an ACK that finds nothing in flight restarts the persist timer (persist.go)
 	fixedSendBuffer   bool // the send buffer keeps its size (sndbuf.go)
+	hystart           bool // CUBIC's slow start ends by HyStart (hystart.go)
 }
 
 // answersOf takes the answers of policy p for a host with settings cfg.
 func answersOf(p policy, cfg *Config) policyAnswers {
 	return policyAnswers{gsoPackets: p.gsoPackets(), rttEveryACK: p.rttEveryACK(),
 		tailLossProbe: p.tailLossProbe(), persistFromAnswer: p.persistFromAnswer(),
-		fixedSendBuffer: p.sendBufferFixed(cfg)}
+		fixedSendBuffer: p.sendBufferFixed(cfg), hystart: p.hystart()}
 }
 
 // newSender returns the send side of a connection whose initial sequence
