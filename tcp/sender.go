@@ -173,10 +173,6 @@ type sender struct {
 
 	// validatesCwnd is the policy's answer, taken when the connection is made.
 	validatesCwnd bool
-
-	// asks holds the policy's answers that every ACK and every segment
-	// would otherwise ask it again, through the interface.
-	asks policyAnswers
 	// cwndLimited is set when the last window of data was held back by
 	// cwnd (Linux's is_cwnd_limited).
 	cwndLimited bool
@@ -184,6 +180,10 @@ type sender struct {
 	// (max_packets_out); cwndUsageSeq is SND.NXT when the window began.
 	maxInFlight  uint32
 	cwndUsageSeq wire.Seq
+
+	// asks holds the policy's answers that every ACK and every segment
+	// would otherwise ask it again, through the interface.
+	asks policyAnswers
 }
 
 // policyAnswers are the policy's answers the send path needs on every ACK
