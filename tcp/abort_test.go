@@ -78,7 +78,7 @@ func TestAbort_ApplicationAbortSendsRST(t *testing.T) {
 // sends RFC 9293's bare <SEQ=SND.NXT><CTL=RST>.
 func TestAbort_LinuxAbortSendsRSTACK(t *testing.T) {
 	h := newEstablished(t)
-	h.host.policy = mixedPolicy{linuxReset: true}
+	h.setPolicy(mixedPolicy{linuxReset: true})
 	h.write(ms(100), 100)
 	h.expect(ms(100), seg{seq: 101, ack: 301, flags: psh, len: 100})
 	h.abort(ms(200))

@@ -72,7 +72,7 @@ func TestGSO_PacketSizeFollowsThePacingRate(t *testing.T) {
 func TestGSO_RFCProfileSegmentBySegment(t *testing.T) {
 	cfg := linuxConfig(t)
 	h := newLinuxEstablished(t, cfg, true, true)
-	h.host.policy = mixedPolicy{}
+	h.setPolicy(mixedPolicy{})
 	h.write(ms(100), 4*tsMSS)
 	h.expect(ms(100), sdata(0), sdata(1), sdata(2), withPSH(sdata(3)))
 }

@@ -104,6 +104,16 @@ func newHarness(t *testing.T, cfg Config, pol ...policy) *harness {
 	return h
 }
 
+// setPolicy gives the host policy p in place of its own, once the
+// connection is made: the connection takes again the answers it took
+// from the policy when it was made (policyAnswers).
+func (h *harness) setPolicy(p policy) {
+	h.host.policy = p
+	if h.conn != nil {
+		h.conn.asks = answersOf(p, &h.host.cfg)
+	}
+}
+
 // mixedPolicy is the rfc policy with the Linux behaviours a test asks for,
 // one switch per policy method (so a test keeps the RFC's timings and
 // windows for everything else).
@@ -120,6 +130,7 @@ type mixedPolicy struct {
 	linuxSACK        bool // the SACK scoreboard survives an RTO (tcp_enter_loss)
 	linuxNoRescue    bool // SACK recovery resends only lost holes (tcp_xmit_retransmit_queue)
 	linuxReset       bool // an abort sends RST,ACK with the window (tcp_send_active_reset)
+	linuxPersist     bool // the persist timer runs from each answer (tcp_ack_probe)
 }
 
 func (m mixedPolicy) activeResetACK() bool { return pick(m.linuxReset).activeResetACK() }
@@ -156,6 +167,7 @@ func (m mixedPolicy) userTimeoutCovers(s State) bool {
 }
 
 func (m mixedPolicy) userTimeoutEndsProbing() bool { return m.linuxUserTimeout }
+func (m mixedPolicy) persistFromAnswer() bool      { return m.linuxPersist }
 
 // notices hands the application the events the host queued, as a real
 // application learns of them: after the host has processed what caused

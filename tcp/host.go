@@ -129,7 +129,7 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 	cfg := &h.cfg
 	c := &Conn{
 		h: h, id: id, local: local, peer: peer,
-		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy), h.policy.validateCwnd(), cfg.CongestionControl),
+		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy), h.policy, cfg),
 		receiver: receiver{acks: h.policy.delayedACKs(cfg), rbuf: h.policy.receiveBuffer(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
 	}

@@ -154,8 +154,15 @@ func (h *hystart) acked(now sim.Time, delay time.Duration, f flight, sndNxt wire
 // tcp_clean_rtx_queue (pkts_acked), before tcp_cong_control grows the
 // window for the same ACK.
 func (c *Conn) hystartAcked(now sim.Time, delay time.Duration) {
+	if c.asks.hystart { // inlined: the rfc policy has none
+		c.hystartSample(now, delay)
+	}
+}
+
+// hystartSample is hystartAcked under a policy that has HyStart.
+func (c *Conn) hystartSample(now sim.Time, delay time.Duration) {
 	cu, ok := c.cc.(*cubic)
-	if !ok || !c.h.policy.hystart() {
+	if !ok {
 		return
 	}
 	epochAge := time.Duration(-1)

@@ -357,7 +357,47 @@ func (c *Conn) inputAccepted(now sim.Time, seg *wire.Segment, seq wire.Seq, data
 // processACK is the fifth step for synchronized states: SND.UNA advances,
 // the send window is updated, duplicate ACKs are counted. It reports false
 // when the segment must be dropped.
+//
+// An ACK ackPredicted accepts takes a short path: processAnyACK's, with
+// the tests that cannot fail for it left out.
 func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
+	if !c.ackPredicted(seg) {
+		return c.processAnyACK(now, seg)
+	}
+	ack := seg.Ack
+	c.probesOut = 0 // any acceptable ACK answers the window probes (RFC 1122 §4.2.2.17; Linux's tcp_ack)
+	if c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack) {
+		c.maxSndWnd = max(c.maxSndWnd, c.sndWnd) // SND.WND itself stays
+		c.sndWl1, c.sndWl2 = seg.Seq, ack
+	}
+	if ack != c.sndUna {
+		c.ackTSecr = 0
+		if c.tsOK && seg.Opt.HasTimestamp {
+			c.ackTSecr = seg.Opt.TSEcr
+		}
+		c.onNewACK(now, ack)
+	} else {
+		c.persistAnswered(now) // nothing was in flight
+	}
+	c.traceVars(now)
+	return true
+}
+
+// ackPredicted is header prediction (BSD's tcp_input, after Van
+// Jacobson; Linux's tcp_ack fast path) for the ACKs of a bulk transfer:
+// SND.UNA ≤ SEG.ACK ≤ SND.MAX, the window as it was, no SACK blocks for
+// the scoreboard, no loss probe out, and either new data acknowledged or
+// nothing in flight (no duplicate to count).
+func (c *Conn) ackPredicted(seg *wire.Segment) bool {
+	if c.tlpOut || c.sack != nil && seg.Opt.NumSACK > 0 {
+		return false
+	}
+	adv, out := c.sndUna.Size(seg.Ack), c.flightSize()
+	return adv <= out && (adv > 0 || out == 0) && uint32(seg.Window)<<c.sndWscale == c.sndWnd
+}
+
+// processAnyACK is processACK for any ACK.
+func (c *Conn) processAnyACK(now sim.Time, seg *wire.Segment) bool {
 	ack := seg.Ack
 	if c.sndMax.LessThan(ack) {
 		c.ackNow = true // it acknowledges something not yet sent
@@ -366,12 +406,14 @@ func (c *Conn) processACK(now sim.Time, seg *wire.Segment) bool {
 	old := ack.LessThan(c.sndUna)
 	idle := c.sndUna == c.sndMax // nothing in flight before this ACK (tcp_ack's prior_packets == 0)
 	windowChanged := false
-	c.lr.onACK(c.flight(), seg)
+	if c.sack != nil && seg.Opt.NumSACK > 0 {
+		c.sack.onACK(c.flight(), seg) // the scoreboard takes the blocks; the cumulative strategy has nothing to do
+	}
 	c.probesOut = 0 // any acceptable ACK answers the window probes (RFC 1122 §4.2.2.17; Linux's tcp_ack)
 	if !old && (c.sndWl1.LessThan(seg.Seq) || c.sndWl1 == seg.Seq && c.sndWl2.LessThanEq(ack)) {
 		w := uint32(seg.Window) << c.sndWscale
 		windowChanged = w != c.sndWnd
-		if c.sndWnd == 0 && w > 0 && !c.h.policy.persistFromAnswer() {
+		if c.sndWnd == 0 && w > 0 && !c.asks.persistFromAnswer {
 			c.persistBackoff = 0 // the window opened: the next episode starts afresh (BSD; Linux: persistAnswered)
 		}
 		c.sndWnd = w

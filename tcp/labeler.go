@@ -48,40 +48,41 @@ type labeler struct {
 // labelOf is the label each kind of probe carries.
 var labelOf = [...]trace.Label{notProbe: 0, zeroWindowProbe: trace.LabelZeroWindowProbe, keepaliveProbe: trace.LabelKeepalive}
 
-// label returns the labels and ordinal of the segment p, built to carry
-// labels from its caller, and the count of duplicate ACKs in a row it
-// leaves. It reads the sender's, receiver's and labeler's state and
-// changes none of it.
-func (c *Conn) label(p *trace.Packet, labels trace.Label, probe probeKind) (trace.Label, int32, int32) {
+// label returns the labels and ordinal of the segment p, of SEG.LEN
+// segLen, built to carry labels from its caller, and the count of
+// duplicate ACKs in a row it leaves; retx and probeResent are p's
+// isRetransmission and isProbeByteResent. It reads the sender's,
+// receiver's and labeler's state and changes none of it.
+func (c *Conn) label(p *trace.Packet, segLen uint32, labels trace.Label, probe probeKind, retx, probeResent bool) (trace.Label, int32, int32) {
 	s := &p.Seg
-	segLen := s.SeqLen()
 	labels |= labelOf[probe]
 	var n int32
 	switch {
-	case c.isProbeByteResent(s.Seq, segLen, probe):
+	case probeResent:
 		labels |= trace.LabelProbeByteResent
-	case c.isRetransmission(s.Seq, segLen, s.Flags, probe):
+	case retx:
 		labels |= trace.LabelRetransmission
 	}
 	dups := c.dupAckCount
 	// Labels for the receiver side: duplicate ACKs, window updates, zero windows.
-	if s.Flags&wire.ACK != 0 {
-		pure := segLen == 0 && s.Flags&wire.RST == 0 && probe == notProbe
-		if pure {
-			labels |= c.ackLabel
-		}
+	switch {
+	case s.Flags&wire.ACK == 0:
+	case segLen > 0 || s.Flags&wire.RST != 0 || probe != notProbe:
+		dups = 0 // no pure ACK: no duplicate either
+	default: // a pure ACK
+		labels |= c.ackLabel
 		switch {
-		case pure && c.ackForProbe:
+		case c.ackForProbe:
 			// The answer to a probe repeats the last ACK but duplicates nothing.
-		case pure && c.ackLabel.Has(trace.LabelACKOfDuplicate):
+		case c.ackLabel.Has(trace.LabelACKOfDuplicate):
 			// The ACK of a resent segment: not a duplicate at the data
 			// sender, and it ends a run of duplicates.
 			dups = 0
-		case pure && s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
+		case s.Ack == c.lastAckSent && p.Win == c.lastWinSent && c.ackSent:
 			dups++
 			labels |= trace.LabelDupACK
 			n = dups
-		case pure && s.Ack == c.lastAckSent && p.Win > c.lastWinSent:
+		case s.Ack == c.lastAckSent && p.Win > c.lastWinSent:
 			labels |= trace.LabelWindowUpdate
 			dups = 0
 		default:
@@ -108,12 +109,18 @@ func (l *labeler) ackLabelled(ack wire.Seq, win uint32, dups int32) {
 	l.ackLabel, l.ackForProbe = 0, false
 }
 
-// traceVars writes "var" records for congestion and window variables that changed.
+// traceVars writes "var" records for congestion and window variables that
+// changed. The test is inlined where it is called: nobody reads them, and
+// not even the comparisons are made, in most runs.
 func (c *Conn) traceVars(now sim.Time) {
-	h := c.h
-	if !h.reads.Has(trace.KindVar) {
-		return // nobody reads them: not even the comparisons are made
+	if c.h.reads.Has(trace.KindVar) {
+		c.traceChangedVars(now)
 	}
+}
+
+// traceChangedVars is traceVars once someone reads the records.
+func (c *Conn) traceChangedVars(now sim.Time) {
+	h := c.h
 	if c.cwnd != c.tracedCwnd && !c.cwndOff { // none has no congestion window to show
 		c.tracedCwnd = c.cwnd
 		h.varRecord(now, c, trace.VarCwnd, int64(c.cwnd))

@@ -32,22 +32,12 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	c.retransmitHoles(now, emit, false) // in SACK recovery, RFC 6675 NextSeg rule (1) first
 	if c.state.canSendData() {
 		sent := false
-		send := emit
-		b := &c.h.burst
-		if c.h.policy.gsoPackets() {
-			// tcp_write_xmit: the segments go in GSO packets (gso.go).
-			b.max, b.emit = c.gsoSegs(), emit
-			send = b.add
-		}
-		for c.sendNext(now, send) {
-			sent = true
-			if n := len(b.segs); n > 0 && b.segs[n-1].Seg.Seq.Add(b.segs[n-1].Seg.Len) != c.sndNxt {
-				b.flush() // sendNext skipped what the peer holds: a new packet
+		if c.asks.gsoPackets {
+			sent = c.sendGSO(now, emit) // tcp_write_xmit: the segments go in GSO packets (gso.go)
+		} else {
+			for c.sendNext(now, emit) {
+				sent = true
 			}
-		}
-		if b.emit != nil {
-			b.flush()
-			b.emit = nil
 		}
 		c.retransmitHoles(now, emit, true) // no more new data: NextSeg rules (3), (4)
 		if c.validatesCwnd {
@@ -62,8 +52,30 @@ func (c *Conn) output(now sim.Time, emit func(*trace.Packet)) {
 	if c.ackNow {
 		c.send(now, emit, c.sndNxt, 0, wire.ACK, 0, notProbe)
 	}
-	c.updatePersist(now)
+	if !c.persistSettled() {
+		c.updatePersist(now)
+	}
 	c.traceVars(now)
+}
+
+// sendGSO sends what sendNext lets go, as output does, collecting the
+// segments into GSO packets (gso.go). It reports whether it sent any.
+func (c *Conn) sendGSO(now sim.Time, emit func(*trace.Packet)) bool {
+	if !c.finQueued && !c.sndNxt.LessThan(c.sndEnd) {
+		return false // nothing to send (sendNext's first test): no packet to size
+	}
+	sent := false
+	b := &c.h.burst
+	b.max, b.emit = c.gsoSegs(), emit
+	for c.sendNext(now, b.add) {
+		sent = true
+		if n := len(b.segs); n > 0 && b.segs[n-1].Seg.Seq.Add(b.segs[n-1].Seg.Len) != c.sndNxt {
+			b.flush() // sendNext skipped what the peer holds: a new packet
+		}
+	}
+	b.flush()
+	b.emit = nil
+	return sent
 }
 
 // sendSYN sends our SYN (SYN-SENT) or SYN,ACK (SYN-RECEIVED) with our MSS
@@ -103,22 +115,23 @@ func (c *Conn) retransmitFirst(now sim.Time, emit func(*trace.Packet)) {
 // silly window syndrome avoidance with Nagle's algorithm allow it (RFC 9293
 // §3.8.6.2.1, RFC 1122 §4.2.3.4). It reports whether it sent one.
 func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
-	limit := c.sndWndLimit()
-	usable := uint32(0)
-	if c.sndNxt.LessThan(limit) {
-		usable = c.sndNxt.Size(limit)
-	}
-	avail := uint32(0)
-	if c.sndNxt.LessThan(c.sndEnd) {
-		avail = c.sndNxt.Size(c.sndEnd)
-	}
-	if avail == 0 {
-		// Only the FIN may be left: it takes one sequence number of window.
-		if c.finQueued && c.sndNxt == c.sndEnd && usable > 0 {
+	if !c.sndNxt.LessThan(c.sndEnd) {
+		// No data: only the FIN may be left; it takes one sequence number
+		// of window.
+		if c.finQueued && c.sndNxt == c.sndEnd && c.sndNxt.LessThan(c.sndWndLimit()) {
 			c.send(now, emit, c.sndNxt, 0, wire.FIN|wire.ACK, 0, notProbe)
 			return true
 		}
 		return false
+	}
+	avail := c.sndNxt.Size(c.sndEnd)
+	limit := c.sndUna.Add(min(c.sndWnd, c.cwnd)) // sndWndLimit's common case, inlined
+	if c.cwndOff || c.limitedTransmit > 0 || c.sack != nil && c.sack.pipeGoverns() {
+		limit = c.sndWndLimit()
+	}
+	usable := uint32(0)
+	if c.sndNxt.LessThan(limit) {
+		usable = c.sndNxt.Size(limit)
 	}
 	retransmission := c.sndNxt.LessThan(c.sndMax)
 	if retransmission {
@@ -180,8 +193,18 @@ const (
 // sends again what was sent before: data or FIN below SND.MAX (a probe's
 // byte aside), or a SYN already sent.
 func (c *Conn) isRetransmission(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) bool {
-	return segLen > 0 && seq.LessThan(c.sndMax) && probe == notProbe && !c.isProbeByteResent(seq, segLen, probe) ||
-		flags&wire.SYN != 0 && c.synSent
+	retx, _ := c.sentBefore(seq, segLen, flags, probe)
+	return retx
+}
+
+// sentBefore returns isRetransmission and isProbeByteResent of a segment,
+// the second worked out once for both.
+func (c *Conn) sentBefore(seq wire.Seq, segLen uint32, flags wire.Flags, probe probeKind) (retx, probeResent bool) {
+	if probe == notProbe && segLen > 0 {
+		probeResent = c.probeFrom != c.probeTo && seq.InRange(c.probeFrom, c.probeTo) // isProbeByteResent
+		retx = !probeResent && seq.LessThan(c.sndMax)
+	}
+	return retx || flags&wire.SYN != 0 && c.synSent, probeResent
 }
 
 // isProbeByteResent reports whether data starting at seq starts with bytes
@@ -199,9 +222,11 @@ func (c *Conn) isProbeByteResent(seq wire.Seq, segLen uint32, probe probeKind) b
 // bookkeeping. The segment is then handed to emit.
 func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint32, flags wire.Flags, labels trace.Label, probe probeKind) {
 	p := c.build(now, seq, n, flags)
+	segLen := p.Seg.SeqLen()
+	retx, probeResent := c.sentBefore(seq, segLen, flags, probe)
 	var dups int32
-	p.Labels, p.N, dups = c.label(p, labels, probe)
-	c.commit(now, p, dups, labels&trace.LabelFastRetransmission != 0, probe)
+	p.Labels, p.N, dups = c.label(p, segLen, labels, probe, retx, probeResent)
+	c.commit(now, p, segLen, dups, labels&trace.LabelFastRetransmission != 0, probe, retx)
 	emit(p)
 }
 
@@ -268,10 +293,12 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 // owed now settled, the labeler's count of duplicate ACKs (dups), and, for
 // data, SYN and FIN, SND.NXT and SND.MAX, RTT timing (Karn's rule) and the
 // retransmission timer. A fast retransmission (fast) leaves SND.NXT
-// where it is; a probe moves neither SND.NXT nor the timers.
-func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, probe probeKind) {
+// where it is; a probe moves neither SND.NXT nor the timers. segLen is
+// p's SEG.LEN; retx says whether p sends again what was sent before
+// (isRetransmission).
+func (c *Conn) commit(now sim.Time, p *trace.Packet, segLen uint32, dups int32, fast bool, probe probeKind, retx bool) {
 	s := &p.Seg
-	seq, segLen := s.Seq, s.SeqLen()
+	seq := s.Seq
 	end := seq.Add(segLen)
 	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
 		c.rcvAdv = edge
@@ -282,7 +309,7 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 	if s.Flags&wire.RST == 0 {
 		c.rcvWnd = p.Win // tcp_select_window: tp->rcv_wnd
 	}
-	if c.isRetransmission(seq, segLen, s.Flags, probe) {
+	if retx {
 		c.retransmits++
 		c.rttTiming = false // Karn: never time a retransmitted segment
 		if c.retxHigh.LessThan(end) {
@@ -316,7 +343,7 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, dups int32, fast bool, prob
 		if !seq.LessThan(c.sndMax) && !c.rttTiming {
 			c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
 		}
-		if c.h.policy.rttEveryACK() && s.Len > 0 {
+		if c.asks.rttEveryACK && s.Len > 0 {
 			c.xmits.sent(seq.Add(s.Len), now) // skb_mstamp_ns of new data (rttsample.go)
 		}
 		if c.sndMax.LessThan(end) {

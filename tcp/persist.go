@@ -25,23 +25,28 @@ import (
 // send, nothing in flight to bring an ACK, and output sent nothing (the
 // window is closed, or too small to use).
 func (c *Conn) needPersist() bool {
-	if !c.state.canSendData() || c.sndNxt != c.sndUna {
+	if c.sndNxt != c.sndUna || !c.state.canSendData() {
 		return false
 	}
 	return c.sndNxt.LessThan(c.sndEnd) || c.finQueued && c.sndNxt == c.sndEnd
 }
 
+// persistSettled reports whether updatePersist would change nothing: data
+// is in flight, so no probe is needed, and the timer and the count of a
+// spell of probes are already off.
+func (c *Conn) persistSettled() bool {
+	return c.sndNxt != c.sndUna && c.persistN == 0 && c.persistSince == sim.Never && !c.timerOn(trace.TimerPersist)
+}
+
 // updatePersist starts or stops the persist timer after output.
 func (c *Conn) updatePersist(now sim.Time) {
 	switch {
-	case c.needPersist() && !c.timerOn(trace.TimerPersist) && !c.timerOn(trace.TimerRetransmission):
-		c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
 	case !c.needPersist():
 		c.stopTimer(now, trace.TimerPersist)
-	}
-	if !c.needPersist() {
 		c.persistSince = sim.Never
 		c.persistN = 0
+	case !c.timerOn(trace.TimerPersist) && !c.timerOn(trace.TimerRetransmission):
+		c.setTimer(now, trace.TimerPersist, now.Add(c.rtt.backedOff(c.persistBackoff)), c.persistBackoff)
 	}
 }
 
@@ -53,7 +58,15 @@ func (c *Conn) updatePersist(now sim.Time) {
 // (stopping the timer). Under the rfc policy the timer keeps the deadline
 // the probe gave it.
 func (c *Conn) persistAnswered(now sim.Time) {
-	if !c.h.policy.persistFromAnswer() || !c.needPersist() || c.timerOn(trace.TimerRetransmission) {
+	if c.asks.persistFromAnswer { // inlined: the rfc policy does nothing here
+		c.probeAnswered(now)
+	}
+}
+
+// probeAnswered is persistAnswered under a policy that times the probes
+// from their answers.
+func (c *Conn) probeAnswered(now sim.Time) {
+	if !c.needPersist() || c.timerOn(trace.TimerRetransmission) {
 		return
 	}
 	if c.headFits() {

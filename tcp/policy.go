@@ -179,6 +179,10 @@ type policy interface {
 	// host with settings cfg, a segment clamp of mss bytes and a congestion
 	// window of cwndSegs segments (sndbuf.go).
 	sendBuffer(cfg *Config, cur, mss, cwndSegs int) int
+	// sendBufferFixed reports whether sendBuffer always returns cur for a
+	// host with settings cfg: the buffer keeps its size, and an ACK need
+	// not work out what it would grow to.
+	sendBufferFixed(cfg *Config) bool
 }
 
 // rfcPolicy is the RFCs' behaviour.
@@ -328,6 +332,8 @@ func (rfcPolicy) sendsFromReceivePath() bool { return false }
 
 // sendBuffer: SendBuffer, for the connection's life.
 func (rfcPolicy) sendBuffer(_ *Config, cur, _, _ int) int { return cur }
+
+func (rfcPolicy) sendBufferFixed(*Config) bool { return true }
 
 // linuxPolicy is what Linux 6.x does (net/ipv4/tcp_*.c), where it differs.
 type linuxPolicy struct{}
@@ -484,12 +490,16 @@ func (linuxPolicy) sendsFromReceivePath() bool { return true }
 // tcp_new_space, unless SO_SNDBUF locked the size (tcp_should_expand_sndbuf:
 // SOCK_SNDBUF_LOCK): the profile's 16 KiB, tcp_wmem[1], stands for none set
 // (sndbuf.go).
-func (linuxPolicy) sendBuffer(cfg *Config, cur, mss, cwndSegs int) int {
-	if cfg.SendBuffer != linuxDefaultSendBuffer {
+func (p linuxPolicy) sendBuffer(cfg *Config, cur, mss, cwndSegs int) int {
+	if p.sendBufferFixed(cfg) {
 		return cur
 	}
 	return linuxSndbufExpand(cur, mss, cwndSegs)
 }
+
+// sendBufferFixed: a SendBuffer other than the profile's stands for
+// SO_SNDBUF.
+func (linuxPolicy) sendBufferFixed(cfg *Config) bool { return cfg.SendBuffer != linuxDefaultSendBuffer }
 
 // linuxRetriesTimeout is Linux's retransmits_timed_out for a boundary of n
 // retries: the time n doublings of TCP_RTO_MIN (200 ms) take, each capped at

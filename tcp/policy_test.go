@@ -106,6 +106,16 @@ func TestPolicy_RFCAndLinux(t *testing.T) {
 			cfg.SendBuffer = 32 << 10
 			return p.sendBuffer(&cfg, 32<<10, 1460, 10)
 		}, 32 << 10, 32 << 10, "", "tcp_should_expand_sndbuf: SOCK_SNDBUF_LOCK"},
+		{"send buffer fixed, none set (16 KiB)", func(p policy) any {
+			cfg := DefaultConfig()
+			cfg.SendBuffer = 16 << 10
+			return p.sendBufferFixed(&cfg)
+		}, true, false, "", ""},
+		{"send buffer fixed, SO_SNDBUF 32 KiB", func(p policy) any {
+			cfg := DefaultConfig()
+			cfg.SendBuffer = 32 << 10
+			return p.sendBufferFixed(&cfg)
+		}, true, true, "", ""},
 		{"SYN window and scale, recv_buffer 4096", func(p policy) any {
 			cfg := DefaultConfig()
 			cfg.RecvBuffer, cfg.WindowScaling = 4096, true

@@ -86,14 +86,14 @@ func (c *Conn) initLossRecovery() {
 	fr := fastRecovery{cc: c.cc, style: style, iss: c.iss, recover: c.iss,
 		impatient: c.h.policy.impatientRTO()}
 	if c.sackOK && fr.style == styleNewReno {
-		c.lr = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO(),
+		c.sack = &sackRecovery{fastRecovery: fr, keepAfterRTO: c.h.policy.keepSACKedAfterRTO(),
 			rescue: c.h.policy.sackRescue()}
-		c.byPipe = true
+		c.lr = c.sack
 		return
 	}
 	c.cumulative = cumulativeRecovery{fastRecovery: fr}
 	c.lr = &c.cumulative
-	c.byPipe = false
+	c.sack = nil
 }
 
 // recoveryStyle is how fast recovery goes for an algorithm: the algorithms
@@ -426,11 +426,15 @@ func (r *cumulativeRecovery) resent(wire.Seq) {}
 // (NextSeg rule (2)): rules (3) and (4) may then go.
 func (c *Conn) retransmitHoles(now sim.Time, emit func(*trace.Packet), later bool) {
 	// Only the SACK scoreboard names holes (cumulativeRecovery.nextHole
-	// names none): a connection without SACK skips the interface calls,
-	// which every output would otherwise pay twice.
-	if !c.sackOK || c.lr == nil || !c.lr.inRecovery() {
-		return
+	// names none), and only in recovery: the test, inlined, spares every
+	// output the interface calls.
+	if c.sack != nil && c.sack.recovering {
+		c.resendHoles(now, emit, later)
 	}
+}
+
+// resendHoles is retransmitHoles in SACK recovery.
+func (c *Conn) resendHoles(now sim.Time, emit func(*trace.Packet), later bool) {
 	for {
 		seq, n, ok := c.lr.nextHole(c.flight(), later)
 		if !ok {

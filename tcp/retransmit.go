@@ -22,7 +22,7 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 	}
 	var sampled bool
 	caRTT := time.Duration(-1) // the sample congestion control is given (ca_rtt_us)
-	if c.h.policy.rttEveryACK() {
+	if c.asks.rttEveryACK {
 		caRTT, sampled = c.sampleOldestAcked(now, ack, resentAcked)
 	} else {
 		sampled = c.sampleRTT(now, ack)
@@ -38,7 +38,7 @@ func (c *Conn) onNewACK(now sim.Time, ack wire.Seq) {
 
 	d := c.lr.onNewACK(now, c.flight(), acked)
 	c.apply(d)
-	if c.lr.open() {
+	if c.retransStamp != sim.Never && c.lr.open() {
 		// Recovery is over, what was resent acknowledged: the next stall's
 		// first retransmission starts the budget's clock again (Linux:
 		// tcp_try_undo_recovery, tcp_try_to_open: retrans_stamp = 0).
@@ -130,7 +130,7 @@ func (c *Conn) startRTO(now sim.Time) {
 	if c.userTimeoutApplies() {
 		at = min(at, max(now, c.stallSince.Add(c.h.cfg.UserTimeout)))
 	}
-	if c.armProbe(now, at) {
+	if c.asks.tailLossProbe && c.armProbe(now, at) {
 		return
 	}
 	c.tlpArmed = false

@@ -21,7 +21,7 @@ import (
 func echoAfterRTO(t *testing.T, pol policy) (tsHarness, sim.Time) {
 	t.Helper()
 	h := newLinuxEstablished(t, linuxConfig(t), false, true) // no SACK: no tail loss probe
-	h.host.policy = pol
+	h.setPolicy(pol)
 	first := sdata(0)
 	first.len, first.flags = 1000, psh
 	h.write(ms(100), 1000)

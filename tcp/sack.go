@@ -281,10 +281,16 @@ func (r *sackRecovery) setPipe(f flight) uint32 {
 // (limited transmit, §5 (3)); not after an RTO (§5.1: the RTO's recovery
 // is RFC 5681's).
 func (r *sackRecovery) pipe(f flight) (uint32, bool) {
-	if !r.recovering && (r.dupAcks == 0 || r.afterRTO) {
+	if !r.pipeGoverns() {
 		return 0, false
 	}
 	return r.setPipe(f), true
+}
+
+// pipeGoverns reports whether pipe governs sending now: pipe's test, which
+// the sender asks before it copies its variables for pipe.
+func (r *sackRecovery) pipeGoverns() bool {
+	return r.recovering || r.dupAcks > 0 && !r.afterRTO
 }
 
 // open: with SACK, SACKed data beyond SND.UNA is a sign of loss too

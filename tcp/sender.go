@@ -146,10 +146,11 @@ type sender struct {
 	// lr is the loss recovery, chosen once the handshake has settled
 	// whether SACK is in use (initLossRecovery); nil before.
 	lr lossRecovery
-	// byPipe is set when lr is the SACK scoreboard's, the one strategy
-	// whose pipe decides what is sent: the others skip asking for it on
-	// every output.
-	byPipe bool
+	// sack is lr when it is the SACK scoreboard's, nil otherwise: the one
+	// strategy whose pipe decides what is sent, which names holes to
+	// resend and takes SACK blocks. The send path asks it directly, and
+	// skips asking the others on every ACK and output.
+	sack *sackRecovery
 	// cumulative is where lr points when SACK is not in use: kept in the
 	// connection so that the common choice allocates nothing.
 	cumulative cumulativeRecovery
@@ -179,13 +180,39 @@ type sender struct {
 	// (max_packets_out); cwndUsageSeq is SND.NXT when the window began.
 	maxInFlight  uint32
 	cwndUsageSeq wire.Seq
+
+	// asks holds the policy's answers that every ACK and every segment
+	// would otherwise ask it again, through the interface.
+	asks policyAnswers
+}
+
+// policyAnswers are the policy's answers the send path needs on every ACK
+// or segment, taken once when the connection is made: the host's policy
+// never changes, and its methods answer the same every time.
+type policyAnswers struct {
+	gsoPackets        bool // output: new data in GSO packets (gso.go)
+	rttEveryACK       bool // every ACK of new data gives an RTT sample (rttsample.go)
+	tailLossProbe     bool // a tail loss probe may be armed (tlp.go)
+	persistFromAnswer bool // an ACK that finds nothing in flight restarts the persist timer (persist.go)
+	fixedSendBuffer   bool // the send buffer keeps its size (sndbuf.go)
+	hystart           bool // CUBIC's slow start ends by HyStart (hystart.go)
+}
+
+// answersOf takes the answers of policy p for a host with settings cfg.
+func answersOf(p policy, cfg *Config) policyAnswers {
+	return policyAnswers{gsoPackets: p.gsoPackets(), rttEveryACK: p.rttEveryACK(),
+		tailLossProbe: p.tailLossProbe(), persistFromAnswer: p.persistFromAnswer(),
+		fixedSendBuffer: p.sendBufferFixed(cfg), hystart: p.hystart()}
 }
 
 // newSender returns the send side of a connection whose initial sequence
-// number is iss, before any segment has been exchanged.
-func newSender(iss wire.Seq, rtt rttEstimator, validateCwnd bool, cc CongestionControl) sender {
+// number is iss, before any segment has been exchanged, under policy p on
+// a host with settings cfg.
+func newSender(iss wire.Seq, rtt rttEstimator, p policy, cfg *Config) sender {
+	cc := cfg.CongestionControl
 	return sender{
-		validatesCwnd: validateCwnd,
+		validatesCwnd: p.validateCwnd(),
+		asks:          answersOf(p, cfg),
 		iss:           iss, sndUna: iss, sndNxt: iss, sndMax: iss, sndEnd: iss.Add(1), lastSegStart: iss, sndSml: iss, retxHigh: iss,
 		sndMSS:       536, // RFC 9293 §3.7.1: the default when the peer sends no MSS option
 		rtt:          rtt,
@@ -216,8 +243,8 @@ func (s *sender) sndWndLimit() wire.Seq {
 	if s.cwndOff {
 		return s.sndUna.Add(s.sndWnd)
 	}
-	if s.byPipe {
-		if pipe, ok := s.lr.pipe(s.flight()); ok {
+	if s.sack != nil && s.sack.pipeGoverns() {
+		if pipe, ok := s.sack.pipe(s.flight()); ok {
 			// RFC 6675 §5 (3.3), (C): a segment may go while cwnd − pipe
 			// ≥ 1 SMSS; SND.NXT is SND.MAX then (recovery waits for
 			// SND.UNA to pass "recover" after an RTO).

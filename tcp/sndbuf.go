@@ -92,6 +92,9 @@ func (c *Conn) newSpace() {
 		return
 	}
 	c.sndBufShort = false // sk_stream_write_space wakes the writer; it tries again
+	if c.asks.fixedSendBuffer {
+		return // the buffer keeps its size: no growth to work out
+	}
 	mss := int(max(c.sndMSS, 1))
 	// What is in flight once the ACK's room is used (tcp_data_snd_check
 	// pushes first): what the buffer holds, within the peer's window.

@@ -119,7 +119,7 @@ func TestSendBuffer_SO_SNDBUFLocksIt(t *testing.T) {
 func TestSendBuffer_RFCKeepsIt(t *testing.T) {
 	cfg := linuxConfig(t)
 	h := newLinuxEstablished(t, cfg, true, true)
-	h.host.policy = mixedPolicy{}
+	h.setPolicy(mixedPolicy{})
 	h.conn.sndBuf = cfg.SendBuffer
 	h.conn.initSendBuffer()
 	assert.Equal(t, 16<<10, h.conn.WriteSpace())

@@ -282,7 +282,7 @@ func TestTimestamps_UnacceptableSegmentsDoNotUpdate(t *testing.T) {
 
 func TestTimestamps_DuplicateKeepsTSRecentUnderRFC(t *testing.T) {
 	h := newLinuxEstablished(t, linuxConfig(t), true, true)
-	h.host.policy = mixedPolicy{}
+	h.setPolicy(mixedPolicy{})
 	h.sendOpt(ms(100), peerData(0), h.peerOpt(ms(100), 0))
 	h.expectOpt(ms(100), withOpt{ackTo(1), ts(h.tsval(ms(100)), 7100)})
 	// RFC 7323 §4.3 (2): Last.ACK.sent is not inside the duplicate.

@@ -39,7 +39,7 @@ const (
 // is agreed, the handshake is over, something is in flight, no probe is
 // outstanding, and loss recovery is idle (Linux's TCP_CA_Open or CWR).
 func (c *Conn) tlpEligible() bool {
-	return c.h.policy.tailLossProbe() && c.sackOK && c.lr != nil && c.state.synchronized() &&
+	return c.asks.tailLossProbe && c.sackOK && c.lr != nil && c.state.synchronized() &&
 		!c.synUnacked() && c.sndUna != c.sndMax && c.sndNxt == c.sndMax && !c.tlpOut && c.lr.open()
 }
 
@@ -160,7 +160,14 @@ func (c *Conn) resumeRTO(now sim.Time) {
 // once, as for a loss (Linux enters CWR: cwnd = ssthresh). ackOnly says the
 // ACK advanced nothing, carried no data and changed no window.
 func (c *Conn) tlpACK(now sim.Time, ack wire.Seq, ackOnly bool) {
-	if !c.tlpOut || ack.LessThan(c.tlpHigh) {
+	if c.tlpOut { // inlined: no probe is out, most of the time
+		c.probeACK(now, ack, ackOnly)
+	}
+}
+
+// probeACK is tlpACK while a probe is out.
+func (c *Conn) probeACK(now sim.Time, ack wire.Seq, ackOnly bool) {
+	if ack.LessThan(c.tlpHigh) {
 		return
 	}
 	switch {
