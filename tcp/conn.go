@@ -115,7 +115,7 @@ func (c *Conn) WriteSpace() int {
 }
 
 // synUnacked reports whether our SYN (or SYN,ACK) awaits its acknowledgment.
-func (c *Conn) synUnacked() bool { return c.sndUna == c.iss && c.state != StateClosed }
+func (c *Conn) synUnacked() bool { return !c.synAcked && c.state != StateClosed }
 
 // Write queues up to n bytes for sending and returns how many fit in the
 // send buffer (RFC 9293 §3.10.2 SEND). Data written before the connection is

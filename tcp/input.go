@@ -97,6 +97,7 @@ func (c *Conn) inputSynSent(now sim.Time, seg *wire.Segment) {
 // the SYN is sampled unless it was retransmitted (Karn), and the timer stops.
 func (c *Conn) ackSYN(now sim.Time, ack wire.Seq) {
 	c.sndUna = ack
+	c.synAcked = true
 	if c.sndNxt.LessThan(ack) {
 		c.sndNxt = ack
 	}
@@ -267,10 +268,9 @@ func (c *Conn) inputSynchronized(now sim.Time, seg *wire.Segment) {
 // that is left of the fifth step on (inputAccepted) is the ACK field and
 // the text; only TS.Recent is taken on the way, as the general path does.
 func (c *Conn) predicted(seg *wire.Segment) bool {
-	// In ESTABLISHED, synUnacked is SND.UNA = ISS (which only a sequence
-	// space wrapped around brings back).
+	// ESTABLISHED is reached only once our SYN is acknowledged (ackSYN).
 	return c.state == StateEstablished && seg.Flags&(wire.SYN|wire.FIN|wire.RST|wire.ACK) == wire.ACK &&
-		seg.Seq == c.rcvNxt && seg.Len <= c.offered() && c.sndUna != c.iss && !c.h.noPrediction
+		seg.Seq == c.rcvNxt && seg.Len <= c.offered() && !c.h.noPrediction
 }
 
 // takeTSRecent is RFC 7323 §4.3, §5.3 R3: remember the peer's timestamp

@@ -22,6 +22,10 @@ type sender struct {
 
 	// iss is the initial send sequence number.
 	iss wire.Seq
+	// synAcked: our SYN has been acknowledged. SND.UNA = ISS alone does
+	// not say it is not: after 2^32 bytes SND.UNA comes back to ISS
+	// (RFC 9293 §3.4, sequence numbers modulo 2^32).
+	synAcked bool
 	// sndUna (SND.UNA) is the oldest unacknowledged sequence number.
 	sndUna wire.Seq
 	// sndNxt (SND.NXT) is the next sequence number to send; an RTO rewinds
@@ -226,7 +230,7 @@ func newSender(iss wire.Seq, rtt rttEstimator, p policy, cfg *Config) sender {
 
 // dataUna is the first unacknowledged data byte: SND.UNA, past the SYN.
 func (s *sender) dataUna() wire.Seq {
-	if s.sndUna == s.iss {
+	if !s.synAcked {
 		return s.iss.Add(1)
 	}
 	return s.sndUna

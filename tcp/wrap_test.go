@@ -106,3 +106,24 @@ func TestWrap_PassiveOpenDataLossFINAcross2to32(t *testing.T) {
 	assert.Equal(t, int64(300), h.appBytes(trace.AppRead))
 	h.expectNothing(ms(300_000))
 }
+
+// After 2^32 bytes SND.UNA is ISS again (RFC 9293 §3.4): that must not make
+// our SYN look unacknowledged, which would send the next ACK down
+// SYN-RECEIVED's path (acknowledging "our SYN" a second time, stopping the
+// retransmission timer) and take a byte off the send buffer's data.
+func TestWrap_SNDUNABackAtISSAfter2to32(t *testing.T) {
+	h := newEstablished(t)
+	c := h.conn
+	// As if 2^32 - 1 bytes had been written, sent and acknowledged.
+	c.sndUna, c.sndNxt, c.sndMax, c.sndEnd = localISS, localISS, localISS, localISS
+	c.sndWl2, c.rttSeq, c.retxHigh, c.lastSegStart, c.sndSml = localISS, localISS, localISS, localISS, localISS
+	assert.False(t, c.synUnacked(), "the SYN was acknowledged long ago")
+	assert.Equal(t, localISS, c.dataUna())
+
+	h.write(ms(200), 100)
+	h.expect(ms(200), seg{seq: localISS, ack: remoteISS + 1, flags: psh, len: 100})
+	h.send(ms(250), seg{seq: remoteISS + 1, ack: localISS + 100, flags: ack})
+	h.expectNothing(ms(10_000))
+	assert.Equal(t, localISS+100, c.sndUna)
+	assert.Equal(t, c.sndBuf, c.WriteSpace(), "everything written is acknowledged")
+}
