@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // ErrBudget is returned by [Engine.Run] when a run fires more events than its budget.
@@ -15,25 +16,42 @@ type Engine struct {
 	seq    uint64
 	fired  uint64
 	budget uint64
-	// queue is a 4-ary min-heap ordered by (at, seq). Each slot holds its
-	// sort key beside the timer, so sifting compares without dereferencing
-	// timers; a 4-ary heap is half as deep as a binary one.
+	armed  int // how many timers are armed: Pending
+	// queue is a 4-ary min-heap of slots ordered by (at, seq). Each slot
+	// holds its sort key beside the timer, so sifting compares without
+	// dereferencing timers; a 4-ary heap is half as deep as a binary one.
+	// Past its length, up to its capacity (at least padding more), it
+	// holds unused slots that sort after every timer, so a node's four
+	// children can always be compared at once.
+	//
+	// A timer has at most one slot, and an armed timer has one no later
+	// than its own (at, seq). The slot is live when its seq is the timer's:
+	// it is where the timer fires. Otherwise it is stale: since it was put
+	// there the timer was stopped, or re-armed for a later instant (every
+	// ACK restarts a retransmission timer). Moving a slot later costs a
+	// sift down, so Stop and a later Reset leave it where it is and only
+	// write the timer; when a stale slot reaches the root, top pops it or
+	// sinks it to the timer's (at, seq), without firing anything. Every
+	// other slot is no earlier than the root, so the first live root is the
+	// earliest armed timer, and events fire in exactly the order an eager
+	// heap gives.
 	queue []slot
-	// firing is the timer whose callback Step is running, while its slot
-	// stays at the root of the queue. No slot can go above it: every other
-	// is later in (at, seq). If the callback re-arms the timer, Reset puts
-	// it back in place of that slot with one sift down, instead of a pop
-	// and a push (a link's arrival timer does this for every packet);
-	// otherwise settle pops it.
-	firing *Timer
 }
 
-// slot is one armed timer in the queue, with its sort key.
+// slot is a timer's place in the queue, with its sort key.
 type slot struct {
 	at  Time
 	seq uint64
 	t   *Timer
 }
+
+// unused fills the queue past its length: it sorts after every timer's slot
+// (a timer is never armed for Never).
+var unused = slot{at: Never, seq: math.MaxUint64}
+
+// padding is how many unused slots the queue keeps past its length: the
+// last slot's children start at most three places after it.
+const padding = 3
 
 // before reports whether a fires before b. It is written without branches
 // (the compiler emits SETcc and CMOV): which child of a heap node is earliest
@@ -53,7 +71,9 @@ func b2u(b bool) uint8 {
 // NewEngine returns an engine at time 0 that fires at most budget events per
 // [Engine.Run] call (0 means no limit; callers should always set one).
 func NewEngine(budget uint64) *Engine {
-	return &Engine{budget: budget, queue: make([]slot, 0, 64)}
+	e := &Engine{budget: budget}
+	e.grow(64)
+	return e
 }
 
 // Now returns the current virtual time.
@@ -63,20 +83,17 @@ func (e *Engine) Now() Time { return e.now }
 func (e *Engine) Fired() uint64 { return e.fired }
 
 // Pending returns how many timers are scheduled.
-func (e *Engine) Pending() int {
-	e.settle()
-	return len(e.queue)
-}
+func (e *Engine) Pending() int { return e.armed }
 
 // Next returns the instant of the earliest armed timer, or Never when none
 // is armed. A driver that runs the engine in step with another clock (a
 // relay of real packets) sleeps until then.
 func (e *Engine) Next() Time {
-	e.settle()
-	if len(e.queue) == 0 {
+	s := e.top()
+	if s == nil {
 		return Never
 	}
-	return e.queue[0].at
+	return s.at
 }
 
 // Timer is a reusable event: a callback that fires at most once per arming.
@@ -87,8 +104,9 @@ func (e *Engine) Next() Time {
 type Timer struct {
 	e   *Engine
 	f   func(now Time)
-	at  Time
-	pos int // 1 + position in e.queue, or 0 when not scheduled
+	at  Time   // when it fires, if armed
+	seq uint64 // the engine's sequence number at the Reset that armed it; 0 when unarmed
+	pos int    // 1 + position of its slot in e.queue, or 0 when it has none
 }
 
 // NewTimer returns an unarmed timer that calls f when it fires.
@@ -99,14 +117,17 @@ func (e *Engine) NewTimer(f func(now Time)) *Timer {
 // Init prepares a Timer embedded in a caller's struct, avoiding an allocation.
 // The timer must not be armed.
 func (t *Timer) Init(e *Engine, f func(now Time)) {
-	if t.pos != 0 {
+	if t.seq != 0 {
 		panic("sim: Init of an armed timer")
+	}
+	if t.pos != 0 {
+		t.e.remove(t.pos - 1) // a stale slot, left by Stop
 	}
 	*t = Timer{e: e, f: f}
 }
 
 // Pending reports whether the timer is armed.
-func (t *Timer) Pending() bool { return t != nil && t.pos != 0 }
+func (t *Timer) Pending() bool { return t != nil && t.seq != 0 }
 
 // When returns the instant the timer fires, or Never when it is not armed.
 func (t *Timer) When() Time {
@@ -130,31 +151,26 @@ func (t *Timer) Reset(at Time) {
 	if e == nil {
 		panic("sim: Reset of a Timer made without NewTimer or Init")
 	}
-	if at < e.now {
-		at = e.now
+	at = max(at, e.now)
+	if t.seq == 0 {
+		e.armed++
 	}
-	t.at = at
 	e.seq++
+	t.at, t.seq = at, e.seq
 	s := slot{at: at, seq: e.seq, t: t}
-	if t.pos == 0 {
-		if t == e.firing {
-			// Re-armed by its own callback: it takes its old slot at
-			// the root and sinks to its place.
-			e.firing = nil
-			e.down(0, s)
-			return
-		}
-		e.queue = append(e.queue, s)
-		e.up(len(e.queue)-1, s)
-		return
-	}
-	// Already armed: move it from where it is.
-	i := t.pos - 1
-	if s.before(&e.queue[i]) {
+	switch i := t.pos - 1; {
+	case i == 0:
+		// At the root, as a timer re-armed by its own callback is (a
+		// link's arrival timer, for every packet): it sinks now, so that
+		// the root stays live for Step.
+		e.down(0, s)
+	case i < 0:
+		e.push(s)
+	case at < e.queue[i].at:
 		e.up(i, s)
-	} else {
-		e.down(i, s)
 	}
+	// Otherwise (at the slot's instant or later, hence later in sequence)
+	// the slot stays, stale, until it reaches the root.
 }
 
 // Stop disarms the timer and reports whether it was armed. Stopping an
@@ -163,9 +179,21 @@ func (t *Timer) Stop() bool {
 	if !t.Pending() {
 		return false
 	}
-	t.e.remove(t.pos - 1)
+	t.seq = 0
+	e := t.e
+	e.armed--
+	// Its slot stays, stale, for top to pop, unless the slots of stopped
+	// timers would outnumber the armed ones: a timer stopped for good
+	// does not hold a place in the queue until its old instant.
+	if len(e.queue) > 2*e.armed+stoppedSlack {
+		e.remove(t.pos - 1)
+	}
 	return true
 }
+
+// stoppedSlack is how many slots of stopped timers the queue keeps beyond as
+// many as there are armed timers.
+const stoppedSlack = 8
 
 // After schedules a one-off call of f after d. It allocates a Timer; hot
 // paths should keep their own timers and use [Timer.Reset].
@@ -178,27 +206,54 @@ func (e *Engine) After(d Duration, f func(now Time)) *Timer {
 // Step fires the earliest event, if any is due at or before limit, and
 // reports whether it fired one.
 func (e *Engine) Step(limit Time) bool {
-	e.settle()
-	if len(e.queue) == 0 || e.queue[0].at > limit {
+	q := e.queue
+	if len(q) == 0 || q[0].seq != q[0].t.seq {
+		if e.settle() == nil {
+			return false
+		}
+		q = e.queue
+	}
+	s := &q[0]
+	if s.at > limit {
 		return false
 	}
-	t := e.queue[0].t
-	t.pos = 0 // fired: unarmed during its callback, its slot still at the root
-	e.firing = t
-	e.now = t.at
+	// The timer is unarmed during its callback; its slot stays at the
+	// root, stale, for the next top to pop, unless the callback re-arms
+	// the timer.
+	t := s.t
+	t.seq = 0
+	e.armed--
+	e.now = s.at
 	e.fired++
-	t.f(e.now)
-	e.settle()
+	t.f(s.at)
 	return true
 }
 
-// settle pops the slot of the timer that fired last if its callback did
-// not re-arm it.
-func (e *Engine) settle() {
-	if e.firing != nil {
-		e.firing = nil
-		e.pop()
+// top returns the root slot once it is live, the earliest armed timer's, or
+// nil when no timer is armed.
+func (e *Engine) top() *slot {
+	if q := e.queue; len(q) > 0 && q[0].seq == q[0].t.seq {
+		return &q[0]
 	}
+	return e.settle()
+}
+
+// settle is top when the root is stale: it pops the slots of stopped timers
+// that reach the root and sinks those of re-armed timers to their place.
+func (e *Engine) settle() *slot {
+	for len(e.queue) > 0 {
+		s := &e.queue[0]
+		t := s.t
+		if s.seq == t.seq {
+			return s
+		}
+		if t.seq == 0 {
+			e.pop()
+		} else {
+			e.down(0, slot{at: t.at, seq: t.seq, t: t})
+		}
+	}
+	return nil
 }
 
 // Run fires events in order until none is left or the next is later than
@@ -210,7 +265,7 @@ func (e *Engine) Run(end Time) error {
 	var n uint64
 	for e.Step(end) {
 		n++
-		if e.budget > 0 && n >= e.budget && e.hasDue(end) {
+		if n == e.budget && e.hasDue(end) {
 			return fmt.Errorf("%w: %d events fired by %v and more are due", ErrBudget, n, e.now)
 		}
 	}
@@ -226,8 +281,28 @@ func (e *Engine) AdvanceTo(t Time) {
 }
 
 func (e *Engine) hasDue(limit Time) bool {
-	e.settle()
-	return len(e.queue) > 0 && e.queue[0].at <= limit
+	s := e.top()
+	return s != nil && s.at <= limit
+}
+
+// grow makes room for at least n slots and their padding.
+func (e *Engine) grow(n int) {
+	q := make([]slot, max(n, 2*cap(e.queue))+padding)
+	copy(q, e.queue)
+	for i := len(e.queue); i < len(q); i++ {
+		q[i] = unused
+	}
+	e.queue = q[:len(e.queue)]
+}
+
+// push adds s to the queue.
+func (e *Engine) push(s slot) {
+	n := len(e.queue)
+	if n+1+padding > cap(e.queue) {
+		e.grow(n + 1)
+	}
+	e.queue = e.queue[:n+1]
+	e.up(n, s)
 }
 
 // put stores s at position i and tells its timer where it is.
@@ -252,18 +327,26 @@ func (e *Engine) up(i int, s slot) {
 
 // down places s at position i or below it, moving children up into the hole.
 func (e *Engine) down(i int, s slot) {
+	q := e.queue
 	for {
-		m := e.earliestChild(i)
-		if m < 0 || !e.queue[m].before(&s) {
+		c := 4*i + 1
+		if c >= len(q) {
 			break
 		}
-		e.put(i, e.queue[m])
-		i = m
+		ch := (*[4]slot)(q[c : c+4 : c+4])
+		m0 := choose(ch[1].before(&ch[0]), 1, 0)
+		m1 := choose(ch[3].before(&ch[2]), 3, 2)
+		m := choose(ch[m1&3].before(&ch[m0&3]), m1, m0) & 3
+		if !ch[m].before(&s) {
+			break
+		}
+		e.put(i, ch[m])
+		i = c + m
 	}
 	e.put(i, s)
 }
 
-// pop removes the earliest slot. It moves the hole at the root down to a
+// pop removes the root slot. It moves the hole at the root down to a
 // leaf along the earliest children, then sifts the last slot up from there
 // (Floyd's variant): the last slot is late, so it rarely climbs, and the
 // descent saves a comparison per level.
@@ -272,7 +355,7 @@ func (e *Engine) pop() {
 	n := len(q) - 1
 	q[0].t.pos = 0
 	last := q[n]
-	q[n] = slot{}
+	q[n] = unused
 	e.queue = q[:n]
 	if n == 0 {
 		return
@@ -290,28 +373,19 @@ func (e *Engine) pop() {
 }
 
 // earliestChild returns the position of the earliest child of position i,
-// or -1 when i is a leaf.
+// or -1 when i is a leaf. The children past the queue's length are the
+// unused slots of its padding, which lose every comparison: the four are
+// compared in a tournament without branches (see before).
 func (e *Engine) earliestChild(i int) int {
 	q := e.queue
-	n := len(q)
 	c := 4*i + 1
-	if c+3 < n {
-		// All four children exist: a tournament without branches (see before).
-		ch := q[c : c+4 : c+4]
-		m0 := choose(ch[1].before(&ch[0]), 1, 0)
-		m1 := choose(ch[3].before(&ch[2]), 3, 2)
-		return c + choose(ch[m1&3].before(&ch[m0&3]), m1, m0)
-	}
-	if c >= n {
+	if c >= len(q) {
 		return -1
 	}
-	m := c
-	for j := c + 1; j < n; j++ {
-		if q[j].before(&q[m]) {
-			m = j
-		}
-	}
-	return m
+	ch := (*[4]slot)(q[c : c+4 : c+4])
+	m0 := choose(ch[1].before(&ch[0]), 1, 0)
+	m1 := choose(ch[3].before(&ch[2]), 3, 2)
+	return c + choose(ch[m1&3].before(&ch[m0&3]), m1, m0)
 }
 
 // choose returns a if c, else b, without a branch.
@@ -326,7 +400,7 @@ func (e *Engine) remove(i int) {
 	n := len(q) - 1
 	q[i].t.pos = 0
 	last := q[n]
-	q[n] = slot{}
+	q[n] = unused
 	e.queue = q[:n]
 	if i == n {
 		return

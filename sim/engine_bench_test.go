@@ -88,3 +88,40 @@ func BenchmarkScheduleCancel(b *testing.B) {
 		b.Fatalf("Pending() = %d, want %d", e.Pending(), benchPending-1)
 	}
 }
+
+// BenchmarkScheduleFire_Postpone is BenchmarkScheduleFire_4 with a
+// retransmission timer beside the runPending timers that every event
+// restarts later, as each ACK does (RFC 6298 (5.3)), and a delayed-ACK
+// timer that every other event stops and the next re-arms: the timer
+// traffic of a bulk transfer.
+func BenchmarkScheduleFire_Postpone(b *testing.B) {
+	e := NewEngine(0)
+	k := 0
+	rto := e.NewTimer(func(Time) { b.Fatal("the retransmission timer fired") })
+	delack := e.NewTimer(func(Time) { b.Fatal("the delayed-ACK timer fired") })
+	timers := make([]Timer, runPending)
+	for i := range timers {
+		t := &timers[i]
+		t.Init(e, func(now Time) {
+			k++
+			t.Reset(now.Add(benchDeltas[k%len(benchDeltas)]))
+			rto.Reset(now.Add(time.Second))
+			if k%2 == 0 {
+				delack.Reset(now.Add(200 * time.Millisecond))
+			} else {
+				delack.Stop()
+			}
+		})
+		t.Reset(Time(benchDeltas[i%len(benchDeltas)]))
+	}
+	b.ReportAllocs()
+	start := e.Fired()
+	for b.Loop() {
+		e.Step(Never)
+	}
+	n := e.Fired() - start
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+	if want := runPending + 1 + k%2; e.Pending() != runPending+1 && e.Pending() != want {
+		b.Fatalf("Pending() = %d, want %d", e.Pending(), want)
+	}
+}

@@ -380,19 +380,25 @@ func TestEngine_BudgetStopsSelfReschedulingLoops(t *testing.T) {
 	}
 }
 
-// TestEngine_MatchesReferenceModel drives the engine with random arms, stops
-// and steps, callbacks that arm and stop other timers included, and checks
-// every firing against a simple model: a list of (at, seq) sorted on demand.
+// TestEngine_MatchesReferenceModel drives the engine with random arms,
+// postponements, stops, steps and budgeted runs, callbacks that re-arm
+// themselves and arm and stop other timers included, and checks every
+// firing, Pending, Next and When against a simple model: a list of
+// (at, seq) searched on demand. With few timers the stale slots that Stop
+// and later Resets leave reach the root all the time; with many they pile
+// up in the heap.
 func TestEngine_MatchesReferenceModel(t *testing.T) {
-	for seed := range uint64(50) {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) { checkAgainstModel(t, seed) })
+	for _, numTimers := range []int{1, 4, 64} {
+		for seed := range uint64(50) {
+			t.Run(fmt.Sprint(numTimers, "/", seed), func(t *testing.T) { checkAgainstModel(t, numTimers, seed) })
+		}
 	}
 }
 
-func checkAgainstModel(t *testing.T, seed uint64) {
-	const numTimers = 64
+func checkAgainstModel(t *testing.T, numTimers int, seed uint64) {
+	const budget = 5
 	r := NewRand(seed, "model")
-	e := NewEngine(0)
+	e := NewEngine(budget)
 
 	type entry struct {
 		at  Time
@@ -429,81 +435,131 @@ func checkAgainstModel(t *testing.T, seed uint64) {
 		}
 		return modelNow + Time(r.IntN(20)) // many ties
 	}
-
 	timers := make([]*Timer, numTimers)
+	// postpone re-arms an armed timer for its instant or later, as an ACK
+	// restarts the retransmission timer, and stop stops a timer.
+	postpone := func(id int) {
+		if en, armed := model[id]; armed {
+			at := en.at + Time(r.IntN(3)*r.IntN(10))
+			timers[id].Reset(at)
+			arm(id, at)
+		}
+	}
+	stop := func(where string, id int) {
+		_, armed := model[id]
+		if got := timers[id].Stop(); got != armed {
+			t.Fatalf("%s: Stop() of timer %d = %v, want %v", where, id, got, armed)
+		}
+		delete(model, id)
+	}
+
 	var fired []int
 	for i := range timers {
 		timers[i] = e.NewTimer(func(now Time) {
+			want, ok := modelNext()
+			if !ok || want != i || model[want].at != now {
+				t.Fatalf("timer %d fired at %v; want %d at %v (armed %v)", i, now, want, model[want].at, ok)
+			}
+			if timers[i].Pending() || timers[i].When() != Never {
+				t.Fatalf("timer %d is armed in its own callback", i)
+			}
+			modelNow = now
+			delete(model, i)
 			fired = append(fired, i)
-			// Some callbacks change other timers, as TCP does.
-			switch r.IntN(4) {
+			// Some callbacks re-arm their timer, as a link's arrival timer
+			// does, or change others, as TCP does.
+			switch r.IntN(6) {
 			case 0:
 				j, at := r.IntN(numTimers), randomAt()
 				timers[j].Reset(at)
 				arm(j, at)
 			case 1:
-				j := r.IntN(numTimers)
-				_, armed := model[j]
-				if got := timers[j].Stop(); got != armed {
-					t.Fatalf("Stop() of timer %d in a callback = %v, want %v", j, got, armed)
-				}
-				delete(model, j)
+				stop("callback", r.IntN(numTimers))
+			case 2:
+				postpone(r.IntN(numTimers))
+			case 3, 4:
+				at := now + Time(r.IntN(5))
+				timers[i].Reset(at)
+				arm(i, at)
 			}
 		})
 	}
 
+	maxArmed := 0
 	for step := range 3000 {
-		switch op := r.IntN(10); {
-		case op < 5:
+		where := fmt.Sprint("step ", step)
+		switch op := r.IntN(20); {
+		case op < 7:
 			id, at := r.IntN(numTimers), randomAt()
 			timers[id].Reset(at)
 			arm(id, at)
-		case op < 7:
-			id := r.IntN(numTimers)
-			_, armed := model[id]
-			if got := timers[id].Stop(); got != armed {
-				t.Fatalf("step %d: Stop() of timer %d = %v, want %v", step, id, got, armed)
+		case op < 10:
+			postpone(r.IntN(numTimers))
+		case op < 13:
+			stop(where, r.IntN(numTimers))
+		case op < 14:
+			want := Never
+			if id, ok := modelNext(); ok {
+				want = model[id].at
 			}
-			delete(model, id)
-		default:
+			if got := e.Next(); got != want {
+				t.Fatalf("%s: Next() = %v, want %v", where, got, want)
+			}
+		case op < 18:
 			limit := modelNow + Time(r.IntN(10))
 			want, ok := modelNext()
-			if ok && model[want].at > limit {
-				ok = false
-			}
+			ok = ok && model[want].at <= limit
 			fired = fired[:0]
-			if ok {
-				modelNow = model[want].at
-				delete(model, want)
-			}
 			if got := e.Step(limit); got != ok {
-				t.Fatalf("step %d: Step(%v) = %v, want %v", step, limit, got, ok)
+				t.Fatalf("%s: Step(%v) = %v, want %v", where, limit, got, ok)
 			}
 			if ok && (len(fired) != 1 || fired[0] != want) {
-				t.Fatalf("step %d: fired %v, want [%d]", step, fired, want)
+				t.Fatalf("%s: fired %v, want [%d]", where, fired, want)
+			}
+		default:
+			end := modelNow + Time(r.IntN(30))
+			fired = fired[:0]
+			err := e.Run(end)
+			id, more := modelNext()
+			more = more && model[id].at <= end
+			if len(fired) > budget || (err != nil) != (len(fired) == budget && more) ||
+				err != nil && !errors.Is(err, ErrBudget) || err == nil && more {
+				t.Fatalf("%s: Run(%v) fired %d events, left more due %v, returned %v", where, end, len(fired), more, err)
 			}
 		}
-		checkHeap(t, e)
+		maxArmed = max(maxArmed, len(model))
+		checkHeap(t, e, maxArmed)
 		if e.Now() != modelNow || e.Pending() != len(model) {
-			t.Fatalf("step %d: Now %v, Pending %d; want %v, %d", step, e.Now(), e.Pending(), modelNow, len(model))
+			t.Fatalf("%s: Now %v, Pending %d; want %v, %d", where, e.Now(), e.Pending(), modelNow, len(model))
 		}
 		for id, tm := range timers {
 			en, armed := model[id]
-			if tm.Pending() != armed || armed && tm.When() != en.at {
-				t.Fatalf("step %d: timer %d Pending %v When %v; want %v %v", step, id, tm.Pending(), tm.When(), armed, en.at)
+			if tm.Pending() != armed || armed && tm.When() != en.at || !armed && tm.When() != Never {
+				t.Fatalf("%s: timer %d Pending %v When %v; want %v %v", where, id, tm.Pending(), tm.When(), armed, en.at)
 			}
 		}
 	}
 }
 
 // checkHeap asserts the queue's invariants: every slot is no earlier than its
-// parent, matches its timer's deadline, and its timer knows where it is.
-func checkHeap(t *testing.T, e *Engine) {
+// parent nor than now, its timer knows where it is, and an armed timer has a
+// slot no later than its own (at, seq), at its instant if the slot is live;
+// the slots of stopped timers are bounded by the most timers ever armed at
+// once; the padding past the queue's length is unused slots.
+func checkHeap(t *testing.T, e *Engine, maxArmed int) {
 	t.Helper()
+	armed := 0
 	for i := range e.queue {
 		s := &e.queue[i]
-		if s.t.pos != i+1 || s.t.at != s.at {
-			t.Fatalf("slot %d: timer pos %d at %v, slot at %v", i, s.t.pos, s.t.at, s.at)
+		tm := s.t
+		if tm.pos != i+1 {
+			t.Fatalf("slot %d: timer pos %d", i, tm.pos)
+		}
+		if tm.seq != 0 {
+			armed++
+			if key := (slot{at: tm.at, seq: tm.seq}); key.before(s) || s.seq == tm.seq && s.at != tm.at {
+				t.Fatalf("slot %d (%v, %d) is after its timer's (%v, %d)", i, s.at, s.seq, tm.at, tm.seq)
+			}
 		}
 		if i > 0 && s.before(&e.queue[(i-1)/4]) {
 			t.Fatalf("slot %d (%v, %d) is before its parent", i, s.at, s.seq)
@@ -511,6 +567,15 @@ func checkHeap(t *testing.T, e *Engine) {
 		if s.at < e.now {
 			t.Fatalf("slot %d is in the past (%v < %v)", i, s.at, e.now)
 		}
+	}
+	if pad := e.queue[len(e.queue):cap(e.queue)]; len(pad) < padding || slices.ContainsFunc(pad, func(s slot) bool { return s != unused }) {
+		t.Fatalf("the %d slots past the queue's %d are not %d or more unused ones", len(pad), len(e.queue), padding)
+	}
+	if armed != e.armed {
+		t.Fatalf("%d timers in the queue are armed, Pending says %d", armed, e.armed)
+	}
+	if stale := len(e.queue) - armed; stale > maxArmed+stoppedSlack+1 {
+		t.Fatalf("%d slots of stopped timers with at most %d timers armed", stale, maxArmed)
 	}
 }
 
@@ -539,5 +604,61 @@ func TestEngine_Next(t *testing.T) {
 	}
 	if got := e.Next(); got != Never {
 		t.Fatalf("after Run: Next = %v, want never", got)
+	}
+}
+
+// TestTimer_StoppedForGoodHoldsNoSlot checks that timers stopped for good
+// (a one-off timeout cancelled when its answer comes) leave no pile of
+// stale slots in the queue until their old instants.
+func TestTimer_StoppedForGoodHoldsNoSlot(t *testing.T) {
+	e := NewEngine(100)
+	keep := e.NewTimer(func(Time) {})
+	keep.Reset(ms(1))
+	for i := range 1000 {
+		tm := e.NewTimer(func(Time) { t.Fatal("a stopped timer fired") })
+		tm.Reset(ms(int64(1000 + i)))
+		if !tm.Stop() {
+			t.Fatal("Stop() = false for an armed timer")
+		}
+		if len(e.queue) > 2+stoppedSlack {
+			t.Fatalf("after %d timers armed and stopped, the queue holds %d slots for 1 armed timer", i+1, len(e.queue))
+		}
+	}
+	if e.Pending() != 1 || e.Next() != ms(1) {
+		t.Fatalf("Pending %d, Next %v; want 1, 0.001s", e.Pending(), e.Next())
+	}
+	if err := e.Run(Never); err != nil || e.Fired() != 1 || e.Now() != ms(1) || len(e.queue) != 0 {
+		t.Fatalf("Run = %v: fired %d by %v, %d slots left", err, e.Fired(), e.Now(), len(e.queue))
+	}
+}
+
+// TestTimer_StopAndRearmWithAStaleSlot follows one timer through stops and
+// re-arms while the slot of its first arming stays in the queue, and checks
+// that it fires once, at its last arming, after the timers reset before it
+// for that instant.
+func TestTimer_StopAndRearmWithAStaleSlot(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	a := r.timer(e, "a")
+	b := r.timer(e, "b")
+	c := r.timer(e, "c")
+	a.Reset(ms(10))
+	b.Reset(ms(20))
+	a.Stop()        // a's slot at 10 ms stays
+	a.Reset(ms(15)) // later than the slot: recorded on the timer
+	a.Stop()
+	c.Reset(ms(30))
+	a.Reset(ms(30)) // after c at 30 ms
+	if e.Pending() != 3 || a.When() != ms(30) || e.Next() != ms(20) {
+		t.Fatalf("Pending %d, a.When %v, Next %v; want 3, 0.030s, 0.020s", e.Pending(), a.When(), e.Next())
+	}
+	a.Reset(ms(5)) // earlier than the slot: a rises
+	a.Reset(ms(30))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "b@0.020s", "c@0.030s", "a@0.030s")
+	if e.Fired() != 3 || e.Pending() != 0 || len(e.queue) != 0 {
+		t.Fatalf("Fired %d, Pending %d, %d slots left; want 3, 0, 0", e.Fired(), e.Pending(), len(e.queue))
 	}
 }
