@@ -118,11 +118,16 @@ func (c *Conn) fired(now sim.Time, t trace.Timer, n int) {
 func (c *Conn) deadline() sim.Time { return c.timers.next }
 
 // onTimers fires the connection's timers that are due at now, in
-// fireOrder, until one of them closes the connection.
+// fireOrder, until one of them closes the connection. The check is
+// inlined where it is called: most polls find no timer due.
 func (c *Conn) onTimers(now sim.Time, emit func(*trace.Packet)) {
-	if c.timers.next > now {
-		return
+	if c.timers.next <= now {
+		c.fireTimers(now, emit)
 	}
+}
+
+// fireTimers is onTimers when a timer is due.
+func (c *Conn) fireTimers(now sim.Time, emit func(*trace.Packet)) {
 	for _, t := range fireOrder {
 		if c.timers.at[t] <= now {
 			timerHandlers[t](c, now, emit)
