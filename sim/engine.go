@@ -340,10 +340,12 @@ func (e *Engine) down(i int, s slot) {
 		if !ch[m].before(&s) {
 			break
 		}
-		e.put(i, ch[m])
+		q[i] = ch[m]
+		q[i].t.pos = i + 1
 		i = c + m
 	}
-	e.put(i, s)
+	q[i] = s
+	s.t.pos = i + 1
 }
 
 // pop removes the root slot. It moves the hole at the root down to a
