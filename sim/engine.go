@@ -30,8 +30,9 @@ type Engine struct {
 	// there the timer was stopped, or re-armed for a later instant (every
 	// ACK restarts a retransmission timer). Moving a slot later costs a
 	// sift down, so Stop and a later Reset leave it where it is and only
-	// write the timer; when a stale slot reaches the root, top pops it or
-	// sinks it to the timer's (at, seq), without firing anything. Every
+	// write the timer; when a stale slot reaches the root, settle pops it
+	// or sinks it to the timer's (at, seq), without firing anything (a
+	// timer's slot at the root sinks at once when it is re-armed). Every
 	// other slot is no earlier than the root, so the first live root is the
 	// earliest armed timer, and events fire in exactly the order an eager
 	// heap gives.
@@ -45,9 +46,9 @@ type slot struct {
 	t   *Timer
 }
 
-// unused fills the queue past its length: it sorts after every timer's slot
-// (a timer is never armed for Never).
-var unused = slot{at: Never, seq: math.MaxUint64}
+// unused returns the slot that fills the queue past its length: it sorts
+// after every timer's slot (a timer is never armed for Never).
+func unused() slot { return slot{at: Never, seq: math.MaxUint64} }
 
 // padding is how many unused slots the queue keeps past its length: the
 // last slot's children start at most three places after it.
@@ -182,17 +183,18 @@ func (t *Timer) Stop() bool {
 	t.seq = 0
 	e := t.e
 	e.armed--
-	// Its slot stays, stale, for top to pop, unless the slots of stopped
-	// timers would outnumber the armed ones: a timer stopped for good
-	// does not hold a place in the queue until its old instant.
+	// Its slot stays, stale, for Step to pop, unless the slots of stopped
+	// timers would outnumber the armed timers by more than stoppedSlack:
+	// timers stopped for good do not pile up in the queue until their old
+	// instants.
 	if len(e.queue) > 2*e.armed+stoppedSlack {
 		e.remove(t.pos - 1)
 	}
 	return true
 }
 
-// stoppedSlack is how many slots of stopped timers the queue keeps beyond as
-// many as there are armed timers.
+// stoppedSlack is how many more slots of stopped timers than armed timers
+// the queue may hold.
 const stoppedSlack = 8
 
 // After schedules a one-off call of f after d. It allocates a Timer; hot
@@ -218,8 +220,8 @@ func (e *Engine) Step(limit Time) bool {
 		return false
 	}
 	// The timer is unarmed during its callback; its slot stays at the
-	// root, stale, for the next top to pop, unless the callback re-arms
-	// the timer.
+	// root, stale, for the next Step to pop, unless the callback re-arms
+	// the timer (Reset sinks it then).
 	t := s.t
 	t.seq = 0
 	e.armed--
@@ -290,7 +292,7 @@ func (e *Engine) grow(n int) {
 	q := make([]slot, max(n, 2*cap(e.queue))+padding)
 	copy(q, e.queue)
 	for i := len(e.queue); i < len(q); i++ {
-		q[i] = unused
+		q[i] = unused()
 	}
 	e.queue = q[:len(e.queue)]
 }
@@ -357,7 +359,7 @@ func (e *Engine) pop() {
 	n := len(q) - 1
 	q[0].t.pos = 0
 	last := q[n]
-	q[n] = unused
+	q[n] = unused()
 	e.queue = q[:n]
 	if n == 0 {
 		return
@@ -402,7 +404,7 @@ func (e *Engine) remove(i int) {
 	n := len(q) - 1
 	q[i].t.pos = 0
 	last := q[n]
-	q[n] = unused
+	q[n] = unused()
 	e.queue = q[:n]
 	if i == n {
 		return

@@ -568,7 +568,7 @@ func checkHeap(t *testing.T, e *Engine, maxArmed int) {
 			t.Fatalf("slot %d is in the past (%v < %v)", i, s.at, e.now)
 		}
 	}
-	if pad := e.queue[len(e.queue):cap(e.queue)]; len(pad) < padding || slices.ContainsFunc(pad, func(s slot) bool { return s != unused }) {
+	if pad := e.queue[len(e.queue):cap(e.queue)]; len(pad) < padding || slices.ContainsFunc(pad, func(s slot) bool { return s != unused() }) {
 		t.Fatalf("the %d slots past the queue's %d are not %d or more unused ones", len(pad), len(e.queue), padding)
 	}
 	if armed != e.armed {
@@ -660,5 +660,27 @@ func TestTimer_StopAndRearmWithAStaleSlot(t *testing.T) {
 	r.expect(t, "b@0.020s", "c@0.030s", "a@0.030s")
 	if e.Fired() != 3 || e.Pending() != 0 || len(e.queue) != 0 {
 		t.Fatalf("Fired %d, Pending %d, %d slots left; want 3, 0, 0", e.Fired(), e.Pending(), len(e.queue))
+	}
+}
+
+// TestTimer_InitAfterStop re-initialises a stopped timer whose slot is still
+// in the queue: the slot goes with the old arming.
+func TestTimer_InitAfterStop(t *testing.T) {
+	e := NewEngine(100)
+	var r recorder
+	r.timer(e, "b").Reset(ms(20))
+	var a Timer
+	a.Init(e, func(Time) { t.Fatal("the first arming fired") })
+	a.Reset(ms(10))
+	a.Stop()
+	a.Init(e, func(now Time) { r.got = append(r.got, "a@"+now.String()) })
+	checkHeap(t, e, 2)
+	a.Reset(ms(30))
+	if err := e.Run(Never); err != nil {
+		t.Fatal(err)
+	}
+	r.expect(t, "b@0.020s", "a@0.030s")
+	if e.Pending() != 0 || len(e.queue) != 0 {
+		t.Fatalf("Pending %d, %d slots left; want 0, 0", e.Pending(), len(e.queue))
 	}
 }
