@@ -155,7 +155,9 @@ func (c *Conn) ackSentNow(now sim.Time) {
 		c.acks.ackSent(now, c.ackView())
 	}
 	c.rcvUnacked = 0
-	c.stopTimer(now, trace.TimerDelayedACK)
+	if c.timerOn(trace.TimerDelayedACK) { // stopTimer, checked here: see there
+		c.cancelTimer(now, trace.TimerDelayedACK)
+	}
 }
 
 // sendACK sends a pure ACK from outside output (the receive or read path):

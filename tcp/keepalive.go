@@ -25,7 +25,9 @@ func (c *Conn) keepaliveActive() bool {
 func (c *Conn) touchKeepalive(now sim.Time) {
 	c.kaProbesOut = 0
 	if !c.keepaliveActive() {
-		c.stopTimer(now, trace.TimerKeepalive)
+		if c.timerOn(trace.TimerKeepalive) { // stopTimer, checked here: see there
+			c.cancelTimer(now, trace.TimerKeepalive)
+		}
 		return
 	}
 	c.setTimer(now, trace.TimerKeepalive, now.Add(c.h.cfg.KeepaliveIdle), 0)

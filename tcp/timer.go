@@ -87,7 +87,11 @@ func (c *Conn) setTimer(now sim.Time, t trace.Timer, at sim.Time, n int) {
 }
 
 // stopTimer turns t off, recording it if it was running. The check is
-// inlined where it is called (most calls find the timer off).
+// inlined where it is called (most calls find the timer off), unless the
+// caller is a large function, into which the compiler inlines only the
+// cheapest ones: the per-segment paths that output and input inline
+// (ackSentNow, touchKeepalive) check timerOn themselves and call
+// cancelTimer.
 func (c *Conn) stopTimer(now sim.Time, t trace.Timer) {
 	if c.timers.at[t] != sim.Never {
 		c.cancelTimer(now, t)
