@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // ErrBudget is returned by [Engine.Run] when a run fires more events than its budget.
@@ -54,19 +55,18 @@ func unused() slot { return slot{at: Never, seq: math.MaxUint64} }
 // last slot's children start at most three places after it.
 const padding = 3
 
-// before reports whether a fires before b. It is written without branches
-// (the compiler emits SETcc and CMOV): which child of a heap node is earliest
-// is a coin toss the branch predictor would lose half the time.
-func (a *slot) before(b *slot) bool {
-	return b2u(a.at < b.at)|(b2u(a.at == b.at)&b2u(a.seq < b.seq)) != 0
-}
+// before reports whether a fires before b.
+func (a *slot) before(b *slot) bool { return a.earlier(b) != 0 }
 
-func b2u(b bool) uint8 {
-	var u uint8
-	if b {
-		u = 1
-	}
-	return u
+// earlier is before as 1 or 0, computed without branches: which child of a
+// heap node is earliest is a coin toss the branch predictor would lose half
+// the time. (at, seq) is compared as one 128-bit number, by the borrow of
+// a subtraction (SUB, SBB): at is never negative in the queue, since no
+// timer is armed before now, so unsigned order is the order of instants.
+func (a *slot) earlier(b *slot) uint64 {
+	_, borrow := bits.Sub64(a.seq, b.seq, 0)
+	_, borrow = bits.Sub64(uint64(a.at), uint64(b.at), borrow)
+	return borrow
 }
 
 // NewEngine returns an engine at time 0 that fires at most budget events per
@@ -336,9 +336,10 @@ func (e *Engine) down(i int, s slot) {
 			break
 		}
 		ch := (*[4]slot)(q[c : c+4 : c+4])
-		m0 := choose(ch[1].before(&ch[0]), 1, 0)
-		m1 := choose(ch[3].before(&ch[2]), 3, 2)
-		m := choose(ch[m1&3].before(&ch[m0&3]), m1, m0) & 3
+		// earliestOf, written out here (the compiler would not inline it).
+		m0 := int(ch[1].earlier(&ch[0]))
+		m1 := 2 + int(ch[3].earlier(&ch[2]))
+		m := m0 ^ ((m0 ^ m1) & -int(ch[m1&3].earlier(&ch[m0&3])))
 		if !ch[m].before(&s) {
 			break
 		}
@@ -386,16 +387,15 @@ func (e *Engine) earliestChild(i int) int {
 	if c >= len(q) {
 		return -1
 	}
-	ch := (*[4]slot)(q[c : c+4 : c+4])
-	m0 := choose(ch[1].before(&ch[0]), 1, 0)
-	m1 := choose(ch[3].before(&ch[2]), 3, 2)
-	return c + choose(ch[m1&3].before(&ch[m0&3]), m1, m0)
+	return c + earliestOf((*[4]slot)(q[c:c+4:c+4]))
 }
 
-// choose returns a if c, else b, without a branch.
-func choose(c bool, a, b int) int {
-	mask := -int(b2u(c))
-	return b ^ ((a ^ b) & mask)
+// earliestOf returns the index of the earliest of a node's four children, in
+// a tournament without branches (see earlier).
+func earliestOf(ch *[4]slot) int {
+	m0 := int(ch[1].earlier(&ch[0]))     // 0 or 1
+	m1 := 2 + int(ch[3].earlier(&ch[2])) // 2 or 3
+	return m0 ^ ((m0 ^ m1) & -int(ch[m1&3].earlier(&ch[m0&3])))
 }
 
 // remove takes the slot at position i out of the queue.

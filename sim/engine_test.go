@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -683,4 +684,35 @@ func TestTimer_InitAfterStop(t *testing.T) {
 	if e.Pending() != 0 || len(e.queue) != 0 {
 		t.Fatalf("Pending %d, %d slots left; want 0, 0", e.Pending(), len(e.queue))
 	}
+}
+
+// TestSlot_EarlierIsTheOrderOfInstantsThenSequence checks the branch-free
+// comparison against its definition over edge values of the queue: instants
+// from 0 to Never (none is negative), sequence numbers to the largest, and
+// the padding's unused slot.
+func TestSlot_EarlierIsTheOrderOfInstantsThenSequence(t *testing.T) {
+	ats := []Time{0, 1, 2, 1 << 32, 1<<62 + 5, Never - 1, Never}
+	seqs := []uint64{0, 1, 2, 1 << 32, 1<<63 - 1, 1 << 63, math.MaxUint64 - 1, math.MaxUint64}
+	var slots []slot
+	for _, at := range ats {
+		for _, seq := range seqs {
+			slots = append(slots, slot{at: at, seq: seq})
+		}
+	}
+	slots = append(slots, unused())
+	for _, a := range slots {
+		for _, b := range slots {
+			want := a.at < b.at || a.at == b.at && a.seq < b.seq
+			if got := a.earlier(&b); got != b2i(want) || a.before(&b) != want {
+				t.Errorf("(%d, %d) earlier than (%d, %d) = %d, want %v", a.at, a.seq, b.at, b.seq, got, want)
+			}
+		}
+	}
+}
+
+func b2i(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
 }
