@@ -20,9 +20,12 @@ type Host struct {
 	policy policy // chosen from cfg.Behaviour once, here
 	// fromReceivePath is policy.sendsFromReceivePath(), asked once.
 	fromReceivePath bool
-	rng             *rand.Rand
-	tr              trace.Sink
-	reads           trace.KindSet // the kinds tr reads: records of others are not built
+	// emitsAtOnce: Input hands what output sends from the receive path
+	// straight to emit when nothing waits before it (see Input).
+	emitsAtOnce bool
+	rng         *rand.Rand
+	tr          trace.Sink
+	reads       trace.KindSet // the kinds tr reads: records of others are not built
 
 	// ConnID, when set, numbers each new connection from its endpoints, so
 	// that a world of hosts can give both ends of a connection the same
@@ -63,6 +66,7 @@ func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.
 	h := &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr, reads: trace.Reads(tr)}
 	h.enqueue = h.queue
 	h.fromReceivePath = h.policy.sendsFromReceivePath()
+	h.emitsAtOnce = !h.reads.Has(trace.KindVar) && !h.reads.Has(trace.KindTimer)
 	h.appRec = trace.Record{Kind: trace.KindApp, Node: name}
 	h.varRec = trace.Record{Kind: trace.KindVar, Node: name}
 	h.timerRec = trace.Record{Kind: trace.KindTimer, Node: name}
@@ -227,8 +231,17 @@ func (h *Host) Input(now sim.Time, p *trace.Packet, emit func(*trace.Packet)) {
 		c.input(now, seg)
 		if h.fromReceivePath && c.state != StateClosed {
 			// What the segment lets go (an ACK due now, data its ACK
-			// made room for) goes before any application runs.
-			c.output(now, h.enqueue)
+			// made room for) goes before any application runs, after
+			// what the segment's processing queued. output writes no
+			// records but var and timer ones: to a sink that reads
+			// neither, sending each segment at once shows the same
+			// records in the same order as queueing them all, without
+			// copying each.
+			if h.emitsAtOnce && len(h.out) == 0 {
+				c.output(now, emit)
+			} else {
+				c.output(now, h.enqueue)
+			}
 		}
 	case seg.Dst.Addr() == h.addr && slices.Contains(h.listeners, seg.Dst.Port()):
 		h.listenInput(now, seg)

@@ -35,6 +35,9 @@ type pathCase struct {
 	// pause, when set, holds the server's reads between 300 ms and 4.3 s:
 	// the window closes, probes go, and it reopens.
 	pause bool
+	// reads, when set, is the kinds the hosts' sink reads; otherwise it
+	// reads every kind.
+	reads trace.KindSet
 }
 
 // pathRun is what a run of a pathCase produced.
@@ -63,8 +66,12 @@ func runPath(t *testing.T, pc pathCase, noPrediction bool) pathRun {
 		pc.tweak(&cfg)
 	}
 	var log trace.Log
-	server := NewHost("server", remoteAddr.Addr(), cfg, sim.NewRand(1, "server"), &log)
-	client := NewHost("client", localAddr.Addr(), cfg, sim.NewRand(1, "client"), &log)
+	var sink trace.Sink = &log
+	if pc.reads != 0 {
+		sink = &selectiveLog{&log, pc.reads}
+	}
+	server := NewHost("server", remoteAddr.Addr(), cfg, sim.NewRand(1, "server"), sink)
+	client := NewHost("client", localAddr.Addr(), cfg, sim.NewRand(1, "client"), sink)
 	server.noPrediction, client.noPrediction = noPrediction, noPrediction
 	faults := sim.NewRand(2, "faults")
 
@@ -77,6 +84,8 @@ func runPath(t *testing.T, pc pathCase, noPrediction bool) pathRun {
 	emitFrom := func(from, to *Host) func(*trace.Packet) {
 		return func(p *trace.Packet) {
 			run.sent = append(run.sent, fmt.Sprintf("%v %s %v win=%d opt=%+v", now, from.Name(), p.Seg.String(), p.Win, p.Seg.Opt))
+			// A send record, as a link writes, among the hosts' records.
+			sink.Record(&trace.Record{T: now, Kind: trace.KindSend, Node: from.Name(), Pkt: p})
 			start := max(now, free[from])
 			free[from] = start.Add(time.Duration(p.Seg.Len+52) * perByte)
 			at := free[from].Add(delay)
@@ -201,6 +210,20 @@ func runPath(t *testing.T, pc pathCase, noPrediction bool) pathRun {
 	return run
 }
 
+// selectiveLog keeps the records of the kinds it reads.
+type selectiveLog struct {
+	*trace.Log
+	reads trace.KindSet
+}
+
+func (s *selectiveLog) Record(r *trace.Record) {
+	if s.reads.Has(r.Kind) {
+		s.Log.Record(r)
+	}
+}
+
+func (s *selectiveLog) Reads() trace.KindSet { return s.reads }
+
 // roll draws true with probability p from r (nothing when p is 0, so that a
 // case without faults draws nothing).
 func roll(r *rand.Rand, p float64) bool { return p > 0 && r.Float64() < p }
@@ -241,5 +264,60 @@ func TestHeaderPrediction_AgreesWithGeneralPath(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Under a policy that sends from the receive path, Input hands what output
+// sends there straight to emit when the sink reads no var or timer record
+// (Host.emitsAtOnce), and queues it otherwise. The two must send the same
+// segments at the same times and show the records the sink reads (sends
+// among them) in the same order.
+func TestInput_EmitsAtOnceAgreesWithQueue(t *testing.T) {
+	summary := trace.Kinds(trace.KindSend, trace.KindState, trace.KindApp, trace.KindAbort)
+	cases := []pathCase{
+		{name: "linux bulk", profile: "linux", send: 2 << 20},
+		{name: "linux request and reply", profile: "linux", send: 300 << 10, reply: 500 << 10},
+		{name: "linux losses, duplicates, reordering", profile: "linux", send: 1 << 20, reply: 100 << 10,
+			loss: 0.02, dup: 0.02, delay: 0.03},
+		{name: "linux slow reader, small buffer", profile: "linux", send: 200 << 10, readEvery: 7 * time.Millisecond, readBytes: 3000,
+			tweak: func(c *Config) { c.RecvBuffer = 4096 }},
+		{name: "linux reader pauses", profile: "linux", send: 1 << 20, pause: true,
+			tweak: func(c *Config) { c.RecvBuffer = 8 << 10 }},
+	}
+	for _, pc := range cases {
+		t.Run(pc.name, func(t *testing.T) {
+			queued := runPath(t, pc, false)
+			pc.reads = summary
+			atOnce := runPath(t, pc, false)
+			require.Equal(t, pc.send, atOnce.delivered, "the server read all the client sent")
+			require.Equal(t, queued.sent, atOnce.sent, "the segments sent")
+			var want []trace.Record
+			for _, r := range queued.records {
+				if summary.Has(r.Kind) {
+					want = append(want, r)
+				}
+			}
+			require.Equal(t, len(want), len(atOnce.records), "the number of trace records read")
+			for i := range want {
+				if !reflect.DeepEqual(want[i], atOnce.records[i]) {
+					t.Fatalf("trace record %d differs:\n queued:  %+v\n at once: %+v", i, want[i], atOnce.records[i])
+				}
+			}
+		})
+	}
+}
+
+func TestNewHost_EmitsAtOnceOnlyWithoutVarOrTimerRecords(t *testing.T) {
+	for _, tc := range []struct {
+		reads trace.KindSet
+		want  bool
+	}{
+		{trace.Kinds(trace.KindSend, trace.KindState, trace.KindApp, trace.KindAbort), true},
+		{trace.Kinds(trace.KindSend, trace.KindVar), false},
+		{trace.Kinds(trace.KindTimer), false},
+		{trace.AllKinds, false},
+	} {
+		h := NewHost("h", localAddr.Addr(), testConfig(), sim.NewRand(1, "h"), &selectiveLog{&trace.Log{}, tc.reads})
+		require.Equal(t, tc.want, h.emitsAtOnce, "reads %v", tc.reads)
 	}
 }

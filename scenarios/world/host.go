@@ -240,22 +240,11 @@ func (h *Host) push(now sim.Time) {
 // notify hands each queued event to the application that owns its
 // connection.
 func (h *Host) notify(now sim.Time) {
-	ns := h.stack.Notices()
-	for _, n := range ns {
-		app, ok := h.lastApp, n.Conn == h.lastConn
-		if !ok {
-			app, ok = h.owners[n.Conn]
+	for _, n := range h.stack.Notices() {
+		if n.Conn != h.lastConn {
+			h.lastConn, h.lastApp = n.Conn, h.ownerOf(n.Conn)
 		}
-		if !ok {
-			// A connection accepted on a listening port is its listener's.
-			port := n.Conn.LocalAddr().Port()
-			if i := slices.IndexFunc(h.listeners, func(l listener) bool { return l.port == port }); i >= 0 {
-				app = h.listeners[i].app
-				h.owners[n.Conn] = app
-			}
-		}
-		h.lastConn, h.lastApp = n.Conn, app
-		if app != nil {
+		if app := h.lastApp; app != nil {
 			app.Notify(now, n.Conn, n.Event)
 		}
 		if n.Event == tcp.EventClosed || n.Event == tcp.EventAborted {
@@ -263,6 +252,21 @@ func (h *Host) notify(now sim.Time) {
 			h.lastConn, h.lastApp = nil, nil
 		}
 	}
+}
+
+// ownerOf returns the application that owns c, or nil.
+func (h *Host) ownerOf(c *tcp.Conn) App {
+	if app, ok := h.owners[c]; ok {
+		return app
+	}
+	// A connection accepted on a listening port is its listener's.
+	port := c.LocalAddr().Port()
+	if i := slices.IndexFunc(h.listeners, func(l listener) bool { return l.port == port }); i >= 0 {
+		app := h.listeners[i].app
+		h.owners[c] = app
+		return app
+	}
+	return nil
 }
 
 // Crash silences the host at now: its connections are frozen and it answers
