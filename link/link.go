@@ -165,41 +165,48 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 	size := p.Seg.IPLen()
 	l.stats.Sent.add(size)
 	l.emit(now, trace.KindSend, p)
-	start, end := now, now
-	if l.cfg.Bandwidth > 0 {
-		l.ser.advance(now)
-		start = max(now, l.ser.free)
-		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
-	}
 	if l.cfg.MTU > 0 && size > l.cfg.MTU {
 		l.stats.Dropped.MTU.add(size)
 		l.emitDrop(now, p, trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)})
 		return
 	}
-	if start > now {
-		// queueAdmits, then transmit's maxima, counting the waiting
-		// packets once.
-		packets, bytes := l.ser.waiting(now)
-		if !l.queueRoom(packets, bytes, size) {
-			l.stats.Dropped.QueueFull.add(size)
-			l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
-			return
-		}
-		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
-		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
-	}
+	end := now
 	if l.cfg.Bandwidth > 0 {
-		l.ser.add(start, end, size)
+		l.ser.advance(now)
+		start := max(now, l.ser.free)
+		if start > now {
+			// queueAdmits, then transmit's maxima, counting the waiting
+			// packets once.
+			packets, bytes := l.ser.waiting()
+			if !l.queueRoom(packets, bytes, size) {
+				l.stats.Dropped.QueueFull.add(size)
+				l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
+				return
+			}
+			l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
+			l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
+		}
+		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
+		// serializer.add, written out: it does not inline.
+		if l.ser.q.full() {
+			l.ser.q.grow()
+		}
+		*l.ser.q.push() = transmission{end: end, size: size}
+		l.ser.bytes += size
+		l.ser.free = end
 	}
 	arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
 	l.lastArrival = arrival
-	l.seq++
-	// A plain link does not reorder: its flights are the FIFO (see push).
+	// A plain link does not reorder: its flights are the FIFO (see push),
+	// which needs no send order (l.seq).
 	if l.flights.fifo.full() {
 		l.flights.fifo.grow()
 	}
 	fl := l.flights.fifo.push()
-	fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = arrival, l.seq, *p, int32(size), false
+	fl.at = arrival
+	fl.pkt = *p
+	fl.size = int32(size)
+	fl.corrupt = false
 	// armArrival, knowing the flights are not empty.
 	if at := l.flights.fifo.front().at; l.arrivalTimer.When() != at {
 		l.arrivalTimer.Reset(at)
@@ -373,7 +380,7 @@ func (l *Link) queueAdmits(now, start sim.Time, size int) bool {
 	if start <= now {
 		return true
 	}
-	packets, bytes := l.ser.waiting(now)
+	packets, bytes := l.ser.waiting()
 	return l.queueRoom(packets, bytes, size)
 }
 
@@ -390,11 +397,11 @@ func (l *Link) transmit(now, start, end sim.Time, size int) {
 		return
 	}
 	if start > now {
-		packets, bytes := l.ser.waiting(now)
+		packets, bytes := l.ser.waiting()
 		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
 		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
 	}
-	l.ser.add(start, end, size)
+	l.ser.add(end, size)
 }
 
 // armArrival arms the arrival timer at the earliest arrival, touching it only
