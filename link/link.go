@@ -419,6 +419,33 @@ func (l *Link) armArrival() {
 // onArrival delivers every packet due by now, in (arrival, send) order.
 // deliver may send on this link or take it down; both are safe here.
 func (l *Link) onArrival(now sim.Time) {
+	if !l.flights.reorder {
+		// The FIFO's loop, without asking the flights which kind they
+		// are three times a packet.
+		q := &l.flights.fifo
+		for q.len() > 0 {
+			fl := q.front()
+			if at := fl.at; at > now {
+				// armArrival, with the earliest arrival at hand.
+				if l.arrivalTimer.When() != at {
+					l.arrivalTimer.Reset(at)
+				}
+				return
+			}
+			// fl stays put while deliver sends on this link or takes it
+			// down (see ring.popFront).
+			q.pop()
+			if fl.corrupt || l.refuse != nil && l.refuse(now) {
+				l.lose(now, &fl.pkt, int(fl.size), fl.corrupt)
+				continue
+			}
+			l.stats.Delivered.add(int(fl.size))
+			l.emit(now, trace.KindDeliver, &fl.pkt)
+			l.deliver(now, &fl.pkt)
+		}
+		l.arrivalTimer.Stop()
+		return
+	}
 	for l.flights.len() > 0 {
 		if at := l.flights.nextAt(); at > now {
 			// armArrival, with the earliest arrival at hand.
@@ -430,18 +457,8 @@ func (l *Link) onArrival(now sim.Time) {
 		// p stays put while deliver sends on this link or takes it down
 		// (see flights.pop).
 		p, size, corrupt := l.flights.pop()
-		if corrupt {
-			// It arrived damaged: the receiver's checksum fails and it
-			// discards the segment, as if it had not come.
-			l.stats.Dropped.Corrupt.add(size)
-			l.emitDrop(now, p, trace.Drop{Code: trace.DropCorrupted})
-			continue
-		}
-		if l.refuse != nil && l.refuse(now) {
-			// The receiver is not there to take it (a crashed host):
-			// the packet is lost at the far end, not delivered.
-			l.stats.Dropped.Receiver.add(size)
-			l.emitDrop(now, p, trace.Drop{Code: trace.DropReceiverDown})
+		if corrupt || l.refuse != nil && l.refuse(now) {
+			l.lose(now, p, size, corrupt)
 			continue
 		}
 		l.stats.Delivered.add(size)
@@ -449,6 +466,22 @@ func (l *Link) onArrival(now sim.Time) {
 		l.deliver(now, p)
 	}
 	l.arrivalTimer.Stop()
+}
+
+// lose drops p, of size IP bytes, which arrived at now but is not
+// delivered: it was corrupted on the wire, or else the receiver refused it.
+func (l *Link) lose(now sim.Time, p *trace.Packet, size int, corrupt bool) {
+	if corrupt {
+		// It arrived damaged: the receiver's checksum fails and it
+		// discards the segment, as if it had not come.
+		l.stats.Dropped.Corrupt.add(size)
+		l.emitDrop(now, p, trace.Drop{Code: trace.DropCorrupted})
+		return
+	}
+	// The receiver is not there to take it (a crashed host): the packet
+	// is lost at the far end, not delivered.
+	l.stats.Dropped.Receiver.add(size)
+	l.emitDrop(now, p, trace.Drop{Code: trace.DropReceiverDown})
 }
 
 // SetRefuse installs a check made when a packet arrives: true means the

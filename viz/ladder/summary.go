@@ -117,15 +117,14 @@ func (s *Summary) node(name string) *nodeCount {
 	if n := s.last; n != nil && sameString(n.Name, name) {
 		return n
 	}
+	if n := s.prev; n != nil && sameString(n.Name, name) {
+		return n // left where it is: the two often take turns
+	}
 	return s.lookup(name)
 }
 
-// lookup is node when the last node is not name's.
+// lookup is node when neither of the last two nodes is name's.
 func (s *Summary) lookup(name string) *nodeCount {
-	if n := s.prev; n != nil && sameString(n.Name, name) {
-		s.last, s.prev = n, s.last
-		return n
-	}
 	if len(s.nodes) <= scanNodes {
 		// A few nodes: comparing names is cheaper than hashing one. The
 		// records a run writes share their node's name (the string the
