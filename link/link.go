@@ -499,12 +499,13 @@ func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet) {
 }
 
 // record is emit once the sink is known to read kind k. The reusable
-// record's Drop is zero but while emitDrop writes.
+// record's Drop is zero but while emitDrop writes. Its Pkt is left
+// pointing at the packet after the call: every record written sets it
+// first, and no sink keeps the record.
 func (l *Link) record(now sim.Time, k trace.Kind, p *trace.Packet) {
 	r := &l.pktRec
 	r.T, r.Kind, r.Conn, r.Pkt = now, k, p.Conn, p
 	l.tr.Record(r)
-	r.Pkt = nil // the packet is the caller's
 }
 
 // emitDrop writes a drop record; why is the reason.
@@ -515,7 +516,7 @@ func (l *Link) emitDrop(now sim.Time, p *trace.Packet, why trace.Drop) {
 	r := &l.pktRec
 	r.T, r.Kind, r.Conn, r.Pkt, r.Drop = now, trace.KindDrop, p.Conn, p, why
 	l.tr.Record(r)
-	r.Pkt, r.Drop = nil, trace.Drop{}
+	r.Drop = trace.Drop{}
 }
 
 // emitLink writes a KindLink record (down or up).

@@ -118,7 +118,8 @@ func (s *Summary) node(name string) *nodeCount {
 		return n
 	}
 	if n := s.prev; n != nil && sameString(n.Name, name) {
-		return n // left where it is: the two often take turns
+		s.last, s.prev = n, s.last
+		return n
 	}
 	return s.lookup(name)
 }
@@ -169,8 +170,12 @@ func (n *nodeCount) conn(c uint32) *ConnStats {
 func (s *Summary) Record(r *trace.Record) {
 	s.end = r.T // Stats takes endAt instead once the end record came
 	if r.Kind == trace.KindSend {
-		// Most records are sends: they skip the switch.
-		n := s.node(r.Node)
+		// Most records are sends: they skip the switch, and node's
+		// first check.
+		n := s.last
+		if n == nil || !sameString(n.Name, r.Node) {
+			n = s.node(r.Node)
+		}
 		n.Segments++
 		if l := r.Pkt.Seg.Len; l > 0 {
 			n.DataSegments++
