@@ -186,7 +186,7 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 			l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
 			l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
 		}
-		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
+		end = later(start, serializationTime(size, l.cfg.Bandwidth))
 		// serializer.add, written out: it does not inline.
 		if l.ser.q.full() {
 			l.ser.q.grow()
@@ -195,7 +195,7 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 		l.ser.bytes += size
 		l.ser.free = end
 	}
-	arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
+	arrival := max(later(end, l.cfg.Delay), l.lastArrival)
 	l.lastArrival = arrival
 	// A plain link does not reorder: its flights are the FIFO (see push),
 	// which needs no send order (l.seq).
@@ -211,6 +211,19 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 	if at := l.flights.fifo.front().at; l.arrivalTimer.When() != at {
 		l.arrivalTimer.Reset(at)
 	}
+}
+
+// later is t.Add(d), with fewer checks for the d ≥ 0 of a serialization
+// time or a delay: t+d then overflows, to a time before t, only when the sum
+// passes Never (or t is Never and d > 0), and saturates to Never as Add does.
+func later(t sim.Time, d time.Duration) sim.Time {
+	if d < 0 {
+		return t.Add(d)
+	}
+	if s := t + sim.Time(d); s >= t {
+		return s
+	}
+	return sim.Never
 }
 
 // sendFaulty is Send on a link with faults, or down: every decision.
