@@ -10,8 +10,7 @@ import (
 
 // flight is a packet that will arrive: queued, on the wire or propagating.
 type flight struct {
-	at  sim.Time // arrival
-	seq uint64   // send order on this link; breaks ties between equal arrivals
+	at  sim.Time // arrival; flights arrive in send order (see flights)
 	pkt trace.Packet
 	// size is the packet's IP length, computed once at Send.
 	size int32
@@ -64,7 +63,10 @@ func (f *flights) nextAt() sim.Time {
 func (f *flights) push(at sim.Time, seq uint64, p *trace.Packet, size int, corrupt bool) {
 	if !f.reorder {
 		fl := f.fifo.pushSlot()
-		fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = at, seq, *p, int32(size), corrupt
+		fl.at = at
+		fl.pkt = *p
+		fl.size = int32(size)
+		fl.corrupt = corrupt
 		return
 	}
 	var slot int32

@@ -165,45 +165,65 @@ func (l *Link) Send(now sim.Time, p *trace.Packet) {
 	size := p.Seg.IPLen()
 	l.stats.Sent.add(size)
 	l.emit(now, trace.KindSend, p)
-	start, end := now, now
-	if l.cfg.Bandwidth > 0 {
-		l.ser.advance(now)
-		start = max(now, l.ser.free)
-		end = start.Add(serializationTime(size, l.cfg.Bandwidth))
-	}
 	if l.cfg.MTU > 0 && size > l.cfg.MTU {
 		l.stats.Dropped.MTU.add(size)
 		l.emitDrop(now, p, trace.Drop{Code: trace.DropMTU, Size: int32(size), MTU: int32(l.cfg.MTU)})
 		return
 	}
-	if start > now {
-		// queueAdmits, then transmit's maxima, counting the waiting
-		// packets once.
-		packets, bytes := l.ser.waiting(now)
-		if !l.queueRoom(packets, bytes, size) {
-			l.stats.Dropped.QueueFull.add(size)
-			l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
-			return
-		}
-		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
-		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
-	}
+	end := now
 	if l.cfg.Bandwidth > 0 {
-		l.ser.add(start, end, size)
+		l.ser.advance(now)
+		start := max(now, l.ser.free)
+		if start > now {
+			// queueAdmits, then transmit's maxima, counting the waiting
+			// packets once.
+			packets, bytes := l.ser.waiting()
+			if !l.queueRoom(packets, bytes, size) {
+				l.stats.Dropped.QueueFull.add(size)
+				l.emitDrop(now, p, trace.Drop{Code: trace.DropQueueFull})
+				return
+			}
+			l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
+			l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
+		}
+		end = later(start, serializationTime(size, l.cfg.Bandwidth))
+		// serializer.add, written out: it does not inline.
+		if l.ser.q.full() {
+			l.ser.q.grow()
+		}
+		*l.ser.q.push() = transmission{end: end, size: size}
+		l.ser.bytes += size
+		l.ser.free = end
 	}
-	arrival := max(end.Add(l.cfg.Delay), l.lastArrival)
+	arrival := max(later(end, l.cfg.Delay), l.lastArrival)
 	l.lastArrival = arrival
-	l.seq++
-	// A plain link does not reorder: its flights are the FIFO (see push).
+	// A plain link does not reorder: its flights are the FIFO (see push),
+	// which needs no send order (l.seq).
 	if l.flights.fifo.full() {
 		l.flights.fifo.grow()
 	}
 	fl := l.flights.fifo.push()
-	fl.at, fl.seq, fl.pkt, fl.size, fl.corrupt = arrival, l.seq, *p, int32(size), false
+	fl.at = arrival
+	fl.pkt = *p
+	fl.size = int32(size)
+	fl.corrupt = false
 	// armArrival, knowing the flights are not empty.
 	if at := l.flights.fifo.front().at; l.arrivalTimer.When() != at {
 		l.arrivalTimer.Reset(at)
 	}
+}
+
+// later is t.Add(d), with fewer checks for the d ≥ 0 of a serialization
+// time or a delay: t+d then overflows, to a time before t, only when the sum
+// passes Never (or t is Never and d > 0), and saturates to Never as Add does.
+func later(t sim.Time, d time.Duration) sim.Time {
+	if d < 0 {
+		return t.Add(d)
+	}
+	if s := t + sim.Time(d); s >= t {
+		return s
+	}
+	return sim.Never
 }
 
 // sendFaulty is Send on a link with faults, or down: every decision.
@@ -373,7 +393,7 @@ func (l *Link) queueAdmits(now, start sim.Time, size int) bool {
 	if start <= now {
 		return true
 	}
-	packets, bytes := l.ser.waiting(now)
+	packets, bytes := l.ser.waiting()
 	return l.queueRoom(packets, bytes, size)
 }
 
@@ -390,11 +410,11 @@ func (l *Link) transmit(now, start, end sim.Time, size int) {
 		return
 	}
 	if start > now {
-		packets, bytes := l.ser.waiting(now)
+		packets, bytes := l.ser.waiting()
 		l.stats.MaxQueuePackets = max(l.stats.MaxQueuePackets, packets+1)
 		l.stats.MaxQueueBytes = max(l.stats.MaxQueueBytes, bytes+size)
 	}
-	l.ser.add(start, end, size)
+	l.ser.add(end, size)
 }
 
 // armArrival arms the arrival timer at the earliest arrival, touching it only
@@ -412,6 +432,33 @@ func (l *Link) armArrival() {
 // onArrival delivers every packet due by now, in (arrival, send) order.
 // deliver may send on this link or take it down; both are safe here.
 func (l *Link) onArrival(now sim.Time) {
+	if !l.flights.reorder {
+		// The FIFO's loop, without asking the flights which kind they
+		// are three times a packet.
+		q := &l.flights.fifo
+		for q.len() > 0 {
+			fl := q.front()
+			if at := fl.at; at > now {
+				// armArrival, with the earliest arrival at hand.
+				if l.arrivalTimer.When() != at {
+					l.arrivalTimer.Reset(at)
+				}
+				return
+			}
+			// fl stays put while deliver sends on this link or takes it
+			// down (see ring.popFront).
+			q.pop()
+			if fl.corrupt || l.refuse != nil && l.refuse(now) {
+				l.lose(now, &fl.pkt, int(fl.size), fl.corrupt)
+				continue
+			}
+			l.stats.Delivered.add(int(fl.size))
+			l.emit(now, trace.KindDeliver, &fl.pkt)
+			l.deliver(now, &fl.pkt)
+		}
+		l.arrivalTimer.Stop()
+		return
+	}
 	for l.flights.len() > 0 {
 		if at := l.flights.nextAt(); at > now {
 			// armArrival, with the earliest arrival at hand.
@@ -423,18 +470,8 @@ func (l *Link) onArrival(now sim.Time) {
 		// p stays put while deliver sends on this link or takes it down
 		// (see flights.pop).
 		p, size, corrupt := l.flights.pop()
-		if corrupt {
-			// It arrived damaged: the receiver's checksum fails and it
-			// discards the segment, as if it had not come.
-			l.stats.Dropped.Corrupt.add(size)
-			l.emitDrop(now, p, trace.Drop{Code: trace.DropCorrupted})
-			continue
-		}
-		if l.refuse != nil && l.refuse(now) {
-			// The receiver is not there to take it (a crashed host):
-			// the packet is lost at the far end, not delivered.
-			l.stats.Dropped.Receiver.add(size)
-			l.emitDrop(now, p, trace.Drop{Code: trace.DropReceiverDown})
+		if corrupt || l.refuse != nil && l.refuse(now) {
+			l.lose(now, p, size, corrupt)
 			continue
 		}
 		l.stats.Delivered.add(size)
@@ -442,6 +479,22 @@ func (l *Link) onArrival(now sim.Time) {
 		l.deliver(now, p)
 	}
 	l.arrivalTimer.Stop()
+}
+
+// lose drops p, of size IP bytes, which arrived at now but is not
+// delivered: it was corrupted on the wire, or else the receiver refused it.
+func (l *Link) lose(now sim.Time, p *trace.Packet, size int, corrupt bool) {
+	if corrupt {
+		// It arrived damaged: the receiver's checksum fails and it
+		// discards the segment, as if it had not come.
+		l.stats.Dropped.Corrupt.add(size)
+		l.emitDrop(now, p, trace.Drop{Code: trace.DropCorrupted})
+		return
+	}
+	// The receiver is not there to take it (a crashed host): the packet
+	// is lost at the far end, not delivered.
+	l.stats.Dropped.Receiver.add(size)
+	l.emitDrop(now, p, trace.Drop{Code: trace.DropReceiverDown})
 }
 
 // SetRefuse installs a check made when a packet arrives: true means the
@@ -459,12 +512,13 @@ func (l *Link) emit(now sim.Time, k trace.Kind, p *trace.Packet) {
 }
 
 // record is emit once the sink is known to read kind k. The reusable
-// record's Drop is zero but while emitDrop writes.
+// record's Drop is zero but while emitDrop writes. Its Pkt is left
+// pointing at the packet after the call: every record written sets it
+// first, and no sink keeps the record.
 func (l *Link) record(now sim.Time, k trace.Kind, p *trace.Packet) {
 	r := &l.pktRec
 	r.T, r.Kind, r.Conn, r.Pkt = now, k, p.Conn, p
 	l.tr.Record(r)
-	r.Pkt = nil // the packet is the caller's
 }
 
 // emitDrop writes a drop record; why is the reason.
@@ -475,7 +529,7 @@ func (l *Link) emitDrop(now sim.Time, p *trace.Packet, why trace.Drop) {
 	r := &l.pktRec
 	r.T, r.Kind, r.Conn, r.Pkt, r.Drop = now, trace.KindDrop, p.Conn, p, why
 	l.tr.Record(r)
-	r.Pkt, r.Drop = nil, trace.Drop{}
+	r.Drop = trace.Drop{}
 }
 
 // emitLink writes a KindLink record (down or up).

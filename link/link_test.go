@@ -1,6 +1,7 @@
 package link
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -375,5 +376,69 @@ func TestLink_BuildsOnlyTheRecordsItsSinkReads(t *testing.T) {
 				assert.Equal(t, tc.want, k.got)
 			}
 		})
+	}
+}
+
+// TestLaterIsAdd holds later to sim.Time.Add, which it replaces on the
+// plain path, near both ends of time and for both signs of d.
+func TestLaterIsAdd(t *testing.T) {
+	times := []sim.Time{0, 1, 1e9, sim.Never - 2, sim.Never - 1, sim.Never, math.MinInt64, math.MinInt64 + 1, -5}
+	durs := []time.Duration{0, 1, 2, time.Millisecond, math.MaxInt64, -1, -2, math.MinInt64}
+	for _, tm := range times {
+		for _, d := range durs {
+			if got, want := later(tm, d), tm.Add(d); got != want {
+				t.Errorf("later(%d, %d) = %d, want Add's %d", tm, d, got, want)
+			}
+		}
+	}
+}
+
+// TestQueueCountsWhatWaits holds Queue, which takes the serializer's first
+// transmission to be on the wire, to a count of the transmissions that have
+// not started, on a plain link and on a faulty one (whose randomly lost
+// packets still take their turn), across a SetDown that empties the queue.
+func TestQueueCountsWhatWaits(t *testing.T) {
+	for _, loss := range []float64{0, 0.3} {
+		cfg := Config{Delay: time.Millisecond, Bandwidth: 8_000_000, Loss: loss} // 1 µs a byte
+		h := newHarness(t, cfg, 7)
+		type tx struct {
+			start, end sim.Time
+			size       int
+		}
+		var sent []tx
+		free := sim.Time(0)
+		check := func(now sim.Time) {
+			t.Helper()
+			h.runTo(now)
+			var packets, bytes int
+			for _, x := range sent {
+				if x.start > now {
+					packets++
+					bytes += x.size
+				}
+			}
+			gotP, gotB := h.l.Queue(now)
+			require.Equal(t, [2]int{packets, bytes}, [2]int{gotP, gotB}, "loss %v, at %v", loss, now)
+		}
+		now := sim.Time(0)
+		for i := range 200 {
+			now += us(float64(i%7) * 300)
+			h.runTo(now)
+			p := pkt(uint64(i+1), (i*337)%1400)
+			size := p.Seg.IPLen()
+			h.l.Send(now, &p)
+			start := max(now, free)
+			free = start + sim.Time(size)*sim.Time(time.Microsecond)
+			sent = append(sent, tx{start, free, size})
+			check(now)
+			check(now + us(float64(i%5)*700))
+			now = h.e.Now()
+			if i == 120 {
+				h.l.SetDown(now)
+				h.l.SetUp(now)
+				sent, free = nil, now
+				check(now)
+			}
+		}
 	}
 }

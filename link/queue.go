@@ -8,5 +8,5 @@ import "github.com/tcpsim/tcpsim/sim"
 // unlimited bandwidth has no queue.
 func (l *Link) Queue(now sim.Time) (packets, bytes int) {
 	l.ser.advance(now)
-	return l.ser.waiting(now)
+	return l.ser.waiting()
 }

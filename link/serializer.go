@@ -15,10 +15,12 @@ func serializationTime(size int, bandwidth int64) time.Duration {
 }
 
 // transmission is one packet's turn at the serializer: it waits in the queue
-// until start and is on the wire during [start, end).
+// until the transmission before it ends and is on the wire until end. Its
+// start is not kept: once the finished transmissions are forgotten (advance),
+// the first one has started (see waiting).
 type transmission struct {
-	start, end sim.Time
-	size       int // IP packet bytes
+	end  sim.Time
+	size int // IP packet bytes
 }
 
 // serializer is the drop-tail queue and the transmitter behind it. It holds
@@ -43,23 +45,24 @@ func (s *serializer) advance(now sim.Time) {
 	}
 }
 
-// waiting returns the packets and bytes queued behind the wire at now, which
-// must not be before the last advance.
-func (s *serializer) waiting(now sim.Time) (packets, bytes int) {
-	packets, bytes = s.q.len(), s.bytes
-	if packets > 0 && s.q.front().start <= now {
-		packets, bytes = packets-1, bytes-s.q.front().size // on the wire, not waiting
+// waiting returns the packets and bytes queued behind the wire at the time
+// of the last advance. After advance(now) the first transmission, if any,
+// is on the wire: it started at its send time, which was not after now, or
+// when the one before it ended, which advance found not after now (reset
+// sets free to its own time, which is not after later sends either).
+func (s *serializer) waiting() (packets, bytes int) {
+	if s.q.len() == 0 {
+		return 0, 0
 	}
-	return packets, bytes
+	return s.q.len() - 1, s.bytes - s.q.front().size
 }
 
-// add appends a transmission; start must be max(now, free).
-func (s *serializer) add(start, end sim.Time, size int) {
+// add appends a transmission that ends at end; it starts at max(now, free).
+func (s *serializer) add(end sim.Time, size int) {
 	if s.q.full() {
 		s.q.grow()
 	}
-	t := s.q.push()
-	*t = transmission{start: start, end: end, size: size}
+	*s.q.push() = transmission{end: end, size: size}
 	s.bytes += size
 	s.free = end
 }

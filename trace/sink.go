@@ -20,8 +20,13 @@ func Kinds(ks ...Kind) KindSet {
 	return s
 }
 
-// Has reports whether k is in s.
-func (s KindSet) Has(k Kind) bool { return s&(1<<k) != 0 }
+// Has reports whether k is in s. Every kind is below 32, so the shift needs
+// no check for a longer one (k&31 is k).
+func (s KindSet) Has(k Kind) bool { return s&(1<<(k&31)) != 0 }
+
+// A KindSet holds every kind: this fails to compile once the last kind is 32
+// or more.
+const _ = uint(31 - KindQueue)
 
 // Selective is a Sink that reads only some kinds of record. Producers ask
 // (with Reads) before building a record, and build none that no sink

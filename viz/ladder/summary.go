@@ -74,11 +74,14 @@ type ConnStats struct {
 type Summary struct {
 	nodes []*nodeCount
 	index map[string]int
-	// last is the node looked up last: most records in a row are one
-	// node's, and a string compare is cheaper than hashing the name.
-	last  *nodeCount
-	end   sim.Time
-	ended bool
+	// last is the node looked up last and prev the one before: most
+	// records come from the node of the record before or the one before
+	// that (a data segment, its ACK), and a string compare is cheaper than
+	// hashing the name.
+	last, prev *nodeCount
+	// end is the last record's time; endAt the end record's, once ended.
+	end, endAt sim.Time
+	ended      bool
 	// endReason is why the run ended, from its end record.
 	endReason trace.EndReason
 }
@@ -111,9 +114,18 @@ func sameString(a, b string) bool {
 const scanNodes = 8
 
 func (s *Summary) node(name string) *nodeCount {
-	if s.last != nil && sameString(s.last.Name, name) {
-		return s.last
+	if n := s.last; n != nil && sameString(n.Name, name) {
+		return n
 	}
+	if n := s.prev; n != nil && sameString(n.Name, name) {
+		s.last, s.prev = n, s.last
+		return n
+	}
+	return s.lookup(name)
+}
+
+// lookup is node when neither of the last two nodes is name's.
+func (s *Summary) lookup(name string) *nodeCount {
 	if len(s.nodes) <= scanNodes {
 		// A few nodes: comparing names is cheaper than hashing one. The
 		// records a run writes share their node's name (the string the
@@ -121,18 +133,18 @@ func (s *Summary) node(name string) *nodeCount {
 		// address; records read back from a file take the second.
 		for _, n := range s.nodes {
 			if sameString(n.Name, name) {
-				s.last = n
+				s.last, s.prev = n, s.last
 				return n
 			}
 		}
 		for _, n := range s.nodes {
 			if n.Name == name {
-				s.last = n
+				s.last, s.prev = n, s.last
 				return n
 			}
 		}
 	} else if i, ok := s.index[name]; ok {
-		s.last = s.nodes[i]
+		s.last, s.prev = s.nodes[i], s.last
 		return s.last
 	}
 	n := &nodeCount{
@@ -156,17 +168,14 @@ func (n *nodeCount) conn(c uint32) *ConnStats {
 
 // Record counts r.
 func (s *Summary) Record(r *trace.Record) {
-	if !s.ended {
-		s.end = r.T
-	}
-	switch r.Kind {
-	case trace.KindEnd:
-		s.ended = true
-		s.endReason = r.End
-	case trace.KindNode:
-		s.node(r.Node)
-	case trace.KindSend:
-		n := s.node(r.Node)
+	s.end = r.T // Stats takes endAt instead once the end record came
+	if r.Kind == trace.KindSend {
+		// Most records are sends: they skip the switch, and node's
+		// first check.
+		n := s.last
+		if n == nil || !sameString(n.Name, r.Node) {
+			n = s.node(r.Node)
+		}
 		n.Segments++
 		if l := r.Pkt.Seg.Len; l > 0 {
 			n.DataSegments++
@@ -178,6 +187,17 @@ func (s *Summary) Record(r *trace.Record) {
 		if r.Pkt.Labels.Has(trace.LabelDupACK) {
 			n.DupACKs++
 		}
+		return
+	}
+	switch r.Kind {
+	case trace.KindEnd:
+		if !s.ended {
+			s.ended = true
+			s.endAt = r.T
+		}
+		s.endReason = r.End
+	case trace.KindNode:
+		s.node(r.Node)
 	case trace.KindDrop:
 		n := s.node(r.Node)
 		n.Dropped++
@@ -213,7 +233,11 @@ func (s *Summary) Record(r *trace.Record) {
 
 // Stats returns the counts so far.
 func (s *Summary) Stats() Stats {
-	st := Stats{End: s.end, Nodes: make([]NodeStats, 0, len(s.nodes))}
+	end := s.end
+	if s.ended {
+		end = s.endAt
+	}
+	st := Stats{End: end, Nodes: make([]NodeStats, 0, len(s.nodes))}
 	for _, n := range s.nodes {
 		ns := n.NodeStats
 		ns.Drops = make([]DropCount, 0, len(n.drops))
