@@ -99,7 +99,7 @@ func newHarness(t *testing.T, cfg Config, pol ...policy) *harness {
 	h := &harness{t: t, autoRead: true}
 	h.host = NewHost("local", localAddr.Addr(), cfg, sim.NewRand(1, "test"), &h.log)
 	if len(pol) > 0 {
-		h.host.policy = pol[0]
+		h.host.usePolicy(pol[0])
 	}
 	return h
 }
@@ -108,7 +108,7 @@ func newHarness(t *testing.T, cfg Config, pol ...policy) *harness {
 // connection is made: the connection takes again the answers it took
 // from the policy when it was made (policyAnswers).
 func (h *harness) setPolicy(p policy) {
-	h.host.policy = p
+	h.host.usePolicy(p)
 	if h.conn != nil {
 		h.conn.asks = answersOf(p, &h.host.cfg)
 	}

@@ -63,14 +63,21 @@ func NewHost(name string, addr netip.Addr, cfg Config, rng *rand.Rand, tr trace.
 	if tr == nil {
 		tr = trace.Discard
 	}
-	h := &Host{name: name, addr: addr, cfg: cfg, policy: newPolicy(cfg.Behaviour), rng: rng, tr: tr, reads: trace.Reads(tr)}
+	h := &Host{name: name, addr: addr, cfg: cfg, rng: rng, tr: tr, reads: trace.Reads(tr)}
+	h.usePolicy(newPolicy(cfg.Behaviour))
 	h.enqueue = h.queue
-	h.fromReceivePath = h.policy.sendsFromReceivePath()
 	h.emitsAtOnce = !h.reads.Has(trace.KindVar) && !h.reads.Has(trace.KindTimer)
 	h.appRec = trace.Record{Kind: trace.KindApp, Node: name}
 	h.varRec = trace.Record{Kind: trace.KindVar, Node: name}
 	h.timerRec = trace.Record{Kind: trace.KindTimer, Node: name}
 	return h
+}
+
+// usePolicy makes p the host's policy, with the answers the host takes from
+// it once (a connection takes its own: policyAnswers).
+func (h *Host) usePolicy(p policy) {
+	h.policy = p
+	h.fromReceivePath = p.sendsFromReceivePath()
 }
 
 // Name returns the host's name.

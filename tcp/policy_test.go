@@ -336,3 +336,20 @@ func newSACKEstablished(t *testing.T, pol policy) *harness {
 	require.True(t, h.conn.sackOK)
 	return h
 }
+
+// A host given another policy than its settings' (as tests give one) takes
+// that policy's answers too: here, sending from the receive path, as Input
+// asked the policy on every segment before the answer was kept.
+type receivePathPolicy struct{ rfcPolicy }
+
+func (receivePathPolicy) sendsFromReceivePath() bool { return true }
+
+func TestPolicy_OverrideSendsFromReceivePath(t *testing.T) {
+	h := newEstablishedCfg(t, testConfig(), receivePathPolicy{}) // DelayedACK 0: the ACK is due at once
+	h.advance(ms(100))
+	p := trace.Packet{}
+	p.Seg = wire.Segment{Src: remoteAddr, Dst: localAddr, Seq: remoteISS + 1, Ack: localISS + 1, Flags: wire.ACK, Len: 100, Window: 65535}
+	h.host.Input(h.now, &p, h.emit)
+	require.Len(t, h.out, 1, "the policy sends from the receive path: the ACK goes from Input")
+	assert.Equal(t, remoteISS+101, h.out[0].pkt.Seg.Ack)
+}
