@@ -82,6 +82,10 @@ type Conn struct {
 	// timers says when each timer fires (timer.go).
 	timers connTimers
 	labeler
+	// pkt is the segment send builds, reused for each: what every segment
+	// of the connection shares, its number and addresses, is set once by
+	// newConn, and build fills in the rest.
+	pkt trace.Packet
 }
 
 // State returns the connection's state.

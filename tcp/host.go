@@ -50,8 +50,7 @@ type Host struct {
 	// every segment, each for its kind only: only the fields that kind
 	// uses change, so a record is not cleared and rebuilt each time.
 	appRec, varRec, timerRec trace.Record
-	pkt                      trace.Packet // reused for every segment sent
-	burst                    gsoBurst     // the GSO packet output is building (gso.go), reused
+	burst                    gsoBurst // the GSO packet output is building (gso.go), reused
 	// noPrediction sends every segment through the general receive path,
 	// header prediction off (input.go): for tests that hold the two alike.
 	noPrediction bool
@@ -143,6 +142,7 @@ func (h *Host) newConn(local, peer netip.AddrPort) *Conn {
 		sender:   newSender(iss, newRTTEstimator(cfg.RTOInitial, cfg.RTOMin, cfg.RTOMax, h.policy), h.policy, cfg),
 		receiver: receiver{acks: h.policy.delayedACKs(cfg), rbuf: h.policy.receiveBuffer(cfg), oowACKAt: sim.Never},
 		timers:   newTimers(),
+		pkt:      trace.Packet{Conn: id, Seg: wire.Segment{Src: local, Dst: peer}},
 	}
 	c.sndBuf = cfg.SendBuffer // tcp_init_sock: tcp_wmem[1], or SO_SNDBUF
 	c.rfcACK, _ = c.acks.(*rfcACKs)

@@ -230,21 +230,24 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 	emit(p)
 }
 
-// build fills the host's reusable packet with the segment [seq, seq+n):
-// header, window and options, from the connection's state, which it does
-// not change.
+// build fills the connection's reusable packet with the segment [seq,
+// seq+n): header, window and options, from the connection's state, which
+// it does not change. The packet keeps its number and addresses from one
+// segment to the next; everything else is set afresh (send sets the
+// labels), so that nothing of the last segment carries over.
 func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *trace.Packet {
 	h := c.h
-	p := &h.pkt
-	*p = trace.Packet{Conn: c.id}
+	p := &c.pkt
+	p.ID = 0
 	s := &p.Seg
-	s.Src, s.Dst = c.local, c.peer
 	s.Seq = seq
 	s.Flags = flags
 	s.Len = n
+	s.Ack = 0
 	if flags&wire.ACK != 0 {
 		s.Ack = c.rcvNxt
 	}
+	s.Opt = wire.Options{}
 
 	// The window: never scaled in a SYN (RFC 7323 §2.2).
 	if flags&wire.SYN != 0 {
