@@ -86,6 +86,8 @@ type Conn struct {
 	// of the connection shares, its number and addresses, is set once by
 	// newConn, and build fills in the rest.
 	pkt trace.Packet
+	// winMemo is the last window the RFC's buffer chose (chooseWindow).
+	winMemo rfcWindowMemo
 }
 
 // State returns the connection's state.
@@ -295,6 +297,48 @@ func (c *Conn) window() (uint32, bool) {
 		return c.rbuf.(rfcBuffer).windowOf(c.rcvUnread, c.offered(), c.largestWindow(), c.sndMSS), false
 	}
 	return c.rbuf.window(c.windowRoom())
+}
+
+// chooseWindow returns what a segment other than a SYN advertises: the
+// window field, the window scaled down by our shift (RFC 7323 §2.3), and
+// the window in bytes that the field stands for. Under the RFC's buffer
+// it remembers them (winMemo).
+func (c *Conn) chooseWindow() (uint16, uint32) {
+	if c.rfcBuf {
+		wnd, _ := c.window()
+		field := min(wnd>>c.rcvWscale, 65535)
+		win := field << c.rcvWscale
+		c.winMemo = rfcWindowMemo{nxt: c.rcvNxt, adv: c.rcvAdv, unread: c.rcvUnread, field: uint16(field), win: win, ok: true}
+		return uint16(field), win
+	}
+	wnd, tight := c.rbuf.window(c.windowRoom())
+	if tight {
+		c.acks.bufferTight()
+	}
+	field := min(wnd>>c.rcvWscale, 65535)
+	return uint16(field), field << c.rcvWscale
+}
+
+// rfcWindowMemo is the window the RFC's buffer chose last
+// (chooseWindow), and what it chose it from: RCV.NXT, the right edge last
+// advertised and the bytes unread. The window is a function of these three
+// (with the shift and the MSS, which change only in the handshake: a SYN
+// forgets the memo), and is asked for with every segment sent; a
+// connection that only sends data asks the same question each time.
+type rfcWindowMemo struct {
+	nxt, adv    wire.Seq
+	unread, win uint32
+	field       uint16
+	ok          bool
+}
+
+// lookup returns the window field and the window chosen last, if they
+// were chosen from the same RCV.NXT, right edge and bytes unread.
+func (m *rfcWindowMemo) lookup(nxt, adv wire.Seq, unread uint32) (uint16, uint32, bool) {
+	if m.ok && m.nxt == nxt && m.adv == adv && m.unread == unread {
+		return m.field, m.win, true
+	}
+	return 0, 0, false
 }
 
 // windowRoom is what the receive buffer decides the window from.

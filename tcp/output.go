@@ -256,6 +256,7 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 			mss -= tsOptionLen // a SYN,ACK echoing timestamps (tcp_openreq_init_rwin)
 		}
 		s.Window = uint16(min(c.rbuf.synWindow(c.windowRoom(), mss), 65535))
+		c.winMemo.ok = false // chooseWindow's shift and MSS may change with the handshake
 		p.Win = uint32(s.Window)
 		s.Opt.MSS = uint16(h.cfg.MSS)
 		if h.cfg.WindowScaling && (c.state == StateSynSent || c.wscaleOK) {
@@ -268,14 +269,10 @@ func (c *Conn) build(now sim.Time, seq wire.Seq, n uint32, flags wire.Flags) *tr
 		if h.cfg.Timestamps && (c.state == StateSynSent || c.tsOK) {
 			c.setTimestamp(now, &s.Opt, c.state != StateSynSent)
 		}
+	} else if field, win, ok := c.winMemo.lookup(c.rcvNxt, c.rcvAdv, c.rcvUnread); ok {
+		s.Window, p.Win = field, win // nothing the window is chosen from has changed
 	} else {
-		wnd, tight := c.window()
-		if tight {
-			c.acks.bufferTight()
-		}
-		field := min(wnd>>c.rcvWscale, 65535)
-		s.Window = uint16(field)
-		p.Win = field << c.rcvWscale
+		s.Window, p.Win = c.chooseWindow()
 	}
 
 	if flags&wire.RST != 0 && flags&wire.SYN == 0 && c.tsOK && c.h.policy.timestampOnRST() {
