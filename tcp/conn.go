@@ -308,7 +308,9 @@ func (c *Conn) chooseWindow() (uint16, uint32) {
 		wnd, _ := c.window()
 		field := min(wnd>>c.rcvWscale, 65535)
 		win := field << c.rcvWscale
-		c.winMemo = rfcWindowMemo{nxt: c.rcvNxt, adv: c.rcvAdv, unread: c.rcvUnread, field: uint16(field), win: win, ok: true}
+		if !c.h.noSendFastPath {
+			c.winMemo = rfcWindowMemo{nxt: c.rcvNxt, adv: c.rcvAdv, unread: c.rcvUnread, field: uint16(field), win: win, ok: true}
+		}
 		return uint16(field), win
 	}
 	wnd, tight := c.rbuf.window(c.windowRoom())

@@ -160,6 +160,13 @@ func (c *Conn) ackSentNow(now sim.Time) {
 	}
 }
 
+// ackSettled reports whether ackSentNow would only clear ackNow: under the
+// RFC's rules, nothing received since the last ACK and the delayed-ACK
+// timer off (each segment of a connection that only sends).
+func (c *Conn) ackSettled() bool {
+	return c.rcvUnacked == 0 && c.rfcACK != nil && !c.timerOn(trace.TimerDelayedACK)
+}
+
 // sendACK sends a pure ACK from outside output (the receive or read path):
 // it is queued for the host's next flush, ahead of anything output sends.
 func (c *Conn) sendACK(now sim.Time) {

@@ -54,6 +54,10 @@ type Host struct {
 	// noPrediction sends every segment through the general receive path,
 	// header prediction off (input.go): for tests that hold the two alike.
 	noPrediction bool
+	// noSendFastPath sends every segment through send's general path: no
+	// sendNew for new data, and the window chosen afresh for each segment
+	// (chooseWindow): for tests that hold the two alike.
+	noSendFastPath bool
 }
 
 // NewHost returns a host with the given name (for the trace), address and

@@ -174,7 +174,11 @@ func (c *Conn) sendNext(now sim.Time, emit func(*trace.Packet)) bool {
 			flags |= wire.FIN
 		}
 	}
-	c.send(now, emit, c.sndNxt, n, flags, 0, notProbe)
+	if c.sndNxt == c.sndMax && c.probeFrom == c.probeTo && !c.h.noSendFastPath {
+		c.sendNew(now, emit, n, flags)
+	} else {
+		c.send(now, emit, c.sndNxt, n, flags, 0, notProbe)
+	}
 	return true
 }
 
@@ -227,6 +231,69 @@ func (c *Conn) send(now sim.Time, emit func(*trace.Packet), seq wire.Seq, n uint
 	var dups int32
 	p.Labels, p.N, dups = c.label(p, segLen, labels, probe, retx, probeResent)
 	c.commit(now, p, segLen, dups, labels&trace.LabelFastRetransmission != 0, probe, retx)
+	emit(p)
+}
+
+// sendNew is send for the segment a transfer sends most: new data, n > 0
+// bytes at SND.NXT = SND.MAX with flags (ACK, with PSH or FIN as sendNext
+// chose), while no zero-window probe's byte is out. What label and commit
+// ask of a segment is known for it in advance: it is no retransmission
+// and no probe, carries no label from its caller, is no pure ACK (so no
+// duplicate), and moves SND.NXT and SND.MAX to its end. send is the
+// general path; a test holds the two alike (Host.noSendFastPath).
+func (c *Conn) sendNew(now sim.Time, emit func(*trace.Packet), n uint32, flags wire.Flags) {
+	seq := c.sndNxt
+	p := c.build(now, seq, n, flags)
+	end := seq.Add(n)
+	if flags&wire.FIN != 0 {
+		end++
+	}
+
+	// label: only a zero window has something to say of it.
+	p.Labels, p.N = 0, 0
+	if p.Win == 0 {
+		p.Labels = trace.LabelZeroWindow
+	}
+
+	// commit: the window advertised and the ACK carried.
+	if edge := c.rcvNxt.Add(p.Win); c.rcvAdv.LessThan(edge) {
+		c.rcvAdv = edge
+	}
+	c.rcvWnd = p.Win
+	if c.ackSettled() {
+		c.ackNow = false // all ackSentNow would do
+	} else {
+		c.ackSentNow(now)
+	}
+	c.ackLabelled(p.Seg.Ack, p.Win, 0)
+	if c.rfcACK == nil {
+		c.acks.dataSent(now) // rfcACKs' does nothing
+	}
+
+	// The sequence variables: new data is timed unless a segment already
+	// is, and leaves SND.NXT and SND.MAX at its end.
+	idleBefore := c.sndUna == c.sndMax
+	if !c.rttTiming {
+		c.rttTiming, c.rttSeq, c.rttSentAt = true, end, now
+	}
+	if c.asks.rttEveryACK {
+		c.xmits.sent(seq.Add(n), now) // skb_mstamp_ns of new data (rttsample.go)
+	}
+	if n < c.segMSS() {
+		c.sndSml = end // tcp_minshall_update
+	}
+	c.sndMax, c.sndNxt = end, end
+	c.lastSegStart = seq // the highest segment sent: a tail loss probe sends it again
+
+	// The timers, as commit sets them.
+	if !c.timerOn(trace.TimerRetransmission) { // RFC 6298 (5.1)
+		if idleBefore {
+			c.stallSince = now // the limits count from this first transmission
+		}
+		c.startRTO(now)
+	} else if c.tlpArmed && !c.armProbe(now, c.rtoAt) {
+		c.resumeRTO(now) // see commit
+	}
 	emit(p)
 }
 

@@ -38,6 +38,9 @@ type pathCase struct {
 	// reads, when set, is the kinds the hosts' sink reads; otherwise it
 	// reads every kind.
 	reads trace.KindSet
+	// noSendFastPath builds every segment through send's general path
+	// (output_test.go).
+	noSendFastPath bool
 }
 
 // pathRun is what a run of a pathCase produced.
@@ -73,6 +76,7 @@ func runPath(t *testing.T, pc pathCase, noPrediction bool) pathRun {
 	server := NewHost("server", remoteAddr.Addr(), cfg, sim.NewRand(1, "server"), sink)
 	client := NewHost("client", localAddr.Addr(), cfg, sim.NewRand(1, "client"), sink)
 	server.noPrediction, client.noPrediction = noPrediction, noPrediction
+	server.noSendFastPath, client.noSendFastPath = pc.noSendFastPath, pc.noSendFastPath
 	faults := sim.NewRand(2, "faults")
 
 	var run pathRun
