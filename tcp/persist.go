@@ -32,10 +32,12 @@ func (c *Conn) needPersist() bool {
 }
 
 // persistSettled reports whether updatePersist would change nothing: data
-// is in flight, so no probe is needed, and the timer and the count of a
-// spell of probes are already off.
+// is in flight or nothing is left to send (a connection that only
+// receives), so no probe is needed, and the timer and the count of a spell
+// of probes are already off.
 func (c *Conn) persistSettled() bool {
-	return c.sndNxt != c.sndUna && c.persistN == 0 && c.persistSince == sim.Never && !c.timerOn(trace.TimerPersist)
+	return (c.sndNxt != c.sndUna || c.sndNxt == c.sndEnd && !c.finQueued) &&
+		c.persistN == 0 && c.persistSince == sim.Never && !c.timerOn(trace.TimerPersist)
 }
 
 // updatePersist starts or stops the persist timer after output.
