@@ -52,12 +52,7 @@ func TestSendFastPath_AgreesWithGeneralPath(t *testing.T) {
 			}
 			require.Greater(t, newData, len(fast.sent)/3, "most segments are new data")
 			require.Equal(t, general.sent, fast.sent, "the segments sent")
-			require.Equal(t, len(general.records), len(fast.records), "the number of trace records")
-			for i := range general.records {
-				if !reflect.DeepEqual(general.records[i], fast.records[i]) {
-					t.Fatalf("trace record %d differs:\n general: %+v\n fast:    %+v", i, general.records[i], fast.records[i])
-				}
-			}
+			requireSameRecords(t, general.records, fast.records, "general", "fast")
 		})
 	}
 }

@@ -261,12 +261,7 @@ func TestHeaderPrediction_AgreesWithGeneralPath(t *testing.T) {
 			require.Greater(t, fast.predicted, len(fast.sent)/4, "most segments are predicted")
 			require.Zero(t, slow.predicted, "the general path only")
 			require.Equal(t, slow.sent, fast.sent, "the segments sent")
-			require.Equal(t, len(slow.records), len(fast.records), "the number of trace records")
-			for i := range slow.records {
-				if !reflect.DeepEqual(slow.records[i], fast.records[i]) {
-					t.Fatalf("trace record %d differs:\n general:   %+v\n predicted: %+v", i, slow.records[i], fast.records[i])
-				}
-			}
+			requireSameRecords(t, slow.records, fast.records, "general", "predicted")
 		})
 	}
 }
@@ -301,12 +296,7 @@ func TestInput_EmitsAtOnceAgreesWithQueue(t *testing.T) {
 					want = append(want, r)
 				}
 			}
-			require.Equal(t, len(want), len(atOnce.records), "the number of trace records read")
-			for i := range want {
-				if !reflect.DeepEqual(want[i], atOnce.records[i]) {
-					t.Fatalf("trace record %d differs:\n queued:  %+v\n at once: %+v", i, want[i], atOnce.records[i])
-				}
-			}
+			requireSameRecords(t, want, atOnce.records, "queued", "at once")
 		})
 	}
 }
@@ -323,5 +313,17 @@ func TestNewHost_EmitsAtOnceOnlyWithoutVarOrTimerRecords(t *testing.T) {
 	} {
 		h := NewHost("h", localAddr.Addr(), testConfig(), sim.NewRand(1, "h"), &selectiveLog{&trace.Log{}, tc.reads})
 		require.Equal(t, tc.want, h.emitsAtOnce, "reads %v", tc.reads)
+	}
+}
+
+// requireSameRecords fails the test at the first record in which two runs'
+// traces differ, naming the runs a and b.
+func requireSameRecords(t *testing.T, want, got []trace.Record, a, b string) {
+	t.Helper()
+	require.Equal(t, len(want), len(got), "the number of trace records")
+	for i := range want {
+		if !reflect.DeepEqual(want[i], got[i]) {
+			t.Fatalf("trace record %d differs:\n %s: %+v\n %s: %+v", i, a, want[i], b, got[i])
+		}
 	}
 }
