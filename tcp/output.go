@@ -285,15 +285,7 @@ func (c *Conn) sendNew(now sim.Time, emit func(*trace.Packet), n uint32, flags w
 	c.sndMax, c.sndNxt = end, end
 	c.lastSegStart = seq // the highest segment sent: a tail loss probe sends it again
 
-	// The timers, as commit sets them.
-	if !c.timerOn(trace.TimerRetransmission) { // RFC 6298 (5.1)
-		if idleBefore {
-			c.stallSince = now // the limits count from this first transmission
-		}
-		c.startRTO(now)
-	} else if c.tlpArmed && !c.armProbe(now, c.rtoAt) {
-		c.resumeRTO(now) // see commit
-	}
+	c.dataSentTimers(now, idleBefore)
 	emit(p)
 }
 
@@ -426,17 +418,24 @@ func (c *Conn) commit(now sim.Time, p *trace.Packet, segLen uint32, dups int32, 
 		if !fast && c.sndNxt.LessThan(end) {
 			c.sndNxt = end
 		}
-		if !c.timerOn(trace.TimerRetransmission) { // RFC 6298 (5.1)
-			if idleBefore {
-				c.stallSince = now // the limits count from this first transmission
-			}
-			c.startRTO(now)
-		} else if c.tlpArmed && !c.armProbe(now, c.rtoAt) {
-			// More was sent: the probe timeout runs from now
-			// (tcp_write_xmit → tcp_schedule_loss_probe), unless no
-			// probe may go any more: then the RTO stands.
-			c.resumeRTO(now)
+		c.dataSentTimers(now, idleBefore)
+	}
+}
+
+// dataSentTimers starts the retransmission timer for data (or SYN, FIN)
+// just sent if it is not running (RFC 6298 (5.1)), or moves a tail loss
+// probe's timeout; idleBefore says nothing was outstanding before it.
+func (c *Conn) dataSentTimers(now sim.Time, idleBefore bool) {
+	if !c.timerOn(trace.TimerRetransmission) {
+		if idleBefore {
+			c.stallSince = now // the limits count from this first transmission
 		}
+		c.startRTO(now)
+	} else if c.tlpArmed && !c.armProbe(now, c.rtoAt) {
+		// More was sent: the probe timeout runs from now
+		// (tcp_write_xmit → tcp_schedule_loss_probe), unless no
+		// probe may go any more: then the RTO stands.
+		c.resumeRTO(now)
 	}
 }
 
